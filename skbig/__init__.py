@@ -1,0 +1,15 @@
+"""skbig: Keras neural networks as scikit-learn estimators.
+
+``MLPClassifier`` and ``MLPRegressor`` are scikit-learn estimators (through scikeras)
+whose Keras network trains directly on sparse input; ``make_text_classifier`` puts a
+TF-IDF vectorizer in front for raw text.
+"""
+
+from . import _quiet  # noqa: F401  (quiet TensorFlow before anything imports it)
+from ._classifier import MLPClassifier
+from ._regressor import MLPRegressor
+from ._text import make_text_classifier
+
+__version__ = "0.1.0"
+
+__all__ = ["MLPClassifier", "MLPRegressor", "__version__", "make_text_classifier"]

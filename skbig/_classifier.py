@@ -1,0 +1,299 @@
+"""MLPClassifier: the Keras MLP as a scikit-learn classifier."""
+
+import numpy as np
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+
+from . import _callbacks
+from ._compat import KerasClassifier
+from ._mlp import _COMMON_CONSTRAINTS, _MLPMixin
+from ._quiet import quiet
+
+
+class MLPClassifier(_MLPMixin, KerasClassifier):
+    """Multi-layer perceptron classifier trained with Keras.
+
+    A scikit-learn classifier (through scikeras) whose network is an MLP: a sparse or
+    dense input, ``len(hidden_layer_sizes)`` ReLU layers each followed by dropout, and a
+    softmax (multi-class), sigmoid (binary and multi-label) output. Sparse input such as
+    a TF-IDF matrix stays sparse: the first layer only reads the rows of the terms a
+    batch contains. Parameter names follow
+    :class:`sklearn.neural_network.MLPClassifier` where the concept is the same.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(512,)
+        Units of each hidden layer.
+    activation : str, default="relu"
+        Hidden-layer activation: any Keras activation name, or scikit-learn's
+        ``"identity"``, ``"logistic"``, ``"tanh"``, ``"relu"``.
+    alpha : float, default=0.0
+        Strength of the L2 penalty on the kernels (``alpha / 2 * ||W||²``).
+    dropout : float, default=0.5
+        Dropout rate after each hidden layer.
+    optimizer : str, keras Optimizer class or instance, default="adam"
+        Keras optimizer. A name or class is built with ``learning_rate_init`` and any
+        ``optimizer__*`` parameters; an instance is copied from its config.
+    learning_rate_init : float, default=1e-3
+        Initial learning rate of the optimizer.
+    batch_size : int, default=128
+        Samples per gradient step.
+    epochs : int, default=10
+        Maximum number of passes over the training data.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (shuffled and stratified)
+        and stop when its accuracy has not improved by ``tol`` for ``n_iter_no_change``
+        epochs, then restore the best epoch's weights.
+    validation_fraction : float, default=0.1
+        Share of the training data held out when ``early_stopping`` is True.
+    n_iter_no_change : int, default=10
+        Epochs without improvement before training stops. Without early stopping the
+        training loss is monitored instead.
+    tol : float, default=1e-4
+        Smallest improvement of the monitored quantity that counts.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout, shuffling and the validation split; the
+        same value gives the same model on refit.
+    verbose : int, default=0
+        0 prints nothing; 1 shows Keras' progress bar; 2 one line per epoch.
+    warm_start : bool, default=False
+        Keep the fitted network and continue training it on the next ``fit``.
+    model : None, keras.Model or callable, default=None
+        Your own network, or a function that builds it (see scikeras' ``model``).
+        When None, the MLP described by the parameters above is built.
+    loss : str, keras Loss or None, default=None
+        Loss to train with; None picks cross-entropy to match the target.
+    metrics : list or None, default=None
+        Extra Keras metrics to track in ``history_``.
+    callbacks : list of keras callbacks or None, default=None
+        Extra Keras callbacks for ``fit``.
+    **kwargs
+        Routed parameters, as in scikeras: ``model__*`` go to a user ``model``
+        function, ``optimizer__*`` to the optimizer, ``fit__*`` / ``predict__*`` to
+        Keras' ``fit`` / ``predict``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels (for multi-label targets, the column indices).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features, when ``X`` had string column names.
+    model_ : keras.Model
+        The fitted network.
+    history_ : dict of lists
+        Per-epoch ``loss`` (and ``val_loss``, ``val_score`` with early stopping).
+    n_iter_ : int
+        Number of epochs run.
+    loss_curve_ : list of float
+        Training loss per epoch.
+    validation_scores_ : list of float or None
+        Validation accuracy per epoch with early stopping, else None.
+    best_validation_score_ : float or None
+        Best validation accuracy with early stopping, else None.
+
+    See Also
+    --------
+    MLPRegressor : The same network for regression.
+    make_text_classifier : TF-IDF followed by this classifier, as a Pipeline.
+    sklearn.neural_network.MLPClassifier : scikit-learn's NumPy MLP.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skbig import MLPClassifier
+    >>> X, y = make_classification(n_samples=200, random_state=0)
+    >>> clf = MLPClassifier(hidden_layer_sizes=(32,), epochs=20, random_state=0)
+    >>> clf.fit(X, y).score(X, y) > 0.9
+    True
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    """
+
+    _parameter_constraints = {
+        **_COMMON_CONSTRAINTS,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(512,),
+        activation="relu",
+        *,
+        alpha=0.0,
+        dropout=0.5,
+        optimizer="adam",
+        learning_rate_init=1e-3,
+        batch_size=128,
+        epochs=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        class_weight=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        model=None,
+        loss=None,
+        metrics=None,
+        callbacks=None,
+        **kwargs,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.alpha = alpha
+        self.dropout = dropout
+        self.optimizer = optimizer
+        self.learning_rate_init = learning_rate_init
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.model = model
+        self.loss = loss
+        self.metrics = metrics
+        self.callbacks = callbacks
+        vars(self).update(kwargs)
+        if kwargs:
+            self._user_params = set(kwargs)
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. Sparse input (CSR) stays sparse.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels (strings or integers), or a binary indicator matrix for
+            multi-label classification.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : MLPClassifier
+            The fitted classifier.
+        """
+        with quiet(self.verbose):
+            return super().fit(X, y, sample_weight=sample_weight)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch on ``X`` and ``y``, keeping the network.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A batch of training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Its labels.
+        classes : array-like of shape (n_classes,), default=None
+            Every class that will ever be seen; needed on the first call when this
+            batch does not hold all of them.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : MLPClassifier
+            The updated classifier.
+        """
+        if self.__sklearn_is_fitted__() and classes is None:
+            self._check_known_labels(y)
+        with quiet(self.verbose):
+            return super().partial_fit(
+                X, y, classes=classes, sample_weight=sample_weight, skbig_partial=True
+            )
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted labels (an indicator matrix for multi-label models).
+        """
+        return super().predict(X)
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, in the order of ``classes_`` (for multi-label
+            models, the probability of each label independently).
+        """
+        raw = self._predict_raw(X)
+        proba = self.target_encoder_.inverse_transform(raw, return_proba=True)
+        return np.asarray(proba, dtype=np.float64).reshape(raw.shape[0], -1)
+
+    # ------------------------------------------------------------------ helpers
+    def _output_spec(self):
+        kind = self.target_encoder_._target_type
+        if kind == "binary":
+            return 1, "sigmoid", "binary_crossentropy"
+        if kind == "multiclass":
+            return self.n_classes_, "softmax", "sparse_categorical_crossentropy"
+        if kind == "multilabel-indicator":
+            return self.n_classes_, "sigmoid", "binary_crossentropy"
+        raise ValueError(
+            f"MLPClassifier does not support {kind!r} targets; use a binary "
+            "indicator matrix for multi-label data or one estimator per output."
+        )
+
+    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+        X, y = super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
+        if reset and y is not None:
+            check_classification_targets(y)
+            if y.ndim == 1 or y.shape[1] == 1:
+                known = np.unique(y) if self.classes_ is None else self.classes_
+                if len(known) < 2:
+                    raise ValueError(
+                        "MLPClassifier needs samples of at least 2 classes, but the "
+                        f"data contains only one class: {known[0]!r}."
+                    )
+        return X, y
+
+    def _check_known_labels(self, y):
+        y = np.asarray(y)
+        if type_of_target(y) == "multilabel-indicator":
+            return
+        unseen = np.setdiff1d(np.unique(y), self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y contains labels not seen in the first call to partial_fit: "
+                f"{unseen.tolist()}; the classifier knows {self.classes_.tolist()}. "
+                "Pass every label through classes= on the first call."
+            )
+
+    def _stratify_labels(self, y):
+        return y.ravel() if y.ndim == 1 or y.shape[1] == 1 else None
+
+    @staticmethod
+    def _validation_score(y, raw):
+        return _callbacks.validation_score(y, raw)
+
+    @staticmethod
+    def _validation_loss(y, raw):
+        return _callbacks.validation_loss(y, raw)

@@ -1,0 +1,212 @@
+"""skbig's estimators: a Keras multi-layer perceptron behind the scikit-learn API."""
+
+from collections import defaultdict
+from numbers import Integral, Real
+
+import keras
+import numpy as np
+import scipy.sparse as sp
+from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
+from sklearn.utils._param_validation import Interval
+
+from . import _callbacks
+from ._compat import tensorflow_random_state
+from ._model import build_mlp
+from ._quiet import quiet
+
+#: Batch size for ``predict``: large batches amortise per-batch overhead, and a
+#: forward pass needs far less memory per sample than training.
+PREDICT_BATCH_SIZE = 4096
+
+_COMMON_CONSTRAINTS = {
+    "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+    "activation": [str],
+    "alpha": [Interval(Real, 0, None, closed="left")],
+    "dropout": [Interval(Real, 0, 1, closed="left")],
+    "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "epochs": [Interval(Integral, 1, None, closed="left")],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "random_state": ["random_state"],
+    "verbose": ["verbose"],
+    "warm_start": ["boolean"],
+    "optimizer": [str, type, keras.optimizers.Optimizer],
+}
+
+
+class _MLPMixin:
+    """What MLPClassifier and MLPRegressor share; scikeras does the bookkeeping."""
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "model_")
+
+    # ----------------------------------------------------------------- building
+    def _build_keras_model(self):
+        if self.model is not None:
+            # The user's own network: scikeras builds (and later compiles) it.
+            return super()._build_keras_model()
+        n_outputs, output_activation, loss = self._output_spec()
+        model = build_mlp(
+            self.n_features_in_,
+            n_outputs,
+            output_activation,
+            hidden_layer_sizes=_as_sizes(self.hidden_layer_sizes),
+            activation=self.activation,
+            dropout=self.dropout,
+            alpha=self.alpha,
+            sparse=self._sparse_input,
+            random_state=self._random_state,
+        )
+        model.compile(
+            optimizer=self._make_optimizer(),
+            loss=self.loss if self.loss is not None else loss,
+            metrics=self.metrics,
+        )
+        return model
+
+    def _make_optimizer(self):
+        """A fresh optimizer from ``optimizer``, ``learning_rate_init`` and
+        ``optimizer__*`` parameters."""
+        optimizer = self.optimizer
+        if isinstance(optimizer, keras.optimizers.Optimizer):
+            # Never share an optimizer (and its slots) between fitted models.
+            return optimizer.__class__.from_config(optimizer.get_config())
+        if isinstance(optimizer, str):
+            optimizer = type(keras.optimizers.get(optimizer))
+        kwargs = {"learning_rate": self.learning_rate_init}
+        kwargs.update(_routed(self.get_params(), "optimizer"))
+        return optimizer(**kwargs)
+
+    # ------------------------------------------------------------------ fitting
+    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+        X, y = super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
+        if reset and X is not None:
+            self._sparse_input = sp.issparse(X)
+            self.X_shape_ = X.shape
+            self.X_dtype_ = X.dtype
+        return X, y
+
+    def _fit_keras_model(
+        self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
+    ):
+        partial = kwargs.pop("skbig_partial", False)
+        fit_args = {
+            "batch_size": self.batch_size,
+            "verbose": self.verbose,
+            "shuffle": True,
+        }
+        fit_args.update(_routed(self.get_params(), "fit"))
+        fit_args.update(kwargs)
+
+        validation = None
+        if self.early_stopping and not partial:
+            X, y, sample_weight, validation = self._split_validation(
+                X, y, sample_weight
+            )
+        monitor = _callbacks.Convergence(
+            tol=self.tol,
+            patience=self.n_iter_no_change,
+            validation=validation,
+            score=self._validation_score,
+            loss=self._validation_loss,
+        )
+        callbacks = list(self._fit_callbacks)
+        if not partial:
+            callbacks.append(monitor)
+
+        def run():
+            return self.model_.fit(
+                X,
+                y,
+                sample_weight=sample_weight,
+                epochs=initial_epoch + epochs,
+                initial_epoch=initial_epoch,
+                callbacks=callbacks,
+                **fit_args,
+            )
+
+        if self._random_state is not None:
+            with tensorflow_random_state(self._random_state):
+                hist = run()
+        else:
+            hist = run()
+
+        if not (warm_start or partial) or not hasattr(self, "history_"):
+            self.history_ = defaultdict(list)
+        for key, values in hist.history.items():
+            self.history_[key] += [float(v) for v in values]
+        self.n_iter_ = len(self.history_["loss"])
+        self.loss_curve_ = list(self.history_["loss"])
+        if validation is not None:
+            self.validation_scores_ = list(self.history_["val_score"])
+            self.best_validation_score_ = float(monitor.best)
+        elif not partial:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+
+    def _split_validation(self, X, y, sample_weight):
+        """Hold out a shuffled (stratified where possible) validation set.
+
+        Keras' own ``validation_split`` takes the last rows unshuffled, which on
+        label-sorted corpora holds out one or two classes only.
+        """
+        n = X.shape[0]
+        n_val = int(np.ceil(self.validation_fraction * n))
+        if n_val < 1 or n - n_val < 1:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} leaves no data to "
+                f"{'validate' if n_val < 1 else 'train'} on with {n} samples; "
+                "use more data or early_stopping=False."
+            )
+        seed = self._random_state
+        stratify = self._stratify_labels(y)
+        splitter = ShuffleSplit(n_splits=1, test_size=n_val, random_state=seed)
+        if stratify is not None:
+            _, counts = np.unique(stratify, return_counts=True)
+            if counts.min() >= 2 and n_val >= len(counts) and n - n_val >= len(counts):
+                splitter = StratifiedShuffleSplit(
+                    n_splits=1, test_size=n_val, random_state=seed
+                )
+        train, val = next(splitter.split(np.zeros(n), stratify))
+        weights = None if sample_weight is None else sample_weight[train]
+        return X[train], y[train], weights, (X[val], y[val])
+
+    def _stratify_labels(self, y):
+        return None
+
+    # --------------------------------------------------------------- predicting
+    def _predict_raw(self, X, **kwargs):
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self)
+        X, _ = self._validate_data(X, reset=False)
+        X = self.feature_encoder_.transform(X)
+        args = {"batch_size": PREDICT_BATCH_SIZE, "verbose": 0}
+        args.update(_routed(self.get_params(), "predict"))
+        args.update(kwargs)
+        with quiet(self.verbose):
+            raw = self.model_.predict(X, callbacks=self._predict_callbacks, **args)
+        return np.asarray(raw)
+
+    def _initialize(self, X, y=None):
+        self._validate_params()
+        return super()._initialize(X, y)
+
+
+def _routed(params, destination):
+    """``destination__name`` parameters, without the prefix (one level only)."""
+    prefix = destination + "__"
+    return {
+        key[len(prefix) :]: value
+        for key, value in params.items()
+        if key.startswith(prefix) and "__" not in key[len(prefix) :]
+    }
+
+
+def _as_sizes(hidden_layer_sizes):
+    if isinstance(hidden_layer_sizes, Integral):
+        return (int(hidden_layer_sizes),)
+    return tuple(int(units) for units in hidden_layer_sizes)

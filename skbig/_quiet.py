@@ -1,0 +1,67 @@
+"""Keep TensorFlow and Keras quiet unless the user asks them to speak.
+
+TensorFlow's C++ runtime logs at start-up (oneDNN, CUDA probing) before any Python
+code can intervene, so its log level has to be in the environment before
+``tensorflow`` is imported. TensorFlow 2.19+ also logs through absl before absl is
+initialised, which ignores that level (tensorflow/tensorflow#100442), so the import
+itself runs with file descriptor 2 pointed at ``/dev/null``. A user who set
+``TF_CPP_MIN_LOG_LEVEL`` themselves has chosen what to see, and is left alone.
+"""
+
+import contextlib
+import logging
+import os
+import sys
+import warnings
+
+_USER_CHOSE_LOG_LEVEL = "TF_CPP_MIN_LOG_LEVEL" in os.environ
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def _import_tensorflow_quietly():
+    if _USER_CHOSE_LOG_LEVEL or "tensorflow" in sys.modules:
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        return  # no usable stderr to protect
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+_import_tensorflow_quietly()
+
+_NOISY_LOGGERS = ("tensorflow", "absl", "keras", "h5py")
+
+
+@contextlib.contextmanager
+def quiet(verbose=0):
+    """Silence TensorFlow's Python loggers and warnings inside the block.
+
+    At ``verbose > 0`` nothing is silenced, so the user sees what Keras has to say.
+    """
+    if verbose:
+        yield
+        return
+    loggers = [logging.getLogger(name) for name in _NOISY_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            # Keras and TensorFlow warn about retracing, input structure and
+            # deprecations of their own internals: none of it is actionable for
+            # a scikit-learn user at verbose=0.
+            for module in ("keras", "tensorflow", "scikeras"):
+                warnings.filterwarnings("ignore", module=module)
+            yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)

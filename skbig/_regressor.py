@@ -1,0 +1,219 @@
+"""MLPRegressor: the Keras MLP as a scikit-learn regressor."""
+
+import numpy as np
+
+from . import _callbacks
+from ._compat import KerasRegressor
+from ._mlp import _COMMON_CONSTRAINTS, _MLPMixin
+from ._quiet import quiet
+
+
+class MLPRegressor(_MLPMixin, KerasRegressor):
+    """Multi-layer perceptron regressor trained with Keras.
+
+    The network of :class:`MLPClassifier` with a linear output and squared-error loss,
+    for single- and multi-output regression on dense or sparse input (risk scores,
+    ratings, any tabular target). Parameter names follow
+    :class:`sklearn.neural_network.MLPRegressor` where the concept is the same.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(256,)
+        Units of each hidden layer.
+    activation : str, default="relu"
+        Hidden-layer activation: any Keras activation name, or scikit-learn's
+        ``"identity"``, ``"logistic"``, ``"tanh"``, ``"relu"``.
+    alpha : float, default=0.0
+        Strength of the L2 penalty on the kernels (``alpha / 2 * ||W||²``).
+    dropout : float, default=0.0
+        Dropout rate after each hidden layer.
+    optimizer : str, keras Optimizer class or instance, default="adam"
+        Keras optimizer, built with ``learning_rate_init`` and ``optimizer__*``.
+    learning_rate_init : float, default=1e-3
+        Initial learning rate.
+    batch_size : int, default=64
+        Samples per gradient step.
+    epochs : int, default=100
+        Maximum number of passes over the training data.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data and stop when its R²
+        has not improved by ``tol`` for ``n_iter_no_change`` epochs, restoring the
+        best epoch's weights.
+    validation_fraction : float, default=0.1
+        Share of the training data held out when ``early_stopping`` is True.
+    n_iter_no_change : int, default=10
+        Epochs without improvement before training stops. Without early stopping
+        the training loss is monitored instead.
+    tol : float, default=1e-4
+        Smallest improvement of the monitored quantity that counts.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout, shuffling and the validation split.
+    verbose : int, default=0
+        0 prints nothing; 1 shows Keras' progress bar; 2 one line per epoch.
+    warm_start : bool, default=False
+        Keep the fitted network and continue training it on the next ``fit``.
+    model : None, keras.Model or callable, default=None
+        Your own network, or a function that builds it (see scikeras' ``model``).
+    loss : str, keras Loss or None, default=None
+        Loss to train with; None means mean squared error.
+    metrics : list or None, default=None
+        Extra Keras metrics to track in ``history_``.
+    callbacks : list of keras callbacks or None, default=None
+        Extra Keras callbacks for ``fit``.
+    **kwargs
+        Routed parameters (``model__*``, ``optimizer__*``, ``fit__*``,
+        ``predict__*``), as in scikeras.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features, when ``X`` had string column names.
+    n_outputs_ : int
+        Number of targets.
+    model_ : keras.Model
+        The fitted network.
+    history_ : dict of lists
+        Per-epoch ``loss`` (and ``val_loss``, ``val_score`` with early stopping).
+    n_iter_ : int
+        Number of epochs run.
+    loss_curve_ : list of float
+        Training loss per epoch.
+    validation_scores_ : list of float or None
+        Validation R² per epoch with early stopping, else None.
+    best_validation_score_ : float or None
+        Best validation R² with early stopping, else None.
+
+    See Also
+    --------
+    MLPClassifier : The same network for classification.
+    sklearn.neural_network.MLPRegressor : scikit-learn's NumPy MLP.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skbig import MLPRegressor
+    >>> X, y = make_regression(n_samples=200, n_features=5, noise=1, random_state=0)
+    >>> reg = MLPRegressor(hidden_layer_sizes=(32,), learning_rate_init=0.01,
+    ...                    epochs=100, random_state=0)
+    >>> reg.fit(X, y).score(X, y) > 0.9
+    True
+    """
+
+    _parameter_constraints = dict(_COMMON_CONSTRAINTS)
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(256,),
+        activation="relu",
+        *,
+        alpha=0.0,
+        dropout=0.0,
+        optimizer="adam",
+        learning_rate_init=1e-3,
+        batch_size=64,
+        epochs=100,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        model=None,
+        loss=None,
+        metrics=None,
+        callbacks=None,
+        **kwargs,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.alpha = alpha
+        self.dropout = dropout
+        self.optimizer = optimizer
+        self.learning_rate_init = learning_rate_init
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.model = model
+        self.loss = loss
+        self.metrics = metrics
+        self.callbacks = callbacks
+        vars(self).update(kwargs)
+        if kwargs:
+            self._user_params = set(kwargs)
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : MLPRegressor
+            The fitted regressor.
+        """
+        with quiet(self.verbose):
+            return super().fit(X, y, sample_weight=sample_weight)
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch on ``X`` and ``y``, keeping the network.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A batch of training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Its targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : MLPRegressor
+            The updated regressor.
+        """
+        with quiet(self.verbose):
+            return super().partial_fit(
+                X, y, sample_weight=sample_weight, skbig_partial=True
+            )
+
+    def predict(self, X):
+        """Predict targets.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions.
+        """
+        return np.asarray(super().predict(X), dtype=np.float64)
+
+    def _output_spec(self):
+        return self.n_outputs_, "linear", "mean_squared_error"
+
+    @staticmethod
+    def _validation_score(y, raw):
+        return _callbacks.r2_score(y, raw.reshape(len(raw), -1))
+
+    @staticmethod
+    def _validation_loss(y, raw):
+        return _callbacks.mse(y, raw.reshape(len(raw), -1))
