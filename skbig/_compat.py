@@ -11,15 +11,22 @@ current scikit-learn needs from it is mended here, and only here:
   copy of the whole matrix) and keeps float64; we keep CSR, use float32 and let
   scikit-learn's ``validate_data`` set ``n_features_in_`` / ``feature_names_in_``
   and word the errors.
+* Its ``tensorflow_random_state`` context leaves TensorFlow's op determinism switched
+  on for the whole process after the first seeded fit (it compares the previous state
+  with ``is False``), and unseeded random ops then fail everywhere else.
 * Its label encoder folds a multi-label indicator matrix whose rows each hold one label
   into "one-hot multi-class", so a multi-label model would predict with ``argmax``.
 
 No other skbig module imports scikeras.
 """
 
+import contextlib
+import os
+import random
+
 import numpy as np
 import scipy.sparse as sp
-from scikeras.utils.random_state import tensorflow_random_state
+import tensorflow as tf
 from scikeras.utils.transformers import (
     ClassifierLabelEncoder as _ClassifierLabelEncoder,
 )
@@ -31,12 +38,41 @@ from sklearn.utils import ClassifierTags, RegressorTags
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
+# TensorFlow has no public getter for op determinism, nor a public way to turn it off.
+from tensorflow.python.framework import config as _tf_config
+
 __all__ = [
     "ClassifierLabelEncoder",
     "KerasClassifier",
     "KerasRegressor",
     "tensorflow_random_state",
 ]
+
+
+@contextlib.contextmanager
+def tensorflow_random_state(seed):
+    """Seed Python, NumPy and TensorFlow and make ops deterministic, then restore."""
+    python_state = random.getstate()
+    numpy_state = np.random.get_state()  # noqa: NPY002 (legacy global RNG)
+    env = os.environ.get("TF_DETERMINISTIC_OPS")
+    was_deterministic = bool(_tf_config.is_op_determinism_enabled())
+    try:
+        os.environ["TF_DETERMINISTIC_OPS"] = "1"
+        random.seed(seed)
+        np.random.seed(seed)  # noqa: NPY002
+        tf.random.set_seed(seed)
+        _tf_config.enable_op_determinism()
+        yield
+    finally:
+        if not was_deterministic:
+            _tf_config.disable_op_determinism()
+        if env is None:
+            os.environ.pop("TF_DETERMINISTIC_OPS", None)
+        else:
+            os.environ["TF_DETERMINISTIC_OPS"] = env
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)  # noqa: NPY002
+        tf.random.set_seed(None)
 
 
 class ClassifierLabelEncoder(_ClassifierLabelEncoder):
@@ -130,7 +166,8 @@ class KerasClassifier(_ScikitLearnValidation, _KerasClassifier):
         return np.asarray(sample_weight, dtype=np.float64) * weights
 
     def fit(self, X, y, sample_weight=None, **kwargs):
-        self.classes_ = None
+        if not (self.warm_start and self.initialized_):
+            self.classes_ = None  # scikeras also cleared it on warm starts
         sample_weight = self._class_weighted(y, sample_weight)
         _BaseWrapper.fit(self, X, y, sample_weight=sample_weight, **kwargs)
         return self

@@ -1,5 +1,6 @@
 """skbig's estimators: a Keras multi-layer perceptron behind the scikit-learn API."""
 
+import contextlib
 from collections import defaultdict
 from numbers import Integral, Real
 
@@ -12,6 +13,7 @@ from sklearn.utils._param_validation import Interval
 from . import _callbacks
 from ._compat import tensorflow_random_state
 from ._model import build_mlp
+from ._persist import KerasBytes
 from ._quiet import quiet
 
 #: Batch size for ``predict``: large batches amortise per-batch overhead, and a
@@ -43,11 +45,30 @@ class _MLPMixin:
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
 
+    # Pickle the network as a .keras file ourselves rather than through the
+    # ``keras.Model.__reduce__`` that importing scikeras installs process-wide.
+    def __getstate__(self):
+        state = super().__getstate__()
+        if isinstance(state.get("model_"), keras.Model):
+            state = dict(state, model_=KerasBytes.from_model(state["model_"]))
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("model_"), KerasBytes):
+            state = dict(state, model_=state["model_"].to_model())
+        super().__setstate__(state)
+
     # ----------------------------------------------------------------- building
     def _build_keras_model(self):
         if self.model is not None:
-            # The user's own network: scikeras builds (and later compiles) it.
-            return super()._build_keras_model()
+            # The user's own network: scikeras builds (and later compiles) it,
+            # seeded through our context rather than scikeras' leaky one.
+            seed, self._random_state = self._random_state, None
+            try:
+                with _seeded(seed):
+                    return super()._build_keras_model()
+            finally:
+                self._random_state = seed
         n_outputs, output_activation, loss = self._output_spec()
         model = build_mlp(
             self.n_features_in_,
@@ -128,10 +149,7 @@ class _MLPMixin:
                 **fit_args,
             )
 
-        if self._random_state is not None:
-            with tensorflow_random_state(self._random_state):
-                hist = run()
-        else:
+        with _seeded(self._random_state):
             hist = run()
 
         if not (warm_start or partial) or not hasattr(self, "history_"):
@@ -194,6 +212,12 @@ class _MLPMixin:
     def _initialize(self, X, y=None):
         self._validate_params()
         return super()._initialize(X, y)
+
+
+def _seeded(seed):
+    if seed is None:
+        return contextlib.nullcontext()
+    return tensorflow_random_state(seed)
 
 
 def _routed(params, destination):

@@ -4,8 +4,8 @@ TensorFlow's C++ runtime logs at start-up (oneDNN, CUDA probing) before any Pyth
 code can intervene, so its log level has to be in the environment before
 ``tensorflow`` is imported. TensorFlow 2.19+ also logs through absl before absl is
 initialised, which ignores that level (tensorflow/tensorflow#100442), so the import
-itself runs with file descriptor 2 pointed at ``/dev/null``. A user who set
-``TF_CPP_MIN_LOG_LEVEL`` themselves has chosen what to see, and is left alone.
+itself runs with file descriptor 2 pointed at ``/dev/null`` while the level is 3
+(skbig's default). A user who set a lower level has chosen to see the logs.
 """
 
 import contextlib
@@ -14,12 +14,11 @@ import os
 import sys
 import warnings
 
-_USER_CHOSE_LOG_LEVEL = "TF_CPP_MIN_LOG_LEVEL" in os.environ
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def _import_tensorflow_quietly():
-    if _USER_CHOSE_LOG_LEVEL or "tensorflow" in sys.modules:
+    if os.environ["TF_CPP_MIN_LOG_LEVEL"] != "3" or "tensorflow" in sys.modules:
         return
     try:
         sys.stderr.flush()

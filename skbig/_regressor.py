@@ -68,7 +68,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     ----------
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of the features, when ``X`` had string column names.
     n_outputs_ : int
         Number of targets.

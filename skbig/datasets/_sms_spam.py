@@ -53,7 +53,7 @@ def load_sms_spam(*, subset="train", return_X_y=False):
     --------
     >>> from skbig.datasets import load_sms_spam
     >>> bunch = load_sms_spam(subset="test")
-    >>> len(bunch.data), sorted(set(bunch.target))
+    >>> len(bunch.data), sorted(set(bunch.target.tolist()))
     (1118, ['ham', 'spam'])
     """
     if subset not in _SUBSETS:

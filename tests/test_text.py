@@ -1,0 +1,158 @@
+"""make_text_classifier in model selection, ensembles and persistence."""
+
+import pickle
+import subprocess
+import sys
+
+import joblib
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from conftest import FAST
+from sklearn.base import clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import StackingClassifier, VotingClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import (
+    GridSearchCV,
+    RandomizedSearchCV,
+    StratifiedKFold,
+    cross_validate,
+)
+from sklearn.pipeline import Pipeline, make_pipeline
+
+from skbig import MLPClassifier, make_text_classifier
+
+MLP_FAST = {key.removeprefix("mlp__"): value for key, value in FAST.items()}
+
+
+def test_steps_and_parameters():
+    pipe = make_text_classifier(tfidf__ngram_range=(1, 2), mlp__epochs=5)
+    assert isinstance(pipe, Pipeline)
+    assert [name for name, _ in pipe.steps] == ["tfidf", "mlp"]
+    assert isinstance(pipe.named_steps["tfidf"], TfidfVectorizer)
+    assert isinstance(pipe.named_steps["mlp"], MLPClassifier)
+    assert pipe.get_params()["tfidf__ngram_range"] == (1, 2)
+    assert pipe.get_params()["mlp__epochs"] == 5
+    assert pipe.get_params()["tfidf__sublinear_tf"] is True
+    with pytest.raises(ValueError, match="Invalid parameter"):
+        make_text_classifier(mlp__not_a_parameter=1)
+
+
+def test_fit_predict_on_raw_text(fitted_pipeline, corpus):
+    texts, labels = corpus
+    assert fitted_pipeline.score(texts, labels) > 0.9
+    assert fitted_pipeline.predict(["goal match team score win"])[0] == "sport"
+
+
+def test_tfidf_reaches_the_network_sparse(fitted_pipeline, corpus):
+    Xt = fitted_pipeline[:-1].transform(corpus[0])
+    assert sp.issparse(Xt) and Xt.dtype == np.float32
+    assert fitted_pipeline[-1].model_.inputs[0].sparse
+
+
+def test_clone_and_set_params(fitted_pipeline):
+    fresh = clone(fitted_pipeline)
+    assert not hasattr(fresh[-1], "model_")
+    assert fresh.get_params()["mlp__epochs"] == FAST["mlp__epochs"]
+    fresh.set_params(mlp__hidden_layer_sizes=(8,), tfidf__min_df=1)
+    assert fresh[-1].hidden_layer_sizes == (8,)
+    assert fresh[0].min_df == 1
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_grid_search(corpus, n_jobs):
+    texts, labels = corpus
+    grid = GridSearchCV(
+        make_text_classifier(**FAST),
+        {"tfidf__ngram_range": [(1, 1), (1, 2)], "mlp__hidden_layer_sizes": [(8,)]},
+        cv=2,
+        n_jobs=n_jobs,
+    ).fit(texts, labels)
+    assert grid.best_score_ > 0.8
+    assert len(grid.cv_results_["params"]) == 2
+    assert grid.best_estimator_.predict(texts[:3]).shape == (3,)
+
+
+def test_randomized_search(corpus):
+    texts, labels = corpus
+    search = RandomizedSearchCV(
+        make_text_classifier(**FAST),
+        {"mlp__dropout": [0.0, 0.2, 0.5], "mlp__learning_rate_init": [0.01, 0.02]},
+        n_iter=2,
+        cv=2,
+        random_state=0,
+    ).fit(texts, labels)
+    assert search.best_score_ > 0.8
+
+
+def test_cross_validate_with_several_scorers(corpus):
+    texts, labels = corpus
+    scores = cross_validate(
+        make_text_classifier(**FAST),
+        texts,
+        labels,
+        cv=StratifiedKFold(3, shuffle=True, random_state=0),
+        scoring=["accuracy", "f1_macro", "neg_log_loss"],
+    )
+    assert np.all(scores["test_accuracy"] > 0.8)
+    assert np.all(scores["test_f1_macro"] > 0.8)
+    assert np.all(scores["test_neg_log_loss"] < 0)
+
+
+def test_calibration_voting_and_stacking(corpus):
+    texts, labels = corpus
+    tfidf = TfidfVectorizer(min_df=2)
+    calibrated = make_pipeline(
+        tfidf, CalibratedClassifierCV(MLPClassifier(**MLP_FAST), cv=2)
+    ).fit(texts, labels)
+    voting = make_pipeline(
+        clone(tfidf),
+        VotingClassifier(
+            [("mlp", MLPClassifier(**MLP_FAST)), ("lr", LogisticRegression())],
+            voting="soft",
+        ),
+    ).fit(texts, labels)
+    stacking = make_pipeline(
+        clone(tfidf),
+        StackingClassifier(
+            [("mlp", MLPClassifier(**MLP_FAST)), ("lr", LogisticRegression())], cv=2
+        ),
+    ).fit(texts, labels)
+    for model in (calibrated, voting, stacking):
+        proba = model.predict_proba(texts)
+        assert proba.shape == (len(texts), 3)
+        np.testing.assert_allclose(proba.sum(axis=1), 1, atol=1e-5)
+        assert model.score(texts, labels) > 0.8
+
+
+LOAD_AND_PREDICT = """
+import sys, pickle, joblib, numpy as np
+path, kind, texts = sys.argv[1], sys.argv[2], sys.argv[3:]
+if kind == "pickle":
+    with open(path, "rb") as f:
+        model = pickle.load(f)
+else:
+    model = joblib.load(path)
+np.save(path + ".npy", model.predict_proba(texts))
+"""
+
+
+@pytest.mark.parametrize("kind", ["pickle", "joblib"])
+def test_persistence_round_trip_in_a_fresh_process(
+    fitted_pipeline, corpus, tmp_path, kind
+):
+    texts = list(corpus[0][:20])
+    path = tmp_path / f"model.{kind}"
+    if kind == "pickle":
+        path.write_bytes(pickle.dumps(fitted_pipeline))
+    else:
+        joblib.dump(fitted_pipeline, path)
+    subprocess.run(
+        [sys.executable, "-c", LOAD_AND_PREDICT, str(path), kind, *texts],
+        check=True,
+        timeout=300,
+    )
+    reloaded = np.load(str(path) + ".npy")
+    np.testing.assert_array_equal(reloaded, fitted_pipeline.predict_proba(texts))
