@@ -7,9 +7,16 @@ TF-IDF vectorizer in front for raw text.
 
 from . import _quiet  # noqa: F401  (quiet TensorFlow before anything imports it)
 from ._classifier import MLPClassifier
+from ._optimizers import LazyAdam
 from ._regressor import MLPRegressor
 from ._text import make_text_classifier
 
 __version__ = "0.1.0"
 
-__all__ = ["MLPClassifier", "MLPRegressor", "__version__", "make_text_classifier"]
+__all__ = [
+    "LazyAdam",
+    "MLPClassifier",
+    "MLPRegressor",
+    "__version__",
+    "make_text_classifier",
+]

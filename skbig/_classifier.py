@@ -31,9 +31,11 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         Strength of the L2 penalty on the kernels (``alpha / 2 * ||W||²``).
     dropout : float, default=0.5
         Dropout rate after each hidden layer.
-    optimizer : str, keras Optimizer class or instance, default="adam"
+    optimizer : str, keras Optimizer class or instance, default="lazy_adam"
         Keras optimizer. A name or class is built with ``learning_rate_init`` and any
         ``optimizer__*`` parameters; an instance is copied from its config.
+        ``"lazy_adam"`` is :class:`LazyAdam`: Adam that updates only the first-layer
+        rows of the terms a batch contains (identical to Adam on dense gradients).
     learning_rate_init : float, default=1e-3
         Initial learning rate of the optimizer.
     batch_size : int, default=128
@@ -125,7 +127,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         *,
         alpha=0.0,
         dropout=0.5,
-        optimizer="adam",
+        optimizer="lazy_adam",
         learning_rate_init=1e-3,
         batch_size=128,
         epochs=10,

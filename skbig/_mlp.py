@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import Interval
 from . import _callbacks
 from ._compat import tensorflow_random_state
 from ._model import build_mlp
+from ._optimizers import LazyAdam
 from ._persist import KerasBytes
 from ._quiet import quiet
 
@@ -96,7 +97,10 @@ class _MLPMixin:
             # Never share an optimizer (and its slots) between fitted models.
             return optimizer.__class__.from_config(optimizer.get_config())
         if isinstance(optimizer, str):
-            optimizer = type(keras.optimizers.get(optimizer))
+            if optimizer.lower().replace("_", "") == "lazyadam":
+                optimizer = LazyAdam
+            else:
+                optimizer = type(keras.optimizers.get(optimizer))
         kwargs = {"learning_rate": self.learning_rate_init}
         kwargs.update(_routed(self.get_params(), "optimizer"))
         return optimizer(**kwargs)

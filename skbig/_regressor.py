@@ -27,8 +27,9 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         Strength of the L2 penalty on the kernels (``alpha / 2 * ||W||²``).
     dropout : float, default=0.0
         Dropout rate after each hidden layer.
-    optimizer : str, keras Optimizer class or instance, default="adam"
-        Keras optimizer, built with ``learning_rate_init`` and ``optimizer__*``.
+    optimizer : str, keras Optimizer class or instance, default="lazy_adam"
+        Keras optimizer, built with ``learning_rate_init`` and ``optimizer__*``;
+        ``"lazy_adam"`` is :class:`LazyAdam` (Adam with row-sparse updates).
     learning_rate_init : float, default=1e-3
         Initial learning rate.
     batch_size : int, default=64
@@ -110,7 +111,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         *,
         alpha=0.0,
         dropout=0.0,
-        optimizer="adam",
+        optimizer="lazy_adam",
         learning_rate_init=1e-3,
         batch_size=64,
         epochs=100,

@@ -1,0 +1,141 @@
+"""The methods the benchmark compares, each a function returning an unfitted Pipeline.
+
+Every method gets the same TF-IDF settings as skbig's default pipeline, so the
+comparison is about the classifier. Network settings of the sklearn MLP and of the plain
+scikeras model are copied from skbig's defaults, so "same width and epochs" holds by
+construction.
+"""
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+
+def _tfidf():
+    from skbig import make_text_classifier
+
+    return make_text_classifier().named_steps["tfidf"]
+
+
+def _mlp_defaults():
+    from skbig import MLPClassifier
+
+    return MLPClassifier().get_params()
+
+
+def skbig_default():
+    from skbig import make_text_classifier
+
+    return make_text_classifier(mlp__random_state=0)
+
+
+def linear_svc():
+    from sklearn.svm import LinearSVC
+
+    return Pipeline([("tfidf", _tfidf()), ("clf", LinearSVC())])
+
+
+def logistic_regression():
+    from sklearn.linear_model import LogisticRegression
+
+    return Pipeline([("tfidf", _tfidf()), ("clf", LogisticRegression(max_iter=1000))])
+
+
+def sklearn_mlp():
+    from sklearn.neural_network import MLPClassifier
+
+    p = _mlp_defaults()
+    clf = MLPClassifier(
+        hidden_layer_sizes=p["hidden_layer_sizes"],
+        batch_size=p["batch_size"],
+        learning_rate_init=p["learning_rate_init"],
+        max_iter=p["epochs"],
+        early_stopping=p["early_stopping"],
+        validation_fraction=p["validation_fraction"],
+        n_iter_no_change=p["n_iter_no_change"],
+        alpha=p["alpha"],
+        random_state=0,
+    )
+    return Pipeline([("tfidf", _tfidf()), ("clf", clf)])
+
+
+def plain_scikeras():
+    """What a user writes by hand today: scikeras' KerasClassifier, same network."""
+    import keras
+    from scikeras.wrappers import KerasClassifier
+
+    p = _mlp_defaults()
+
+    def build(meta):
+        layers = [keras.Input((meta["n_features_in_"],), sparse=True)]
+        for units in p["hidden_layer_sizes"]:
+            layers += [
+                keras.layers.Dense(units, activation="relu"),
+                keras.layers.Dropout(p["dropout"]),
+            ]
+        layers.append(keras.layers.Dense(meta["n_classes_"], activation="softmax"))
+        model = keras.Sequential(layers)
+        model.compile(
+            optimizer=keras.optimizers.Adam(p["learning_rate_init"]),
+            loss="sparse_categorical_crossentropy",
+        )
+        return model
+
+    clf = KerasClassifier(
+        model=build,
+        batch_size=p["batch_size"],
+        epochs=p["epochs"],
+        verbose=0,
+        random_state=0,
+    )
+    return Pipeline([("tfidf", _tfidf()), ("clf", clf)])
+
+
+class FastText:
+    """fastText's supervised classifier behind fit/predict (bigrams, dim 100)."""
+
+    def __init__(self, epoch=25):
+        self.epoch = epoch
+
+    def fit(self, X, y):
+        import os
+        import tempfile
+
+        import fasttext
+
+        rng = np.random.RandomState(0)
+        order = rng.permutation(len(X))  # the corpora are sorted by label
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+            for i in order:
+                label = str(y[i]).replace(" ", "_")
+                f.write(f"__label__{label} {_one_line(X[i])}\n")
+        try:
+            self.model_ = fasttext.train_supervised(
+                f.name, epoch=self.epoch, wordNgrams=2, dim=100, thread=2, verbose=0
+            )
+        finally:
+            os.unlink(f.name)
+        return self
+
+    def predict(self, X):
+        labels, _ = self.model_.predict([_one_line(x) for x in X])
+        return np.array([label[0].removeprefix("__label__") for label in labels])
+
+
+def _one_line(text):
+    return " ".join(text.split())
+
+
+def fasttext_bigrams():
+    import fasttext  # noqa: F401  (skip the method when it is not installed)
+
+    return FastText()
+
+
+METHODS = {
+    "skbig": skbig_default,
+    "linear_svc": linear_svc,
+    "logistic_regression": logistic_regression,
+    "sklearn_mlp": sklearn_mlp,
+    "plain_scikeras": plain_scikeras,
+    "fasttext": fasttext_bigrams,
+}
