@@ -21,6 +21,9 @@ def load(data_dir, name, split):
     return [row["text"] for row in rows], [row["label"] for row in rows]
 
 
+NETWORKS = {"skbig", "sklearn_mlp", "plain_scikeras"}
+
+
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -54,7 +57,8 @@ def main():
         model.fit(X_train, y_train)
         fit_seconds.append(time.perf_counter() - start)
     clf = model.steps[-1][1] if hasattr(model, "steps") else model
-    epochs = getattr(clf, "n_iter_", None) or getattr(clf, "current_epoch", None)
+    if args.method in NETWORKS:
+        epochs = getattr(clf, "n_iter_", None) or clf.current_epoch
 
     start = time.perf_counter()
     y_pred = model.predict(X_test)
