@@ -9,6 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
 
 from . import _callbacks
 from ._compat import tensorflow_random_state
@@ -203,8 +204,6 @@ class _MLPMixin:
 
     # --------------------------------------------------------------- predicting
     def _predict_raw(self, X, **kwargs):
-        from sklearn.utils.validation import check_is_fitted
-
         check_is_fitted(self)
         X, _ = self._validate_data(X, reset=False)
         X = self.feature_encoder_.transform(X)
