@@ -278,9 +278,10 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
             if y.ndim == 1 or y.shape[1] == 1:
                 known = np.unique(y) if self.classes_ is None else self.classes_
                 if len(known) < 2:
+                    only = np.asarray(known).tolist()[0]
                     raise ValueError(
                         "MLPClassifier needs samples of at least 2 classes, but the "
-                        f"data contains only one class: {known[0]!r}."
+                        f"data contains only one class: {only!r}."
                     )
         return X, y
 

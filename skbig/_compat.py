@@ -115,10 +115,11 @@ class _ScikitLearnValidation:
                 X = validate_data(self, X, **kwargs)
             if sp.issparse(X):
                 # Keras turns each batch into a tf.SparseTensor, which wants
-                # canonical (sorted, duplicate-free) CSR.
+                # canonical (sorted, duplicate-free) CSR; never edit the caller's.
                 X = sp.csr_matrix(X)
-                X.sum_duplicates()
-                X.sort_indices()
+                if not X.has_canonical_format:
+                    X = X.copy()
+                    X.sum_duplicates()
         if y is not None:
             y = np.asarray(y)
             if y_numeric and y.dtype.kind in "OUS":

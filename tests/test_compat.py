@@ -83,3 +83,18 @@ def test_seeded_fit_leaves_tensorflow_as_it_found_it():
     MLPClassifier(hidden_layer_sizes=(4,), epochs=1, random_state=0).fit(X, y)
     assert not config.is_op_determinism_enabled()
     MLPClassifier(hidden_layer_sizes=(4,), epochs=1, dropout=0.5).fit(X, y)
+
+
+def test_non_canonical_csr_is_canonicalised_on_a_copy():
+    # Unsorted column indices with a duplicate entry: (0, 2) appears twice.
+    X = sp.csr_matrix(
+        (np.array([1.0, 2.0, 3.0, 5.0], dtype=np.float32), [2, 0, 2, 1], [0, 3, 4]),
+        shape=(2, 3),
+    )
+    X.has_canonical_format = False
+    clf = MLPClassifier()
+    clf.classes_ = None
+    X_valid, _ = clf._validate_data(X, np.array([0, 1]), reset=True)
+    assert X_valid.has_canonical_format
+    np.testing.assert_array_equal(X_valid.toarray(), [[2.0, 0.0, 4.0], [0, 5.0, 0]])
+    np.testing.assert_array_equal(X.indices, [2, 0, 2, 1])  # the caller's is untouched
