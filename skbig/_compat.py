@@ -113,6 +113,10 @@ class _ScikitLearnValidation:
                 )
             else:
                 X = validate_data(self, X, **kwargs)
+            if reset:
+                # scikeras' metadata, read by users' build functions (``meta``).
+                self.X_shape_ = X.shape
+                self.X_dtype_ = X.dtype
             if sp.issparse(X):
                 # Keras turns each batch into a tf.SparseTensor, which wants
                 # canonical (sorted, duplicate-free) CSR; never edit the caller's.

@@ -113,8 +113,6 @@ class _MLPMixin:
         X, y = super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
         if reset and X is not None:
             self._sparse_input = sp.issparse(X)
-            self.X_shape_ = X.shape
-            self.X_dtype_ = X.dtype
         return X, y
 
     def _fit_keras_model(
@@ -134,19 +132,19 @@ class _MLPMixin:
             X, y, sample_weight, validation = self._split_validation(
                 X, y, sample_weight
             )
-        monitor = _callbacks.Convergence(
-            tol=self.tol,
-            patience=self.n_iter_no_change,
-            validation=validation,
-            score=self._validation_score,
-            loss=self._validation_loss,
-        )
         callbacks = list(self._fit_callbacks)
         if not partial:
+            monitor = _callbacks.Convergence(
+                tol=self.tol,
+                patience=self.n_iter_no_change,
+                validation=validation,
+                score=self._validation_score,
+                loss=self._validation_loss,
+            )
             callbacks.append(monitor)
 
-        def run():
-            return self.model_.fit(
+        with _seeded(self._random_state):
+            hist = self.model_.fit(
                 X,
                 y,
                 sample_weight=sample_weight,
@@ -155,9 +153,6 @@ class _MLPMixin:
                 callbacks=callbacks,
                 **fit_args,
             )
-
-        with _seeded(self._random_state):
-            hist = run()
 
         if not (warm_start or partial) or not hasattr(self, "history_"):
             self.history_ = defaultdict(list)
