@@ -8,6 +8,7 @@ TF-IDF vectorizer in front for raw text.
 from . import _quiet  # noqa: F401  (quiet TensorFlow before anything imports it)
 from ._classifier import MLPClassifier
 from ._optimizers import LazyAdam
+from ._persist import ModelFileError, ModelVersionWarning, load, save
 from ._regressor import MLPRegressor
 from ._text import make_text_classifier
 
@@ -17,6 +18,10 @@ __all__ = [
     "LazyAdam",
     "MLPClassifier",
     "MLPRegressor",
+    "ModelFileError",
+    "ModelVersionWarning",
     "__version__",
+    "load",
     "make_text_classifier",
+    "save",
 ]

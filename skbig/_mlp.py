@@ -15,7 +15,7 @@ from . import _callbacks
 from ._compat import tensorflow_random_state
 from ._model import build_mlp
 from ._optimizers import LazyAdam
-from ._persist import KerasBytes
+from ._persist import network_from_state, network_state
 from ._quiet import quiet
 
 #: Batch size for ``predict``. The first layer gathers one kernel row per non-zero,
@@ -49,17 +49,18 @@ class _MLPMixin:
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
 
-    # Pickle the network as a .keras file ourselves rather than through the
+    # Store the network as a .keras file ourselves (inside the pickle, or beside
+    # the estimator in an skbig.save file) rather than through the
     # ``keras.Model.__reduce__`` that importing scikeras installs process-wide.
     def __getstate__(self):
         state = super().__getstate__()
         if isinstance(state.get("model_"), keras.Model):
-            state = dict(state, model_=KerasBytes.from_model(state["model_"]))
+            state = dict(state, model_=network_state(state["model_"]))
         return state
 
     def __setstate__(self, state):
-        if isinstance(state.get("model_"), KerasBytes):
-            state = dict(state, model_=state["model_"].to_model())
+        if "model_" in state:
+            state = dict(state, model_=network_from_state(state["model_"]))
         super().__setstate__(state)
 
     # ----------------------------------------------------------------- building

@@ -1,11 +1,81 @@
-"""Pickle support for fitted networks, through Keras' own file format."""
+"""Model files: ``skbig.save`` / ``skbig.load``, and pickling networks as ``.keras``.
 
+A model file is a zip archive holding three kinds of member:
+
+``skbig.json``
+    The manifest: format name and version, the versions of the libraries that wrote
+    the file, the estimator's type, and the SHA-256 of every other member.
+``estimator.skops``
+    The scikit-learn side (pipeline, vectorizer, skbig wrapper) in skops' format,
+    which rebuilds objects from a schema and refuses types nobody trusted, instead
+    of unpickling. Each Keras network in it is a :class:`NetworkRef` placeholder.
+``networks/<i>.keras``
+    Each network in Keras' own format, loaded with ``safe_mode=True``.
+
+The checksums are verified before any member is parsed, so a damaged file is
+refused before its bytes reach the zip, HDF5 or JSON readers.
+"""
+
+import contextlib
+import contextvars
+import hashlib
+import io
+import json
 import os
+import platform
 import tempfile
+import uuid
+import warnings
+import zipfile
 
 import keras
 
 from ._quiet import quiet
+
+FORMAT_NAME = "skbig-model"
+FORMAT_VERSION = 1
+_MANIFEST = "skbig.json"
+_ESTIMATOR = "estimator.skops"
+_NETWORK = "networks/{}.keras"
+
+#: Types that skops does not trust by default but that skbig's own estimators are
+#: made of. Everything scikit-learn ships is trusted by skops itself.
+_SKBIG_TRUSTED = (
+    "skbig._classifier.MLPClassifier",
+    "skbig._regressor.MLPRegressor",
+    "skbig._compat.ClassifierLabelEncoder",
+    "skbig._persist.NetworkRef",
+    "scikeras.utils.transformers.RegressorTargetEncoder",
+    "scikeras.utils.transformers.TargetReshaper",
+    "numpy.dtype",
+)
+
+_VERSIONED = ("skbig", "scikit-learn", "keras", "tensorflow")
+
+# Set by ``save``/``load`` so that the estimators' __getstate__/__setstate__ hand
+# their networks to the model file instead of embedding them.
+_network_sink = contextvars.ContextVar("skbig_network_sink", default=None)
+_network_source = contextvars.ContextVar("skbig_network_source", default=None)
+
+
+class ModelFileError(ValueError):
+    """A model file that ``skbig.load`` cannot load correctly and safely.
+
+    Raised for damaged, truncated or foreign files, for files newer than this
+    version of skbig understands, and for files that reference types nobody
+    trusted. The message says which.
+    """
+
+
+class ModelVersionWarning(UserWarning):
+    """A model file written with other versions of skbig or its dependencies."""
+
+
+class NetworkRef:
+    """Placeholder for a Keras network stored beside the estimator in a model file."""
+
+    def __init__(self, index):
+        self.index = index
 
 
 class KerasBytes:
@@ -36,3 +106,330 @@ class KerasBytes:
             with open(path, "wb") as file:
                 file.write(self.data)
             return keras.saving.load_model(path, compile=True, safe_mode=True)
+
+
+def network_state(model):
+    """What an estimator's ``__getstate__`` stores in place of its network."""
+    sink = _network_sink.get()
+    if sink is None:
+        return KerasBytes.from_model(model)
+    # skops may ask an object for its state more than once: store each network once.
+    if id(model) not in sink:
+        sink[id(model)] = (len(sink), KerasBytes.from_model(model).data)
+    return NetworkRef(sink[id(model)][0])
+
+
+def network_from_state(state):
+    """The network an estimator's ``__setstate__`` gets back for ``network_state``."""
+    if isinstance(state, KerasBytes):
+        return state.to_model()
+    if isinstance(state, NetworkRef):
+        source = _network_source.get()
+        if source is None or not 0 <= state.index < len(source):
+            raise ModelFileError(
+                "this estimator's network is stored in an skbig model file; "
+                "load the file with skbig.load"
+            )
+        return source[state.index]
+    return state
+
+
+# -------------------------------------------------------------------- saving
+def save(estimator, path):
+    """Save a fitted estimator to a model file that is safe to load.
+
+    Works for skbig estimators and for scikit-learn pipelines, searches' best
+    estimators and column transformers built of skbig estimators and scikit-learn
+    transformers. The file is written beside ``path`` under a temporary name,
+    flushed to disk and renamed over ``path``, so a crash at any point leaves
+    either the previous file or the new one, never a partial one.
+
+    Parameters
+    ----------
+    estimator : estimator
+        The fitted estimator or pipeline.
+    path : str or path-like
+        Where to write the file; ``.skbig`` is the customary suffix.
+
+    See Also
+    --------
+    load : Read the file back.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import skbig
+    >>> clf = skbig.MLPClassifier(hidden_layer_sizes=(4,), epochs=1, random_state=0)
+    >>> clf = clf.fit([[0.0, 1.0], [1.0, 0.0]], ["a", "b"])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.skbig")
+    >>> skbig.save(clf, path)
+    >>> skbig.load(path).predict([[0.0, 1.0]]).shape
+    (1,)
+    """
+    import skops.io
+
+    _refuse_keras_parameters(estimator)
+    networks = {}
+    token = _network_sink.set(networks)
+    try:
+        with quiet():
+            estimator_bytes = skops.io.dumps(estimator)
+    finally:
+        _network_sink.reset(token)
+
+    members = {_ESTIMATOR: estimator_bytes}
+    members.update((_NETWORK.format(i), data) for i, data in networks.values())
+    manifest = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "estimator": _qualified_name(type(estimator)),
+        "versions": _versions(),
+        "networks": len(networks),
+        "sha256": {
+            name: hashlib.sha256(data).hexdigest() for name, data in members.items()
+        },
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            _MANIFEST, json.dumps(manifest, indent=2), zipfile.ZIP_DEFLATED
+        )
+        for name, data in members.items():
+            # skops and .keras files are zip archives already.
+            archive.writestr(name, data, zipfile.ZIP_STORED)
+    _write_atomically(os.fspath(path), buffer.getbuffer())
+
+
+def _write_atomically(path, data):
+    folder = os.path.dirname(os.path.abspath(path))
+    temporary = os.path.join(
+        folder, f".{os.path.basename(path)}.{uuid.uuid4().hex[:12]}.tmp"
+    )
+    # os.open applies the umask, as a plain open() of the target would.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder):
+    # Makes the rename itself durable; not possible (nor needed) on Windows.
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _refuse_keras_parameters(estimator):
+    # skops cannot store live Keras objects; say which parameter holds one rather
+    # than failing deep inside skops.
+    if not hasattr(estimator, "get_params"):
+        raise TypeError(
+            "skbig.save expects a scikit-learn estimator, got "
+            f"{type(estimator).__name__}"
+        )
+    for name, value in estimator.get_params(deep=True).items():
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if type(item).__module__.startswith(("keras", "tensorflow")):
+                raise TypeError(
+                    f"skbig.save cannot store the Keras object in parameter "
+                    f"{name!r} ({type(item).__name__}); give it by name or class, "
+                    "or use pickle for files you only load yourself"
+                )
+
+
+# -------------------------------------------------------------------- loading
+def load(path, trusted=None):
+    """Load a model file written by :func:`save`, without running untrusted code.
+
+    The scikit-learn side is rebuilt by skops, which refuses any type that is not
+    trusted; the networks are loaded by Keras in safe mode. A file written with
+    other versions of skbig, scikit-learn, Keras or TensorFlow loads with a
+    :class:`ModelVersionWarning`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by :func:`save`.
+    trusted : list of str, default=None
+        Fully qualified names of types to trust on top of scikit-learn's, numpy's
+        and skbig's own: for example the module-level function of a user's own
+        ``FunctionTransformer``. Only list types whose code you trust; the
+        :class:`ModelFileError` for an untrusted file names the types it holds.
+
+    Returns
+    -------
+    estimator : estimator
+        The fitted estimator, predicting exactly as the saved one did.
+
+    Raises
+    ------
+    ModelFileError
+        The file is damaged, truncated, not an skbig model file, written by a
+        newer skbig, or references types that are not trusted.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except OSError:
+        raise
+    except Exception as error:
+        raise ModelFileError(
+            f"{os.fspath(path)!s} is not an skbig model file (not a readable zip "
+            f"archive: {error})"
+        ) from error
+    with archive:
+        try:
+            manifest, members = _read_members(archive)
+        except ModelFileError as error:
+            raise ModelFileError(f"{os.fspath(path)!s}: {error}") from None
+        except Exception as error:
+            raise ModelFileError(
+                f"{os.fspath(path)!s} is damaged: {type(error).__name__}: {error}"
+            ) from error
+    _warn_about_versions(manifest, path)
+    try:
+        return _construct(manifest, members, trusted)
+    except ModelFileError as error:
+        raise ModelFileError(f"{os.fspath(path)!s}: {error}") from None
+    except Exception as error:
+        raise ModelFileError(
+            f"{os.fspath(path)!s} could not be loaded: {type(error).__name__}: {error}"
+        ) from error
+
+
+def _read_members(archive):
+    names = set(archive.namelist())
+    if _MANIFEST not in names:
+        raise ModelFileError(f"not an skbig model file (no {_MANIFEST} inside)")
+    try:
+        manifest = json.loads(archive.read(_MANIFEST))
+    except ValueError as error:
+        raise ModelFileError(f"the manifest is damaged ({error})") from error
+    _check_manifest(manifest)
+    members = {}
+    for name, digest in manifest["sha256"].items():
+        if name not in names:
+            raise ModelFileError(f"the member {name} is missing (truncated file?)")
+        data = archive.read(name)
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise ModelFileError(f"the member {name} is damaged (checksum mismatch)")
+        members[name] = data
+    return manifest, members
+
+
+def _check_manifest(manifest):
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
+        raise ModelFileError("not an skbig model file (unknown manifest format)")
+    version = manifest.get("format_version")
+    if not isinstance(version, int):
+        raise ModelFileError("the manifest has no valid format_version")
+    if version > FORMAT_VERSION:
+        raise ModelFileError(
+            f"written in model file format {version} by skbig "
+            f"{manifest.get('versions', {}).get('skbig', '?')}; this skbig reads "
+            f"format {FORMAT_VERSION} and older: upgrade skbig to load it"
+        )
+    digests = manifest.get("sha256")
+    networks = manifest.get("networks")
+    if (
+        not isinstance(digests, dict)
+        or _ESTIMATOR not in digests
+        or not all(isinstance(v, str) for v in digests.values())
+        or not isinstance(networks, int)
+        or not all(_NETWORK.format(i) in digests for i in range(networks))
+        or not isinstance(manifest.get("versions"), dict)
+    ):
+        raise ModelFileError("the manifest is incomplete")
+
+
+def _warn_about_versions(manifest, path):
+    now = _versions()
+    then = manifest["versions"]
+    changed = [
+        f"{name} {then.get(name, '?')} -> {now[name]}"
+        for name in _VERSIONED
+        if then.get(name) != now[name]
+    ]
+    if changed:
+        warnings.warn(
+            f"{os.fspath(path)!s} was written with other library versions "
+            f"({', '.join(changed)}); predictions may differ slightly. Re-save it "
+            "with the current versions once checked.",
+            ModelVersionWarning,
+            stacklevel=3,
+        )
+
+
+def _construct(manifest, members, trusted):
+    import skops.io
+
+    if trusted is not None and (
+        isinstance(trusted, str) or not all(isinstance(t, str) for t in trusted)
+    ):
+        raise TypeError("trusted must be a list of fully qualified type names")
+    allowed = set(_SKBIG_TRUSTED) | set(trusted or ())
+    data = members[_ESTIMATOR]
+    found = set(skops.io.get_untrusted_types(data=data))
+    refused = sorted(found - allowed)
+    if refused:
+        raise ModelFileError(
+            f"the file references types that are not trusted: {', '.join(refused)}. "
+            "Pass them as skbig.load(..., trusted=[...]) only if you trust their "
+            "code and the file's author."
+        )
+    networks = [
+        _load_network(members[_NETWORK.format(i)], i)
+        for i in range(manifest["networks"])
+    ]
+    token = _network_source.set(networks)
+    try:
+        with quiet():
+            estimator = skops.io.loads(data, trusted=sorted(found))
+    finally:
+        _network_source.reset(token)
+    if _qualified_name(type(estimator)) != manifest["estimator"]:
+        raise ModelFileError(
+            f"the manifest says {manifest['estimator']} but the file holds "
+            f"{_qualified_name(type(estimator))}"
+        )
+    return estimator
+
+
+def _load_network(data, index):
+    try:
+        return KerasBytes(data).to_model()
+    except Exception as error:
+        raise ModelFileError(
+            f"network {index} could not be loaded by Keras in safe mode "
+            f"({type(error).__name__}: {error})"
+        ) from error
+
+
+def _versions():
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import __version__
+
+    found = {"python": platform.python_version(), "skbig": __version__}
+    for name in (*_VERSIONED[1:], "numpy", "scipy", "skops", "scikeras"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def _qualified_name(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"
