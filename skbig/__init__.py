@@ -8,7 +8,7 @@ TF-IDF vectorizer in front for raw text.
 from . import _quiet  # noqa: F401  (quiet TensorFlow before anything imports it)
 from ._classifier import MLPClassifier
 from ._optimizers import LazyAdam
-from ._persist import ModelFileError, ModelVersionWarning, load, save
+from ._persist import ModelFileError, ModelVersionWarning, load, model_info, save
 from ._regressor import MLPRegressor
 from ._text import make_text_classifier
 
@@ -23,5 +23,6 @@ __all__ = [
     "__version__",
     "load",
     "make_text_classifier",
+    "model_info",
     "save",
 ]

@@ -43,6 +43,9 @@ _COMMON_CONSTRAINTS = {
 }
 
 
+_LIVE_CALLBACKS = ("_fit_callbacks", "_predict_callbacks")
+
+
 class _MLPMixin:
     """What MLPClassifier and MLPRegressor share; scikeras does the bookkeeping."""
 
@@ -52,16 +55,20 @@ class _MLPMixin:
     # Store the network as a .keras file ourselves (inside the pickle, or beside
     # the estimator in an skbig.save file) rather than through the
     # ``keras.Model.__reduce__`` that importing scikeras installs process-wide.
+    # The live callback lists are rebuilt from the ``callbacks`` parameters on
+    # loading: they may hold Keras objects (and through them the whole pipeline).
     def __getstate__(self):
         state = super().__getstate__()
         if isinstance(state.get("model_"), keras.Model):
             state = dict(state, model_=network_state(state["model_"]))
-        return state
+        return {k: v for k, v in state.items() if k not in _LIVE_CALLBACKS}
 
     def __setstate__(self, state):
         if "model_" in state:
             state = dict(state, model_=network_from_state(state["model_"]))
         super().__setstate__(state)
+        if "model_" in state:
+            self._initialize_callbacks()
 
     # ----------------------------------------------------------------- building
     def _build_keras_model(self):

@@ -135,7 +135,7 @@ def network_from_state(state):
 
 
 # -------------------------------------------------------------------- saving
-def save(estimator, path):
+def save(estimator, path, *, metadata=None):
     """Save a fitted estimator to a model file that is safe to load.
 
     Works for skbig estimators and for scikit-learn pipelines, searches' best
@@ -150,10 +150,14 @@ def save(estimator, path):
         The fitted estimator or pipeline.
     path : str or path-like
         Where to write the file; ``.skbig`` is the customary suffix.
+    metadata : dict, default=None
+        JSON-serialisable facts to keep with the model (what the columns were
+        called, how it was trained); :func:`model_info` reads them back.
 
     See Also
     --------
     load : Read the file back.
+    model_info : Read the manifest without loading the model.
 
     Examples
     --------
@@ -169,6 +173,10 @@ def save(estimator, path):
     import skops.io
 
     _refuse_keras_parameters(estimator)
+    try:
+        metadata = json.loads(json.dumps(metadata or {}))
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"metadata must be JSON-serialisable: {error}") from None
     networks = {}
     token = _network_sink.set(networks)
     try:
@@ -185,6 +193,7 @@ def save(estimator, path):
         "estimator": _qualified_name(type(estimator)),
         "versions": _versions(),
         "networks": len(networks),
+        "metadata": metadata,
         "sha256": {
             name: hashlib.sha256(data).hexdigest() for name, data in members.items()
         },
@@ -307,6 +316,43 @@ def load(path, trusted=None):
         raise ModelFileError(
             f"{os.fspath(path)!s} could not be loaded: {type(error).__name__}: {error}"
         ) from error
+
+
+def model_info(path):
+    """The manifest of a model file, read without loading the model.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by :func:`save`.
+
+    Returns
+    -------
+    info : dict
+        ``format_version``, ``estimator`` (its type's qualified name), ``versions``
+        (of the libraries that wrote it), ``networks`` and ``metadata``.
+
+    Raises
+    ------
+    ModelFileError
+        The file is not a readable skbig model file.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            manifest, _ = _read_members(archive)
+    except OSError:
+        raise
+    except ModelFileError as error:
+        raise ModelFileError(f"{os.fspath(path)!s}: {error}") from None
+    except Exception as error:
+        raise ModelFileError(
+            f"{os.fspath(path)!s} is not a readable skbig model file "
+            f"({type(error).__name__}: {error})"
+        ) from error
+    info = {key: manifest[key] for key in ("format_version", "estimator", "versions")}
+    info["networks"] = manifest["networks"]
+    info["metadata"] = manifest.get("metadata") or {}
+    return info
 
 
 def _read_members(archive):

@@ -1,31 +1,292 @@
-"""The skbig command line."""
+"""The skbig command line, end to end on small files the tests write."""
 
+import csv
+import gzip
+import io
+import json
 import subprocess
 import sys
 
 import pytest
+from conftest import TOPICS, make_corpus
 
-from skbig.cli import build_parser
+from skbig.cli import build_parser, main
+from skbig.cli._progress import Bar, TrainingProgress
+
+FAST = ["--param", "mlp__epochs=8", "--param", "mlp__hidden_layer_sizes=(16,)",
+        "--param", "mlp__learning_rate_init=0.02"]  # fmt: skip
 
 
-def test_demo_prints_a_classification_report():
+def skbig(*argv, check=True):
+    """Run the installed command line in a fresh process, output piped."""
     result = subprocess.run(
-        [sys.executable, "-m", "skbig", "demo"],
+        [sys.executable, "-m", "skbig", *map(str, argv)],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
-    assert result.returncode == 0, result.stderr
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def write_csv(path, rows, columns=("id", "text", "label"), delimiter=","):
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, delimiter=delimiter)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    texts, labels = make_corpus(300)
+    rows = [(i, t, lab) for i, (t, lab) in enumerate(zip(texts, labels, strict=True))]
+    write_csv(folder / "train.csv", rows[:240])
+    write_csv(folder / "test.tsv", rows[240:], delimiter="\t")
+    with gzip.open(folder / "multi.jsonl.gz", "wt", encoding="utf-8") as file:
+        for text, label in zip(texts, labels, strict=True):
+            tags = [label, "gadget"] if label == "tech" else [label]
+            file.write(json.dumps({"body": text, "tags": tags}) + "\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def trained(files):
+    model = files / "model.skbig"
+    result = skbig(
+        "train", files / "train.csv", "--test", files / "test.tsv", "-o", model,
+        "--report-dir", files / "train-report", *FAST,
+    )  # fmt: skip
+    return model, result
+
+
+def test_demo_prints_a_classification_report():
+    result = skbig("demo")
     assert result.stderr == ""
     assert "precision" in result.stdout and "spam" in result.stdout
     accuracy = float(result.stdout.split("accuracy")[1].split()[0])
     assert accuracy > 0.95
 
 
-@pytest.mark.parametrize("argv", [[], ["no-such-command"]])
+def test_train_prints_a_summary_and_writes_the_report(trained, files):
+    model, result = trained
+    assert result.stderr == ""  # piped: no progress bar
+    out = result.stdout
+    assert "trained on 240 documents (3 classes: food, sport, tech)" in out
+    assert "vocabulary: 45 terms" in out
+    accuracy = float(out.split("held-out (60 documents): accuracy ")[1].split(",")[0])
+    assert accuracy > 0.8
+    assert model.exists()
+    report = json.loads((files / "train-report" / "training.json").read_text())
+    assert len(report["history"]["loss"]) == 8
+    assert len(report["history"]["test_loss"]) == 8
+    assert report["history"]["test_loss"][-1] < report["history"]["test_loss"][0]
+    png = (files / "train-report" / "learning_curve.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
+
+
+def test_evaluate_prints_the_report_and_writes_json_and_png(trained, files):
+    model, _ = trained
+    result = skbig("evaluate", model, files / "test.tsv", "--report-dir", files / "ev")
+    assert "macro avg" in result.stdout and "sport" in result.stdout
+    report = json.loads((files / "ev" / "evaluation.json").read_text())
+    assert report["documents"] == 60
+    assert report["accuracy"] > 0.8
+    matrix = report["confusion_matrix"]["matrix"]
+    assert sum(map(sum, matrix)) == 60
+    assert report["confusion_matrix"]["labels"] == ["food", "sport", "tech"]
+    assert (files / "ev" / "confusion_matrix.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_predict_writes_csv_and_jsonl_in_chunks(trained, files):
+    model, _ = trained
+    skbig("predict", model, files / "test.tsv", "-o", files / "p.csv",
+          "--id-column", "id", "--chunk-size", "7")  # fmt: skip
+    with open(files / "p.csv", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == 60
+    assert [r["id"] for r in rows] == [str(i) for i in range(240, 300)]
+    assert set(rows[0]) == {
+        "id",
+        "prediction",
+        "proba_food",
+        "proba_sport",
+        "proba_tech",
+    }
+    for row in rows:
+        probabilities = [float(row[f"proba_{c}"]) for c in ("food", "sport", "tech")]
+        assert abs(sum(probabilities) - 1) < 1e-4
+        best = ("food", "sport", "tech")[probabilities.index(max(probabilities))]
+        assert row["prediction"] == best
+
+
+def test_predict_to_stdout_and_jsonl(trained, files, capsys):
+    model, _ = trained
+    assert main(["predict", str(model), str(files / "test.tsv"), "-o", "-"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("id,prediction")
+    assert len(lines) == 61
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    main(["predict", str(model), str(files / "test.tsv"), "-o", str(files / "p.jsonl")])
+    records = [json.loads(line) for line in open(files / "p.jsonl")]
+    assert [r["prediction"] for r in records] == [r["prediction"] for r in rows]
+
+
+def test_multilabel_lists_in_json_lines(files, capsys):
+    model = files / "multi.skbig"
+    result = skbig(
+        "train", files / "multi.jsonl.gz", "--text-column", "body",
+        "--label-column", "tags", "-o", model, *FAST, "--param", "mlp__epochs=20",
+    )  # fmt: skip
+    assert "4 labels: food, gadget, sport, tech" in result.stdout
+    main(["predict", str(model), str(files / "multi.jsonl.gz"), "-o",
+          str(files / "multi.jsonl")])  # fmt: skip
+    records = [json.loads(line) for line in open(files / "multi.jsonl")]
+    assert all(isinstance(r["prediction"], list) for r in records)
+    tech = [r for r in records if "tech" in r["prediction"]]
+    assert tech and all("gadget" in r["prediction"] for r in tech)
+    assert main(["evaluate", str(model), str(files / "multi.jsonl.gz")]) == 0
+    assert "gadget" in capsys.readouterr().out
+
+
+def test_tune_ranks_candidates_and_saves_the_best(files):
+    model = files / "best.skbig"
+    result = skbig(
+        "tune", files / "train.csv", "-o", model, "--cv", "2", *FAST,
+        "--grid", "mlp__hidden_layer_sizes=[(2,),(32,)]",
+    )  # fmt: skip
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:2] == ["rank", "accuracy"]
+    assert lines[1].split()[0] == "1" and "(32,)" in lines[1]
+    assert "2 candidates x 2 folds" in result.stdout
+    assert model.exists()
+
+
+@pytest.mark.parametrize(
+    "command", ["demo", "train", "evaluate", "predict", "tune", "explain"]
+)
+def test_every_command_has_help_with_examples(command, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main([command, "--help"])
+    assert exit.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out and f"skbig {command}" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["no-such-command"], ["train", "x.csv"], ["predict", "m.skbig"]],
+)
 def test_usage_errors_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as exit:
         build_parser().parse_args(argv)
     assert exit.value.code == 2
     assert "usage: skbig" in capsys.readouterr().err
+
+
+def test_bad_parameters_are_usage_errors(files, capsys):
+    code = main(["train", str(files / "train.csv"), "-o", str(files / "x.skbig"),
+                 "--param", "mlp__no_such=1"])  # fmt: skip
+    assert code == 2
+    assert "Invalid parameter no_such" in capsys.readouterr().err
+    code = main(["tune", str(files / "train.csv"), "-o", str(files / "x.skbig"),
+                 "--grid", "mlp__epochs=3"])  # fmt: skip
+    assert code == 2
+    assert "needs a non-empty list" in capsys.readouterr().err
+
+
+def _bad(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "argv", "message"),
+    [
+        ("a.csv", "id,body,label\n1,hi,a\n", [],
+         "no column 'text'; the columns are 'id', 'body', 'label'"),
+        ("a.csv", "", [], "has no rows"),
+        ("a.csv", "text,label\n", [], "has no rows"),
+        ("a.csv", b"text,label\nok,a\n\xff\xfe bad,b\n", [], "not valid UTF-8"),
+        ("a.csv", "text,label\nx,a\ny,a\n", [], "single class (a)"),
+        ("a.csv", "text,label\nx,a\ny,\nz,b\nw,\n", [],
+         "missing values in 2 row(s) (first: row 2)"),
+        ("a.jsonl", '{"text": "x", "label": "a"}\nnot json\n', [], "line 2: not JSON"),
+        ("a.xlsx", "whatever", [], "unknown file type"),
+    ],
+    ids=["missing-column", "empty", "header-only", "undecodable", "one-class",
+         "missing-labels", "bad-json", "unknown-type"],
+)  # fmt: skip
+def test_bad_data_files_get_one_clear_line(
+    tmp_path, capsys, name, content, argv, message
+):
+    path = _bad(tmp_path, name, content)
+    code = main(
+        ["train", str(path), "-o", str(tmp_path / "m.skbig"), "--test-size", "0", *argv]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not (tmp_path / "m.skbig").exists()
+
+
+def test_unreadable_model_file_exits_1_in_a_fresh_process(files, tmp_path):
+    fake = _bad(tmp_path, "fake.skbig", "not a model")
+    result = skbig("predict", fake, files / "test.tsv", "-o", "-", check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("skbig: error:") and "not" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    missing = main(["evaluate", str(tmp_path / "nope.skbig"), str(files / "test.tsv")])
+    assert missing == 1
+
+
+def test_parquet_when_pyarrow_is_installed(files, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    with open(files / "train.csv", newline="") as file:
+        rows = list(csv.DictReader(file))
+    table = pa.table(
+        {"text": [r["text"] for r in rows], "label": [r["label"] for r in rows]}
+    )
+    pq.write_table(table, tmp_path / "train.parquet")
+    output = tmp_path / "m.skbig"
+    code = main(["train", str(tmp_path / "train.parquet"), "-o", str(output), *FAST])
+    assert code == 0
+    assert output.exists()
+
+
+def test_progress_bar_shows_epochs_batches_loss_and_eta():
+    stream = io.StringIO()
+    progress = TrainingProgress(stream)
+    progress.set_params({"epochs": 2, "steps": 4})
+    progress.on_epoch_begin(0)
+    progress.bar.last = 0  # draw every update
+    progress.on_train_batch_end(0, {"loss": 1.5})
+    progress.on_epoch_end(0, {"loss": 1.25, "test_score": 0.75})
+    text = stream.getvalue()
+    assert "epoch 1/2" in text and "1/4" in text and "loss 1.5000" in text
+    assert "4/4" in text and "test score 0.7500" in text and "ETA" in text
+    assert text.endswith("\n")
+    bar = Bar(10, "predict", io.StringIO())
+    bar.finish()
+    assert "10/10" in bar.stream.getvalue()
+
+
+def test_explain_prints_the_words_and_writes_html(trained, files, capsys):
+    model, _ = trained
+    html = files / "why.html"
+    code = main(["explain", str(model), "goal match team and the coach",
+                 "--top-k", "3", "--html", str(html)])  # fmt: skip
+    assert code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("sport: probability")
+    assert len(lines) == 4
+    assert {line.split()[0] for line in lines[1:]} <= set(TOPICS["sport"].split())
+    assert "<span" in html.read_text()
+    assert main(["explain", str(model), "x", "--target", "chess"]) == 2
+    assert "the classes are food, sport, tech" in capsys.readouterr().err

@@ -455,3 +455,17 @@ def test_network_config_pointing_outside_keras_is_refused(saved, tmp_path, name)
     from keras.src.backend.common import global_state
 
     assert not global_state.get_global_attribute("safe_mode_saving")
+
+
+def test_metadata_and_model_info(fitted_pipeline, tmp_path):
+    path = tmp_path / "m.skbig"
+    skbig.save(fitted_pipeline, path, metadata={"text_column": "body"})
+    info = skbig.model_info(path)
+    assert info["metadata"] == {"text_column": "body"}
+    assert info["estimator"] == "sklearn.pipeline.Pipeline"
+    assert info["versions"]["skbig"] == skbig.__version__
+    with pytest.raises(TypeError, match="JSON"):
+        skbig.save(fitted_pipeline, path, metadata={"bad": object()})
+    path.write_bytes(b"not a model")
+    with pytest.raises(ModelFileError, match="not a readable skbig model file"):
+        skbig.model_info(path)

@@ -1,0 +1,245 @@
+"""The ``skbig`` command line: demo, train, evaluate, predict and tune.
+
+Exit codes: 0 on success, 1 when a data or model file cannot be used (one line on
+stderr says why), 2 for a command line that cannot work (with the usage).
+"""
+
+import argparse
+import sys
+
+from ._commands import UsageError, demo, evaluate, explain, predict, train, tune
+from ._data import DataError
+
+_FORMATS = "CSV, TSV, JSON Lines (optionally .gz) or Parquet (with pyarrow)"
+
+
+def _add_columns(parser, labels=True, defaults=True):
+    text_default = "text" if defaults else None
+    parser.add_argument(
+        "--text-column",
+        default=text_default,
+        help="column holding the texts (default: text"
+        + ("" if defaults else ", or what the model was trained with")
+        + ")",
+    )
+    if labels:
+        parser.add_argument(
+            "--label-column",
+            default="label" if defaults else None,
+            help="column holding the labels (default: label"
+            + ("" if defaults else ", or what the model was trained with")
+            + ")",
+        )
+        parser.add_argument(
+            "--label-separator",
+            metavar="SEP",
+            help="multi-label: split label strings on SEP (JSON Lines may hold lists)",
+        )
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def _command(commands, name, handler, help, description, examples):
+    parser = commands.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog="examples:\n" + "\n".join(f"  {line}" for line in examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def build_parser():
+    """The argument parser for ``skbig``."""
+    parser = argparse.ArgumentParser(
+        prog="skbig",
+        description="Keras neural networks as scikit-learn estimators: train, "
+        "evaluate, tune and apply text classifiers.",
+        epilog="Run 'skbig COMMAND --help' for each command's options and examples.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    p = _command(
+        commands,
+        "demo",
+        demo,
+        "train the default text classifier on the bundled SMS spam data",
+        "Train make_text_classifier() on the SMS Spam Collection shipped with skbig "
+        "and print a classification report on its test split.",
+        ["skbig demo", "skbig demo --random-state 1"],
+    )
+    p.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+
+    p = _command(
+        commands,
+        "train",
+        train,
+        "train a text classifier on a data file and save it",
+        f"Train make_text_classifier() on DATA ({_FORMATS}) and save it with "
+        "skbig.save. A held-out split (--test-size, or the file given by --test) "
+        "is scored after every epoch and in the summary.",
+        [
+            "skbig train reviews.csv -o reviews.skbig",
+            "skbig train train.jsonl.gz --test test.jsonl.gz -o news.skbig "
+            "--param mlp__epochs=10 --report-dir report/",
+            "skbig train tickets.tsv --text-column body --label-column tags "
+            "--label-separator '|' -o tickets.skbig",
+        ],
+    )
+    p.add_argument("data", help="training data file")
+    p.add_argument("-o", "--output", required=True, help="model file to write")
+    _add_columns(p)
+    held_out = p.add_mutually_exclusive_group()
+    held_out.add_argument("--test", metavar="DATA", help="held-out data file")
+    held_out.add_argument(
+        "--test-size",
+        type=float,
+        default=0.1,
+        metavar="F",
+        help="fraction of DATA held out when no --test is given (default 0.1; 0 "
+        "trains on everything)",
+    )
+    _add_params(p)
+    p.add_argument(
+        "--report-dir",
+        metavar="DIR",
+        help="write learning_curve.png and training.json here",
+    )
+
+    p = _command(
+        commands,
+        "evaluate",
+        evaluate,
+        "score a saved model on a labelled data file",
+        "Print accuracy, macro-F1 and scikit-learn's classification report for "
+        "MODEL (written by skbig train, tune or skbig.save) on DATA.",
+        [
+            "skbig evaluate news.skbig test.jsonl.gz",
+            "skbig evaluate news.skbig test.csv --report-dir report/",
+        ],
+    )
+    p.add_argument("model", help="model file")
+    p.add_argument("data", help="labelled data file")
+    _add_columns(p, defaults=False)
+    p.add_argument(
+        "--report-dir",
+        metavar="DIR",
+        help="write evaluation.json and confusion_matrix.png here",
+    )
+
+    p = _command(
+        commands,
+        "predict",
+        predict,
+        "write predictions and class probabilities for a data file",
+        "Predict every row of DATA with MODEL, streaming in chunks, and write the "
+        "prediction and one probability column per class to OUT (.csv or .jsonl; "
+        "'-' writes CSV to stdout).",
+        [
+            "skbig predict news.skbig new.jsonl -o predictions.csv",
+            "skbig predict news.skbig new.csv --id-column id -o - | head",
+        ],
+    )
+    p.add_argument("model", help="model file")
+    p.add_argument("data", help="data file with a text column")
+    p.add_argument("-o", "--output", required=True, help="output file, or -")
+    _add_columns(p, labels=False, defaults=False)
+    p.add_argument(
+        "--id-column", help="copy this column to the output (default: row number)"
+    )
+    p.add_argument(
+        "--chunk-size",
+        type=int,
+        default=2048,
+        metavar="N",
+        help="rows predicted at a time (default 2048)",
+    )
+
+    p = _command(
+        commands,
+        "tune",
+        tune,
+        "grid-search the pipeline with cross-validation and save the best model",
+        "Run GridSearchCV over make_text_classifier() on DATA, print the ranked "
+        "candidates and save the best one refitted on all of DATA.",
+        [
+            "skbig tune train.csv -o best.skbig "
+            "--grid 'mlp__hidden_layer_sizes=[(256,),(1024,)]' "
+            "--grid 'tfidf__ngram_range=[(1,1),(1,2)]' --cv 3",
+        ],
+    )
+    p.add_argument("data", help="training data file")
+    p.add_argument("-o", "--output", required=True, help="model file to write")
+    _add_columns(p)
+    p.add_argument(
+        "--grid",
+        action="append",
+        required=True,
+        metavar="NAME=[V1,V2,...]",
+        help="a parameter and the Python list of values to try (repeatable)",
+    )
+    p.add_argument("--cv", type=int, default=3, help="folds (default 3)")
+    p.add_argument("--scoring", default="accuracy", help="scikit-learn scorer name")
+    p.add_argument("--n-jobs", type=int, default=1, help="parallel fits (default 1)")
+    _add_params(p)
+
+    p = _command(
+        commands,
+        "explain",
+        explain,
+        "show which words drove a saved model's prediction for a text",
+        "Attribute MODEL's probability for a class (default: the predicted one) to "
+        "the words of TEXT with integrated gradients (skbig.explain.explain_text).",
+        [
+            "skbig explain spam.skbig 'WIN a FREE prize, call now'",
+            "skbig explain news.skbig 'the pitcher threw a no-hitter' "
+            "--target rec.sport.baseball --html why.html",
+            "cat message.txt | skbig explain spam.skbig",
+        ],
+    )
+    p.add_argument("model", help="model file")
+    p.add_argument("text", nargs="*", help="texts to explain (default: stdin)")
+    p.add_argument("--target", help="class to explain (default: the predicted one)")
+    p.add_argument("--top-k", type=int, default=10, help="terms shown (default 10)")
+    p.add_argument("--html", metavar="FILE", help="also write highlighted HTML")
+    return parser
+
+
+def _add_params(parser):
+    parser.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a pipeline parameter, e.g. mlp__epochs=10 or "
+        "tfidf__ngram_range=(1,2) (repeatable)",
+    )
+    parser.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+
+
+def main(argv=None):
+    """Run the ``skbig`` command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except UsageError as error:
+        print(f"skbig {args.command}: usage error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0  # e.g. `skbig predict ... -o - | head`
+    except (DataError, OSError) as error:
+        print(f"skbig: error: {error}", file=sys.stderr)
+        return 1
+    except ValueError as error:  # ModelFileError, and what scikit-learn rejects
+        message = " ".join(str(error).split())
+        print(f"skbig: error: {message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

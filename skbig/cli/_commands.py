@@ -1,0 +1,395 @@
+"""What each ``skbig`` command does; parsing lives in ``skbig.cli``."""
+
+import ast
+import os
+import sys
+import time
+
+import numpy as np
+
+from ._data import DataError, OutputWriter, read_dataset, text_chunks, write_json
+from ._progress import Bar, HeldOutScores, TrainingProgress, interactive
+
+
+class UsageError(Exception):
+    """A command line that cannot work; reported with the usage, exit code 2."""
+
+
+def parse_params(items, option="--param"):
+    params = {}
+    for item in items or ():
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"{option} expects NAME=VALUE, got {item!r}")
+        try:
+            params[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[name] = value  # a bare word, such as relu or adam
+    return params
+
+
+def _pipeline(params, random_state):
+    from .. import make_text_classifier
+
+    pipeline = make_text_classifier(mlp__random_state=random_state)
+    try:
+        pipeline.set_params(**params)
+    except ValueError as error:
+        raise UsageError(str(error).splitlines()[0]) from None
+    return pipeline
+
+
+class _Targets:
+    """Labels as the pipeline trains on them: a vector, or a multi-label matrix."""
+
+    def __init__(self, labels, path, column):
+        self.multilabel = any(isinstance(label, list) for label in labels)
+        if self.multilabel:
+            from sklearn.preprocessing import MultiLabelBinarizer
+
+            labels = [label if isinstance(label, list) else [label] for label in labels]
+            self.binarizer = MultiLabelBinarizer().fit(labels)
+            self.classes = list(self.binarizer.classes_)
+        else:
+            self.classes = sorted(set(labels), key=str)
+        if len(self.classes) < 2:
+            raise DataError(
+                f"{path}: column {column!r} holds a single class "
+                f"({self.classes[0] if self.classes else 'none'}); a classifier needs "
+                "at least two"
+            )
+
+    def encode(self, labels):
+        if not self.multilabel:
+            return np.asarray(labels)
+        labels = [label if isinstance(label, list) else [label] for label in labels]
+        return self.binarizer.transform(labels)
+
+
+def train(args):
+    from sklearn.model_selection import train_test_split
+
+    from .. import save
+
+    texts, labels = read_dataset(
+        args.data, args.text_column, args.label_column, args.label_separator
+    )
+    targets = _Targets(labels, args.data, args.label_column)
+    y = targets.encode(labels)
+    pipeline = _pipeline(parse_params(args.param), args.random_state)
+    test_texts = test_y = None
+    if args.test:
+        test_texts, test_labels = read_dataset(
+            args.test, args.text_column, args.label_column, args.label_separator
+        )
+        test_y = targets.encode(test_labels)
+    elif args.test_size > 0:
+        stratify = None if targets.multilabel else y
+        try:
+            texts, test_texts, y, test_y = train_test_split(
+                texts,
+                y,
+                test_size=args.test_size,
+                random_state=args.random_state,
+                stratify=stratify,
+            )
+        except ValueError as error:
+            raise DataError(
+                f"{args.data}: cannot hold out a test split ({error})"
+            ) from None
+
+    callbacks = []
+    if test_texts is not None:
+        callbacks.append(HeldOutScores(pipeline, test_texts, test_y))
+    if interactive(args.quiet):
+        callbacks.append(TrainingProgress())
+    pipeline.set_params(mlp__callbacks=callbacks or None)
+    start = time.perf_counter()
+    pipeline.fit(texts, y)
+    seconds = time.perf_counter() - start
+    pipeline.set_params(mlp__callbacks=None)  # live Keras objects are not saved
+
+    mlp = pipeline[-1]
+    shown = ", ".join(str(c) for c in targets.classes[:10])
+    more = ", ..." if len(targets.classes) > 10 else ""
+    kind = "labels" if targets.multilabel else "classes"
+    print(
+        f"trained on {len(texts)} documents ({len(targets.classes)} {kind}: "
+        f"{shown}{more}) in {seconds:.1f} s, {mlp.n_iter_} epochs"
+    )
+    vocabulary = getattr(pipeline[0], "vocabulary_", None)
+    if vocabulary is not None:
+        print(f"vocabulary: {len(vocabulary)} terms")
+    summary = {"documents": len(texts), "seconds": round(seconds, 2)}
+    if test_texts is not None:
+        metrics = _scores(test_y, pipeline.predict(test_texts))
+        print(
+            f"held-out ({len(test_texts)} documents): accuracy "
+            f"{metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f}"
+        )
+        summary.update(test_documents=len(test_texts), **metrics)
+    save(pipeline, args.output, metadata=_metadata(args, targets, training=summary))
+    size = os.path.getsize(args.output) / 2**20
+    print(f"saved to {args.output} ({size:.1f} MB)")
+    if args.report_dir:
+        from ._plots import learning_curve
+
+        os.makedirs(args.report_dir, exist_ok=True)
+        learning_curve(
+            mlp.history_, os.path.join(args.report_dir, "learning_curve.png")
+        )
+        history = {key: list(values) for key, values in mlp.history_.items()}
+        write_json(
+            os.path.join(args.report_dir, "training.json"),
+            dict(summary, history=history, params=parse_params(args.param)),
+        )
+        print(f"report written to {args.report_dir}")
+    return 0
+
+
+def _metadata(args, targets, **facts):
+    """What evaluate/predict need to read new files the way training read them."""
+    classes = [str(c) for c in targets.classes] if targets.multilabel else None
+    return dict(
+        text_column=args.text_column,
+        label_column=args.label_column,
+        label_separator=args.label_separator,
+        multilabel=targets.multilabel,
+        classes=classes,
+        **facts,
+    )
+
+
+def _scores(y_true, y_pred):
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return {
+        "accuracy": float(accuracy_score(y_true, y_pred)),
+        "macro_f1": float(f1_score(y_true, y_pred, average="macro", zero_division=0)),
+    }
+
+
+def _load(path):
+    from .. import load, model_info
+
+    info = model_info(path)
+    return load(path), info["metadata"]
+
+
+def _columns(args, metadata):
+    text = args.text_column or metadata.get("text_column") or "text"
+    label = (
+        getattr(args, "label_column", None) or metadata.get("label_column") or "label"
+    )
+    separator = getattr(args, "label_separator", None) or metadata.get(
+        "label_separator"
+    )
+    return text, label, separator
+
+
+def evaluate(args):
+    from sklearn.metrics import classification_report, confusion_matrix
+
+    model, metadata = _load(args.model)
+    text_column, label_column, separator = _columns(args, metadata)
+    texts, labels = read_dataset(args.data, text_column, label_column, separator)
+    y_pred = _predict_in_chunks(model, texts, args.quiet)
+    if metadata.get("multilabel"):
+        from sklearn.preprocessing import MultiLabelBinarizer
+
+        names = metadata["classes"]
+        binarizer = MultiLabelBinarizer(classes=names).fit([names])
+        lists = [label if isinstance(label, list) else [label] for label in labels]
+        y_true = binarizer.transform(lists)
+        report = classification_report(
+            y_true, y_pred, target_names=names, digits=4, zero_division=0
+        )
+        details = classification_report(
+            y_true, y_pred, target_names=names, output_dict=True, zero_division=0
+        )
+        matrix = None
+    else:
+        y_true = np.asarray(labels).astype(np.asarray(y_pred).dtype, copy=False)
+        names = list(model.classes_)
+        report = classification_report(y_true, y_pred, digits=4, zero_division=0)
+        details = classification_report(
+            y_true, y_pred, output_dict=True, zero_division=0
+        )
+        matrix = confusion_matrix(y_true, y_pred, labels=names)
+    metrics = _scores(y_true, y_pred)
+    print(f"accuracy {metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f}")
+    print(f"({len(texts)} documents)\n")
+    print(report)
+    if args.report_dir:
+        from ._plots import confusion_matrix as plot_confusion
+
+        os.makedirs(args.report_dir, exist_ok=True)
+        result = dict(metrics, documents=len(texts), per_class=details)
+        if matrix is not None:
+            result["confusion_matrix"] = {"labels": names, "matrix": matrix.tolist()}
+            plot_confusion(
+                matrix, names, os.path.join(args.report_dir, "confusion_matrix.png")
+            )
+        write_json(os.path.join(args.report_dir, "evaluation.json"), result)
+        print(f"report written to {args.report_dir}")
+    return 0
+
+
+def _predict_in_chunks(model, texts, quiet, chunk_size=2048):
+    bar = Bar(len(texts), "predict") if interactive(quiet) else None
+    parts = []
+    for start in range(0, len(texts), chunk_size):
+        parts.append(model.predict(texts[start : start + chunk_size]))
+        if bar:
+            bar.update(min(start + chunk_size, len(texts)))
+    if bar:
+        bar.finish()
+    return np.concatenate(parts)
+
+
+def predict(args):
+    model, metadata = _load(args.model)
+    text_column = args.text_column or metadata.get("text_column") or "text"
+    multilabel = bool(metadata.get("multilabel"))
+    classes = metadata["classes"] if multilabel else list(model.classes_)
+    writer = None
+    bar = Bar(0, "predict") if interactive(args.quiet) else None
+    done = 0
+    try:
+        for ids, texts in text_chunks(
+            args.data, text_column, args.chunk_size, args.id_column
+        ):
+            proba = model.predict_proba(texts)
+            if multilabel:
+                picked = model.predict(texts)
+                predictions = [
+                    [classes[j] for j in np.flatnonzero(row)] for row in picked
+                ]
+            else:
+                predictions = [
+                    _plain(c) for c in model.classes_[np.argmax(proba, axis=1)]
+                ]
+            if writer is None:
+                writer = OutputWriter(args.output, classes, multilabel)
+            writer.write(ids, predictions, proba)
+            done += len(texts)
+            if bar:
+                bar.stream.write(f"\rpredicted {done} documents\033[K")
+                bar.stream.flush()
+    finally:
+        if writer is not None:
+            writer.close()
+    if bar:
+        bar.stream.write("\n")
+    if args.output != "-":
+        print(f"{done} predictions written to {args.output}")
+    return 0
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def tune(args):
+    from sklearn.model_selection import GridSearchCV
+
+    from .. import save
+
+    grid = parse_params(args.grid, option="--grid")
+    for name, values in grid.items():
+        if not isinstance(values, list | tuple) or not values:
+            raise UsageError(f"--grid {name}= needs a non-empty list of values")
+        grid[name] = list(values)
+    texts, labels = read_dataset(
+        args.data, args.text_column, args.label_column, args.label_separator
+    )
+    targets = _Targets(labels, args.data, args.label_column)
+    y = targets.encode(labels)
+    pipeline = _pipeline(parse_params(args.param), args.random_state)
+    try:
+        pipeline.set_params(**{name: values[0] for name, values in grid.items()})
+    except ValueError as error:
+        raise UsageError(str(error).splitlines()[0]) from None
+    n_candidates = int(np.prod([len(v) for v in grid.values()]))
+    if interactive(args.quiet):
+        print(
+            f"fitting {n_candidates} candidates x {args.cv} folds "
+            f"= {n_candidates * args.cv} fits",
+            file=sys.stderr,
+        )
+    search = GridSearchCV(
+        pipeline,
+        grid,
+        cv=args.cv,
+        scoring=args.scoring,
+        n_jobs=args.n_jobs,
+        error_score="raise",
+    )
+    start = time.perf_counter()
+    search.fit(texts, y)
+    seconds = time.perf_counter() - start
+    results = search.cv_results_
+    order = np.argsort(results["rank_test_score"], kind="stable")
+    print(f"{'rank':>4}  {args.scoring:>10}  {'std':>7}  parameters")
+    ranks, means, stds = (results[f"{k}_test_score"] for k in ("rank", "mean", "std"))
+    for i in order:
+        params = ", ".join(f"{k}={v!r}" for k, v in results["params"][i].items())
+        print(f"{ranks[i]:>4}  {means[i]:>10.4f}  {stds[i]:>7.4f}  {params}")
+    print(f"\n{n_candidates} candidates x {args.cv} folds in {seconds:.1f} s")
+    tuning = {
+        "best_params": {k: repr(v) for k, v in search.best_params_.items()},
+        "best_score": float(search.best_score_),
+        "scoring": args.scoring,
+        "cv": args.cv,
+    }
+    save(
+        search.best_estimator_,
+        args.output,
+        metadata=_metadata(args, targets, tuning=tuning),
+    )
+    print(f"best model saved to {args.output}")
+    return 0
+
+
+def explain(args):
+    from ..explain import explain_text
+
+    model, metadata = _load(args.model)
+    # Multi-label models number their labels; the file keeps their names.
+    names = metadata["classes"] if metadata.get("multilabel") else None
+    names = names or [str(c) for c in model.classes_]
+    target = None
+    if args.target is not None:
+        if args.target not in names:
+            raise UsageError(
+                f"unknown --target {args.target!r}; the classes are {', '.join(names)}"
+            )
+        target = model.classes_[names.index(args.target)]
+    for text in args.text or [sys.stdin.read()]:
+        explanation = explain_text(model, text, target=target, top_k=args.top_k)
+        explanation.target = names[list(model.classes_).index(explanation.target)]
+        print(explanation.to_text())
+        if args.html:
+            with open(args.html, "w", encoding="utf-8") as file:
+                file.write(explanation.to_html())
+    return 0
+
+
+def demo(args):
+    from sklearn.metrics import classification_report
+
+    from .. import make_text_classifier
+    from ..datasets import load_sms_spam
+
+    X_train, y_train = load_sms_spam(subset="train", return_X_y=True)
+    X_test, y_test = load_sms_spam(subset="test", return_X_y=True)
+    clf = make_text_classifier(mlp__random_state=args.random_state)
+    start = time.perf_counter()
+    clf.fit(X_train, y_train)
+    seconds = time.perf_counter() - start
+    print(
+        f"SMS Spam Collection (CC BY 4.0, Almeida et al. 2011): trained on "
+        f"{len(X_train)} messages in {seconds:.1f} s, tested on {len(X_test)}.\n"
+    )
+    print(classification_report(y_test, clf.predict(X_test), digits=4))
+    return 0

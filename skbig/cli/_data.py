@@ -1,0 +1,203 @@
+"""Reading texts and labels from CSV, TSV, JSON Lines and Parquet files."""
+
+import csv
+import gzip
+import json
+import math
+import os
+
+#: Suffixes (after an optional ``.gz``) and the reader for each.
+_FORMATS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".parquet": "parquet",
+}
+
+
+class DataError(Exception):
+    """A data file the command cannot use; the message is one line for the user."""
+
+
+def file_format(path):
+    name = os.fspath(path).lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    for suffix, kind in _FORMATS.items():
+        if name.endswith(suffix):
+            return kind
+    raise DataError(
+        f"{path}: unknown file type; use .csv, .tsv, .jsonl (optionally .gz) "
+        "or .parquet"
+    )
+
+
+def iter_rows(path):
+    """Yield each row of a data file as a dict, streaming."""
+    kind = file_format(path)
+    if kind == "parquet":
+        yield from _parquet_rows(path)
+        return
+    if not os.path.exists(path):
+        raise DataError(f"{path}: no such file")
+    opener = gzip.open if os.fspath(path).lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8", newline="") as file:
+            if kind == "jsonl":
+                yield from _json_rows(file, path)
+            else:
+                delimiter = "\t" if kind == "tsv" else ","
+                yield from csv.DictReader(file, delimiter=delimiter)
+    except UnicodeDecodeError as error:
+        raise DataError(
+            f"{path}: text is not valid UTF-8 (byte {error.start} of a line: "
+            f"{error.reason}); re-encode the file as UTF-8"
+        ) from None
+    except (OSError, EOFError, csv.Error) as error:
+        raise DataError(f"{path}: cannot read the file ({error})") from None
+
+
+def _json_rows(file, path):
+    for number, line in enumerate(file, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as error:
+            raise DataError(f"{path}, line {number}: not JSON ({error})") from None
+        if not isinstance(row, dict):
+            raise DataError(f"{path}, line {number}: expected a JSON object per line")
+        yield row
+
+
+def _parquet_rows(path):
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise DataError(
+            f"{path}: reading Parquet needs pyarrow (pip install pyarrow)"
+        ) from None
+    try:
+        table = pq.ParquetFile(path)
+        for batch in table.iter_batches(batch_size=4096):
+            yield from batch.to_pylist()
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except Exception as error:
+        raise DataError(f"{path}: cannot read the Parquet file ({error})") from None
+
+
+def is_missing(value):
+    return (
+        value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+    )
+
+
+def read_dataset(path, text_column, label_column, label_separator=None):
+    """Read texts and labels; labels are lists when the data is multi-label."""
+    texts, labels, missing_text, missing_label = [], [], [], []
+    for number, row in enumerate(iter_rows(path), 1):
+        if number == 1:
+            check_columns(path, row, [text_column, label_column])
+        text, label = row.get(text_column), row.get(label_column)
+        if is_missing(text):
+            missing_text.append(number)
+        if isinstance(label, list):
+            pass
+        elif is_missing(label):
+            missing_label.append(number)
+        elif label_separator is not None:
+            label = [part for part in str(label).split(label_separator) if part]
+        texts.append(text)
+        labels.append(label)
+    if not texts:
+        raise DataError(f"{path}: the file has no rows")
+    for column, rows in ((label_column, missing_label), (text_column, missing_text)):
+        if rows:
+            raise DataError(
+                f"{path}: column {column!r} has missing values in {len(rows)} "
+                f"row(s) (first: row {rows[0]})"
+            )
+    bad = [i for i, t in enumerate(texts, 1) if not isinstance(t, str)]
+    if bad:
+        raise DataError(
+            f"{path}: column {text_column!r} holds non-text values in {len(bad)} "
+            f"row(s) (first: row {bad[0]})"
+        )
+    return texts, labels
+
+
+def check_columns(path, row, columns):
+    for column in columns:
+        if column not in row:
+            found = ", ".join(repr(c) for c in row) or "none"
+            raise DataError(f"{path}: no column {column!r}; the columns are {found}")
+
+
+def text_chunks(path, text_column, chunk_size, id_column=None):
+    """Stream ``(ids, texts)`` chunks for prediction."""
+    ids, texts, number = [], [], 0
+    for number, row in enumerate(iter_rows(path), 1):
+        if number == 1:
+            check_columns(path, row, [text_column] + ([id_column] if id_column else []))
+        text = row.get(text_column)
+        if is_missing(text):
+            text = ""
+        if not isinstance(text, str):
+            raise DataError(f"{path}, row {number}: column {text_column!r} is not text")
+        ids.append(row[id_column] if id_column else number)
+        texts.append(text)
+        if len(texts) == chunk_size:
+            yield ids, texts
+            ids, texts = [], []
+    if texts:
+        yield ids, texts
+    if number == 0:
+        raise DataError(f"{path}: the file has no rows")
+
+
+class OutputWriter:
+    """Write predictions as CSV (``-`` is stdout) or JSON Lines, row by row."""
+
+    def __init__(self, path, classes, multilabel):
+        self.classes = [str(c) for c in classes]
+        self.multilabel = multilabel
+        self.jsonl = os.fspath(path).lower().endswith((".jsonl", ".ndjson", ".json"))
+        if path == "-":
+            import sys
+
+            self.file, self.close_file = sys.stdout, False
+        else:
+            self.file, self.close_file = (
+                open(path, "w", encoding="utf-8", newline=""),
+                True,
+            )
+        if not self.jsonl:
+            self.csv = csv.writer(self.file)
+            columns = ["id", "prediction"] + [f"proba_{c}" for c in self.classes]
+            self.csv.writerow(columns)
+
+    def write(self, ids, predictions, probabilities):
+        for id_, prediction, proba in zip(ids, predictions, probabilities, strict=True):
+            proba = [round(float(p), 6) for p in proba]
+            if self.jsonl:
+                record = {"id": id_, "prediction": prediction}
+                record["probabilities"] = dict(zip(self.classes, proba, strict=True))
+                self.file.write(json.dumps(record, default=str) + "\n")
+            else:
+                shown = "|".join(prediction) if self.multilabel else prediction
+                self.csv.writerow([id_, shown, *proba])
+
+    def close(self):
+        if self.close_file:
+            self.file.close()
+        else:
+            self.file.flush()
+
+
+def write_json(path, data):
+    with open(path, "w", encoding="utf-8") as file:
+        json.dump(data, file, indent=2, default=str)
+        file.write("\n")

@@ -1,0 +1,88 @@
+"""Progress bars on stderr for training and prediction, only when a person watches."""
+
+import sys
+import time
+
+import keras
+import numpy as np
+
+from .._callbacks import validation_loss, validation_score
+
+
+def interactive(quiet):
+    """Show progress only on a terminal: piped or redirected output stays clean."""
+    return not quiet and sys.stderr.isatty()
+
+
+class Bar:
+    """One line redrawn in place: ``label [####....] done/total extra ETA``."""
+
+    def __init__(self, total, label, stream=None, width=24):
+        self.total, self.label, self.width = max(total, 1), label, width
+        self.stream = stream or sys.stderr
+        self.start = self.last = time.monotonic()
+
+    def update(self, done, extra="", force=False):
+        now = time.monotonic()
+        if not force and now - self.last < 0.1:
+            return
+        self.last = now
+        filled = int(self.width * done / self.total)
+        elapsed = now - self.start
+        eta = elapsed / done * (self.total - done) if done else 0
+        self.stream.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
+            f"{done}/{self.total} {extra} ETA {eta:4.0f}s\033[K"
+        )
+        self.stream.flush()
+
+    def finish(self, extra=""):
+        self.update(self.total, extra, force=True)
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+class TrainingProgress(keras.callbacks.Callback):
+    """Epochs and batches with the running loss and the held-out score."""
+
+    def __init__(self, stream=None):
+        super().__init__()
+        self.stream = stream
+
+    def on_epoch_begin(self, epoch, logs=None):
+        label = f"epoch {epoch + 1}/{self.params['epochs']}"
+        self.bar = Bar(self.params.get("steps") or 1, label, self.stream)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.bar.update(batch + 1, f"loss {float((logs or {}).get('loss', 0)):.4f}")
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        extra = f"loss {float(logs.get('loss', 0)):.4f}"
+        for key in ("test_score", "val_score"):
+            if key in logs:
+                extra += f" {key.replace('_', ' ')} {float(logs[key]):.4f}"
+        self.bar.finish(extra)
+
+
+class HeldOutScores(keras.callbacks.Callback):
+    """Loss and score on held-out texts after every epoch, into ``history_``.
+
+    Recorded as ``test_loss`` and ``test_score`` so ``train --report-dir`` can draw
+    the learning curve; the pipeline's vectorizer is already fitted when the
+    network's training begins.
+    """
+
+    def __init__(self, pipeline, texts, labels):
+        super().__init__()
+        self.pipeline, self.texts, self.labels = pipeline, texts, labels
+
+    def on_train_begin(self, logs=None):
+        self.X = self.pipeline[:-1].transform(self.texts)
+        self.y = np.asarray(self.pipeline[-1].target_encoder_.transform(self.labels))
+
+    def on_epoch_end(self, epoch, logs=None):
+        raw = np.asarray(self.model.predict(self.X, batch_size=512, verbose=0))
+        if logs is not None:
+            logs["test_loss"] = validation_loss(self.y, raw)
+            logs["test_score"] = validation_score(self.y, raw)

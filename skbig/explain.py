@@ -1,0 +1,405 @@
+"""Which words drove a prediction, and what each class has learned.
+
+``explain_text`` attributes a text classifier's probability for one class to the
+terms of one document with integrated gradients (Sundararajan et al., 2017) on the
+vectorizer's output: each term's share of ``P(class | document) - P(class | empty
+document)``, computed from the network itself. ``top_terms`` asks the network what
+a document made of a single term would be, for every term of the vocabulary.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._quiet import quiet
+
+#: Points on the straight path from the empty document to the document.
+IG_STEPS = 32
+
+
+@dataclass
+class Explanation:
+    """The terms of one document, weighted by how much they raised one class.
+
+    Attributes
+    ----------
+    text : str
+        The document.
+    target : object
+        The class explained.
+    probability : float
+        The model's probability for ``target`` on ``text``.
+    baseline : float
+        Its probability on an empty document; the weights of all the document's
+        terms sum to ``probability - baseline``.
+    terms : list of (str, float)
+        The ``top_k`` terms with the largest absolute weights, largest first;
+        positive weights raised the probability of ``target``.
+    all_terms : dict of str to float
+        Every term of the document that the vectorizer kept, with its weight.
+    """
+
+    text: str
+    target: object
+    probability: float
+    baseline: float
+    terms: list
+    all_terms: dict = field(repr=False)
+    token_pattern: str = field(default=r"(?u)\b\w\w+\b", repr=False)
+    lowercase: bool = field(default=True, repr=False)
+
+    def word_weights(self):
+        """``(start, end, weight)`` for each word of ``text`` that carries a weight.
+
+        An n-gram's weight is shared equally among its words.
+        """
+        per_word = {}
+        for term, weight in self.all_terms.items():
+            words = term.split()
+            for word in words:
+                per_word[word] = per_word.get(word, 0.0) + weight / len(words)
+        spans = []
+        for match in re.finditer(self.token_pattern, self.text):
+            word = match.group(0).lower() if self.lowercase else match.group(0)
+            if word in per_word:
+                spans.append((match.start(), match.end(), per_word[word]))
+        return spans
+
+    def to_html(self):
+        """The text with each word's background green (raised) or red (lowered)."""
+        spans = self.word_weights()
+        scale = max((abs(w) for _, _, w in spans), default=0.0) or 1.0
+        parts, position = [], 0
+        for start, end, weight in spans:
+            parts.append(html.escape(self.text[position:start]))
+            alpha = min(abs(weight) / scale, 1.0)
+            color = (
+                f"rgba(0, 160, 0, {alpha:.2f})"
+                if weight > 0
+                else (f"rgba(220, 0, 0, {alpha:.2f})")
+            )
+            parts.append(
+                f'<span style="background-color: {color}" '
+                f'title="{weight:+.4f}">{html.escape(self.text[start:end])}</span>'
+            )
+            position = end
+        parts.append(html.escape(self.text[position:]))
+        header = (
+            f"<p><b>{html.escape(str(self.target))}</b>: probability "
+            f"{self.probability:.3f} (empty document: {self.baseline:.3f})</p>"
+        )
+        return f'<div class="skbig-explanation">{header}<p>{"".join(parts)}</p></div>'
+
+    def _repr_html_(self):
+        return self.to_html()
+
+    def to_text(self):
+        """A plain rendering for terminals: one term per line with a bar."""
+        lines = [
+            f"{self.target}: probability {self.probability:.3f} "
+            f"(empty document {self.baseline:.3f})"
+        ]
+        scale = max((abs(w) for _, w in self.terms), default=0.0) or 1.0
+        width = max((len(t) for t, _ in self.terms), default=0)
+        for term, weight in self.terms:
+            bar = ("+" if weight > 0 else "-") * max(1, round(20 * abs(weight) / scale))
+            lines.append(f"  {term:<{width}}  {weight:+.4f}  {bar}")
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.to_text()
+
+
+def _split(pipeline):
+    """The transforming head and the skbig classifier at the end of a pipeline."""
+    from ._mlp import _MLPMixin
+
+    steps = getattr(pipeline, "steps", None)
+    if not steps or not isinstance(steps[-1][1], _MLPMixin):
+        raise TypeError(
+            "expected a fitted Pipeline ending in an skbig classifier, such as "
+            f"make_text_classifier(); got {type(pipeline).__name__}"
+        )
+    clf = pipeline[-1]
+    if not hasattr(clf, "classes_"):
+        raise TypeError("explanations need a classifier, not a regressor")
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(clf)
+    return pipeline[:-1], clf
+
+
+def _class_index(clf, target):
+    """Column of the class in ``predict_proba``'s output."""
+    classes = list(clf.classes_)
+    matches = [i for i, c in enumerate(classes) if c == target]
+    if not matches:
+        shown = ", ".join(str(_plain(c)) for c in classes)
+        raise ValueError(f"unknown target {target!r}; the classes are {shown}")
+    return matches[0]
+
+
+def _is_binary(clf, raw):
+    return raw.shape[-1] == 1 and clf.target_type_ == "binary"
+
+
+def _probability_of(clf, raw, column):
+    """Probability of class ``column`` from the network's raw output tensor."""
+    if _is_binary(clf, raw):
+        return raw[:, 0] if column == 1 else 1.0 - raw[:, 0]
+    return raw[:, column]
+
+
+def _vocabulary(head):
+    names = head.get_feature_names_out()
+    return np.asarray(names, dtype=object)
+
+
+def _dense_call(model, X):
+    """Call the network on a dense batch (its Input may be declared sparse)."""
+    return model(X, training=False)
+
+
+def explain_text(pipeline, text, target=None, top_k=10, steps=IG_STEPS):
+    """Attribute a prediction to the terms of the text, from the network itself.
+
+    Parameters
+    ----------
+    pipeline : Pipeline
+        A fitted pipeline ending in an skbig classifier after a vectorizer, such as
+        :func:`skbig.make_text_classifier` (or one read by :func:`skbig.load`).
+    text : str
+        The document to explain.
+    target : object, default=None
+        The class to explain; defaults to the most probable class.
+    top_k : int, default=10
+        How many terms ``Explanation.terms`` lists.
+    steps : int, default=32
+        Points on the integration path; more is closer to exact.
+
+    Returns
+    -------
+    Explanation
+        Signed term weights (integrated gradients on the TF-IDF vector), the
+        class and its probability; ``to_html()`` highlights the words.
+
+    Examples
+    --------
+    >>> from skbig import make_text_classifier
+    >>> from skbig.explain import explain_text
+    >>> texts = ["good great fine", "bad awful poor", "great good", "poor bad"] * 10
+    >>> labels = ["pos", "neg", "pos", "neg"] * 10
+    >>> clf = make_text_classifier(
+    ...     tfidf__min_df=1, mlp__hidden_layer_sizes=(8,), mlp__epochs=20,
+    ...     mlp__learning_rate_init=0.05, mlp__random_state=0,
+    ... ).fit(texts, labels)
+    >>> explanation = explain_text(clf, "a great movie, not bad", target="pos")
+    >>> [term for term, weight in explanation.terms]
+    ['great', 'bad']
+    >>> explanation.all_terms["great"] > 0 > explanation.all_terms["bad"]
+    True
+    """
+    import tensorflow as tf
+
+    head, clf = _split(pipeline)
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, got {type(text).__name__}")
+    x = sp.csr_matrix(head.transform([text]), dtype=np.float32)
+    present = x.indices
+    names = _vocabulary(head)[present]
+    values = x.data.astype(np.float32)
+    # One forward pass over the document, the empty document, and the midpoints
+    # alpha * x of the path between them; only the document's own columns can
+    # get a non-zero attribution.
+    alphas = (np.arange(steps, dtype=np.float32) + 0.5) / steps
+    dense = np.zeros((steps + 2, x.shape[1]), dtype=np.float32)
+    dense[:, present] = np.concatenate([alphas, [1.0, 0.0]])[:, None] * values
+    inputs = tf.constant(dense)
+    with quiet(), tf.GradientTape() as tape:
+        tape.watch(inputs)
+        raw = _dense_call(clf.model_, inputs)
+        if target is None:
+            row = raw[steps].numpy()
+            column = int(row[0] > 0.5) if _is_binary(clf, raw) else int(np.argmax(row))
+        else:
+            column = _class_index(clf, target)
+        score = _probability_of(clf, raw, column)
+    gradients = tape.gradient(score, inputs).numpy()[:steps, present]
+    weights = values * gradients.mean(axis=0)
+    probability, baseline = (float(p) for p in score.numpy()[steps:])
+    target = clf.classes_[column]
+    all_terms = {str(n): float(w) for n, w in zip(names, weights, strict=True)}
+    order = np.argsort(-np.abs(weights), kind="stable")[:top_k]
+    vectorizer = _last_vectorizer(head)
+    return Explanation(
+        text=text,
+        target=_plain(target),
+        probability=probability,
+        baseline=baseline,
+        terms=[(str(names[i]), float(weights[i])) for i in order],
+        all_terms=all_terms,
+        token_pattern=getattr(vectorizer, "token_pattern", None) or r"(?u)\b\w\w+\b",
+        lowercase=getattr(vectorizer, "lowercase", True),
+    )
+
+
+def _last_vectorizer(head):
+    for _, step in reversed(getattr(head, "steps", [])):
+        if hasattr(step, "build_analyzer"):
+            return step
+    return None
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def top_terms(pipeline, top_k=20, plot=None, batch_size=2048):
+    """For each class, the terms that most raise its probability on their own.
+
+    Each term of the vocabulary is scored by the probability the network gives
+    the class for a document made of that term alone (its TF-IDF vector, one
+    non-zero of 1.0 after the vectorizer's l2 normalisation), minus the
+    probability for an empty document.
+
+    Parameters
+    ----------
+    pipeline : Pipeline
+        A fitted pipeline ending in an skbig classifier after a vectorizer.
+    top_k : int, default=20
+        Terms per class.
+    plot : str or path-like, default=None
+        Also write a bar chart per class to this PNG file (needs matplotlib).
+    batch_size : int, default=2048
+        Vocabulary terms scored per forward pass.
+
+    Returns
+    -------
+    dict
+        ``{class: [(term, raise in probability), ...]}``, largest first.
+    """
+    head, clf = _split(pipeline)
+    names = _vocabulary(head)
+    n_features = len(names)
+    model = clf.model_
+    with quiet():
+        import tensorflow as tf
+
+        empty = np.asarray(_dense_call(model, tf.zeros((1, n_features))))
+        scores = []
+        for start in range(0, n_features, batch_size):
+            rows = np.arange(start, min(start + batch_size, n_features))
+            batch = sp.csr_matrix(
+                (np.ones(len(rows), np.float32), (np.arange(len(rows)), rows)),
+                shape=(len(rows), n_features),
+            )
+            scores.append(np.asarray(model.predict(batch, verbose=0)))
+    raw = np.concatenate(scores)
+    result = {}
+    for column, label in enumerate(clf.classes_):
+        lift = (
+            _probability_of(clf, raw, column) - _probability_of(clf, empty, column)[0]
+        )
+        order = np.argsort(-lift, kind="stable")[:top_k]
+        result[_plain(label)] = [(str(names[i]), float(lift[i])) for i in order]
+    if plot is not None:
+        _plot_top_terms(result, plot)
+    return result
+
+
+def _plot_top_terms(result, path):
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    n = len(result)
+    columns = min(n, 4)
+    rows = -(-n // columns)
+    k = max(len(terms) for terms in result.values())
+    figure, axes = plt.subplots(
+        rows, columns, figsize=(3.2 * columns, 0.25 * k * rows + 1), squeeze=False
+    )
+    for axis, (label, terms) in zip(axes.flat, result.items(), strict=False):
+        words = [t for t, _ in terms][::-1]
+        axis.barh(words, [w for _, w in terms][::-1], color="tab:green")
+        axis.set_title(str(label), fontsize=9)
+        axis.tick_params(labelsize=7)
+    for axis in list(axes.flat)[n:]:
+        axis.axis("off")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def deletion_check(pipeline, texts, ks=(1, 3, 5), random_state=None):
+    """How much removing the top-attributed terms lowers the explained probability.
+
+    A faithfulness check: for each document, the predicted class's probability is
+    recomputed after deleting its ``k`` highest-weighted terms from the text, and
+    after deleting ``k`` of its terms at random. Faithful weights make the first
+    drop far larger than the second. Documents with ``k`` terms or fewer are
+    skipped for that ``k``.
+
+    Parameters
+    ----------
+    pipeline : Pipeline
+        A fitted pipeline ending in an skbig classifier after a vectorizer.
+    texts : list of str
+        Held-out documents.
+    ks : sequence of int, default=(1, 3, 5)
+        Numbers of terms to delete.
+    random_state : int, RandomState or None
+        Seeds the random deletions.
+
+    Returns
+    -------
+    dict
+        ``{k: {"top": mean drop, "random": mean drop, "documents": n}}``.
+    """
+    from sklearn.utils import check_random_state
+
+    head, clf = _split(pipeline)
+    vectorizer = _last_vectorizer(head)
+    if vectorizer is None:
+        raise TypeError("deletion_check needs a pipeline with a text vectorizer")
+    words_of = _word_splitter(vectorizer)
+    rng = check_random_state(random_state)
+    edited, origin = [], []
+    for text in texts:
+        explanation = explain_text(pipeline, text, top_k=max(ks))
+        ranked = sorted(explanation.all_terms, key=explanation.all_terms.get)[::-1]
+        column = _class_index(clf, explanation.target)
+        for k in ks:
+            if len(ranked) <= k:
+                continue
+            for kind, removed in (
+                ("top", ranked[:k]),
+                ("random", list(rng.choice(ranked, size=k, replace=False))),
+            ):
+                gone = {word for term in removed for word in term.split()}
+                edited.append(" ".join(w for w in words_of(text) if w not in gone))
+                origin.append((k, kind, column, explanation.probability))
+    drops = {k: {"top": [], "random": []} for k in ks}
+    if edited:
+        with quiet():
+            proba = clf.predict_proba(head.transform(edited))
+        for row, (k, kind, column, before) in zip(proba, origin, strict=True):
+            drops[k][kind].append(before - row[column])
+    return {
+        k: {
+            "top": float(np.mean(d["top"])) if d["top"] else float("nan"),
+            "random": float(np.mean(d["random"])) if d["random"] else float("nan"),
+            "documents": len(d["top"]),
+        }
+        for k, d in drops.items()
+    }
+
+
+def _word_splitter(vectorizer):
+    preprocess = vectorizer.build_preprocessor()
+    tokenize = vectorizer.build_tokenizer()
+    return lambda text: tokenize(preprocess(text))
