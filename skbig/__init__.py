@@ -10,7 +10,7 @@ from ._classifier import MLPClassifier
 from ._optimizers import LazyAdam
 from ._persist import ModelFileError, ModelVersionWarning, load, model_info, save
 from ._regressor import MLPRegressor
-from ._text import make_text_classifier
+from ._text import TfidfVectorizer, make_text_classifier
 
 __version__ = "0.1.0"
 
@@ -20,6 +20,7 @@ __all__ = [
     "MLPRegressor",
     "ModelFileError",
     "ModelVersionWarning",
+    "TfidfVectorizer",
     "__version__",
     "load",
     "make_text_classifier",

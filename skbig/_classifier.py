@@ -189,7 +189,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         self : MLPClassifier
             The fitted classifier.
         """
-        with quiet(self.verbose):
+        with quiet(self.verbose), self._all_or_nothing(self.warm_start):
             return super().fit(X, y, sample_weight=sample_weight)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -214,7 +214,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         """
         if self.__sklearn_is_fitted__() and classes is None:
             self._check_known_labels(y)
-        with quiet(self.verbose):
+        with quiet(self.verbose), self._all_or_nothing(continues=True):
             return super().partial_fit(
                 X, y, classes=classes, sample_weight=sample_weight, skbig_partial=True
             )
@@ -272,6 +272,8 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         )
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+        if y is not None:
+            _check_label_types(y)
         X, y = super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
         if reset and y is not None:
             check_classification_targets(y)
@@ -307,3 +309,18 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     @staticmethod
     def _validation_loss(y, raw):
         return _callbacks.validation_loss(y, raw)
+
+
+def _check_label_types(y):
+    """Refuse labels that mix strings and numbers, which numpy would turn into
+    strings silently (``[1, "a"]`` becomes ``["1", "a"]``)."""
+    if isinstance(y, np.ndarray) and y.dtype != object:
+        return
+    values = np.asarray(y, dtype=object).ravel()
+    text = [v for v in values if isinstance(v, str | bytes)]
+    if text and len(text) != len(values):
+        number = next(v for v in values if not isinstance(v, str | bytes))
+        raise TypeError(
+            "y mixes text and non-text labels (for example "
+            f"{text[0]!r} and {number!r}); use one type for every label."
+        )

@@ -1,6 +1,7 @@
 """skbig's estimators: a Keras multi-layer perceptron behind the scikit-learn API."""
 
 import contextlib
+import copy
 from collections import defaultdict
 from numbers import Integral, Real
 
@@ -17,6 +18,7 @@ from ._model import build_mlp
 from ._optimizers import LazyAdam
 from ._persist import network_from_state, network_state
 from ._quiet import quiet
+from ._threads import limit_tensorflow_threads
 
 #: Batch size for ``predict``. The first layer gathers one kernel row per non-zero,
 #: so memory grows with batch x terms per document x width: on 20 Newsgroups at
@@ -69,6 +71,36 @@ class _MLPMixin:
         super().__setstate__(state)
         if "model_" in state:
             self._initialize_callbacks()
+
+    @contextlib.contextmanager
+    def _all_or_nothing(self, continues):
+        """Leave the estimator as it was when fitting stops part-way.
+
+        Ctrl-C (``KeyboardInterrupt``) or an error in the middle of training must
+        not leave a half-trained network behind: a new fit restores the previous
+        attributes (unfitted, or the previous fit); a warm start or ``partial_fit``
+        (``continues``), which trains the existing network in place, also puts its
+        weights and optimizer state back.
+        """
+        limit_tensorflow_threads()
+        saved = dict(vars(self))
+        if "history_" in saved:
+            saved["history_"] = copy.deepcopy(saved["history_"])
+        model = saved.get("model_") if continues else None
+        variables = []
+        if model is not None:
+            variables = list(model.variables)  # weights and dropout seed state
+            if getattr(model, "optimizer", None) is not None:
+                variables += list(model.optimizer.variables)
+        values = [v.numpy() for v in variables]
+        try:
+            yield
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(saved)
+            for variable, value in zip(variables, values, strict=True):
+                variable.assign(value)
+            raise
 
     # ----------------------------------------------------------------- building
     def _build_keras_model(self):
@@ -140,6 +172,9 @@ class _MLPMixin:
             X, y, sample_weight, validation = self._split_validation(
                 X, y, sample_weight
             )
+        # Rebuilt on every fit so that set_params(callbacks=...) also reaches
+        # warm-started fits (scikeras built them only with a new network).
+        self._initialize_callbacks()
         callbacks = list(self._fit_callbacks)
         if not partial:
             monitor = _callbacks.Convergence(

@@ -44,6 +44,7 @@ _SKBIG_TRUSTED = (
     "skbig._classifier.MLPClassifier",
     "skbig._regressor.MLPRegressor",
     "skbig._compat.ClassifierLabelEncoder",
+    "skbig._text.TfidfVectorizer",
     "skbig._persist.NetworkRef",
     "scikeras.utils.transformers.RegressorTargetEncoder",
     "scikeras.utils.transformers.TargetReshaper",
@@ -101,6 +102,9 @@ class KerasBytes:
                 return cls(file.read())
 
     def to_model(self):
+        from ._threads import limit_tensorflow_threads
+
+        limit_tensorflow_threads()  # often a worker's first TensorFlow operation
         with tempfile.TemporaryDirectory() as folder, quiet():
             path = os.path.join(folder, "model.keras")
             with open(path, "wb") as file:

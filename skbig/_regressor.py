@@ -168,7 +168,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         self : MLPRegressor
             The fitted regressor.
         """
-        with quiet(self.verbose):
+        with quiet(self.verbose), self._all_or_nothing(self.warm_start):
             return super().fit(X, y, sample_weight=sample_weight)
 
     def partial_fit(self, X, y, sample_weight=None):
@@ -188,7 +188,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         self : MLPRegressor
             The updated regressor.
         """
-        with quiet(self.verbose):
+        with quiet(self.verbose), self._all_or_nothing(continues=True):
             return super().partial_fit(
                 X, y, sample_weight=sample_weight, skbig_partial=True
             )

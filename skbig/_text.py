@@ -1,10 +1,86 @@
 """make_text_classifier: raw text in, labels out, as an ordinary Pipeline."""
 
+import contextlib
+import math
+
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction import text as _sklearn_text
 from sklearn.pipeline import Pipeline
 
 from ._classifier import MLPClassifier
+
+
+class TfidfVectorizer(_sklearn_text.TfidfVectorizer):
+    """scikit-learn's ``TfidfVectorizer`` that names bad documents.
+
+    The same parameters and results as
+    :class:`sklearn.feature_extraction.text.TfidfVectorizer`; with the default
+    ``input="content"``, a document that is not ``str`` or ``bytes`` raises an error
+    saying where it is and what it was, instead of an ``AttributeError`` from deep
+    inside the tokenizer: ``ValueError`` for a missing one (``None`` or NaN, as
+    pandas gives for empty cells), ``TypeError`` for any other object.
+
+    Examples
+    --------
+    >>> from skbig import TfidfVectorizer
+    >>> TfidfVectorizer().fit(["a text", None, "another"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: documents must be text, but 1 of 3 are missing (None or NaN), ...
+    """
+
+    def fit(self, raw_documents, y=None):
+        with self._decoding():
+            return super().fit(self._checked(raw_documents), y)
+
+    def fit_transform(self, raw_documents, y=None):
+        with self._decoding():
+            return super().fit_transform(self._checked(raw_documents), y)
+
+    def transform(self, raw_documents):
+        with self._decoding():
+            return super().transform(self._checked(raw_documents))
+
+    @contextlib.contextmanager
+    def _decoding(self):
+        try:
+            yield
+        except UnicodeDecodeError as error:
+            raise ValueError(
+                f"a bytes document is not valid {self.encoding} ({error.reason} at "
+                f"byte {error.start}); pass str, set encoding=, or set "
+                'decode_error="replace" to replace undecodable bytes'
+            ) from error
+
+    def _checked(self, documents):
+        if self.input != "content" or isinstance(documents, str | bytes):
+            return documents  # scikit-learn's own error for a lone string
+        if not hasattr(documents, "__len__"):
+            documents = list(documents)
+        missing, other = [], []
+        for position, document in enumerate(documents):
+            if isinstance(document, str | bytes):
+                continue
+            if document is None or (
+                isinstance(document, float) and math.isnan(document)
+            ):
+                missing.append(position)
+            else:
+                other.append(position)
+        if missing:
+            raise ValueError(
+                f"documents must be text, but {len(missing)} of {len(documents)} are "
+                f"missing (None or NaN), the first at position {missing[0]}; replace "
+                'them with "" to treat them as empty.'
+            )
+        if other:
+            first = documents[other[0]]
+            raise TypeError(
+                f"documents must be str or bytes, but {len(other)} of "
+                f"{len(documents)} are not, the first at position {other[0]}: "
+                f"{type(first).__name__} {first!r:.40}"
+            )
+        return documents
 
 
 def make_text_classifier(**params):
@@ -20,7 +96,7 @@ def make_text_classifier(**params):
     ----------
     **params
         Step parameters in ``Pipeline.set_params`` form: ``tfidf__<name>`` for the
-        :class:`~sklearn.feature_extraction.text.TfidfVectorizer`, ``mlp__<name>``
+        :class:`TfidfVectorizer` (scikit-learn's, checking its input), ``mlp__<name>``
         for the :class:`MLPClassifier`, or ``tfidf=`` / ``mlp=`` to replace a step.
 
     Returns

@@ -1,0 +1,354 @@
+"""Reliability: messy input, interrupted fits, long searches, threads and workers."""
+
+import gc
+import os
+import resource
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import keras
+import numpy as np
+import pytest
+from conftest import FAST, make_corpus
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV
+
+import skbig
+from skbig import MLPClassifier, MLPRegressor, make_text_classifier
+
+TINY = dict(hidden_layer_sizes=(4,), epochs=2, batch_size=64, random_state=0)
+TINY_PIPE = {f"mlp__{k}": v for k, v in TINY.items()}
+TINY_PIPE["tfidf__min_df"] = 1
+
+# ------------------------------------------------------------------ messy input
+words = st.sampled_from("goal team code data bread cook the of and".split())
+ordinary = st.lists(words, min_size=1, max_size=12).map(" ".join)
+odd = st.one_of(
+    st.just(""),
+    st.text(alphabet=" \t\n\r", max_size=5),  # whitespace only
+    st.text(alphabet="😀🎉🚀👍🔥", min_size=1, max_size=6),  # emoji only
+    st.text(max_size=40),  # any unicode at all
+    st.lists(words, min_size=2000, max_size=2001).map(" ".join),  # very long
+    st.binary(max_size=20).map(lambda b: b"goal " + b),  # bytes
+)
+wrong = st.sampled_from([None, float("nan"), 3, 2.5, object(), ["a", "list"]])
+# Mostly ordinary documents, so that fits succeed as well as fail.
+documents = st.one_of(*[ordinary] * 6, odd, odd, wrong)
+label_pools = st.sampled_from(
+    [
+        ["spam", "ham", "eggs"],
+        [0, 1, 2],
+        [True, False],
+        ["spam", 1],  # mixed types
+        ["spam", None],  # missing labels
+    ]
+)
+
+
+def _outcome(fit_and_predict):
+    """Run and classify: a result, or a ValueError/TypeError with a message."""
+    try:
+        return "ok", fit_and_predict()
+    except (ValueError, TypeError) as error:
+        message = str(error)
+        assert message.strip(), f"{type(error).__name__} without a message"
+        assert "tensorflow" not in message.lower(), message
+        assert "Traceback" not in message
+        return "refused", message
+
+
+CASES = {"ok": 0, "refused": 0}
+MESSAGES = []
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    texts=st.lists(documents, min_size=1, max_size=16),
+    data=st.data(),
+)
+def test_messy_text_never_crashes(texts, data):
+    pool = data.draw(label_pools)
+    y = data.draw(
+        st.lists(st.sampled_from(pool), min_size=len(texts), max_size=len(texts))
+    )
+    if data.draw(st.integers(0, 9)) == 0:  # sometimes y of the wrong length
+        y = y + y[:1]
+
+    def run():
+        model = make_text_classifier(**TINY_PIPE).fit(texts, y)
+        new = data.draw(st.lists(documents, min_size=1, max_size=4))
+        proba = model.predict_proba(new)
+        assert proba.shape == (len(new), len(model.classes_))
+        np.testing.assert_allclose(proba.sum(axis=1), 1, atol=1e-5)
+        assert set(model.predict(new)) <= set(model.classes_)
+        return proba
+
+    kind, message = _outcome(run)
+    CASES[kind] += 1
+    MESSAGES.append(message if kind == "refused" else "ok")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    X=st.lists(
+        st.lists(
+            st.floats(-1e3, 1e3, width=32),
+            min_size=3,
+            max_size=3,
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    kind=st.sampled_from(["classes", "multilabel", "regression"]),
+    data=st.data(),
+)
+def test_messy_numbers_never_crash(X, kind, data):
+    X = np.asarray(X, dtype=np.float64)
+    n = len(X)
+    if data.draw(st.integers(0, 4)) == 0:  # one NaN or infinity somewhere
+        X[data.draw(st.integers(0, n - 1)), data.draw(st.integers(0, 2))] = data.draw(
+            st.sampled_from([np.nan, np.inf, -np.inf])
+        )
+    if kind == "classes":
+        y = data.draw(st.lists(st.sampled_from(["a", "b"]), min_size=n, max_size=n))
+        model = MLPClassifier(**TINY)
+    elif kind == "multilabel":  # rows with no label at all included
+        y = np.asarray(
+            data.draw(
+                st.lists(
+                    st.lists(st.integers(0, 1), min_size=2, max_size=2),
+                    min_size=n,
+                    max_size=n,
+                )
+            )
+        )
+        model = MLPClassifier(**TINY)
+    else:
+        y = data.draw(st.lists(st.floats(-5, 5), min_size=n, max_size=n))
+        model = MLPRegressor(**TINY)
+
+    def run():
+        return model.fit(X, y).predict(X)
+
+    kind, message = _outcome(run)
+    MESSAGES.append(message if kind == "refused" else "ok")
+    if not np.isfinite(X).all():
+        assert kind == "refused" and ("NaN" in message or "infinity" in message)
+    CASES[kind] += 1
+
+
+def test_cases_were_generated():
+    # The two property tests above ran their examples in this process.
+    assert CASES["ok"] > 0 and CASES["refused"] > 0, MESSAGES
+
+
+@pytest.mark.parametrize(
+    ("texts", "y", "error", "message"),
+    [
+        (["a b", None, "c d"], [0, 1, 0], ValueError, "missing (None or NaN)"),
+        (["a b", float("nan"), "c"], [0, 1, 0], ValueError, "at position 1"),
+        (["a b", 42, "c d"], [0, 1, 0], TypeError, "the first at position 1: int 42"),
+        (["", " ", "\n"], [0, 1, 0], ValueError, "empty vocabulary"),
+        (["😀", "🎉"], [0, 1], ValueError, "empty vocabulary"),
+        (["aa bb", "cc dd"], ["x", "x"], ValueError, "only one class: 'x'"),
+        (["aa bb", "cc dd"], [0, 1, 1], ValueError, "inconsistent numbers of samples"),
+        (["aa", "bb", "cc"], ["x", 1, "x"], TypeError, "mixes text and non-text"),
+        ("just one string", [0], ValueError, "string object received"),
+        (["aa bb"], [0], ValueError, "only one class"),
+        ([b"aa \xff"], [0], ValueError, 'decode_error="replace"'),
+    ],
+    ids=["none", "nan", "int", "whitespace", "emoji", "one-class", "wrong-length",
+         "mixed-labels", "bare-string", "one-sample", "undecodable-bytes"],
+)  # fmt: skip
+def test_named_errors(texts, y, error, message):
+    with pytest.raises(error, match=None) as info:
+        make_text_classifier(**TINY_PIPE).fit(texts, y)
+    assert message in str(info.value)
+
+
+def test_all_zero_rows_and_unseen_labels_in_score(fitted_pipeline):
+    # Documents with no known term are all-zero TF-IDF rows: still a prediction.
+    proba = fitted_pipeline.predict_proba(["", "zzz qqq", "😀"])
+    np.testing.assert_allclose(proba.sum(axis=1), 1, atol=1e-6)
+    assert fitted_pipeline.score(["goal team match"], ["never-seen"]) == 0.0
+
+
+# ------------------------------------------------------------------ interrupts
+class _Interrupt(keras.callbacks.Callback):
+    def __init__(self, at_batch=2):
+        super().__init__()
+        self.at_batch = at_batch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == self.at_batch:
+            raise KeyboardInterrupt
+
+
+@pytest.fixture(scope="module")
+def tfidf_data():
+    texts, labels = make_corpus()
+    X = make_text_classifier()[0].fit_transform(texts)
+    return X, labels
+
+
+def test_interrupted_first_fit_leaves_it_unfitted(tfidf_data):
+    X, y = tfidf_data
+    model = MLPClassifier(**dict(TINY, batch_size=16), callbacks=[_Interrupt()])
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X, y)
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+    assert not hasattr(model, "model_") and not hasattr(model, "classes_")
+    model.set_params(callbacks=None).fit(X, y)  # and it can still be fitted
+    assert model.predict(X).shape == (X.shape[0],)
+
+
+@pytest.mark.parametrize("how", ["warm_start", "partial_fit", "refit"])
+def test_interrupted_later_fit_keeps_the_previous_one(tfidf_data, how):
+    X, y = tfidf_data
+    model = MLPClassifier(**dict(TINY, batch_size=16), warm_start=how == "warm_start")
+    model.fit(X, y)
+    before = model.predict_proba(X)
+    history = {k: list(v) for k, v in model.history_.items()}
+    weights = [w.copy() for w in model.model_.get_weights()]
+    model.set_params(callbacks=[_Interrupt()])
+    with pytest.raises(KeyboardInterrupt):
+        if how == "partial_fit":
+            model.partial_fit(X, y)
+        else:
+            model.fit(X, y)
+    model.set_params(callbacks=None)
+    np.testing.assert_array_equal(model.predict_proba(X), before)
+    assert {k: list(v) for k, v in model.history_.items()} == history
+    assert model.n_iter_ == TINY["epochs"]
+    for old, new in zip(weights, model.model_.get_weights(), strict=True):
+        np.testing.assert_array_equal(old, new)
+    # The optimizer state came back too: continuing gives what it would have.
+    twin = MLPClassifier(**dict(TINY, batch_size=16), warm_start=True).fit(X, y)
+    model.set_params(warm_start=True).fit(X, y)
+    twin.fit(X, y)
+    np.testing.assert_allclose(model.predict_proba(X), twin.predict_proba(X), atol=1e-5)
+
+
+# ------------------------------------------------------------------ long searches
+def _rss_mb():
+    with open("/proc/self/statm") as file:
+        return int(file.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs Linux /proc")
+def test_memory_stays_flat_over_many_fits():
+    rng = np.random.RandomState(0)
+    X, y = rng.rand(64, 20).astype(np.float32), np.tile([0, 1], 32)
+    model = MLPClassifier(hidden_layer_sizes=(8,), epochs=1, batch_size=64)
+    for _ in range(5):  # warm up: tracing caches, allocator pools
+        model.fit(X, y)
+    gc.collect()
+    start = _rss_mb()
+    for _ in range(25):
+        model.fit(X, y)
+    gc.collect()
+    growth = _rss_mb() - start
+    # benchmarks/memory.py measures the growth over 50 fits on R8; generous here.
+    assert growth < 100, f"resident memory grew by {growth:.0f} MB over 25 fits"
+
+
+# ------------------------------------------------------------------ threads
+def test_concurrent_predict_from_many_threads(fitted_pipeline, corpus):
+    texts = list(corpus[0])
+    expected = fitted_pipeline.predict_proba(texts)
+    barrier = threading.Barrier(8)
+
+    def work(i):
+        barrier.wait()  # all threads call predict at the same moment
+        return [fitted_pipeline.predict_proba(texts[i::8]) for _ in range(3)]
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(work, range(8)))
+    for i, repeats in enumerate(results):
+        for proba in repeats:
+            np.testing.assert_array_equal(proba, expected[i::8])
+
+
+THREADS = """
+import numpy as np, tensorflow as tf, skbig
+skbig.MLPClassifier(hidden_layer_sizes=(4,), epochs=1).fit(np.eye(4), [0, 1, 0, 1])
+t = tf.config.threading
+print(t.get_intra_op_parallelism_threads(), t.get_inter_op_parallelism_threads())
+"""
+
+
+@pytest.mark.parametrize(
+    ("omp", "expected"), [("1", "1 1"), ("3", "3 2"), (None, "0 0")]
+)
+def test_tensorflow_threads_follow_omp_num_threads(omp, expected):
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    if omp:
+        env["OMP_NUM_THREADS"] = omp
+    out = subprocess.run(
+        [sys.executable, "-c", THREADS], env=env, capture_output=True, text=True,
+        timeout=300, check=True,
+    ).stdout  # fmt: skip
+    assert out.split()[-2:] == expected.split()
+
+
+PREDICT_SAVED = """
+import sys, numpy as np, skbig
+np.save(sys.argv[2], skbig.load(sys.argv[1]).predict_proba(sys.argv[3:]))
+"""
+
+
+def test_same_file_predicts_the_same_with_other_thread_counts(
+    fitted_pipeline, corpus, tmp_path
+):
+    # Another machine may split the matrix products differently: predictions
+    # agree to float32 rounding, and the predicted classes agree exactly.
+    path = tmp_path / "m.skbig"
+    skbig.save(fitted_pipeline, path)
+    texts = list(corpus[0][:50])
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    out = tmp_path / "p.npy"
+    subprocess.run(
+        [sys.executable, "-c", PREDICT_SAVED, str(path), str(out), *texts],
+        env=env, check=True, timeout=300,
+    )  # fmt: skip
+    other = np.load(out)
+    here = fitted_pipeline.predict_proba(texts)
+    np.testing.assert_allclose(other, here, rtol=0, atol=1e-6)
+    np.testing.assert_array_equal(other.argmax(axis=1), here.argmax(axis=1))
+
+
+# ------------------------------------------------------------------ Dask
+def test_grid_search_on_a_dask_cluster_matches_n_jobs_1(corpus):
+    distributed = pytest.importorskip("dask.distributed")
+    from joblib import parallel_backend
+
+    texts, labels = corpus
+    grid = {"mlp__hidden_layer_sizes": [(2,), (16,)]}
+
+    def search(n_jobs):
+        return GridSearchCV(
+            make_text_classifier(**dict(FAST, mlp__epochs=4)), grid, cv=2, n_jobs=n_jobs
+        )
+
+    local = search(1).fit(texts, labels)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+        parallel_backend("dask"),
+    ):
+        remote = search(-1).fit(texts, labels)
+    assert remote.best_params_ == local.best_params_
+    np.testing.assert_allclose(
+        remote.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
+    )
