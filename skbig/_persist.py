@@ -293,32 +293,29 @@ def load(path, trusted=None):
         The file is damaged, truncated, not an skbig model file, written by a
         newer skbig, or references types that are not trusted.
     """
+    with _file_errors(path, "is not a readable skbig model file"):
+        with zipfile.ZipFile(path) as archive:
+            manifest, members = _read_members(archive)
+    _warn_about_versions(manifest, path)
+    with _file_errors(path, "could not be loaded"):
+        return _construct(manifest, members, trusted)
+
+
+@contextlib.contextmanager
+def _file_errors(path, problem):
+    """Turn whatever goes wrong inside into one ModelFileError naming the file.
+
+    OSError (a missing or unreadable file) passes through as it is.
+    """
     try:
-        archive = zipfile.ZipFile(path)
+        yield
     except OSError:
         raise
-    except Exception as error:
-        raise ModelFileError(
-            f"{os.fspath(path)!s} is not an skbig model file (not a readable zip "
-            f"archive: {error})"
-        ) from error
-    with archive:
-        try:
-            manifest, members = _read_members(archive)
-        except ModelFileError as error:
-            raise ModelFileError(f"{os.fspath(path)!s}: {error}") from None
-        except Exception as error:
-            raise ModelFileError(
-                f"{os.fspath(path)!s} is damaged: {type(error).__name__}: {error}"
-            ) from error
-    _warn_about_versions(manifest, path)
-    try:
-        return _construct(manifest, members, trusted)
     except ModelFileError as error:
         raise ModelFileError(f"{os.fspath(path)!s}: {error}") from None
     except Exception as error:
         raise ModelFileError(
-            f"{os.fspath(path)!s} could not be loaded: {type(error).__name__}: {error}"
+            f"{os.fspath(path)!s} {problem} ({type(error).__name__}: {error})"
         ) from error
 
 
@@ -341,18 +338,9 @@ def model_info(path):
     ModelFileError
         The file is not a readable skbig model file.
     """
-    try:
+    with _file_errors(path, "is not a readable skbig model file"):
         with zipfile.ZipFile(path) as archive:
             manifest, _ = _read_members(archive)
-    except OSError:
-        raise
-    except ModelFileError as error:
-        raise ModelFileError(f"{os.fspath(path)!s}: {error}") from None
-    except Exception as error:
-        raise ModelFileError(
-            f"{os.fspath(path)!s} is not a readable skbig model file "
-            f"({type(error).__name__}: {error})"
-        ) from error
     info = {key: manifest[key] for key in ("format_version", "estimator", "versions")}
     info["networks"] = manifest["networks"]
     info["metadata"] = manifest.get("metadata") or {}

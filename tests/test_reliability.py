@@ -1,8 +1,6 @@
 """Reliability: messy input, interrupted fits, long searches, threads and workers."""
 
-import gc
 import os
-import resource
 import subprocess
 import sys
 import threading
@@ -66,7 +64,7 @@ MESSAGES = []
 
 
 @settings(
-    max_examples=60,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -96,7 +94,7 @@ def test_messy_text_never_crashes(texts, data):
     MESSAGES.append(message if kind == "refused" else "ok")
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     X=st.lists(
         st.lists(
@@ -239,26 +237,49 @@ def test_interrupted_later_fit_keeps_the_previous_one(tfidf_data, how):
 
 
 # ------------------------------------------------------------------ long searches
-def _rss_mb():
+MANY_FITS = """
+import gc, resource, sys
+import numpy as np, scipy.sparse as sp
+import skbig
+
+def rss_mb():
     with open("/proc/self/statm") as file:
         return int(file.read().split()[1]) * resource.getpagesize() / 2**20
+
+X = sp.random(128, 20000, density=0.001, format="csr", random_state=0, dtype=np.float32)
+y = np.tile([0, 1], 64)
+model = skbig.MLPClassifier(hidden_layer_sizes=(64,), epochs=1, batch_size=128)
+kept = []
+for _ in range(2):  # warm up: tracing caches, allocator pools
+    model.fit(X, y)
+gc.collect()
+start = rss_mb()
+for _ in range(12):
+    model.fit(X, y)
+    if sys.argv[1] == "keep":
+        kept.append(model.model_)
+    gc.collect()
+print(rss_mb() - start)
+"""
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs Linux /proc")
 def test_memory_stays_flat_over_many_fits():
-    rng = np.random.RandomState(0)
-    X, y = rng.rand(64, 20).astype(np.float32), np.tile([0, 1], 32)
-    model = MLPClassifier(hidden_layer_sizes=(8,), epochs=1, batch_size=64)
-    for _ in range(5):  # warm up: tracing caches, allocator pools
-        model.fit(X, y)
-    gc.collect()
-    start = _rss_mb()
-    for _ in range(25):
-        model.fit(X, y)
-    gc.collect()
-    growth = _rss_mb() - start
-    # benchmarks/memory.py measures the growth over 50 fits on R8; generous here.
-    assert growth < 100, f"resident memory grew by {growth:.0f} MB over 25 fits"
+    # In a fresh process, as a grid search's worker. Each network holds 15 MB (a
+    # 20,000 x 64 kernel and Adam's two moments): keeping the old ones alive, as
+    # the "keep" run does on purpose, grows RSS by about 260 MB over 12 fits.
+    def growth(mode):
+        out = subprocess.run(
+            [sys.executable, "-c", MANY_FITS, mode],
+            capture_output=True, text=True, timeout=600, check=True,
+        ).stdout  # fmt: skip
+        return float(out.split()[-1])
+
+    released, kept = growth("release"), growth("keep")
+    assert kept > 150, "the check cannot see a leak of whole networks"
+    # Measured: about 0 MB; benchmarks/memory.py: R8, 50 fits, +133 MB (+11 to
+    # +51 MB after the first ten, run to run). The bound is generous.
+    assert released < 60, f"resident memory grew by {released:.0f} MB over 12 fits"
 
 
 # ------------------------------------------------------------------ threads
