@@ -101,7 +101,8 @@ class KerasBytes:
             with open(path, "rb") as file:
                 return cls(file.read())
 
-    def to_model(self):
+    def to_model(self, release=False):
+        """Load the network; ``release`` drops the bytes before Keras reads them."""
         from ._threads import limit_tensorflow_threads
 
         limit_tensorflow_threads()  # often a worker's first TensorFlow operation
@@ -109,6 +110,8 @@ class KerasBytes:
             path = os.path.join(folder, "model.keras")
             with open(path, "wb") as file:
                 file.write(self.data)
+            if release:
+                self.data = None
             return keras.saving.load_model(path, compile=True, safe_mode=True)
 
 
@@ -427,10 +430,7 @@ def _construct(manifest, members, trusted):
             "Pass them as skbig.load(..., trusted=[...]) only if you trust their "
             "code and the file's author."
         )
-    networks = [
-        _load_network(members[_NETWORK.format(i)], i)
-        for i in range(manifest["networks"])
-    ]
+    networks = [_load_network(members, i) for i in range(manifest["networks"])]
     token = _network_source.set(networks)
     try:
         with quiet():
@@ -445,9 +445,12 @@ def _construct(manifest, members, trusted):
     return estimator
 
 
-def _load_network(data, index):
+def _load_network(members, index):
+    # Taken out of ``members`` so that the file's copy of a large network is
+    # freed before Keras reads its own.
+    network = KerasBytes(members.pop(_NETWORK.format(index)))
     try:
-        return KerasBytes(data).to_model()
+        return network.to_model(release=True)
     except Exception as error:
         raise ModelFileError(
             f"network {index} could not be loaded by Keras in safe mode "
