@@ -296,12 +296,21 @@ def load(path, trusted=None):
         The file is damaged, truncated, not an skbig model file, written by a
         newer skbig, or references types that are not trusted.
     """
-    with _file_errors(path, "is not a readable skbig model file"):
-        with zipfile.ZipFile(path) as archive:
-            manifest, members = _read_members(archive)
+    return load_with_info(path, trusted)[0]
+
+
+def load_with_info(path, trusted=None):
+    """``load`` and ``model_info`` in one read of the file (for the command line)."""
+    manifest, members = _read_file(path)
     _warn_about_versions(manifest, path)
     with _file_errors(path, "could not be loaded"):
-        return _construct(manifest, members, trusted)
+        return _construct(manifest, members, trusted), _info(manifest)
+
+
+def _read_file(path):
+    with _file_errors(path, "is not a readable skbig model file"):
+        with zipfile.ZipFile(path) as archive:
+            return _read_members(archive)
 
 
 @contextlib.contextmanager
@@ -341,9 +350,10 @@ def model_info(path):
     ModelFileError
         The file is not a readable skbig model file.
     """
-    with _file_errors(path, "is not a readable skbig model file"):
-        with zipfile.ZipFile(path) as archive:
-            manifest, _ = _read_members(archive)
+    return _info(_read_file(path)[0])
+
+
+def _info(manifest):
     info = {key: manifest[key] for key in ("format_version", "estimator", "versions")}
     info["networks"] = manifest["networks"]
     info["metadata"] = manifest.get("metadata") or {}
@@ -409,7 +419,7 @@ def _warn_about_versions(manifest, path):
             f"({', '.join(changed)}); predictions may differ slightly. Re-save it "
             "with the current versions once checked.",
             ModelVersionWarning,
-            stacklevel=3,
+            stacklevel=4,  # the caller of skbig.load
         )
 
 

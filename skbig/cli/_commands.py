@@ -39,6 +39,11 @@ def _pipeline(params, random_state):
     return pipeline
 
 
+def _as_lists(labels):
+    """Multi-label rows as lists, a lone label counting as a list of one."""
+    return [label if isinstance(label, list) else [label] for label in labels]
+
+
 class _Targets:
     """Labels as the pipeline trains on them: a vector, or a multi-label matrix."""
 
@@ -47,8 +52,7 @@ class _Targets:
         if self.multilabel:
             from sklearn.preprocessing import MultiLabelBinarizer
 
-            labels = [label if isinstance(label, list) else [label] for label in labels]
-            self.binarizer = MultiLabelBinarizer().fit(labels)
+            self.binarizer = MultiLabelBinarizer().fit(_as_lists(labels))
             self.classes = list(self.binarizer.classes_)
         else:
             self.classes = sorted(set(labels), key=str)
@@ -62,8 +66,7 @@ class _Targets:
     def encode(self, labels):
         if not self.multilabel:
             return np.asarray(labels)
-        labels = [label if isinstance(label, list) else [label] for label in labels]
-        return self.binarizer.transform(labels)
+        return self.binarizer.transform(_as_lists(labels))
 
 
 def train(args):
@@ -170,10 +173,10 @@ def _scores(y_true, y_pred):
 
 
 def _load(path):
-    from .. import load, model_info
+    from .._persist import load_with_info
 
-    info = model_info(path)
-    return load(path), info["metadata"]
+    model, info = load_with_info(path)
+    return model, info["metadata"]
 
 
 def _columns(args, metadata):
@@ -199,8 +202,7 @@ def evaluate(args):
 
         names = metadata["classes"]
         binarizer = MultiLabelBinarizer(classes=names).fit([names])
-        lists = [label if isinstance(label, list) else [label] for label in labels]
-        y_true = binarizer.transform(lists)
+        y_true = binarizer.transform(_as_lists(labels))
         report = classification_report(
             y_true, y_pred, target_names=names, digits=4, zero_division=0
         )
@@ -253,7 +255,7 @@ def predict(args):
     multilabel = bool(metadata.get("multilabel"))
     classes = metadata["classes"] if multilabel else list(model.classes_)
     writer = None
-    bar = Bar(0, "predict") if interactive(args.quiet) else None
+    show_progress = interactive(args.quiet)
     done = 0
     try:
         for ids, texts in text_chunks(
@@ -266,28 +268,21 @@ def predict(args):
                     [classes[j] for j in np.flatnonzero(row)] for row in picked
                 ]
             else:
-                predictions = [
-                    _plain(c) for c in model.classes_[np.argmax(proba, axis=1)]
-                ]
+                predictions = model.classes_[np.argmax(proba, axis=1)].tolist()
             if writer is None:
                 writer = OutputWriter(args.output, classes, multilabel)
             writer.write(ids, predictions, proba)
             done += len(texts)
-            if bar:
-                bar.stream.write(f"\rpredicted {done} documents\033[K")
-                bar.stream.flush()
+            if show_progress:
+                print(f"\rpredicted {done} documents\033[K", end="", file=sys.stderr)
     finally:
         if writer is not None:
             writer.close()
-    if bar:
-        bar.stream.write("\n")
+    if show_progress:
+        print(file=sys.stderr)
     if args.output != "-":
         print(f"{done} predictions written to {args.output}")
     return 0
-
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def tune(args):
