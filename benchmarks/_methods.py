@@ -111,10 +111,16 @@ def plain_scikeras():
 
 
 class FastText:
-    """fastText's supervised classifier behind fit/predict (bigrams, dim 100)."""
+    """fastText's supervised classifier behind fit/predict (bigrams, dim 100).
 
-    def __init__(self, epoch=25):
+    The settings of fastText's own text-classification tutorial: 25 epochs, word
+    bigrams, learning rate 1.0 (its default of 0.1 is meant for fewer, unigram
+    epochs: 49 % on 20ng against 79 % at 1.0).
+    """
+
+    def __init__(self, epoch=25, lr=1.0):
         self.epoch = epoch
+        self.lr = lr
 
     def fit(self, X, y):
         import os
@@ -124,13 +130,21 @@ class FastText:
 
         rng = np.random.RandomState(0)
         order = rng.permutation(len(X))  # the corpora are sorted by label
+        # fastText labels are single words; remember the original of each.
+        self.labels_ = {str(label).replace(" ", "_"): label for label in set(y)}
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
             for i in order:
                 label = str(y[i]).replace(" ", "_")
                 f.write(f"__label__{label} {_one_line(X[i])}\n")
         try:
             self.model_ = fasttext.train_supervised(
-                f.name, epoch=self.epoch, wordNgrams=2, dim=100, thread=2, verbose=0
+                f.name,
+                epoch=self.epoch,
+                lr=self.lr,
+                wordNgrams=2,
+                dim=100,
+                thread=2,
+                verbose=0,
             )
         finally:
             os.unlink(f.name)
@@ -138,7 +152,9 @@ class FastText:
 
     def predict(self, X):
         labels, _ = self.model_.predict([_one_line(x) for x in X])
-        return np.array([label[0].removeprefix("__label__") for label in labels])
+        return np.array(
+            [self.labels_[label[0].removeprefix("__label__")] for label in labels]
+        )
 
 
 def _one_line(text):

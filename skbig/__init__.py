@@ -7,6 +7,7 @@ TF-IDF vectorizer in front for raw text.
 
 from . import _quiet  # noqa: F401  (quiet TensorFlow before anything imports it)
 from ._classifier import MLPClassifier
+from ._layers import SparseDense
 from ._optimizers import LazyAdam
 from ._persist import ModelFileError, ModelVersionWarning, load, model_info, save
 from ._regressor import MLPRegressor
@@ -20,6 +21,7 @@ __all__ = [
     "MLPRegressor",
     "ModelFileError",
     "ModelVersionWarning",
+    "SparseDense",
     "TfidfVectorizer",
     "__version__",
     "load",

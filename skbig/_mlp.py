@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from . import _callbacks
+from ._batches import sparse_dataset
 from ._compat import tensorflow_random_state
 from ._model import build_mlp
 from ._optimizers import LazyAdam
@@ -186,11 +187,25 @@ class _MLPMixin:
             )
             callbacks.append(monitor)
 
+        data = {"x": X, "y": y, "sample_weight": sample_weight}
+        if _streamable(X, y, fit_args):
+            batch_size = fit_args.pop("batch_size")
+            data = {
+                "x": sparse_dataset(
+                    X,
+                    y,
+                    sample_weight,
+                    batch_size=batch_size,
+                    shuffle=bool(fit_args.pop("shuffle")),
+                    seed=self._random_state,
+                    repeat=True,
+                ),
+                "shuffle": False,  # the dataset shuffles; Keras would warn
+            }
+            fit_args.setdefault("steps_per_epoch", -(-X.shape[0] // batch_size))
         with _seeded(self._random_state):
             hist = self.model_.fit(
-                X,
-                y,
-                sample_weight=sample_weight,
+                **data,
                 epochs=initial_epoch + epochs,
                 initial_epoch=initial_epoch,
                 callbacks=callbacks,
@@ -248,6 +263,8 @@ class _MLPMixin:
         args = {"batch_size": PREDICT_BATCH_SIZE, "verbose": 0}
         args.update(_routed(self.get_params(), "predict"))
         args.update(kwargs)
+        if _streamable(X, None, args):
+            X = sparse_dataset(X, batch_size=args.pop("batch_size"))
         with quiet(self.verbose):
             raw = self.model_.predict(X, callbacks=self._predict_callbacks, **args)
         return np.asarray(raw)
@@ -255,6 +272,20 @@ class _MLPMixin:
     def _initialize(self, X, y=None):
         self._validate_params()
         return super()._initialize(X, y)
+
+
+def _streamable(X, y, keras_args):
+    """Whether skbig's own sparse batches (see ``_batches``) can feed Keras.
+
+    Anything they do not cover takes Keras' own path: targets that are not one
+    array (a user's multi-output model) and Keras' ``validation_split``.
+    """
+    return (
+        sp.issparse(X)
+        and (y is None or isinstance(y, np.ndarray))
+        and "validation_split" not in keras_args
+        and "batch_size" in keras_args
+    )
 
 
 def _seeded(seed):

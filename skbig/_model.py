@@ -3,6 +3,8 @@
 import keras
 import numpy as np
 
+from ._layers import SparseDense
+
 
 def _seeds(random_state, n):
     """``n`` integer seeds derived from ``random_state`` (None gives None seeds)."""
@@ -45,8 +47,9 @@ def build_mlp(
         L2 penalty on the kernels, scaled as in scikit-learn's MLP
         (``alpha / 2 * ||W||^2`` per batch mean loss).
     sparse : bool, default=True
-        Whether the input arrives as a ``tf.SparseTensor``; the first layer then
-        gathers only the rows of the terms present in each batch.
+        Whether the input arrives as a ``tf.SparseTensor``; the first layer is then
+        a :class:`SparseDense`, which reads only the kernel rows of the terms
+        present in each batch.
     random_state : int or None
         Seeds the initializers and dropout layers.
 
@@ -64,7 +67,8 @@ def build_mlp(
     inputs = keras.Input(shape=(n_features,), sparse=sparse, name="features")
     x = inputs
     for i, units in enumerate(hidden):
-        x = keras.layers.Dense(
+        layer = SparseDense if sparse and i == 0 else keras.layers.Dense
+        x = layer(
             units,
             activation=activation,
             kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
@@ -73,7 +77,8 @@ def build_mlp(
         )(x)
         if dropout:
             x = keras.layers.Dropout(dropout, seed=next(seeds))(x)
-    outputs = keras.layers.Dense(
+    last = SparseDense if sparse and not hidden else keras.layers.Dense
+    outputs = last(
         n_outputs,
         activation=output_activation,
         kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),

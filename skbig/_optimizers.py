@@ -34,11 +34,8 @@ class LazyAdam(keras.optimizers.Adam):
         if not isinstance(gradient, tf.IndexedSlices) or self.amsgrad:
             return super().update_step(gradient, variable, learning_rate)
         dtype = variable.dtype
-        # Rows repeat when several documents of a batch share a term.
-        rows, position = tf.unique(gradient.indices)
-        grad = tf.math.unsorted_segment_sum(
-            tf.cast(gradient.values, dtype), position, tf.shape(rows)[0]
-        )
+        rows, grad = _distinct_rows(gradient)
+        grad = tf.cast(grad, dtype)
         step = tf.cast(self.iterations + 1, dtype)
         beta_1 = tf.cast(self.beta_1, dtype)
         beta_2 = tf.cast(self.beta_2, dtype)
@@ -55,3 +52,20 @@ class LazyAdam(keras.optimizers.Adam):
         self.assign(v, tf.IndexedSlices(v_rows, rows))
         update = alpha * m_rows / (tf.sqrt(v_rows) + self.epsilon)
         self.assign_sub(variable, tf.IndexedSlices(update, rows))
+
+
+def _distinct_rows(gradient):
+    """The rows of an ``IndexedSlices`` gradient, each once, and their summed values.
+
+    Keras' ``Dense`` on sparse input repeats a row whenever several documents of a
+    batch share a term; :class:`skbig.SparseDense` already sends each row once, and
+    then the sum (a pass over the whole gradient) is skipped.
+    """
+    rows, position = tf.unique(gradient.indices)
+    n_rows = tf.shape(rows)[0]
+    values = tf.cond(
+        n_rows < tf.shape(gradient.indices)[0],
+        lambda: tf.math.unsorted_segment_sum(gradient.values, position, n_rows),
+        lambda: gradient.values,
+    )
+    return rows, values

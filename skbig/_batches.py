@@ -1,0 +1,95 @@
+"""Batches of a scipy sparse matrix as a ``tf.data`` pipeline of ``tf.SparseTensor``.
+
+Keras' own adapter for scipy matrices converts the whole matrix to a ragged tensor and
+slices it per batch in a parallel ``tf.data`` map; on two cores that map competes with
+training and cost 1.3-2.5 s per epoch of 20 Newsgroups (width 512, batch 128) next to
+2.8 s of training. Here the CSR arrays become three constant tensors once, and each
+batch is a handful of gathers on the batch's row pointers, in the same order as the
+rows of the scipy matrix (so each batch's entries are grouped by row, as
+:class:`skbig.SparseDense` needs).
+"""
+
+import os
+
+import numpy as np
+import scipy.sparse as sp
+import tensorflow as tf
+
+
+def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=False):
+    """A ``tf.data.Dataset`` of ``(SparseTensor, *array batches)`` over X's rows.
+
+    Parameters
+    ----------
+    X : scipy sparse matrix of shape (n_samples, n_features)
+    *arrays : arrays of length n_samples, or None
+        Batched alongside X (targets, sample weights); None entries are left out.
+    batch_size : int
+    shuffle : bool, default=False
+        Draw a new order of the rows at every pass over the dataset (epoch).
+    seed : int or None
+        Seed of that order.
+    repeat : bool, default=False
+        Repeat without end (for ``fit`` with ``steps_per_epoch``), so that Keras
+        keeps one iterator for the whole fit rather than making one per epoch.
+
+    Returns
+    -------
+    tf.data.Dataset
+        Yields one tuple per batch (a bare SparseTensor when there are no arrays).
+    """
+    X = sp.csr_matrix(X)
+    n_samples, n_features = X.shape
+    indptr = tf.constant(X.indptr, dtype=tf.int64)
+    columns = tf.constant(X.indices, dtype=tf.int64)
+    values = tf.constant(X.data)
+    extras = [tf.constant(np.asarray(a)) for a in arrays if a is not None]
+
+    def batch(rows):
+        ranges = tf.ragged.range(tf.gather(indptr, rows), tf.gather(indptr, rows + 1))
+        entries = ranges.flat_values
+        indices = tf.stack([ranges.value_rowids(), tf.gather(columns, entries)], axis=1)
+        shape = tf.stack([tf.shape(rows, out_type=tf.int64)[0], n_features])
+        x = tf.SparseTensor(indices, tf.gather(values, entries), shape)
+        if not extras:
+            return x
+        return (x, *(tf.gather(a, rows) for a in extras))
+
+    n_batches = -(-n_samples // batch_size)
+    if shuffle and seed is None:
+        seed = int.from_bytes(os.urandom(4), "little") >> 1
+    order = _row_order(n_samples, shuffle, seed)
+
+    def batches_of(rows):
+        return tf.data.Dataset.range(n_batches).map(
+            lambda b: rows[b * batch_size : (b + 1) * batch_size]
+        )
+
+    # Pass p draws its order from (seed, p): stateless, so the pipeline holds no
+    # random state (a stateful generator in it stalled Keras for ~2 s whenever an
+    # iterator was dropped) and every epoch still sees a new order.
+    passes = tf.data.Dataset.counter() if repeat else tf.data.Dataset.range(1)
+    rows = passes.map(order).flat_map(batches_of)
+    if not repeat:
+        rows = rows.apply(tf.data.experimental.assert_cardinality(n_batches))
+    dataset = rows.map(batch).prefetch(2)
+    options = tf.data.Options()
+    # The pipeline is already a few ops; tf.data's default graph rewrites only add
+    # start-up time to every fit and predict.
+    options.experimental_optimization.apply_default_optimizations = False
+    options.autotune.enabled = False
+    return dataset.with_options(options)
+
+
+def _row_order(n_samples, shuffle, seed):
+    """A function from the pass number to the order of the rows in that pass."""
+    if not shuffle:
+        return lambda _: tf.range(n_samples, dtype=tf.int64)
+
+    def order(p):
+        key = tf.stack([tf.constant(seed, tf.int64), tf.cast(p, tf.int64)])
+        return tf.random.experimental.stateless_shuffle(
+            tf.range(n_samples, dtype=tf.int64), seed=key
+        )
+
+    return order
