@@ -21,10 +21,10 @@ from ._persist import network_from_state, network_state
 from ._quiet import quiet
 from ._threads import limit_tensorflow_threads
 
-#: Batch size for ``predict``. The first layer gathers one kernel row per non-zero,
-#: so memory grows with batch x terms per document x width: on 20 Newsgroups at
-#: width 512, batches of 4096 peaked at 3.6 GB, 512 at +150 MB for 90 % of the
-#: throughput (measured with benchmarks/epoch_time.py's data, 2 cores).
+#: Batch size for ``predict``. The first layer's memory grows with the batch's
+#: distinct terms x width; with Keras' Dense on 20 Newsgroups at width 512, batches of
+#: 4096 peaked at 3.6 GB, 512 at +150 MB for 90 % of the throughput (measured with
+#: benchmarks/epoch_time.py's data, 2 cores).
 PREDICT_BATCH_SIZE = 512
 
 _COMMON_CONSTRAINTS = {
