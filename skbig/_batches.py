@@ -65,9 +65,9 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
             lambda b: rows[b * batch_size : (b + 1) * batch_size]
         )
 
-    # Pass p draws its order from (seed, p): stateless, so the pipeline holds no
-    # random state (a stateful generator in it stalled Keras for ~2 s whenever an
-    # iterator was dropped) and every epoch still sees a new order.
+    # Pass p draws its order from (seed, p): every epoch sees a new order, and the
+    # pipeline holds no random state, so a seed gives the same orders in any
+    # iterator.
     passes = tf.data.Dataset.counter() if repeat else tf.data.Dataset.range(1)
     rows = passes.map(order).flat_map(batches_of)
     if not repeat:
@@ -77,6 +77,8 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
     # The pipeline is already a few ops; tf.data's default graph rewrites only add
     # start-up time to every fit and predict.
     options.experimental_optimization.apply_default_optimizations = False
+    # Dropping an iterator waited up to ~2 s for tf.data's autotuning thread (Keras
+    # drops one per epoch and at the end of every fit); there is nothing to tune.
     options.autotune.enabled = False
     return dataset.with_options(options)
 

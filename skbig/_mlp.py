@@ -284,7 +284,7 @@ def _streamable(X, y, keras_args):
         sp.issparse(X)
         and (y is None or isinstance(y, np.ndarray))
         and "validation_split" not in keras_args
-        and "batch_size" in keras_args
+        and keras_args.get("batch_size") is not None
     )
 
 
