@@ -16,6 +16,18 @@ import scipy.sparse as sp
 import tensorflow as tf
 
 
+def predict(model, X, *, batch_size, **kwargs):
+    """``model.predict(X)``, through :func:`sparse_dataset` when X is scipy sparse.
+
+    Every caller that runs a network on a sparse matrix (the estimators, early
+    stopping's validation, the command line's held-out scores, explanations) goes
+    through here, so all of them get the same batches as training.
+    """
+    if sp.issparse(X) and batch_size is not None:
+        return model.predict(sparse_dataset(X, batch_size=batch_size), **kwargs)
+    return model.predict(X, batch_size=batch_size, **kwargs)
+
+
 def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=False):
     """A ``tf.data.Dataset`` of ``(SparseTensor, *array batches)`` over X's rows.
 

@@ -3,6 +3,8 @@
 import keras
 import numpy as np
 
+from ._batches import predict
+
 _EPS = 1e-7
 
 
@@ -141,7 +143,7 @@ class Convergence(keras.callbacks.Callback):
         else:
             X_val, y_val = self.validation
             raw = np.asarray(
-                self.model.predict(X_val, batch_size=self.batch_size, verbose=0)
+                predict(self.model, X_val, batch_size=self.batch_size, verbose=0)
             )
             current = self.score(y_val, raw)
             logs["val_score"] = current

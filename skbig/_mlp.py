@@ -13,7 +13,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from . import _callbacks
-from ._batches import sparse_dataset
+from ._batches import predict, sparse_dataset
 from ._compat import tensorflow_random_state
 from ._model import build_mlp
 from ._optimizers import LazyAdam
@@ -263,10 +263,8 @@ class _MLPMixin:
         args = {"batch_size": PREDICT_BATCH_SIZE, "verbose": 0}
         args.update(_routed(self.get_params(), "predict"))
         args.update(kwargs)
-        if _streamable(X, None, args):
-            X = sparse_dataset(X, batch_size=args.pop("batch_size"))
         with quiet(self.verbose):
-            raw = self.model_.predict(X, callbacks=self._predict_callbacks, **args)
+            raw = predict(self.model_, X, callbacks=self._predict_callbacks, **args)
         return np.asarray(raw)
 
     def _initialize(self, X, y=None):
@@ -275,14 +273,14 @@ class _MLPMixin:
 
 
 def _streamable(X, y, keras_args):
-    """Whether skbig's own sparse batches (see ``_batches``) can feed Keras.
+    """Whether skbig's own sparse batches (see ``_batches``) can feed Keras' fit.
 
     Anything they do not cover takes Keras' own path: targets that are not one
     array (a user's multi-output model) and Keras' ``validation_split``.
     """
     return (
         sp.issparse(X)
-        and (y is None or isinstance(y, np.ndarray))
+        and isinstance(y, np.ndarray)
         and "validation_split" not in keras_args
         and keras_args.get("batch_size") is not None
     )

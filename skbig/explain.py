@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from ._batches import predict
 from ._quiet import quiet
 
 #: Points on the straight path from the empty document to the document.
@@ -289,15 +290,9 @@ def top_terms(pipeline, top_k=20, plot=None, batch_size=2048):
         import tensorflow as tf
 
         empty = np.asarray(_dense_call(model, tf.zeros((1, n_features))))
-        scores = []
-        for start in range(0, n_features, batch_size):
-            rows = np.arange(start, min(start + batch_size, n_features))
-            batch = sp.csr_matrix(
-                (np.ones(len(rows), np.float32), (np.arange(len(rows)), rows)),
-                shape=(len(rows), n_features),
-            )
-            scores.append(np.asarray(model.predict(batch, verbose=0)))
-    raw = np.concatenate(scores)
+        # Row i is the one-term document of vocabulary entry i.
+        one_term = sp.identity(n_features, dtype=np.float32, format="csr")
+        raw = np.asarray(predict(model, one_term, batch_size=batch_size, verbose=0))
     result = {}
     for column, label in enumerate(clf.classes_):
         lift = (

@@ -6,6 +6,7 @@ import time
 import keras
 import numpy as np
 
+from .._batches import predict
 from .._callbacks import validation_loss, validation_score
 
 
@@ -82,7 +83,7 @@ class HeldOutScores(keras.callbacks.Callback):
         self.y = np.asarray(self.pipeline[-1].target_encoder_.transform(self.labels))
 
     def on_epoch_end(self, epoch, logs=None):
-        raw = np.asarray(self.model.predict(self.X, batch_size=512, verbose=0))
+        raw = np.asarray(predict(self.model, self.X, batch_size=512, verbose=0))
         if logs is not None:
             logs["test_loss"] = validation_loss(self.y, raw)
             logs["test_score"] = validation_score(self.y, raw)
