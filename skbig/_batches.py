@@ -11,21 +11,52 @@ rows of the scipy matrix (so each batch's entries are grouped by row, as
 
 import os
 
+import keras
 import numpy as np
 import scipy.sparse as sp
 import tensorflow as tf
 
 
-def predict(model, X, *, batch_size, **kwargs):
-    """``model.predict(X)``, through :func:`sparse_dataset` when X is scipy sparse.
+def predict(model, X, *, batch_size, callbacks=None, verbose=0, **kwargs):
+    """``model.predict(X)``, with skbig's batches when X is scipy sparse.
 
-    Every caller that runs a network on a sparse matrix (the estimators, early
+    Every caller that runs a network on a whole matrix (the estimators, early
     stopping's validation, the command line's held-out scores, explanations) goes
-    through here, so all of them get the same batches as training.
+    through here. Without callbacks or a progress bar to serve, an array or scipy
+    matrix is cut into chunks of ``batch_size`` rows, each run through the model's
+    compiled predict function: Keras' ``predict`` loop builds a dataset and an
+    iterator per call, about 0.1 s, which for one document is 100 times the
+    network's own time.
     """
+    direct = (
+        not callbacks
+        and not verbose
+        and not kwargs
+        and batch_size is not None
+        and (sp.issparse(X) or isinstance(X, np.ndarray))
+        and X.shape[0] > 0
+    )
+    if direct:
+        if sp.issparse(X):
+            X = sp.csr_matrix(X)
+        chunks = [
+            model.predict_on_batch(_as_tensor(X[start : start + batch_size]))
+            for start in range(0, X.shape[0], batch_size)
+        ]
+        return keras.tree.map_structure(lambda *c: np.concatenate(c), *chunks)
+    kwargs.update(callbacks=callbacks, verbose=verbose)
     if sp.issparse(X) and batch_size is not None:
         return model.predict(sparse_dataset(X, batch_size=batch_size), **kwargs)
     return model.predict(X, batch_size=batch_size, **kwargs)
+
+
+def _as_tensor(X):
+    """A CSR matrix as a ``tf.SparseTensor`` (entries grouped by row); arrays as is."""
+    if not sp.issparse(X):
+        return X
+    rows = np.repeat(np.arange(X.shape[0], dtype=np.int64), np.diff(X.indptr))
+    indices = np.stack([rows, X.indices.astype(np.int64)], axis=1)
+    return tf.SparseTensor(indices, X.data, X.shape)
 
 
 def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=False):

@@ -1,11 +1,14 @@
-"""skbig's own sparse batches: every row once per pass, aligned with its targets."""
+"""skbig's own sparse batches: every row once per pass, aligned with its targets;
+prediction over a whole matrix."""
 
+import keras
 import numpy as np
 import pytest
 import scipy.sparse as sp
 import tensorflow as tf
 
-from skbig._batches import sparse_dataset
+from skbig._batches import predict, sparse_dataset
+from skbig._model import build_mlp
 
 
 @pytest.fixture
@@ -61,3 +64,45 @@ def test_entries_are_grouped_by_row(data):
     for x, _ in sparse_dataset(X, y, batch_size=7, shuffle=True, seed=1):
         rows = x.indices[:, 0].numpy()
         assert np.all(np.diff(rows) >= 0)
+
+
+@pytest.fixture(scope="module")
+def network():
+    return build_mlp(9, 3, "softmax", hidden_layer_sizes=(4,), random_state=0)
+
+
+@pytest.mark.parametrize("batch_size", [4, 23, 100])
+def test_predict_in_chunks_equals_keras_predict(data, network, batch_size):
+    X, _, _ = data
+    expected = network.predict(X.toarray(), verbose=0)
+    for matrix in (X, X.tocsc(), X.toarray()):
+        got = predict(network, matrix, batch_size=batch_size)
+        assert got.shape == (23, 3)
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)
+
+
+def test_predict_concatenates_each_output_of_a_multi_output_model(data):
+    X, _, _ = data
+    inputs = keras.Input((9,))
+    model = keras.Model(
+        inputs, [keras.layers.Dense(2)(inputs), keras.layers.Dense(1)(inputs)]
+    )
+    first, second = predict(model, X.toarray(), batch_size=5)
+    assert first.shape == (23, 2) and second.shape == (23, 1)
+    np.testing.assert_allclose(
+        second, model.predict(X.toarray(), verbose=0)[1], rtol=1e-6
+    )
+
+
+def test_predict_runs_keras_loop_for_callbacks(data, network):
+    X, _, _ = data
+
+    class Count(keras.callbacks.Callback):
+        batches = 0
+
+        def on_predict_batch_end(self, batch, logs=None):
+            Count.batches += 1
+
+    got = predict(network, X, batch_size=10, callbacks=[Count()], verbose=0)
+    assert Count.batches == 3
+    np.testing.assert_allclose(got, predict(network, X, batch_size=10), rtol=1e-6)
