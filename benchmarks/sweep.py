@@ -3,7 +3,7 @@
 Each corpus is vectorised once (skbig's default TF-IDF, fit on the train split); each
 configuration is then fitted with every seed and scored on the test split. Prints one
 JSON line per (dataset, configuration): accuracy per seed, their mean, median fit
-seconds (vectoriser excluded).
+seconds (vectoriser excluded) and the mean log-loss of ``predict_proba``.
 
     python benchmarks/sweep.py --data-dir ../shared/data --datasets 20ng,r8,mr \
         --seeds 0,1,2 --config "" --config "batch_size=256,learning_rate_init=2e-3"
@@ -52,6 +52,7 @@ def main():
     sys.path.insert(0, HERE)
     import numpy as np
     from _worker import load
+    from sklearn.metrics import log_loss
 
     import skbig
 
@@ -63,19 +64,22 @@ def main():
         Xtr, Xte = tfidf.fit_transform(X_train), tfidf.transform(X_test)
         y_train, y_test = np.asarray(y_train), np.asarray(y_test)
         for config in args.config if args.config is not None else CONFIGS:
-            accuracy, seconds = [], []
+            accuracy, seconds, losses = [], [], []
             for seed in seeds:
                 clf = skbig.MLPClassifier(random_state=seed, **parse_config(config))
                 start = time.perf_counter()
                 clf.fit(Xtr, y_train)
                 seconds.append(time.perf_counter() - start)
                 accuracy.append(100 * float(np.mean(clf.predict(Xte) == y_test)))
+                proba = clf.predict_proba(Xte)
+                losses.append(log_loss(y_test, proba, labels=clf.classes_))
             result = {
                 "dataset": dataset,
                 "config": config or "defaults",
                 "accuracy": [round(a, 2) for a in accuracy],
                 "mean": round(statistics.mean(accuracy), 2),
                 "fit_s": round(statistics.median(seconds), 1),
+                "log_loss": round(statistics.mean(losses), 4),
             }
             print(json.dumps(result), flush=True)
 

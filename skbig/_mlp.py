@@ -24,7 +24,9 @@ from ._threads import limit_tensorflow_threads
 #: Batch size for ``predict``. The first layer's memory grows with the batch's
 #: distinct terms x width; with Keras' Dense on 20 Newsgroups at width 512, batches of
 #: 4096 peaked at 3.6 GB, 512 at +150 MB for 90 % of the throughput (measured with
-#: benchmarks/epoch_time.py's data, 2 cores).
+#: benchmarks/epoch_time.py's data, 2 cores). With SparseDense, 2048 made the network's
+#: share of predicting R8's test split faster (26 -> 17 ms) but not the whole path
+#: from raw text (108 -> 106 ms; benchmarks/predict_time.py).
 PREDICT_BATCH_SIZE = 512
 
 _COMMON_CONSTRAINTS = {
@@ -106,6 +108,11 @@ class _MLPMixin:
     # ----------------------------------------------------------------- building
     def _build_keras_model(self):
         if self.model is not None:
+            if getattr(self, "label_smoothing", 0):
+                raise ValueError(
+                    "label_smoothing applies to skbig's own network and loss only; "
+                    "smooth the labels in your model's loss instead."
+                )
             # The user's own network: scikeras builds (and later compiles) it,
             # seeded through our context rather than scikeras' leaky one.
             seed, self._random_state = self._random_state, None
