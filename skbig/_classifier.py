@@ -271,14 +271,18 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         return proba
 
     # ------------------------------------------------------------------ helpers
+    def _build_keras_model(self):
+        if self.label_smoothing and (self.model is not None or self.loss is not None):
+            raise ValueError(
+                f"label_smoothing={self.label_smoothing} applies to skbig's own "
+                "network with its default loss; smooth the labels in your own loss "
+                "instead."
+            )
+        return super()._build_keras_model()
+
     def _output_spec(self):
         kind = self.target_encoder_._target_type
         smoothing = self.label_smoothing
-        if smoothing and self.loss is not None:
-            raise ValueError(
-                f"label_smoothing={smoothing} applies to the default loss only; "
-                f"smooth the labels in your own loss ({self.loss!r}) instead."
-            )
         binary, categorical = "binary_crossentropy", "sparse_categorical_crossentropy"
         if smoothing:
             binary = keras.losses.BinaryCrossentropy(label_smoothing=smoothing)

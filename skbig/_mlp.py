@@ -108,11 +108,6 @@ class _MLPMixin:
     # ----------------------------------------------------------------- building
     def _build_keras_model(self):
         if self.model is not None:
-            if getattr(self, "label_smoothing", 0):
-                raise ValueError(
-                    "label_smoothing applies to skbig's own network and loss only; "
-                    "smooth the labels in your model's loss instead."
-                )
             # The user's own network: scikeras builds (and later compiles) it,
             # seeded through our context rather than scikeras' leaky one.
             seed, self._random_state = self._random_state, None
