@@ -7,6 +7,7 @@ import textwrap
 import keras
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.datasets import make_classification, make_multilabel_classification
 from sklearn.exceptions import NotFittedError
 
@@ -96,6 +97,16 @@ def test_same_random_state_same_predictions(blobs):
     np.testing.assert_array_equal(first.predict_proba(X), second.predict_proba(X))
     refit = first.fit(X, y)
     np.testing.assert_array_equal(refit.predict_proba(X), second.predict_proba(X))
+
+
+def test_same_random_state_same_model_on_sparse_input():
+    # The sparse path (SparseDense, LazyAdam's scatters, skbig's batches) is seeded
+    # without TensorFlow's op determinism on CPU; it must still repeat exactly.
+    X = sp.random(200, 300, density=0.05, format="csr", random_state=0)
+    y = np.arange(200) % 3
+    fits = [MLPClassifier(**TINY, epochs=3, random_state=3).fit(X, y) for _ in range(2)]
+    for first, second in zip(*(f.model_.get_weights() for f in fits), strict=True):
+        np.testing.assert_array_equal(first, second)
 
 
 def test_early_stopping_uses_a_shuffled_stratified_split():
