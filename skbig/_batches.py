@@ -98,7 +98,7 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
             return x
         return (x, *(tf.gather(a, rows) for a in extras))
 
-    n_batches = -(-n_samples // batch_size)
+    n_batches = batch_count(n_samples, batch_size)
     if shuffle and seed is None:
         seed = int.from_bytes(os.urandom(4), "little") >> 1
     order = _row_order(n_samples, shuffle, seed)
@@ -124,6 +124,11 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
     # drops one per epoch and at the end of every fit); there is nothing to tune.
     options.autotune.enabled = False
     return dataset.with_options(options)
+
+
+def batch_count(n_samples, batch_size):
+    """Batches in one pass over ``n_samples`` rows (the last one may be short)."""
+    return -(-n_samples // batch_size)
 
 
 def _row_order(n_samples, shuffle, seed):

@@ -13,7 +13,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from . import _callbacks
-from ._batches import predict, sparse_dataset
+from ._batches import batch_count, predict, sparse_dataset
 from ._compat import tensorflow_random_state
 from ._model import build_mlp
 from ._optimizers import LazyAdam
@@ -204,7 +204,7 @@ class _MLPMixin:
                 ),
                 "shuffle": False,  # the dataset shuffles; Keras would warn
             }
-            fit_args.setdefault("steps_per_epoch", -(-X.shape[0] // batch_size))
+            fit_args.setdefault("steps_per_epoch", batch_count(X.shape[0], batch_size))
         with _seeded(self._random_state):
             hist = self.model_.fit(
                 **data,
