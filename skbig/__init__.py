@@ -8,7 +8,7 @@ TF-IDF vectorizer in front for raw text.
 from . import _quiet  # noqa: F401  (quiet TensorFlow before anything imports it)
 from ._classifier import MLPClassifier
 from ._layers import SparseDense
-from ._optimizers import LazyAdam
+from ._optimizers import LazyAdam, SparseAdagrad
 from ._persist import ModelFileError, ModelVersionWarning, load, model_info, save
 from ._regressor import MLPRegressor
 from ._text import TfidfVectorizer, make_text_classifier
@@ -21,6 +21,7 @@ __all__ = [
     "MLPRegressor",
     "ModelFileError",
     "ModelVersionWarning",
+    "SparseAdagrad",
     "SparseDense",
     "TfidfVectorizer",
     "__version__",

@@ -28,20 +28,27 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     ----------
     hidden_layer_sizes : int or tuple of int, default=(512,)
         Units of each hidden layer. The defaults (width 512, dropout 0.5, batch 128,
-        learning rate 1e-3, 5 epochs, LazyAdam) are one setting for all corpora,
+        learning rate 1e-3, 5 epochs, SparseAdagrad) are one setting for all corpora,
         chosen by the sweep in ``benchmarks/`` on 20 Newsgroups, R8 and MR.
     activation : str, default="relu"
         Hidden-layer activation: any Keras activation name, or scikit-learn's
         ``"identity"``, ``"logistic"``, ``"tanh"``, ``"relu"``.
     alpha : float, default=0.0
-        Strength of the L2 penalty on the kernels (``alpha / 2 * ||W||²``).
+        Strength of the L2 penalty on the kernels (``alpha / 2 * ||W||²``). On
+        sparse input a positive alpha makes the first layer's gradient dense
+        (every weight is penalised at every step), so the optimizer rewrites the
+        whole vocabulary x width kernel per step (R8 fitted in 6.8 s instead of 2.4).
     dropout : float, default=0.5
         Dropout rate after each hidden layer.
-    optimizer : str, keras Optimizer class or instance, default="lazy_adam"
+    optimizer : str, keras Optimizer class or instance, default="sparse_adagrad"
         Keras optimizer. A name or class is built with ``learning_rate_init`` and any
         ``optimizer__*`` parameters; an instance is copied from its config.
-        ``"lazy_adam"`` is :class:`LazyAdam`: Adam that updates only the first-layer
-        rows of the terms a batch contains (identical to Adam on dense gradients).
+        ``"sparse_adagrad"`` is :class:`SparseAdagrad`: Adagrad at
+        ``optimizer__adagrad_scale`` (7) times the learning rate on the first
+        layer over sparse input, one fused pass over the rows of the terms a batch
+        contains, and Adam on the other layers. ``"lazy_adam"`` is
+        :class:`LazyAdam` (Adam that updates only those rows), ``"adam"`` Keras'
+        dense Adam.
     learning_rate_init : float, default=1e-3
         Initial learning rate of the optimizer.
     batch_size : int, default=128
@@ -140,7 +147,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         *,
         alpha=0.0,
         dropout=0.5,
-        optimizer="lazy_adam",
+        optimizer="sparse_adagrad",
         learning_rate_init=1e-3,
         batch_size=128,
         epochs=5,

@@ -35,6 +35,11 @@ class SparseDense(keras.layers.Dense):
     [[1.0, 1.0], [2.0, 2.0]]
     """
 
+    def build(self, input_shape):
+        super().build(input_shape)
+        # Marks the kernel for skbig.SparseAdagrad, which updates it by Adagrad.
+        self.kernel.skbig_row_sparse = True
+
     def call(self, inputs, training=None):
         if not isinstance(inputs, tf.SparseTensor) or self.quantization_mode:
             return super().call(inputs, training=training)

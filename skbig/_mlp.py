@@ -16,7 +16,7 @@ from . import _callbacks
 from ._batches import batch_count, predict, sparse_dataset
 from ._compat import tensorflow_random_state
 from ._model import build_mlp
-from ._optimizers import LazyAdam
+from ._optimizers import LazyAdam, SparseAdagrad
 from ._persist import network_from_state, network_state
 from ._quiet import quiet
 from ._threads import limit_tensorflow_threads
@@ -143,8 +143,10 @@ class _MLPMixin:
             # Never share an optimizer (and its slots) between fitted models.
             return optimizer.__class__.from_config(optimizer.get_config())
         if isinstance(optimizer, str):
-            if optimizer.lower().replace("_", "") == "lazyadam":
-                optimizer = LazyAdam
+            skbig_optimizers = {"lazyadam": LazyAdam, "sparseadagrad": SparseAdagrad}
+            name = optimizer.lower().replace("_", "")
+            if name in skbig_optimizers:
+                optimizer = skbig_optimizers[name]
             else:
                 optimizer = type(keras.optimizers.get(optimizer))
         kwargs = {"learning_rate": self.learning_rate_init}

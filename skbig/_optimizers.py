@@ -1,4 +1,4 @@
-"""LazyAdam: Adam that updates only the rows a sparse gradient touches.
+"""Optimizers whose update of a row-sparse gradient touches only those rows.
 
 The first layer over a TF-IDF input gathers the rows of the terms in a batch, so its
 kernel gradient arrives as ``tf.IndexedSlices``. Keras' ``Adam.update_step`` begins
@@ -69,3 +69,121 @@ def _distinct_rows(gradient):
         lambda: gradient.values,
     )
     return rows, values
+
+
+@keras.saving.register_keras_serializable(package="skbig")
+class SparseAdagrad(LazyAdam):
+    """Adagrad on the first layer over sparse input, Adam on every other weight.
+
+    The kernel of a :class:`skbig.SparseDense` layer (skbig's first layer over a
+    TF-IDF batch) is updated by Adagrad at ``adagrad_scale * learning_rate``, with
+    TensorFlow's fused sparse kernel: one pass over the rows of the terms a batch
+    contains, against Adam's five gathers and scatters and a dozen elementwise
+    passes. Adagrad's accumulator only grows by the squared gradient, so a row that
+    a batch does not touch is left exactly as dense Adagrad would leave it: the
+    update is sparse without being "lazy". Every other weight (and any row-sparse
+    gradient of another layer) gets :class:`LazyAdam`'s update.
+
+    Parameters
+    ----------
+    learning_rate : float or schedule, default=1e-3
+        Adam's learning rate; the first layer's is ``adagrad_scale`` times it.
+    adagrad_scale : float, default=7.0
+        Ratio of the first layer's Adagrad learning rate to Adam's.
+    initial_accumulator_value : float, default=1e-8
+        Starting value of Adagrad's sum of squared gradients; small, so that the
+        first steps move each weight by about the learning rate, as Adam's do.
+    **kwargs
+        The other parameters of :class:`keras.optimizers.Adam` (``epsilon`` is
+        used by both updates).
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.sparse as sp
+    >>> from skbig import MLPClassifier, SparseAdagrad
+    >>> X = sp.random(40, 100, density=0.05, format="csr", random_state=0)
+    >>> clf = MLPClassifier(hidden_layer_sizes=(8,), epochs=1)  # the default
+    >>> isinstance(clf.fit(X, np.arange(40) % 2).model_.optimizer, SparseAdagrad)
+    True
+    """
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        adagrad_scale=7.0,
+        initial_accumulator_value=1e-8,
+        name="sparse_adagrad",
+        **kwargs,
+    ):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.adagrad_scale = adagrad_scale
+        self.initial_accumulator_value = initial_accumulator_value
+
+    def build(self, var_list):
+        if self.built:
+            return
+        # Adam's slots for the weights Adam updates, Adagrad's accumulator for the
+        # sparse first layer's kernel (which would not use Adam's two slots).
+        keras.optimizers.Optimizer.build(self, var_list)
+        self._momentums, self._velocities, self._accumulators = [], [], []
+        self._velocity_hats = []
+        accumulate = keras.initializers.Constant(self.initial_accumulator_value)
+        for variable in var_list:
+            if getattr(variable, "skbig_row_sparse", False):
+                slots = [None, None, None]
+                accumulator = self.add_variable_from_reference(
+                    variable, "accumulator", initializer=accumulate
+                )
+            else:
+                slots = [
+                    self.add_variable_from_reference(variable, slot)
+                    for slot in ("momentum", "velocity")
+                ]
+                slots.append(
+                    self.add_variable_from_reference(variable, "velocity_hat")
+                    if self.amsgrad
+                    else None
+                )
+                accumulator = None
+            self._momentums.append(slots[0])
+            self._velocities.append(slots[1])
+            self._velocity_hats.append(slots[2])
+            self._accumulators.append(accumulator)
+
+    def update_step(self, gradient, variable, learning_rate):
+        accumulator = self._accumulators[self._get_variable_index(variable)]
+        if accumulator is None:
+            return super().update_step(gradient, variable, learning_rate)
+        dtype = variable.dtype
+        rate = tf.cast(learning_rate, dtype) * tf.cast(self.adagrad_scale, dtype)
+        epsilon = tf.cast(self.epsilon, dtype)
+        if isinstance(gradient, tf.IndexedSlices):
+            rows, grad = _distinct_rows(gradient)
+            tf.raw_ops.ResourceSparseApplyAdagradV2(
+                var=_handle(variable),
+                accum=_handle(accumulator),
+                lr=rate,
+                epsilon=epsilon,
+                grad=tf.cast(grad, dtype),
+                indices=rows,
+            )
+        else:
+            gradient = tf.cast(gradient, dtype)
+            self.assign_add(accumulator, tf.square(gradient))
+            step = rate * gradient / (tf.sqrt(accumulator.value) + epsilon)
+            self.assign_sub(variable, step)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            adagrad_scale=self.adagrad_scale,
+            initial_accumulator_value=self.initial_accumulator_value,
+        )
+        return config
+
+
+def _handle(variable):
+    """The resource handle of a Keras or TensorFlow variable, for TensorFlow's ops."""
+    if isinstance(variable, keras.Variable):
+        variable = variable.value
+    return variable.handle

@@ -29,7 +29,9 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         Dropout rate after each hidden layer.
     optimizer : str, keras Optimizer class or instance, default="lazy_adam"
         Keras optimizer, built with ``learning_rate_init`` and ``optimizer__*``;
-        ``"lazy_adam"`` is :class:`LazyAdam` (Adam with row-sparse updates).
+        ``"lazy_adam"`` is :class:`LazyAdam` (Adam with row-sparse updates);
+        ``"sparse_adagrad"`` (:class:`SparseAdagrad`, the classifier's default, whose
+        first-layer rate was chosen on classification corpora) is faster.
     learning_rate_init : float, default=1e-3
         Initial learning rate.
     batch_size : int, default=64

@@ -1,4 +1,4 @@
-"""LazyAdam: the row-sparse Adam update behind skbig's fast sparse training."""
+"""LazyAdam and SparseAdagrad: the row-sparse updates behind skbig's fast training."""
 
 import itertools
 
@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 import tensorflow as tf
 
-from skbig import LazyAdam
+from skbig import LazyAdam, SparseAdagrad, SparseDense
 from skbig._model import build_mlp
 
 
@@ -85,3 +85,76 @@ def test_selected_by_name_and_serializable(name):
     assert isinstance(clf.model_.optimizer, LazyAdam)
     config = keras.optimizers.serialize(clf.model_.optimizer)
     assert isinstance(keras.optimizers.deserialize(config), LazyAdam)
+
+
+def _two_layer_model(sparse):
+    return keras.Sequential(
+        [
+            keras.Input((10,), sparse=sparse),
+            SparseDense(4, activation="relu", kernel_initializer=_init(0)),
+            keras.layers.Dense(1, activation="sigmoid", kernel_initializer=_init(1)),
+        ]
+    )
+
+
+def _init(seed):
+    return keras.initializers.GlorotUniform(seed=seed)
+
+
+@pytest.mark.parametrize("sparse", [True, False], ids=["sparse", "dense"])
+def test_sparse_adagrad_is_adagrad_on_the_first_kernel_and_adam_elsewhere(sparse):
+    batches = _batches(np.random.RandomState(3), 8, mask=[2, 7])
+    if not sparse:
+        batches = [(tf.sparse.to_dense(X), y) for X, y in batches]
+    model = _two_layer_model(sparse)
+    # epsilon sits outside the square root in TensorFlow's Adagrad kernel and
+    # inside it in Keras' Adagrad: a negligible one makes both the same formula.
+    optimizer = SparseAdagrad(0.01, epsilon=1e-10)
+    model.compile(optimizer=optimizer, loss="binary_crossentropy")
+    for X, y in batches:
+        model.train_on_batch(X, y)
+
+    # The same steps by hand with Keras' own optimizers: Adagrad at 7x the rate
+    # on the first kernel, Adam on the rest.
+    reference = _two_layer_model(sparse)
+    kernel, *rest = reference.trainable_variables
+    adagrad = keras.optimizers.Adagrad(0.07, initial_accumulator_value=1e-8, epsilon=0)
+    adam = keras.optimizers.Adam(0.01, epsilon=1e-10)
+    loss = keras.losses.BinaryCrossentropy()
+    for X, y in batches:
+        with tf.GradientTape() as tape:
+            value = loss(y, reference(X, training=True))
+        first, *others = tape.gradient(value, reference.trainable_variables)
+        adagrad.apply([tf.convert_to_tensor(first)], [kernel])
+        adam.apply(others, rest)
+
+    for got, expected in zip(model.get_weights(), reference.get_weights(), strict=True):
+        np.testing.assert_allclose(got, expected, atol=1e-5)
+    # Masked terms never had a gradient: their rows are still the initial ones.
+    initial = _two_layer_model(sparse).get_weights()[0]
+    np.testing.assert_array_equal(model.get_weights()[0][[2, 7]], initial[[2, 7]])
+
+
+def test_sparse_adagrad_keeps_no_adam_slots_for_the_first_kernel():
+    model = _two_layer_model(True)
+    optimizer = SparseAdagrad()
+    optimizer.build(model.trainable_variables)
+    kernel = model.trainable_variables[0]
+    # One accumulator of the kernel's shape, not Adam's two moments.
+    shapes = [tuple(v.shape) for v in optimizer.variables]
+    assert shapes.count(tuple(kernel.shape)) == 1
+
+
+@pytest.mark.parametrize("name", ["sparse_adagrad", "SparseAdagrad"])
+def test_sparse_adagrad_is_the_default_and_serializable(name):
+    from skbig import MLPClassifier
+
+    X = sp.random(30, 20, density=0.2, format="csr", random_state=0)
+    assert MLPClassifier().optimizer == "sparse_adagrad"
+    clf = MLPClassifier(hidden_layer_sizes=(4,), epochs=1, optimizer=name)
+    clf.set_params(optimizer__adagrad_scale=3.0).fit(X, np.arange(30) % 2)
+    assert isinstance(clf.model_.optimizer, SparseAdagrad)
+    config = keras.optimizers.serialize(clf.model_.optimizer)
+    restored = keras.optimizers.deserialize(config)
+    assert isinstance(restored, SparseAdagrad)
+    assert restored.adagrad_scale == 3.0
