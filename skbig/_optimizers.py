@@ -6,7 +6,9 @@ with ``gradient - m``, which makes it dense: every step rewrites the whole
 vocabulary x hidden kernel and both moment matrices. LazyAdam applies the Adam
 arithmetic to the touched rows only (the "lazy" Adam of TensorFlow Addons and
 PyTorch's ``SparseAdam``): a row's moments decay only on steps where its term occurs.
-For dense gradients it is exactly Keras' Adam.
+For dense gradients it is exactly Keras' Adam. SparseAdagrad (the default) updates
+the first layer by Adagrad instead, in one fused TensorFlow kernel per step, and the
+other layers by Adam: on 20 Newsgroups its epoch takes 1.4 s against LazyAdam's 2.1.
 """
 
 import keras
