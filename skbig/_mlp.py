@@ -49,6 +49,8 @@ _COMMON_CONSTRAINTS = {
 
 
 _LIVE_CALLBACKS = ("_fit_callbacks", "_predict_callbacks")
+# skbig's optimizers by name, lower case without underscores ("sparse_adagrad").
+_OPTIMIZERS = {"lazyadam": LazyAdam, "sparseadagrad": SparseAdagrad}
 
 
 class _MLPMixin:
@@ -143,10 +145,9 @@ class _MLPMixin:
             # Never share an optimizer (and its slots) between fitted models.
             return optimizer.__class__.from_config(optimizer.get_config())
         if isinstance(optimizer, str):
-            skbig_optimizers = {"lazyadam": LazyAdam, "sparseadagrad": SparseAdagrad}
             name = optimizer.lower().replace("_", "")
-            if name in skbig_optimizers:
-                optimizer = skbig_optimizers[name]
+            if name in _OPTIMIZERS:
+                optimizer = _OPTIMIZERS[name]
             else:
                 optimizer = type(keras.optimizers.get(optimizer))
         kwargs = {"learning_rate": self.learning_rate_init}
