@@ -158,3 +158,24 @@ def test_sparse_adagrad_is_the_default_and_serializable(name):
     restored = keras.optimizers.deserialize(config)
     assert isinstance(restored, SparseAdagrad)
     assert restored.adagrad_scale == 3.0
+
+
+def test_sparse_adagrad_state_survives_saving(tmp_path):
+    import pickle
+
+    import skbig
+
+    X = sp.random(40, 30, density=0.2, format="csr", random_state=0)
+    clf = skbig.MLPClassifier(hidden_layer_sizes=(4,), epochs=2, random_state=0)
+    clf.fit(X, np.arange(40) % 2)
+    skbig.save(clf, tmp_path / "clf.skbig")
+    copies = [skbig.load(tmp_path / "clf.skbig"), pickle.loads(pickle.dumps(clf))]
+    for restored in copies:
+        optimizer = restored.model_.optimizer
+        assert isinstance(optimizer, SparseAdagrad)
+        # The accumulator (and Adam's moments) come back, so warm starts continue.
+        saved = [v.numpy() for v in clf.model_.optimizer.variables]
+        loaded = [v.numpy() for v in optimizer.variables]
+        assert len(loaded) == len(saved)
+        for got, expected in zip(loaded, saved, strict=True):
+            np.testing.assert_array_equal(got, expected)
