@@ -131,26 +131,22 @@ class SparseAdagrad(LazyAdam):
         self._velocity_hats = []
         accumulate = keras.initializers.Constant(self.initial_accumulator_value)
         for variable in var_list:
-            if getattr(variable, "skbig_row_sparse", False):
-                slots = [None, None, None]
-                accumulator = self.add_variable_from_reference(
-                    variable, "accumulator", initializer=accumulate
-                )
-            else:
-                slots = [
-                    self.add_variable_from_reference(variable, slot)
-                    for slot in ("momentum", "velocity")
-                ]
-                slots.append(
-                    self.add_variable_from_reference(variable, "velocity_hat")
-                    if self.amsgrad
-                    else None
-                )
-                accumulator = None
-            self._momentums.append(slots[0])
-            self._velocities.append(slots[1])
-            self._velocity_hats.append(slots[2])
-            self._accumulators.append(accumulator)
+            sparse = getattr(variable, "skbig_row_sparse", False)
+            adam = not sparse
+            self._accumulators.append(
+                self._slot(variable, "accumulator", sparse, accumulate)
+            )
+            self._momentums.append(self._slot(variable, "momentum", adam))
+            self._velocities.append(self._slot(variable, "velocity", adam))
+            self._velocity_hats.append(
+                self._slot(variable, "velocity_hat", adam and self.amsgrad)
+            )
+
+    def _slot(self, variable, name, wanted, initializer="zeros"):
+        """A slot variable shaped like ``variable``, or None where it is not used."""
+        if not wanted:
+            return None
+        return self.add_variable_from_reference(variable, name, initializer)
 
     def update_step(self, gradient, variable, learning_rate):
         accumulator = self._accumulators[self._get_variable_index(variable)]
