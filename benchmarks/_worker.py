@@ -14,6 +14,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 
+# The team's corpora, beside the repository: the default of every --data-dir.
+DATA_DIR = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data"
+)
+
 
 def load(data_dir, name, split):
     with gzip.open(os.path.join(data_dir, name, f"{split}.jsonl.gz"), "rt") as f:

@@ -18,6 +18,8 @@ import os
 import subprocess
 import sys
 
+from _worker import DATA_DIR
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -85,9 +87,7 @@ def worker(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data-dir", default=os.path.join(HERE, "..", "..", "shared", "data")
-    )
+    parser.add_argument("--data-dir", default=DATA_DIR)
     parser.add_argument("--dataset", default="20ng")
     parser.add_argument("--config", action="append", default=[])
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)

@@ -15,6 +15,8 @@ import statistics
 import sys
 import time
 
+from _worker import DATA_DIR
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -30,9 +32,7 @@ def median_ms(call, repeats):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data-dir", default=os.path.join(HERE, "..", "..", "shared", "data")
-    )
+    parser.add_argument("--data-dir", default=DATA_DIR)
     parser.add_argument("--dataset", default="r8")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=10)

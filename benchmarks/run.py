@@ -16,6 +16,8 @@ import os
 import subprocess
 import sys
 
+from _worker import DATA_DIR
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_METHODS = (
     "skbig,linear_svc,logistic_regression,sklearn_mlp,plain_scikeras,fasttext"
@@ -84,8 +86,7 @@ def chart(results, path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    shared = os.path.join(HERE, "..", "..", "shared", "data")
-    parser.add_argument("--data-dir", default=shared)
+    parser.add_argument("--data-dir", default=DATA_DIR)
     parser.add_argument("--datasets", default="20ng,r8,mr,sms_spam")
     parser.add_argument("--methods", default=DEFAULT_METHODS)
     parser.add_argument("--repeats", type=int, default=3)

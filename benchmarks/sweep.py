@@ -22,6 +22,8 @@ import statistics
 import sys
 import time
 
+from _worker import DATA_DIR
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONFIGS = [
     "",
@@ -42,9 +44,7 @@ def parse_config(text):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data-dir", default=os.path.join(HERE, "..", "..", "shared", "data")
-    )
+    parser.add_argument("--data-dir", default=DATA_DIR)
     parser.add_argument("--datasets", default="20ng,r8,mr")
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--config", action="append", default=None)

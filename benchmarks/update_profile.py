@@ -23,14 +23,14 @@ import statistics
 import sys
 import time
 
+from _worker import DATA_DIR
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data-dir", default=os.path.join(HERE, "..", "..", "shared", "data")
-    )
+    parser.add_argument("--data-dir", default=DATA_DIR)
     parser.add_argument("--dataset", default="20ng")
     parser.add_argument("--width", type=int, default=512)
     parser.add_argument("--batch-size", type=int, default=128)
