@@ -33,6 +33,8 @@ clf = make_text_classifier(
     mlp__early_stopping=True,
     mlp__validation_fraction=0.2,
     mlp__n_iter_no_change=10,
+    mlp__refit=False,  # keep that network rather than retrain on all the data
+    mlp__class_weight=None,  # Keras weighs every sample alike
     mlp__verbose=0,
     mlp__random_state=0,
 )

@@ -62,9 +62,13 @@ def _as_tensor(X):
 def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=False):
     """A ``tf.data.Dataset`` of ``(SparseTensor, *array batches)`` over X's rows.
 
+    A dense array X gives dense batches the same way: one iterator for a whole
+    fit saves Keras' per-epoch iterator (about 25 ms an epoch, which on a small
+    table is most of the epoch).
+
     Parameters
     ----------
-    X : scipy sparse matrix of shape (n_samples, n_features)
+    X : scipy sparse matrix or ndarray of shape (n_samples, n_features)
     *arrays : arrays of length n_samples, or None
         Batched alongside X (targets, sample weights); None entries are left out.
     batch_size : int
@@ -81,14 +85,20 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
     tf.data.Dataset
         Yields one tuple per batch (a bare SparseTensor when there are no arrays).
     """
-    X = sp.csr_matrix(X)
     n_samples, n_features = X.shape
-    indptr = tf.constant(X.indptr, dtype=tf.int64)
-    columns = tf.constant(X.indices, dtype=tf.int64)
-    values = tf.constant(X.data)
     extras = [tf.constant(np.asarray(a)) for a in arrays if a is not None]
+    if sp.issparse(X):
+        X = sp.csr_matrix(X)
+        indptr = tf.constant(X.indptr, dtype=tf.int64)
+        columns = tf.constant(X.indices, dtype=tf.int64)
+        values = tf.constant(X.data)
+    else:
+        dense = tf.constant(np.asarray(X, dtype=np.float32))
 
     def batch(rows):
+        if not sp.issparse(X):
+            x = tf.gather(dense, rows)
+            return (x, *(tf.gather(a, rows) for a in extras)) if extras else x
         ranges = tf.ragged.range(tf.gather(indptr, rows), tf.gather(indptr, rows + 1))
         entries = ranges.flat_values
         indices = tf.stack([ranges.value_rowids(), tf.gather(columns, entries)], axis=1)

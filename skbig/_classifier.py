@@ -27,9 +27,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     Parameters
     ----------
     hidden_layer_sizes : int or tuple of int, default=(512,)
-        Units of each hidden layer. The defaults (width 512, dropout 0.5, batch 128,
-        learning rate 1e-3, 5 epochs, SparseAdagrad) are one setting for all corpora,
-        chosen by the sweep in ``benchmarks/`` on 20 Newsgroups, R8 and MR.
+        Units of each hidden layer.
     activation : str, default="relu"
         Hidden-layer activation: any Keras activation name, or scikit-learn's
         ``"identity"``, ``"logistic"``, ``"tanh"``, ``"relu"``.
@@ -49,25 +47,40 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         contains, and Adam on the other layers. ``"lazy_adam"`` is
         :class:`LazyAdam` (Adam that updates only those rows), ``"adam"`` Keras'
         dense Adam.
-    learning_rate_init : float, default=1e-3
+    learning_rate_init : float, default=3e-3
         Initial learning rate of the optimizer.
-    batch_size : int, default=128
-        Samples per gradient step.
-    epochs : int, default=5
-        Maximum number of passes over the training data.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data (shuffled and stratified)
-        and stop when its accuracy has not improved by ``tol`` for ``n_iter_no_change``
-        epochs, then restore the best epoch's weights.
+    batch_size : int or "auto", default="auto"
+        Samples per gradient step; "auto" is 128, or a tenth of the training data
+        when that is smaller (at least 16).
+    epochs : int or "auto", default="auto"
+        Maximum number of passes over the training data; "auto" allows about
+        5,000 update steps (at least 20 epochs). With early stopping, training
+        usually stops long before.
+    early_stopping : bool or "auto", default="auto"
+        Hold out ``validation_fraction`` of the training data (shuffled and
+        stratified) and stop when its accuracy has not improved by ``tol`` (nor,
+        at equal accuracy, its log-loss by 1 %) for ``n_iter_no_change`` epochs,
+        keeping the best epoch's weights. "auto" does so whenever there are at
+        least 20 samples. See "How long skbig trains" in the user guide.
+    refit : bool, default=True
+        After early stopping has found the best number of epochs, train a new
+        network on *all* the training data for that many epochs (skbig's own
+        network only; a user ``model`` keeps the best held-out weights).
     validation_fraction : float, default=0.1
-        Share of the training data held out when ``early_stopping`` is True.
-    n_iter_no_change : int, default=10
-        Epochs without improvement before training stops. Without early stopping the
-        training loss is monitored instead.
+        Share of the training data held out for early stopping.
+    n_iter_no_change : int or "auto", default="auto"
+        Epochs without improvement before training stops; "auto" is about 100
+        update steps (at least 2 epochs). Without early stopping the training
+        loss is monitored instead.
     tol : float, default=1e-4
-        Smallest improvement of the monitored quantity that counts.
-    class_weight : dict, "balanced" or None, default=None
+        Smallest improvement of the monitored score that counts.
+    class_weight : dict, "balanced", "balanced_sqrt" or None, \
+default="balanced_sqrt"
         Weights of the classes, multiplied into ``sample_weight``.
+        "balanced_sqrt" is the square root of scikit-learn's "balanced" weights
+        (``sqrt(n_samples / (n_classes * count))``): rare classes count more
+        without the whole decision moving to them. Ignored for multi-label
+        targets.
     label_smoothing : float in [0, 1), default=0.0
         Train the default cross-entropy against targets smoothed towards uniform:
         ``(1 - label_smoothing) * onehot + label_smoothing / n_classes`` (for binary
@@ -108,13 +121,26 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     history_ : dict of lists
         Per-epoch ``loss`` (and ``val_loss``, ``val_score`` with early stopping).
     n_iter_ : int
-        Number of epochs run.
+        Number of epochs the kept network was trained (after a refit, the
+        refit's).
     loss_curve_ : list of float
-        Training loss per epoch.
+        Training loss per epoch of the kept network.
     validation_scores_ : list of float or None
         Validation accuracy per epoch with early stopping, else None.
     best_validation_score_ : float or None
         Best validation accuracy with early stopping, else None.
+    best_epoch_ : int or None
+        The epoch with the best held-out score, with early stopping.
+    training_plan_ : dict
+        What the last fit resolved the "auto" parameters to: ``batch_size``,
+        ``epochs``, ``patience``, ``n_validation``, ``early_stopping``, ``refit``.
+    thresholds_ : ndarray of shape (n_labels,) or None
+        Multi-label targets with early stopping: each label's decision threshold on
+        ``predict_proba``, chosen on the held-out part to maximise that label's F1
+        (or micro-F1, for labels with fewer than 3 held-out positives).
+    feature_encoder_ : transformer
+        A :class:`~sklearn.preprocessing.StandardScaler` for dense input (the
+        network sees standardised features), a pass-through for sparse input.
 
     See Also
     --------
@@ -136,7 +162,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
 
     _parameter_constraints = {
         **_COMMON_CONSTRAINTS,
-        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "class_weight": [dict, StrOptions({"balanced", "balanced_sqrt"}), None],
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
     }
 
@@ -148,14 +174,15 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         alpha=0.0,
         dropout=0.5,
         optimizer="sparse_adagrad",
-        learning_rate_init=1e-3,
-        batch_size=128,
-        epochs=5,
-        early_stopping=False,
+        learning_rate_init=3e-3,
+        batch_size="auto",
+        epochs="auto",
+        early_stopping="auto",
+        refit=True,
         validation_fraction=0.1,
-        n_iter_no_change=10,
+        n_iter_no_change="auto",
         tol=1e-4,
-        class_weight=None,
+        class_weight="balanced_sqrt",
         label_smoothing=0.0,
         random_state=None,
         verbose=0,
@@ -175,6 +202,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         self.batch_size = batch_size
         self.epochs = epochs
         self.early_stopping = early_stopping
+        self.refit = refit
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
@@ -210,7 +238,9 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
             The fitted classifier.
         """
         with quiet(self.verbose), self._all_or_nothing(self.warm_start):
-            return super().fit(X, y, sample_weight=sample_weight)
+            super().fit(X, y, sample_weight=sample_weight)
+        self._warn_if_unconverged()
+        return self
 
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch on ``X`` and ``y``, keeping the network.
@@ -252,7 +282,10 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted labels (an indicator matrix for multi-label models).
         """
-        return super().predict(X)
+        if getattr(self, "thresholds_", None) is None:
+            return super().predict(X)
+        proba = self.predict_proba(X)
+        return (proba >= self.thresholds_).astype(np.int64)
 
     def predict_proba(self, X):
         """Class probabilities.
@@ -333,6 +366,20 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
                 "Pass every label through classes= on the first call."
             )
 
+    def _learn_from_validation(self, X_val, y_val):
+        """Per-label decision thresholds for multi-label targets.
+
+        A rare label's probability seldom reaches 0.5, so a fixed 0.5 misses it.
+        On the held-out part, pick the threshold that maximises micro-F1 over all
+        labels, then, for each label with at least ``_MIN_POSITIVES`` held-out
+        positives, the one that maximises that label's F1.
+        """
+        self.thresholds_ = None
+        if self.target_encoder_._target_type != "multilabel-indicator":
+            return
+        raw = np.asarray(self._predict_network(X_val)).reshape(len(y_val), -1)
+        self.thresholds_ = label_thresholds(np.asarray(y_val) > 0.5, raw)
+
     def _stratify_labels(self, y):
         return y.ravel() if y.ndim == 1 or y.shape[1] == 1 else None
 
@@ -343,6 +390,26 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     @staticmethod
     def _validation_loss(y, raw):
         return _callbacks.validation_loss(y, raw)
+
+
+_THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.05), 2)
+_MIN_POSITIVES = 3
+
+
+def label_thresholds(y_true, proba):
+    """Thresholds on ``proba`` that maximise F1: one per label where it has at
+    least ``_MIN_POSITIVES`` positives, else the one that maximises micro-F1."""
+    predicted = proba[None, :, :] >= _THRESHOLDS[:, None, None]  # (t, n, labels)
+    tp = np.sum(predicted & y_true, axis=1)
+    fp = np.sum(predicted & ~y_true, axis=1)
+    fn = np.sum(~predicted & y_true, axis=1)
+    micro = 2 * tp.sum(1) / np.maximum(2 * tp.sum(1) + fp.sum(1) + fn.sum(1), 1)
+    overall = _THRESHOLDS[np.argmax(micro)]
+    per_label = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
+    thresholds = np.full(y_true.shape[1], overall)
+    enough = y_true.sum(axis=0) >= _MIN_POSITIVES
+    thresholds[enough] = _THRESHOLDS[np.argmax(per_label[:, enough], axis=0)]
+    return thresholds
 
 
 def _check_label_types(y):

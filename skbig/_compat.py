@@ -31,6 +31,9 @@ import tensorflow as tf
 from scikeras.utils.transformers import (
     ClassifierLabelEncoder as _ClassifierLabelEncoder,
 )
+from scikeras.utils.transformers import (
+    RegressorTargetEncoder as _RegressorTargetEncoder,
+)
 from scikeras.wrappers import BaseWrapper as _BaseWrapper
 from scikeras.wrappers import KerasClassifier as _KerasClassifier
 from scikeras.wrappers import KerasRegressor as _KerasRegressor
@@ -46,6 +49,7 @@ __all__ = [
     "ClassifierLabelEncoder",
     "KerasClassifier",
     "KerasRegressor",
+    "StandardizedTargetEncoder",
     "tensorflow_random_state",
 ]
 
@@ -92,6 +96,32 @@ class ClassifierLabelEncoder(_ClassifierLabelEncoder):
         if self._target_type == "multiclass-onehot":
             self._target_type = "multilabel-indicator"
         return self
+
+
+class StandardizedTargetEncoder(_RegressorTargetEncoder):
+    """scikeras' regression target encoder, standardising each output.
+
+    The network learns ``(y - mean_) / scale_`` and predictions are mapped back, so
+    a target in the hundreds (scikit-learn's diabetes data) trains at the same
+    learning rate as one near 1.
+    """
+
+    def fit(self, y):
+        super().fit(y)
+        values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        self.mean_ = values.mean(axis=0)
+        scale = values.std(axis=0)
+        self.scale_ = np.where(scale > 0, scale, 1.0)
+        return self
+
+    def transform(self, y):
+        y = super().transform(y)
+        values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        return ((values - self.mean_) / self.scale_).reshape(y.shape)
+
+    def inverse_transform(self, y):
+        values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        return super().inverse_transform(values * self.scale_ + self.mean_)
 
 
 class _ScikitLearnValidation:
@@ -174,7 +204,15 @@ class KerasClassifier(_ScikitLearnValidation, _KerasClassifier):
         # scikeras multiplies the caller's sample_weight array in place.
         if self.class_weight is None:
             return sample_weight
-        weights = compute_sample_weight(self.class_weight, np.asarray(y))
+        if y is None:
+            return sample_weight  # validation then says that y is required
+        y = np.asarray(y)
+        if self.class_weight == "balanced_sqrt":
+            if y.ndim == 2 and y.shape[1] > 1:
+                return sample_weight  # multi-label: each label is its own output
+            weights = np.sqrt(compute_sample_weight("balanced", y))
+        else:
+            weights = compute_sample_weight(self.class_weight, y)
         if sample_weight is None:
             return weights
         return np.asarray(sample_weight, dtype=np.float64) * weights
@@ -210,6 +248,10 @@ class KerasRegressor(_ScikitLearnValidation, _KerasRegressor):
     """scikeras' ``KerasRegressor`` with scikit-learn tags that say "regressor"."""
 
     _estimator_type = "regressor"
+
+    @property
+    def target_encoder(self):
+        return StandardizedTargetEncoder()
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=True):
         return super()._validate_data(X, y, reset=reset, y_numeric=True)

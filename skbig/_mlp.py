@@ -2,14 +2,18 @@
 
 import contextlib
 import copy
+import dataclasses
+import warnings
 from collections import defaultdict
 from numbers import Integral, Real
 
 import keras
 import numpy as np
 import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
-from sklearn.utils._param_validation import Interval
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from . import _callbacks
@@ -18,6 +22,7 @@ from ._compat import tensorflow_random_state
 from ._model import build_mlp
 from ._optimizers import LazyAdam, SparseAdagrad
 from ._persist import network_from_state, network_state
+from ._plan import training_plan
 from ._quiet import quiet
 from ._threads import limit_tensorflow_threads
 
@@ -35,11 +40,15 @@ _COMMON_CONSTRAINTS = {
     "alpha": [Interval(Real, 0, None, closed="left")],
     "dropout": [Interval(Real, 0, 1, closed="left")],
     "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-    "batch_size": [Interval(Integral, 1, None, closed="left")],
-    "epochs": [Interval(Integral, 1, None, closed="left")],
-    "early_stopping": ["boolean"],
+    "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    "early_stopping": ["boolean", StrOptions({"auto"})],
+    "refit": ["boolean"],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "n_iter_no_change": [
+        Interval(Integral, 1, None, closed="left"),
+        StrOptions({"auto"}),
+    ],
     "tol": [Interval(Real, 0, None, closed="left")],
     "random_state": ["random_state"],
     "verbose": ["verbose"],
@@ -58,6 +67,20 @@ class _MLPMixin:
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
+
+    @property
+    def feature_encoder(self):
+        # Dense features are standardised inside, as a network needs: unscaled
+        # columns (a breast-cancer area in the thousands beside a smoothness near
+        # 0.1) stall training. Sparse input (TF-IDF) is already on one scale, and
+        # centring it would make it dense.
+        if self._scaled_input:
+            return StandardScaler()
+        return FunctionTransformer()
+
+    @property
+    def _scaled_input(self):
+        return not getattr(self, "_sparse_input", True)
 
     # Store the network as a .keras file ourselves (inside the pickle, or beside
     # the estimator in an skbig.save file) rather than through the
@@ -165,33 +188,85 @@ class _MLPMixin:
         self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
     ):
         partial = kwargs.pop("skbig_partial", False)
+        plan = training_plan(self, X.shape[0], partial=partial, epochs=epochs)
+        # A plain dict: model files hold only types anyone can load safely.
+        self.training_plan_ = dataclasses.asdict(plan)
+        validation = None
+        X_all, y_all, weights_all = X, y, sample_weight
+        if plan.early_stopping:
+            X, y, sample_weight, validation = self._split_validation(
+                X, y, sample_weight, plan.n_validation
+            )
+        patience = np.inf if partial else plan.patience
+        monitor = self._train(
+            X, y, sample_weight, plan.epochs, initial_epoch, plan, validation,
+            patience, kwargs,
+        )  # fmt: skip
+        hist = monitor.history
+        if validation is not None:
+            self._learn_from_validation(*validation)
+        best = monitor.best_epoch - initial_epoch
+        new_network = vars(self).pop("_new_network", False)
+        if plan.refit and validation is not None and best > 0 and new_network:
+            # The held-out part has told how long to train; now train a new
+            # network on all the data for that many epochs.
+            self.model_ = None
+            self.model_ = self._build_keras_model()
+            refit = self._train(
+                X_all, y_all, weights_all, best, 0, plan, None, np.inf, kwargs
+            )
+            hist = {
+                **hist,
+                "refit_loss": refit.history["loss"],
+            }
+        self._record_history(hist, warm_start, partial, validation, monitor)
+        self._unconverged = (
+            not partial
+            and not monitor.stopped
+            and len(monitor.history["loss"]) >= plan.epochs
+        )
+
+    def _warn_if_unconverged(self):
+        """After ``fit``: warn, as scikit-learn's MLP does, when training ended at
+        the epoch ceiling while it was still improving."""
+        if not vars(self).pop("_unconverged", False):
+            return
+        plan = self.training_plan_
+        advice = "raise epochs="
+        if not plan["early_stopping"]:
+            advice += " or set early_stopping=True to stop on held-out data"
+        warnings.warn(
+            f"{type(self).__name__} reached epochs={plan['epochs']} while still "
+            f"improving: training has not converged; {advice}.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+    def _train(
+        self, X, y, sample_weight, epochs, initial_epoch, plan, validation, patience,
+        keras_args,
+    ):  # fmt: skip
+        """One Keras fit of ``self.model_``; returns the convergence monitor."""
         fit_args = {
-            "batch_size": self.batch_size,
+            "batch_size": plan.batch_size,
             "verbose": self.verbose,
             "shuffle": True,
         }
         fit_args.update(_routed(self.get_params(), "fit"))
-        fit_args.update(kwargs)
-
-        validation = None
-        if self.early_stopping and not partial:
-            X, y, sample_weight, validation = self._split_validation(
-                X, y, sample_weight
-            )
+        fit_args.update(keras_args)
         # Rebuilt on every fit so that set_params(callbacks=...) also reaches
         # warm-started fits (scikeras built them only with a new network).
         self._initialize_callbacks()
         callbacks = list(self._fit_callbacks)
-        if not partial:
-            monitor = _callbacks.Convergence(
-                tol=self.tol,
-                patience=self.n_iter_no_change,
-                validation=validation,
-                score=self._validation_score,
-                loss=self._validation_loss,
-            )
-            callbacks.append(monitor)
-
+        monitor = _callbacks.Convergence(
+            tol=self.tol,
+            patience=patience,
+            validation=validation,
+            score=self._validation_score,
+            loss=self._validation_loss,
+            batch_size=PREDICT_BATCH_SIZE,
+        )
+        callbacks.append(monitor)
         data = {"x": X, "y": y, "sample_weight": sample_weight}
         if _streamable(X, y, fit_args):
             batch_size = fit_args.pop("batch_size")
@@ -216,34 +291,35 @@ class _MLPMixin:
                 callbacks=callbacks,
                 **fit_args,
             )
+        monitor.history = {k: [float(v) for v in vs] for k, vs in hist.history.items()}
+        return monitor
 
+    def _record_history(self, hist, warm_start, partial, validation, monitor):
         if not (warm_start or partial) or not hasattr(self, "history_"):
             self.history_ = defaultdict(list)
-        for key, values in hist.history.items():
-            self.history_[key] += [float(v) for v in values]
-        self.n_iter_ = len(self.history_["loss"])
-        self.loss_curve_ = list(self.history_["loss"])
+        for key, values in hist.items():
+            self.history_[key] += values
+        # n_iter_ and loss_curve_ describe the network that was kept: after a
+        # refit, the new one's epochs; history_ keeps the held-out curves too.
+        final = "refit_loss" if "refit_loss" in hist else "loss"
+        self.n_iter_ = len(self.history_[final])
+        self.loss_curve_ = list(self.history_[final])
         if validation is not None:
             self.validation_scores_ = list(self.history_["val_score"])
             self.best_validation_score_ = float(monitor.best)
+            self.best_epoch_ = int(monitor.best_epoch)
         elif not partial:
             self.validation_scores_ = None
             self.best_validation_score_ = None
+            self.best_epoch_ = None
 
-    def _split_validation(self, X, y, sample_weight):
+    def _split_validation(self, X, y, sample_weight, n_val):
         """Hold out a shuffled (stratified where possible) validation set.
 
         Keras' own ``validation_split`` takes the last rows unshuffled, which on
         label-sorted corpora holds out one or two classes only.
         """
         n = X.shape[0]
-        n_val = int(np.ceil(self.validation_fraction * n))
-        if n_val < 1 or n - n_val < 1:
-            raise ValueError(
-                f"validation_fraction={self.validation_fraction} leaves no data to "
-                f"{'validate' if n_val < 1 else 'train'} on with {n} samples; "
-                "use more data or early_stopping=False."
-            )
         seed = self._random_state
         stratify = self._stratify_labels(y)
         splitter = ShuffleSplit(n_splits=1, test_size=n_val, random_state=seed)
@@ -260,7 +336,14 @@ class _MLPMixin:
     def _stratify_labels(self, y):
         return None
 
+    def _learn_from_validation(self, X_val, y_val):
+        """Hook: what the held-out part can teach besides when to stop."""
+
     # --------------------------------------------------------------- predicting
+    def _predict_network(self, X):
+        """The network's outputs for X already in its input encoding."""
+        return predict(self.model_, X, batch_size=PREDICT_BATCH_SIZE, verbose=0)
+
     def _predict_raw(self, X, **kwargs):
         check_is_fitted(self)
         X, _ = self._validate_data(X, reset=False)
@@ -274,6 +357,7 @@ class _MLPMixin:
 
     def _initialize(self, X, y=None):
         self._validate_params()
+        self._new_network = True  # not a warm start of an existing one
         return super()._initialize(X, y)
 
 
@@ -284,7 +368,7 @@ def _streamable(X, y, keras_args):
     array (a user's multi-output model) and Keras' ``validation_split``.
     """
     return (
-        sp.issparse(X)
+        (sp.issparse(X) or isinstance(X, np.ndarray))
         and isinstance(y, np.ndarray)
         and "validation_split" not in keras_args
         and keras_args.get("batch_size") is not None

@@ -44,6 +44,7 @@ _SKBIG_TRUSTED = (
     "skbig._classifier.MLPClassifier",
     "skbig._regressor.MLPRegressor",
     "skbig._compat.ClassifierLabelEncoder",
+    "skbig._compat.StandardizedTargetEncoder",
     "skbig._text.TfidfVectorizer",
     "skbig._persist.NetworkRef",
     "scikeras.utils.transformers.RegressorTargetEncoder",

@@ -34,19 +34,26 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         first-layer rate was chosen on classification corpora) is faster.
     learning_rate_init : float, default=1e-3
         Initial learning rate.
-    batch_size : int, default=64
-        Samples per gradient step.
-    epochs : int, default=100
-        Maximum number of passes over the training data.
-    early_stopping : bool, default=False
+    batch_size : int or "auto", default="auto"
+        Samples per gradient step; "auto" is 128, or a tenth of the training data
+        when that is smaller (at least 16).
+    epochs : int or "auto", default="auto"
+        Maximum number of passes over the training data; "auto" allows about
+        5,000 update steps (at least 20 epochs).
+    early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the training data and stop when its R²
-        has not improved by ``tol`` for ``n_iter_no_change`` epochs, restoring the
-        best epoch's weights.
+        has not improved by ``tol`` (nor, at equal R², its squared error by 1 %)
+        for ``n_iter_no_change`` epochs, keeping the best epoch's weights. "auto"
+        does so whenever there are at least 20 samples.
+    refit : bool, default=True
+        After early stopping has found the best number of epochs, train a new
+        network on all the training data for that many epochs.
     validation_fraction : float, default=0.1
-        Share of the training data held out when ``early_stopping`` is True.
-    n_iter_no_change : int, default=10
-        Epochs without improvement before training stops. Without early stopping
-        the training loss is monitored instead.
+        Share of the training data held out for early stopping.
+    n_iter_no_change : int or "auto", default="auto"
+        Epochs without improvement before training stops; "auto" is about 100
+        update steps (at least 2 epochs). Without early stopping the training loss
+        is monitored instead.
     tol : float, default=1e-4
         Smallest improvement of the monitored quantity that counts.
     random_state : int, RandomState instance or None, default=None
@@ -80,13 +87,22 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     history_ : dict of lists
         Per-epoch ``loss`` (and ``val_loss``, ``val_score`` with early stopping).
     n_iter_ : int
-        Number of epochs run.
+        Number of epochs the kept network was trained (after a refit, the
+        refit's).
     loss_curve_ : list of float
-        Training loss per epoch.
+        Training loss per epoch of the kept network (standardised targets).
     validation_scores_ : list of float or None
         Validation R² per epoch with early stopping, else None.
     best_validation_score_ : float or None
         Best validation R² with early stopping, else None.
+    best_epoch_ : int or None
+        The epoch with the best held-out score, with early stopping.
+    training_plan_ : dict
+        What the last fit resolved the "auto" parameters to.
+    feature_encoder_, target_encoder_ : transformers
+        Dense features and the targets are standardised for the network (a
+        :class:`~sklearn.preprocessing.StandardScaler` and per-output mean and
+        scale); predictions are mapped back to the targets' units.
 
     See Also
     --------
@@ -115,11 +131,12 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         dropout=0.0,
         optimizer="lazy_adam",
         learning_rate_init=1e-3,
-        batch_size=64,
-        epochs=100,
-        early_stopping=False,
+        batch_size="auto",
+        epochs="auto",
+        early_stopping="auto",
+        refit=True,
         validation_fraction=0.1,
-        n_iter_no_change=10,
+        n_iter_no_change="auto",
         tol=1e-4,
         random_state=None,
         verbose=0,
@@ -139,6 +156,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         self.batch_size = batch_size
         self.epochs = epochs
         self.early_stopping = early_stopping
+        self.refit = refit
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
@@ -171,7 +189,9 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
             The fitted regressor.
         """
         with quiet(self.verbose), self._all_or_nothing(self.warm_start):
-            return super().fit(X, y, sample_weight=sample_weight)
+            super().fit(X, y, sample_weight=sample_weight)
+        self._warn_if_unconverged()
+        return self
 
     def partial_fit(self, X, y, sample_weight=None):
         """Train for one epoch on ``X`` and ``y``, keeping the network.

@@ -35,6 +35,7 @@ FAST = dict(
     mlp__epochs=8,
     mlp__batch_size=64,
     mlp__learning_rate_init=0.02,
+    mlp__early_stopping=False,
     mlp__random_state=0,
 )
 

@@ -13,7 +13,15 @@ from sklearn.exceptions import NotFittedError
 
 from skbig import MLPClassifier
 
-TINY = dict(hidden_layer_sizes=(16,), learning_rate_init=0.02, batch_size=64)
+# Fixed epochs (early_stopping=False): these tests pin behaviour, not the stopping
+# rule, which tests/test_plan.py covers.
+TINY = dict(
+    hidden_layer_sizes=(16,),
+    learning_rate_init=0.02,
+    batch_size=64,
+    early_stopping=False,
+    class_weight=None,
+)
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +91,7 @@ def test_sample_weight_and_class_weight_steer_the_model(blobs):
         X, y, sample_weight=heavy
     )
     by_class = MLPClassifier(
-        **TINY, epochs=10, random_state=0, class_weight={"red": 100.0}
+        **dict(TINY, class_weight={"red": 100.0}), epochs=10, random_state=0
     ).fit(X, y)
     plain = MLPClassifier(**TINY, epochs=10, random_state=0).fit(X, y)
     for model in (weighted, by_class):
@@ -113,9 +121,10 @@ def test_early_stopping_uses_a_shuffled_stratified_split():
     # Sorted labels: an unshuffled last 10% would hold out one class only.
     X, y = make_classification(n_samples=300, n_features=6, random_state=0)
     order = np.argsort(y)
-    clf = MLPClassifier(
-        **TINY, epochs=30, early_stopping=True, n_iter_no_change=2, random_state=0
-    ).fit(X[order], y[order])
+    params = dict(TINY, early_stopping=True, refit=False)
+    clf = MLPClassifier(**params, epochs=30, n_iter_no_change=2, random_state=0).fit(
+        X[order], y[order]
+    )
     assert clf.n_iter_ == len(clf.validation_scores_)
     assert clf.best_validation_score_ == max(clf.validation_scores_)
     assert clf.best_validation_score_ > 0.8
@@ -229,7 +238,8 @@ def test_import_fit_predict_print_nothing():
         import skbig
         X = sp.random(60, 30, density=0.2, format="csr", random_state=0)
         y = np.arange(60) % 3
-        clf = skbig.MLPClassifier(hidden_layer_sizes=(4,), epochs=2).fit(X, y)
+        # The default rule: held-out stopping and a refit, no warning either.
+        clf = skbig.MLPClassifier(hidden_layer_sizes=(4,), random_state=0).fit(X, y)
         for _ in range(7):  # repeated calls: no retracing warnings either
             clf.predict(X[: np.random.randint(1, 60)])
         """

@@ -44,9 +44,24 @@ _COMMON_XFAILS = {
     "check_sample_weight_equivalence_on_dense_data": _SGD_WEIGHTS,
     "check_sample_weight_equivalence_on_sparse_data": _SGD_WEIGHTS,
 }
+_THRESHOLDS = (
+    "a multi-label MLPClassifier predicts with per-label thresholds chosen on its "
+    "held-out part (thresholds_, the default since issue #14), so predict is "
+    "predict_proba >= thresholds_, not predict_proba rounded at 0.5 as the check "
+    "assumes; tests/test_plan.py pins the thresholds."
+)
+_FLOAT32_BATCHES = (
+    "the network computes in float32 and oneDNN picks its matrix kernels by batch "
+    "shape, so a row's output can move in its last bit (2e-7 seen) between a whole "
+    "batch and a subset; standardised targets are scaled back by their spread, and "
+    "the check allows 1e-7."
+)
 EXPECTED_FAILED_CHECKS = {
-    "MLPClassifier": _COMMON_XFAILS,
-    "MLPRegressor": _COMMON_XFAILS,
+    "MLPClassifier": {**_COMMON_XFAILS, "check_classifier_multioutput": _THRESHOLDS},
+    "MLPRegressor": {
+        **_COMMON_XFAILS,
+        "check_methods_subset_invariance": _FLOAT32_BATCHES,
+    },
 }
 
 

@@ -144,3 +144,31 @@ def test_tracing_registers_no_gradient_functions(batch):
         test_gradient_inside_a_compiled_function(batch)
         test_gradient_of_a_whole_compiled_function(batch)
     assert len(ops._gradient_registry._registry) == before
+
+
+def test_a_batch_of_empty_documents_trains(tmp_path):
+    # An empty message alone in the last, short batch of an epoch once killed the
+    # process (SIGFPE in SparseMatrixMatMul on a zero-row matrix); run it apart.
+    script = tmp_path / "empty_batch.py"
+    script.write_text(
+        "import numpy as np, scipy.sparse as sp\n"
+        "from skbig import MLPClassifier\n"
+        "X = sp.random(50, 30, density=0.2, format='csr', random_state=0,\n"
+        "              dtype=np.float32)\n"
+        "X = sp.vstack([X, sp.csr_matrix((1, 30), dtype=np.float32)]).tocsr()\n"
+        "y = np.arange(51) % 2\n"
+        "for optimizer in ['sparse_adagrad', 'lazy_adam']:\n"
+        "    clf = MLPClassifier(hidden_layer_sizes=(4,), batch_size=50, epochs=2,\n"
+        "                        early_stopping=False, optimizer=optimizer,\n"
+        "                        fit__shuffle=False).fit(X, y)\n"
+        "    assert np.isfinite(clf.model_.get_weights()[0]).all()\n"
+        "print('trained')\n"
+    )
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "trained"

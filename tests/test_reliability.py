@@ -18,7 +18,13 @@ from sklearn.model_selection import GridSearchCV
 import skbig
 from skbig import MLPClassifier, MLPRegressor, make_text_classifier
 
-TINY = dict(hidden_layer_sizes=(4,), epochs=2, batch_size=64, random_state=0)
+TINY = dict(
+    hidden_layer_sizes=(4,),
+    epochs=2,
+    batch_size=64,
+    early_stopping=False,
+    random_state=0,
+)
 TINY_PIPE = {f"mlp__{k}": v for k, v in TINY.items()}
 TINY_PIPE["tfidf__min_df"] = 1
 

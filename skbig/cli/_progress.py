@@ -71,11 +71,17 @@ class HeldOutScores(keras.callbacks.Callback):
 
     Recorded as ``test_loss`` and ``test_score`` so ``train --report-dir`` can draw
     the learning curve; the pipeline's vectorizer is already fitted when the
-    network's training begins.
+    network's training begins. A curve needs no more than ``sample`` documents
+    (a fixed random sample of them): scoring all 7,532 of 20 Newsgroups' test
+    split after every epoch made ``train --test`` take 4.5 times the fit.
     """
 
-    def __init__(self, pipeline, texts, labels):
+    def __init__(self, pipeline, texts, labels, sample=1000):
         super().__init__()
+        if len(texts) > sample:
+            keep = np.sort(np.random.RandomState(0).choice(len(texts), sample, False))
+            texts = [texts[i] for i in keep]
+            labels = np.asarray(labels)[keep]
         self.pipeline, self.texts, self.labels = pipeline, texts, labels
 
     def on_train_begin(self, logs=None):

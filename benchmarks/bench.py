@@ -1,0 +1,297 @@
+"""The wide bench: every corpus x every method, tuning and validation groups apart.
+
+Each corpus (see ``corpora.py``) is vectorised once with skbig's default TF-IDF, fit on
+its training split; every method then fits the same matrix with each seed and is
+scored on the test split: accuracy, macro-F1, log-loss and expected calibration error
+(15 equal-width bins of the top class's probability), and fit seconds of the
+classifier alone (the shared vectoriser's seconds are reported once per corpus).
+Results go to a JSON-lines file, one line per (corpus, method, seed), so a long run
+can be resumed and summarised later::
+
+    python benchmarks/bench.py --group tuning --out results/bench.jsonl
+    python benchmarks/bench.py --group validation --out results/bench.jsonl
+    python benchmarks/bench.py --summary results/bench.jsonl
+
+``--config`` adds skbig variants (``MLPClassifier`` parameters as Python literals),
+as ``sweep.py`` does: ``--methods skbig --config "epochs=10"``.
+"""
+
+import argparse
+import ast
+import json
+import os
+import statistics
+import sys
+import time
+import warnings
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from _worker import DATA_DIR  # noqa: E402
+from corpora import DESCRIPTIONS, GROUPS, load_corpus  # noqa: E402
+
+DEFAULT_METHODS = "skbig,linear_svc,logistic_regression,sklearn_mlp,naive_mlp"
+
+
+def linear_svc(seed):
+    from sklearn.svm import LinearSVC
+
+    return LinearSVC(C=1.0, random_state=seed)
+
+
+def logistic_regression(seed):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=10.0, max_iter=1000, random_state=seed)
+
+
+def sklearn_mlp(seed):
+    from sklearn.neural_network import MLPClassifier
+
+    return MLPClassifier(random_state=seed)  # scikit-learn's own defaults
+
+
+def naive_mlp(seed):
+    """The most naive network: width 256, no dropout, 10 epochs of (row-wise) Adam."""
+    from skbig import MLPClassifier
+
+    return MLPClassifier(
+        hidden_layer_sizes=(256,),
+        dropout=0.0,
+        epochs=10,
+        early_stopping=False,
+        optimizer="lazy_adam",
+        learning_rate_init=1e-3,
+        batch_size=128,
+        class_weight=None,
+        n_iter_no_change=10,
+        random_state=seed,
+    )
+
+
+def skbig_default(seed, **config):
+    from skbig import MLPClassifier
+
+    return MLPClassifier(random_state=seed, **config)
+
+
+METHODS = {
+    "linear_svc": linear_svc,
+    "logistic_regression": logistic_regression,
+    "sklearn_mlp": sklearn_mlp,
+    "naive_mlp": naive_mlp,
+    "skbig": skbig_default,
+}
+
+
+def expected_calibration_error(y_true, proba, classes, n_bins=15):
+    """ECE of the top-label probability, 15 equal-width bins (Guo et al., 2017)."""
+    confidence = proba.max(axis=1)
+    correct = classes[proba.argmax(axis=1)] == y_true
+    bins = np.minimum((confidence * n_bins).astype(int), n_bins - 1)
+    ece = 0.0
+    for b in range(n_bins):
+        in_bin = bins == b
+        if in_bin.any():
+            gap = abs(correct[in_bin].mean() - confidence[in_bin].mean())
+            ece += in_bin.mean() * gap
+    return float(ece)
+
+
+def parse_config(text):
+    call = ast.parse(f"f({text})", mode="eval").body
+    return {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+
+
+def score(model, Xte, yte):
+    from sklearn.metrics import accuracy_score, f1_score, log_loss
+
+    predicted = model.predict(Xte)
+    result = {
+        "accuracy": 100 * accuracy_score(yte, predicted),
+        "macro_f1": 100 * f1_score(yte, predicted, average="macro"),
+        "log_loss": None,
+        "ece": None,
+    }
+    if hasattr(model, "predict_proba"):
+        proba = model.predict_proba(Xte)
+        result["log_loss"] = log_loss(yte, proba, labels=model.classes_)
+        result["ece"] = expected_calibration_error(yte, proba, model.classes_)
+    return result
+
+
+def run_corpus(name, args, done, out):
+    from sklearn.base import clone
+
+    from skbig import make_text_classifier
+
+    Xtr, ytr, Xte, yte = load_corpus(name, args.data_dir)
+    ytr, yte = np.asarray(ytr), np.asarray(yte)
+    tfidf = clone(make_text_classifier().named_steps["tfidf"])
+    start = time.perf_counter()
+    Xtr = tfidf.fit_transform(Xtr)
+    vectorize_s = time.perf_counter() - start
+    Xte = tfidf.transform(Xte)
+    variants = [(m, "") for m in args.methods.split(",") if m != "skbig"]
+    if "skbig" in args.methods.split(","):
+        variants += [("skbig", c) for c in (args.config or [""])]
+    for method, config in variants:
+        seeds = args.seeds
+        if method in args.one_seed_for and Xtr.shape[0] > 5000:
+            seeds = seeds[:1]
+        for seed in seeds:
+            key = (name, method, config, seed)
+            if key in done:
+                continue
+            model = METHODS[method](seed, **parse_config(config))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                start = time.perf_counter()
+                model.fit(Xtr, ytr)
+                fit_s = time.perf_counter() - start
+                result = score(model, Xte, yte)
+            row = dict(
+                corpus=name,
+                method=method,
+                config=config,
+                seed=seed,
+                fit_s=fit_s,
+                vectorize_s=vectorize_s,
+                n_train=Xtr.shape[0],
+                n_features=Xtr.shape[1],
+                n_iter=_iterations(model),
+                **result,
+            )
+            print(json.dumps(row), file=out, flush=True)
+            print(
+                f"{name:22s} {method:20s} {config:30s} seed={seed} "
+                f"acc={result['accuracy']:.2f} f1={result['macro_f1']:.2f} "
+                f"ece={_fmt(result['ece'], '.3f')}"
+                f" fit={fit_s:.1f}s it={row['n_iter']}",
+                flush=True,
+            )
+            del model
+
+
+def _iterations(model):
+    n_iter = getattr(model, "n_iter_", None)
+    return None if n_iter is None else int(np.max(n_iter))
+
+
+def _fmt(value, spec):
+    return "" if value is None else format(value, spec)
+
+
+def _mean(rows, key):
+    values = [r[key] for r in rows if r[key] is not None]
+    return statistics.mean(values) if values else None
+
+
+def summary(path, group_order=("tuning", "validation")):
+    """A markdown table per group: 3-seed means, best baseline and skbig's margin."""
+    rows = [json.loads(line) for line in open(path)]
+    by = {}
+    for r in rows:
+        label = r["method"] + (f" [{r['config']}]" if r["config"] else "")
+        by.setdefault(r["corpus"], {}).setdefault(label, []).append(r)
+    lines = []
+    for group in group_order:
+        lines += [
+            f"### {group} group",
+            "",
+            "| corpus | method | seeds | accuracy | macro-F1 | log-loss | ECE "
+            "| fit s |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for corpus in GROUPS[group]:
+            for label, rs in by.get(corpus, {}).items():
+                cells = [
+                    _mean(rs, "accuracy"),
+                    _mean(rs, "macro_f1"),
+                    _mean(rs, "log_loss"),
+                    _mean(rs, "ece"),
+                    _mean(rs, "fit_s"),
+                ]
+                formats = [".2f", ".2f", ".3f", ".3f", ".1f"]
+                text = [
+                    "" if v is None else format(v, f)
+                    for v, f in zip(cells, formats, strict=True)
+                ]
+                lines.append(f"| {corpus} | {label} | {len(rs)} | " + " | ".join(text))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def margins(path):
+    """skbig default's accuracy and macro-F1 minus the best baseline's, per corpus."""
+    rows = [json.loads(line) for line in open(path)]
+    out = []
+    for group, corpora in GROUPS.items():
+        for corpus in corpora:
+            rs = [r for r in rows if r["corpus"] == corpus]
+            mine = [r for r in rs if r["method"] == "skbig" and not r["config"]]
+            if not mine:
+                continue
+            others = {}
+            for r in rs:
+                if r["method"] != "skbig":
+                    others.setdefault(r["method"], []).append(r)
+            best = max(others, key=lambda m: _mean(others[m], "accuracy"))
+            out.append(
+                f"{group:10s} {corpus:22s} skbig {_mean(mine, 'accuracy'):.2f} "
+                f"best {best} {_mean(others[best], 'accuracy'):.2f} "
+                f"diff {_mean(mine, 'accuracy') - _mean(others[best], 'accuracy'):+.2f}"
+                f" | f1 {_mean(mine, 'macro_f1'):.2f} vs svc "
+                f"{_mean(others.get('linear_svc', mine), 'macro_f1'):.2f}"
+                f" | ece {_mean(mine, 'ece'):.3f} vs lr "
+                f"{_mean(others.get('logistic_regression', mine), 'ece'):.3f}"
+            )
+    return "\n".join(out)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=DATA_DIR)
+    parser.add_argument("--group", choices=sorted(GROUPS), default=None)
+    parser.add_argument("--corpora", default=None, help="comma-separated names")
+    parser.add_argument("--methods", default=DEFAULT_METHODS)
+    parser.add_argument("--config", action="append", default=None)
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument(
+        "--one-seed-for",
+        default="sklearn_mlp",
+        help="methods run with the first seed only on corpora of 5,000+ documents "
+        "(scikit-learn's MLP takes minutes per fit there)",
+    )
+    parser.add_argument("--out", default=os.path.join(HERE, "results", "bench.jsonl"))
+    parser.add_argument("--summary", metavar="JSONL", default=None)
+    args = parser.parse_args()
+    if args.summary:
+        print(summary(args.summary))
+        print(margins(args.summary))
+        return
+    args.seeds = [int(s) for s in args.seeds.split(",")]
+    args.one_seed_for = set(args.one_seed_for.split(","))
+    if args.corpora:
+        names = args.corpora.split(",")
+    else:
+        names = GROUPS[args.group] if args.group else [*GROUPS["tuning"]]
+    for name in names:
+        if name not in DESCRIPTIONS:
+            parser.error(f"unknown corpus {name!r}")
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    done = set()
+    if os.path.exists(args.out):
+        for line in open(args.out):
+            r = json.loads(line)
+            done.add((r["corpus"], r["method"], r["config"], r["seed"]))
+    with open(args.out, "a") as out:
+        for name in names:
+            run_corpus(name, args, done, out)
+
+
+if __name__ == "__main__":
+    main()

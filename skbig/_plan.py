@@ -1,0 +1,100 @@
+"""How long and in what batches a fit trains: the rule behind the "auto" defaults.
+
+Every corpus is new to the defaults, so the defaults do not fix a number of epochs.
+With ``early_stopping="auto"`` a fit holds out a stratified ``validation_fraction`` of
+the training data, trains until the held-out score has not improved for a while,
+and then (``refit=True``) trains a new network on *all* the training data for the
+number of epochs that scored best. "A while" and the ceiling are counted in update
+steps, not epochs, so that a 400-document corpus and a 100,000-document one get the
+same amount of evidence before stopping. The batch is ``AUTO_BATCH`` samples, or a
+tenth of the data when that is smaller, so small sets still take several steps per
+epoch. Each part can be set by hand; the measurements behind the constants are in
+``benchmarks/README.md``.
+"""
+
+import math
+from dataclasses import dataclass
+
+#: Samples per step when ``batch_size="auto"``, unless a tenth of the data is less.
+AUTO_BATCH = 128
+#: The smallest automatic batch.
+MIN_BATCH = 16
+#: With ``n_iter_no_change="auto"``: stop after about this many update steps (and at
+#: least ``MIN_PATIENCE`` epochs) without a better held-out score.
+PATIENCE_STEPS = 100
+MIN_PATIENCE = 2
+#: With ``epochs="auto"``: at most this many update steps (and at least
+#: ``MIN_EPOCHS`` epochs), so that a fit always ends.
+MAX_STEPS = 5000
+MIN_EPOCHS = 20
+#: The fewest samples ``early_stopping="auto"`` holds some out of.
+MIN_SAMPLES_TO_HOLD_OUT = 20
+
+
+@dataclass(frozen=True)
+class TrainingPlan:
+    """What one ``fit`` does, resolved from the parameters and the data's size.
+
+    Attributes
+    ----------
+    batch_size : int
+        Samples per update step.
+    epochs : int
+        The most epochs the (first) training runs.
+    early_stopping : bool
+        Whether a part of the data is held out to decide when to stop.
+    n_validation : int
+        Samples held out (0 without early stopping).
+    patience : int
+        Epochs without improvement before stopping.
+    refit : bool
+        Whether a new network is then trained on all the data for the best
+        number of epochs.
+    """
+
+    batch_size: int
+    epochs: int
+    early_stopping: bool
+    n_validation: int
+    patience: int
+    refit: bool
+
+
+def training_plan(estimator, n_samples, *, partial=False, epochs=None):
+    """Resolve ``estimator``'s "auto" parameters for ``n_samples`` samples.
+
+    ``epochs`` is what scikeras passes to the fit (``epochs``, or 1 for
+    ``partial_fit``).
+    """
+    epochs = estimator.epochs if epochs is None else epochs
+    stop = estimator.early_stopping
+    if stop == "auto":
+        stop = not partial and n_samples >= MIN_SAMPLES_TO_HOLD_OUT
+    stop = bool(stop) and not partial
+    n_validation = math.ceil(estimator.validation_fraction * n_samples) if stop else 0
+    if stop and (n_validation < 1 or n_samples - n_validation < 1):
+        raise ValueError(
+            f"validation_fraction={estimator.validation_fraction} leaves no data to "
+            f"{'validate' if n_validation < 1 else 'train'} on with {n_samples} "
+            "samples; use more data or early_stopping=False."
+        )
+    n_train = n_samples - n_validation
+    batch_size = estimator.batch_size
+    if batch_size == "auto":
+        batch_size = min(AUTO_BATCH, max(MIN_BATCH, n_train // 10))
+    steps = math.ceil(n_train / batch_size)
+    if epochs == "auto":
+        epochs = max(MIN_EPOCHS, math.ceil(MAX_STEPS / steps))
+    patience = estimator.n_iter_no_change
+    if patience == "auto":
+        patience = max(MIN_PATIENCE, math.ceil(PATIENCE_STEPS / steps))
+    return TrainingPlan(
+        batch_size=int(batch_size),
+        epochs=int(epochs),
+        early_stopping=stop,
+        n_validation=n_validation,
+        patience=int(patience),
+        # A user's own network may be one Keras object that cannot be rebuilt
+        # fresh; it keeps the best held-out weights instead.
+        refit=bool(stop and estimator.refit and estimator.model is None),
+    )

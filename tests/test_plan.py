@@ -1,0 +1,206 @@
+"""The "auto" training rule (``skbig._plan``) and what it gives a user.
+
+Each test pins one part of the rule: the batch, the patience and the ceiling
+resolved from the data's size, the held-out split and the refit on all the data,
+standardised dense input and targets, and the ConvergenceWarning.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_breast_cancer, load_diabetes, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import f1_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from skbig import MLPClassifier, MLPRegressor
+from skbig._plan import (
+    AUTO_BATCH,
+    MAX_STEPS,
+    MIN_BATCH,
+    MIN_EPOCHS,
+    MIN_PATIENCE,
+    PATIENCE_STEPS,
+    training_plan,
+)
+
+
+@pytest.mark.parametrize(
+    "n_samples, batch, epochs, patience",
+    [
+        # 20 Newsgroups' size: 10,182 train in full batches, 80 steps an epoch.
+        (11_314, AUTO_BATCH, -(-MAX_STEPS // 80), MIN_PATIENCE),
+        # Past 250,000 samples the floor of MIN_EPOCHS holds.
+        (300_000, AUTO_BATCH, MIN_EPOCHS, MIN_PATIENCE),
+        # 1,000 documents: 900 train, batches of 90, 10 steps an epoch.
+        (1_000, 90, MAX_STEPS // 10, PATIENCE_STEPS // 10),
+        # 100 rows: the smallest batch, 6 steps an epoch.
+        (100, MIN_BATCH, -(-MAX_STEPS // 6), -(-PATIENCE_STEPS // 6)),
+    ],
+)
+def test_auto_counts_update_steps_not_epochs(n_samples, batch, epochs, patience):
+    plan = training_plan(MLPClassifier(), n_samples)
+    assert plan.early_stopping and plan.refit
+    assert plan.n_validation == -(-n_samples // 10)
+    assert (plan.batch_size, plan.epochs, plan.patience) == (batch, epochs, patience)
+
+
+def test_explicit_values_are_kept():
+    clf = MLPClassifier(
+        batch_size=32, epochs=7, n_iter_no_change=3, early_stopping=False, refit=True
+    )
+    plan = training_plan(clf, 5_000)
+    assert (plan.batch_size, plan.epochs, plan.patience) == (32, 7, 3)
+    assert not plan.early_stopping and not plan.refit and plan.n_validation == 0
+
+
+def test_partial_fit_and_tiny_data_hold_nothing_out():
+    assert not training_plan(MLPClassifier(), 5_000, partial=True).early_stopping
+    assert not training_plan(MLPClassifier(), 10).early_stopping
+    explicit = MLPClassifier(early_stopping=True, validation_fraction=0.5)
+    with pytest.raises(ValueError, match=r"0\.5 leaves no data to train on with 1"):
+        training_plan(explicit, 1)
+
+
+@pytest.fixture(scope="module")
+def default_fit():
+    X, y = make_classification(
+        n_samples=400, n_features=10, n_informative=6, n_classes=3, random_state=0
+    )
+    clf = MLPClassifier(hidden_layer_sizes=(32,), random_state=0).fit(X, y)
+    return clf, X, y
+
+
+def test_default_fit_stops_on_held_out_data_then_refits(default_fit):
+    clf, X, y = default_fit
+    plan = clf.training_plan_
+    assert plan["early_stopping"] and plan["refit"]
+    # Stopped by the rule, not by the ceiling, and the best epoch came first.
+    loss = clf.history_["loss"]
+    assert clf.best_epoch_ + plan["patience"] <= len(loss) < plan["epochs"]
+    # The kept network is the refit one: best_epoch_ epochs on all the data.
+    assert clf.n_iter_ == clf.best_epoch_ == len(clf.history_["refit_loss"])
+    assert clf.loss_curve_ == clf.history_["refit_loss"]
+    assert len(clf.validation_scores_) == len(clf.history_["loss"])
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert clf.score(X, y) > 0.8
+
+
+def test_default_fit_is_deterministic_under_random_state(default_fit):
+    clf, X, y = default_fit
+    again = MLPClassifier(hidden_layer_sizes=(32,), random_state=0).fit(X, y)
+    assert again.best_epoch_ == clf.best_epoch_
+    np.testing.assert_allclose(again.predict_proba(X), clf.predict_proba(X), atol=1e-6)
+
+
+def test_refit_false_keeps_the_best_held_out_network(default_fit):
+    _, X, y = default_fit
+    clf = MLPClassifier(hidden_layer_sizes=(32,), refit=False, random_state=0)
+    clf.fit(X, y)
+    assert "refit_loss" not in clf.history_
+    assert clf.n_iter_ == len(clf.history_["loss"]) > clf.best_epoch_
+
+
+def test_unscaled_dense_features_are_standardised_inside():
+    # Breast cancer: columns from 0.001 to 4,000. Unscaled, the old defaults
+    # scored below always predicting the majority class.
+    X, y = load_breast_cancer(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    clf = MLPClassifier(hidden_layer_sizes=(64,), random_state=0)
+    clf.fit(X_train, y_train)
+    assert isinstance(clf.feature_encoder_, StandardScaler)
+    np.testing.assert_allclose(clf.feature_encoder_.mean_, X_train.mean(axis=0))
+    assert clf.score(X_test, y_test) > 0.93
+
+
+def test_sparse_features_are_left_alone(fitted_pipeline):
+    assert not isinstance(fitted_pipeline[-1].feature_encoder_, StandardScaler)
+
+
+def test_regression_targets_are_standardised_and_mapped_back():
+    X, y = load_diabetes(return_X_y=True)  # targets from 25 to 346
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    reg = MLPRegressor(hidden_layer_sizes=(64,), random_state=0).fit(X_train, y_train)
+    assert reg.target_encoder_.mean_[0] == pytest.approx(y_train.mean())
+    assert reg.score(X_test, y_test) > 0.3
+    assert abs(reg.predict(X_test).mean() - y_test.mean()) < 20
+
+
+def test_convergence_warning_when_the_ceiling_stops_training():
+    X, y = make_classification(n_samples=200, random_state=0)
+    clf = MLPClassifier(hidden_layer_sizes=(8,), epochs=1, early_stopping=False)
+    with pytest.warns(ConvergenceWarning, match="epochs=1 while still improving") as w:
+        clf.fit(X, y)
+    assert w[0].filename == __file__  # points at the caller's line
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf.partial_fit(X, y)  # one epoch by definition: never a warning
+
+
+def test_no_convergence_warning_when_the_rule_stops(default_fit):
+    _, X, y = default_fit
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        MLPClassifier(hidden_layer_sizes=(32,), random_state=0).fit(X, y)
+
+
+def test_balanced_sqrt_weights_are_the_square_root_of_balanced():
+    y = np.array(["a"] * 90 + ["b"] * 10)
+    clf = MLPClassifier()  # class_weight="balanced_sqrt" by default
+    weights = clf._class_weighted(y, None)
+    # balanced: n / (classes * count) = 100 / 180 and 100 / 20.
+    np.testing.assert_allclose(weights[[0, -1]], np.sqrt([100 / 180, 100 / 20]))
+    np.testing.assert_allclose(clf._class_weighted(y, np.full(100, 2.0)), 2 * weights)
+
+
+def test_label_thresholds_lower_the_bar_for_a_rare_label():
+    from skbig._classifier import label_thresholds
+
+    rng = np.random.RandomState(0)
+    y = np.zeros((200, 3), dtype=bool)
+    y[:100, 0] = True  # common label, well separated at 0.5
+    y[:10, 1] = True  # rare label: its positives only reach 0.2-0.3
+    proba = np.where(y, 0.8, 0.2) + rng.uniform(-0.1, 0.1, y.shape)
+    proba[:10, 1] = rng.uniform(0.2, 0.3, 10)
+    proba[10:, 1] = rng.uniform(0.0, 0.15, 190)
+    thresholds = label_thresholds(y, proba)
+    assert 0.3 <= thresholds[0] <= 0.7
+    assert 0.15 <= thresholds[1] <= 0.2  # catches all ten, no false positive
+    # No positives held out: the threshold that maximises micro-F1 over all labels.
+    grid = np.round(np.arange(0.05, 0.96, 0.05), 2)
+    micro = [f1_score(y, proba >= t, average="micro") for t in grid]
+    assert thresholds[2] == grid[int(np.argmax(micro))]
+
+
+def test_multilabel_default_predicts_with_its_held_out_thresholds():
+    from sklearn.datasets import make_multilabel_classification
+
+    X, Y = make_multilabel_classification(n_samples=300, n_classes=5, random_state=0)
+    clf = MLPClassifier(hidden_layer_sizes=(32,), random_state=0).fit(X, Y)
+    assert clf.thresholds_.shape == (5,)
+    proba = clf.predict_proba(X)
+    np.testing.assert_array_equal(clf.predict(X), proba >= clf.thresholds_)
+    fixed = MLPClassifier(hidden_layer_sizes=(32,), early_stopping=False, epochs=5)
+    assert getattr(fixed.fit(X, Y), "thresholds_", None) is None
+
+
+def test_temperature_scaling_wraps_the_text_pipeline(corpus):
+    from sklearn.calibration import CalibratedClassifierCV
+
+    from skbig import make_text_classifier
+
+    texts, labels = corpus
+    pipeline = make_text_classifier(
+        tfidf__min_df=1, mlp__hidden_layer_sizes=(16,), mlp__random_state=0
+    )
+    try:
+        calibrated = CalibratedClassifierCV(pipeline, method="temperature", cv=3)
+    except ValueError:  # scikit-learn < 1.8 has no temperature scaling
+        pytest.skip("CalibratedClassifierCV(method='temperature') needs sklearn 1.8")
+    calibrated.fit(texts, labels)
+    proba = calibrated.predict_proba(texts[:20])
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+    assert list(calibrated.classes_) == sorted(set(labels))
+    assert calibrated.score(texts, labels) > 0.9
