@@ -87,6 +87,12 @@ default="balanced_sqrt"
         and multi-label targets, each label towards 0.5). It can raise accuracy,
         but ``predict_proba`` then stays away from 0 and 1 and its log-loss grows
         (``benchmarks/README.md`` has the measurements). Only for the default loss.
+    temperature : "auto" or None, default="auto"
+        With early stopping on single-label targets, "auto" fits one temperature
+        ``T`` on the held-out part (the one with the least log-loss) and
+        ``predict_proba`` returns ``softmax(log p / T)``: the same predictions,
+        probabilities that say how often they are right. None keeps the network's
+        own. Not applied to a user ``model``/``loss`` or with ``label_smoothing``.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, shuffling and the validation split; the
         same value gives the same model on refit.
@@ -134,6 +140,8 @@ default="balanced_sqrt"
     training_plan_ : dict
         What the last fit resolved the "auto" parameters to: ``batch_size``,
         ``epochs``, ``patience``, ``n_validation``, ``early_stopping``, ``refit``.
+    temperature_ : float or None
+        The fitted temperature (see ``temperature``), or None.
     thresholds_ : ndarray of shape (n_labels,) or None
         Multi-label targets with early stopping: each label's decision threshold on
         ``predict_proba``, chosen on the held-out part to maximise that label's F1
@@ -164,6 +172,7 @@ default="balanced_sqrt"
         **_COMMON_CONSTRAINTS,
         "class_weight": [dict, StrOptions({"balanced", "balanced_sqrt"}), None],
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
+        "temperature": [StrOptions({"auto"}), None],
     }
 
     def __init__(
@@ -184,6 +193,7 @@ default="balanced_sqrt"
         tol=1e-4,
         class_weight="balanced_sqrt",
         label_smoothing=0.0,
+        temperature="auto",
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -208,6 +218,7 @@ default="balanced_sqrt"
         self.tol = tol
         self.class_weight = class_weight
         self.label_smoothing = label_smoothing
+        self.temperature = temperature
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
@@ -304,6 +315,9 @@ default="balanced_sqrt"
         # float64, and rows of a softmax renormalised: float32 sums miss 1 by enough
         # for scikit-learn's log-loss to warn.
         raw = self._predict_raw(X).astype(np.float64)
+        temperature = getattr(self, "temperature_", None)
+        if temperature is not None and temperature != 1.0:
+            raw = tempered(raw, temperature)
         proba = self.target_encoder_.inverse_transform(raw, return_proba=True)
         proba = np.asarray(proba).reshape(raw.shape[0], -1)
         if self.target_encoder_._target_type == "multiclass":
@@ -367,18 +381,28 @@ default="balanced_sqrt"
             )
 
     def _learn_from_validation(self, X_val, y_val):
-        """Per-label decision thresholds for multi-label targets.
+        """Temperature or per-label thresholds, from the held-out predictions.
 
-        A rare label's probability seldom reaches 0.5, so a fixed 0.5 misses it.
-        On the held-out part, pick the threshold that maximises micro-F1 over all
+        Single-label: the temperature ``T`` that minimises the held-out log-loss
+        of ``softmax(log p / T)`` (Guo et al., 2017); it changes no prediction,
+        only how sure ``predict_proba`` is. Multi-label: a rare label's probability
+        seldom reaches 0.5, so pick the threshold that maximises micro-F1 over all
         labels, then, for each label with at least ``_MIN_POSITIVES`` held-out
         positives, the one that maximises that label's F1.
         """
         self.thresholds_ = None
-        if self.target_encoder_._target_type != "multilabel-indicator":
-            return
-        raw = np.asarray(self._predict_network(X_val)).reshape(len(y_val), -1)
-        self.thresholds_ = label_thresholds(np.asarray(y_val) > 0.5, raw)
+        self.temperature_ = None
+        raw = np.asarray(self._predict_network(X_val), dtype=np.float64)
+        raw = raw.reshape(len(y_val), -1)
+        if self.target_encoder_._target_type == "multilabel-indicator":
+            self.thresholds_ = label_thresholds(np.asarray(y_val) > 0.5, raw)
+        elif self.temperature == "auto" and self._own_probabilities():
+            self.temperature_ = fit_temperature(raw, np.asarray(y_val))
+
+    def _own_probabilities(self):
+        """Whether the outputs are the default network's plain probabilities
+        (not a user's model or loss, nor deliberately smoothed ones)."""
+        return self.model is None and self.loss is None and not self.label_smoothing
 
     def _stratify_labels(self, y):
         return y.ravel() if y.ndim == 1 or y.shape[1] == 1 else None
@@ -390,6 +414,35 @@ default="balanced_sqrt"
     @staticmethod
     def _validation_loss(y, raw):
         return _callbacks.validation_loss(y, raw)
+
+
+def tempered(raw, temperature):
+    """Network probabilities (softmax rows, or one sigmoid column) at a temperature."""
+    raw = np.clip(raw, 1e-12, 1.0)
+    if raw.shape[1] == 1:
+        logit = np.log(raw) - np.log1p(-np.minimum(raw, 1 - 1e-12))
+        return 1.0 / (1.0 + np.exp(-logit / temperature))
+    z = np.log(raw) / temperature
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def fit_temperature(raw, y):
+    """The temperature in [0.05, 20] with the least log-loss on (raw, y)."""
+    from scipy.optimize import minimize_scalar
+
+    def loss(log_t):
+        p = tempered(raw, np.exp(log_t))
+        if p.shape[1] == 1:
+            t = y.reshape(-1).astype(np.float64)
+            p = np.clip(p[:, 0], 1e-12, 1 - 1e-12)
+            return -np.mean(t * np.log(p) + (1 - t) * np.log1p(-p))
+        picked = p[np.arange(len(p)), y.reshape(-1).astype(int)]
+        return -np.mean(np.log(np.clip(picked, 1e-12, 1)))
+
+    found = minimize_scalar(loss, bounds=(np.log(0.05), np.log(20)), method="bounded")
+    return float(np.exp(found.x))
 
 
 _THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.05), 2)

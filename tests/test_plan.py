@@ -204,3 +204,29 @@ def test_temperature_scaling_wraps_the_text_pipeline(corpus):
     np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
     assert list(calibrated.classes_) == sorted(set(labels))
     assert calibrated.score(texts, labels) > 0.9
+
+
+def test_temperature_is_fitted_on_held_out_data_and_keeps_predictions(default_fit):
+    from skbig._classifier import fit_temperature, tempered
+
+    clf, X, y = default_fit
+    assert 0.05 <= clf.temperature_ <= 20
+    raw = clf.model_.predict_on_batch(clf.feature_encoder_.transform(X))
+    raw = np.asarray(raw, dtype=np.float64)
+    np.testing.assert_allclose(
+        clf.predict_proba(X), tempered(raw, clf.temperature_), atol=1e-5
+    )
+    np.testing.assert_array_equal(clf.predict(X), clf.classes_[raw.argmax(axis=1)])
+    # An over-confident model is cooled (T > 1), an under-confident one warmed.
+    rng = np.random.RandomState(0)
+    labels = rng.randint(0, 3, 500)
+    sure = np.full((500, 3), 0.005)
+    sure[np.arange(500), np.where(rng.rand(500) < 0.7, labels, (labels + 1) % 3)] = 0.99
+    assert fit_temperature(sure, labels) > 1
+    unsure = np.full((500, 3), 0.3)
+    unsure[np.arange(500), labels] = 0.4
+    assert fit_temperature(unsure, labels) < 1
+    binary = np.where(labels[:, None] == 1, 0.6, 0.4)
+    assert fit_temperature(binary, (labels == 1).astype(float)) < 1
+    off = MLPClassifier(hidden_layer_sizes=(32,), temperature=None, random_state=0)
+    assert off.fit(X, y).temperature_ is None

@@ -79,7 +79,8 @@ def build_parser():
         "train a text classifier on a data file and save it",
         f"Train make_text_classifier() on DATA ({_FORMATS}) and save it with "
         "skbig.save. A held-out split (--test-size, or the file given by --test) "
-        "is scored after every epoch and in the summary.",
+        "is scored in the summary, and a sample of up to 1,000 of its documents "
+        "after every epoch for the learning curve.",
         [
             "skbig train reviews.csv -o reviews.skbig",
             "skbig train train.jsonl.gz --test test.jsonl.gz -o news.skbig "
