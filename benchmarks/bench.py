@@ -10,7 +10,7 @@ can be resumed and summarised later::
 
     python benchmarks/bench.py --group tuning --out results/bench.jsonl
     python benchmarks/bench.py --group validation --out results/bench.jsonl
-    python benchmarks/bench.py --summary results/bench.jsonl
+    python benchmarks/bench.py --summary results/bench.jsonl [--before OLD.jsonl]
 
 ``--config`` adds skbig variants (``MLPClassifier`` parameters as Python literals),
 as ``sweep.py`` does: ``--methods skbig --config "epochs=10"``.
@@ -190,66 +190,49 @@ def _mean(rows, key):
     return statistics.mean(values) if values else None
 
 
-def summary(path, group_order=("tuning", "validation")):
-    """A markdown table per group: 3-seed means, best baseline and skbig's margin."""
-    rows = [json.loads(line) for line in open(path)]
-    by = {}
-    for r in rows:
-        label = r["method"] + (f" [{r['config']}]" if r["config"] else "")
-        by.setdefault(r["corpus"], {}).setdefault(label, []).append(r)
-    lines = []
-    for group in group_order:
-        lines += [
-            f"### {group} group",
-            "",
-            "| corpus | method | seeds | accuracy | macro-F1 | log-loss | ECE "
-            "| fit s |",
-            "|---|---|---:|---:|---:|---:|---:|---:|",
-        ]
-        for corpus in GROUPS[group]:
-            for label, rs in by.get(corpus, {}).items():
-                cells = [
-                    _mean(rs, "accuracy"),
-                    _mean(rs, "macro_f1"),
-                    _mean(rs, "log_loss"),
-                    _mean(rs, "ece"),
-                    _mean(rs, "fit_s"),
-                ]
-                formats = [".2f", ".2f", ".3f", ".3f", ".1f"]
-                text = [
-                    "" if v is None else format(v, f)
-                    for v, f in zip(cells, formats, strict=True)
-                ]
-                lines.append(f"| {corpus} | {label} | {len(rs)} | " + " | ".join(text))
-        lines.append("")
-    return "\n".join(lines)
+def compact(path, before=None):
+    """One row per corpus: skbig's default against each baseline (3-seed means).
 
-
-def margins(path):
-    """skbig default's accuracy and macro-F1 minus the best baseline's, per corpus."""
+    ``before``: a JSON-lines file of an earlier default's skbig rows, shown as a
+    column of its own.
+    """
     rows = [json.loads(line) for line in open(path)]
-    out = []
+    old = [json.loads(line) for line in open(before)] if before else []
+    baselines = ["linear_svc", "logistic_regression", "sklearn_mlp", "naive_mlp"]
+    lines = [
+        "| group | corpus | train docs | before | skbig | LinearSVC | LogReg "
+        "| sklearn MLP | naive MLP | skbig - best | macro-F1 skbig / SVC "
+        "| ECE skbig / LogReg | fit s skbig / SVC |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for group, corpora in GROUPS.items():
         for corpus in corpora:
-            rs = [r for r in rows if r["corpus"] == corpus]
-            mine = [r for r in rs if r["method"] == "skbig" and not r["config"]]
-            if not mine:
+            by = {}
+            for r in rows:
+                if r["corpus"] == corpus and not r["config"]:
+                    by.setdefault(r["method"], []).append(r)
+            if "skbig" not in by:
                 continue
-            others = {}
-            for r in rs:
-                if r["method"] != "skbig":
-                    others.setdefault(r["method"], []).append(r)
-            best = max(others, key=lambda m: _mean(others[m], "accuracy"))
-            out.append(
-                f"{group:10s} {corpus:22s} skbig {_mean(mine, 'accuracy'):.2f} "
-                f"best {best} {_mean(others[best], 'accuracy'):.2f} "
-                f"diff {_mean(mine, 'accuracy') - _mean(others[best], 'accuracy'):+.2f}"
-                f" | f1 {_mean(mine, 'macro_f1'):.2f} vs svc "
-                f"{_mean(others.get('linear_svc', mine), 'macro_f1'):.2f}"
-                f" | ece {_mean(mine, 'ece'):.3f} vs lr "
-                f"{_mean(others.get('logistic_regression', mine), 'ece'):.3f}"
-            )
-    return "\n".join(out)
+            was = [r for r in old if r["corpus"] == corpus and r["method"] == "skbig"]
+            accuracy = {m: _mean(by[m], "accuracy") for m in by}
+            others = [accuracy[m] for m in baselines if m in by]
+            mine = accuracy["skbig"]
+            svc = by.get("linear_svc", by["skbig"])
+            lr = by.get("logistic_regression", by["skbig"])
+            cells = [
+                group,
+                corpus,
+                str(by["skbig"][0]["n_train"]),
+                _fmt(_mean(was, "accuracy"), ".2f") if was else "",
+                f"{mine:.2f}",
+                *(_fmt(accuracy.get(m), ".2f") for m in baselines),
+                f"{mine - max(others):+.2f}",
+                f"{_mean(by['skbig'], 'macro_f1'):.2f} / {_mean(svc, 'macro_f1'):.2f}",
+                f"{_mean(by['skbig'], 'ece'):.3f} / {_mean(lr, 'ece'):.3f}",
+                f"{_mean(by['skbig'], 'fit_s'):.1f} / {_mean(svc, 'fit_s'):.1f}",
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def main():
@@ -268,10 +251,12 @@ def main():
     )
     parser.add_argument("--out", default=os.path.join(HERE, "results", "bench.jsonl"))
     parser.add_argument("--summary", metavar="JSONL", default=None)
+    parser.add_argument(
+        "--before", metavar="JSONL", default=None, help="an earlier default's rows"
+    )
     args = parser.parse_args()
     if args.summary:
-        print(summary(args.summary))
-        print(margins(args.summary))
+        print(compact(args.summary, args.before))
         return
     args.seeds = [int(s) for s in args.seeds.split(",")]
     args.one_seed_for = set(args.one_seed_for.split(","))

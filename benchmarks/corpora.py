@@ -65,15 +65,12 @@ def _read(data_dir, name, split):
 
 def _fraction(X, y, fraction, seed=0):
     """A stratified ``fraction`` of (X, y), at least one document per class."""
-    rng = np.random.RandomState(seed)
-    y = np.asarray(y)
-    keep = []
-    for label in np.unique(y):
-        rows = np.flatnonzero(y == label)
-        n = max(1, round(fraction * len(rows)))
-        keep.extend(rng.choice(rows, n, replace=False))
-    keep = np.sort(keep)
-    return [X[i] for i in keep], y[keep].tolist()
+    labels, counts = np.unique(np.asarray(y), return_counts=True)
+    sizes = {
+        label: max(1, round(fraction * count))
+        for label, count in zip(labels, counts, strict=True)
+    }
+    return _per_class(X, y, sizes, seed)
 
 
 def _per_class(X, y, sizes, seed=0):

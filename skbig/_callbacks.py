@@ -119,12 +119,25 @@ class Convergence(keras.callbacks.Callback):
         ``loss(y, y_raw) -> float``, logged as ``val_loss``.
     batch_size : int
         Batch size for predicting the validation data.
+    keep_weights : bool
+        Copy the best epoch's weights and restore them when training ends; off
+        when the network will be retrained anyway (the best epoch's held-out
+        outputs, ``best_raw``, are kept either way).
     """
 
     def __init__(
-        self, tol, patience, validation=None, score=None, loss=None, batch_size=4096
+        self,
+        tol,
+        patience,
+        validation=None,
+        score=None,
+        loss=None,
+        batch_size=4096,
+        keep_weights=True,
     ):
         super().__init__()
+        self.keep_weights = keep_weights
+        self.best_raw = None
         self.tol = tol
         self.patience = patience
         self.validation = validation
@@ -170,7 +183,9 @@ class Convergence(keras.callbacks.Callback):
             )
             if better:
                 self.best, self.best_loss, self.best_epoch = current, loss, epoch + 1
-                self.best_weights = self.model.get_weights()
+                self.best_raw = raw
+                if self.keep_weights:
+                    self.best_weights = self.model.get_weights()
         self.stale_epochs = 0 if improved else self.stale_epochs + 1
         if self.stale_epochs >= self.patience:
             self.stopped = True

@@ -380,7 +380,7 @@ default="balanced_sqrt"
                 "Pass every label through classes= on the first call."
             )
 
-    def _learn_from_validation(self, X_val, y_val):
+    def _learn_from_validation(self, raw, y_val):
         """Temperature or per-label thresholds, from the held-out predictions.
 
         Single-label: the temperature ``T`` that minimises the held-out log-loss
@@ -392,8 +392,7 @@ default="balanced_sqrt"
         """
         self.thresholds_ = None
         self.temperature_ = None
-        raw = np.asarray(self._predict_network(X_val), dtype=np.float64)
-        raw = raw.reshape(len(y_val), -1)
+        raw = np.asarray(raw, dtype=np.float64).reshape(len(y_val), -1)
         if self.target_encoder_._target_type == "multilabel-indicator":
             self.thresholds_ = label_thresholds(np.asarray(y_val) > 0.5, raw)
         elif self.temperature == "auto" and self._own_probabilities():
