@@ -76,13 +76,9 @@ class _MLPMixin:
         # columns (a breast-cancer area in the thousands beside a smoothness near
         # 0.1) stall training. Sparse input (TF-IDF) is already on one scale, and
         # centring it would make it dense.
-        if self._scaled_input:
-            return StandardScaler()
-        return FunctionTransformer()
-
-    @property
-    def _scaled_input(self):
-        return not getattr(self, "_sparse_input", True)
+        if getattr(self, "_sparse_input", True):
+            return FunctionTransformer()
+        return StandardScaler()
 
     # Store the network as a .keras file ourselves (inside the pickle, or beside
     # the estimator in an skbig.save file) rather than through the
@@ -202,33 +198,27 @@ class _MLPMixin:
         patience = np.inf if partial else plan.patience
         new_network = vars(self).pop("_new_network", False)
         refit = plan.refit and validation is not None and new_network
-        monitor = self._train(
+        first = self._train(
             X, y, sample_weight, plan.epochs, initial_epoch, plan, validation,
             patience, kwargs, keep_weights=not refit,
         )  # fmt: skip
-        hist = monitor.history
-        if validation is not None and monitor.best_raw is not None:
-            self._learn_from_validation(monitor.best_raw, validation[1])
-        best = monitor.best_epoch - initial_epoch
+        hist = first.history
+        if validation is not None and first.best_raw is not None:
+            self._learn_from_validation(first.best_raw, validation[1])
+        best = first.best_epoch - initial_epoch
         if refit and best > 0:
             # The held-out part has told how long to train; now train a new
             # network on all the data for that many epochs.
             self.model_ = None
             gc.collect()  # the first network's weights and slots, before the next
             self.model_ = self._build_keras_model()
-            refit = self._train(
+            again = self._train(
                 X_all, y_all, weights_all, best, 0, plan, None, np.inf, kwargs
             )
-            hist = {
-                **hist,
-                "refit_loss": refit.history["loss"],
-            }
-        self._record_history(hist, warm_start, partial, validation, monitor)
-        self._unconverged = (
-            not partial
-            and not monitor.stopped
-            and len(monitor.history["loss"]) >= plan.epochs
-        )
+            hist = {**hist, "refit_loss": again.history["loss"]}
+        self._record_history(hist, warm_start, partial, validation, first)
+        ran = len(first.history["loss"])
+        self._unconverged = not partial and not first.stopped and ran >= plan.epochs
 
     def _warn_if_unconverged(self):
         """After ``fit``: warn, as scikit-learn's MLP does, when training ended at
@@ -307,7 +297,7 @@ class _MLPMixin:
             best_raw=monitor.best_raw,
         )
 
-    def _record_history(self, hist, warm_start, partial, validation, monitor):
+    def _record_history(self, hist, warm_start, partial, validation, first):
         if not (warm_start or partial) or not hasattr(self, "history_"):
             self.history_ = defaultdict(list)
         for key, values in hist.items():
@@ -319,8 +309,8 @@ class _MLPMixin:
         self.loss_curve_ = list(self.history_[final])
         if validation is not None:
             self.validation_scores_ = list(self.history_["val_score"])
-            self.best_validation_score_ = monitor.best
-            self.best_epoch_ = monitor.best_epoch
+            self.best_validation_score_ = first.best
+            self.best_epoch_ = first.best_epoch
         elif not partial:
             self.validation_scores_ = None
             self.best_validation_score_ = None
