@@ -17,7 +17,6 @@ as ``sweep.py`` does: ``--methods skbig --config "epochs=10"``.
 """
 
 import argparse
-import ast
 import json
 import os
 import statistics
@@ -32,6 +31,7 @@ sys.path.insert(0, HERE)
 
 from _worker import DATA_DIR  # noqa: E402
 from corpora import DESCRIPTIONS, GROUPS, load_corpus  # noqa: E402
+from sweep import parse_config  # noqa: E402
 
 DEFAULT_METHODS = "skbig,linear_svc,logistic_regression,sklearn_mlp,naive_mlp"
 
@@ -99,11 +99,6 @@ def expected_calibration_error(y_true, proba, classes, n_bins=15):
             gap = abs(correct[in_bin].mean() - confidence[in_bin].mean())
             ece += in_bin.mean() * gap
     return float(ece)
-
-
-def parse_config(text):
-    call = ast.parse(f"f({text})", mode="eval").body
-    return {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
 
 
 def score(model, Xte, yte):

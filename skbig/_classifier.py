@@ -392,6 +392,8 @@ default="balanced_sqrt"
         """
         self.thresholds_ = None
         self.temperature_ = None
+        if raw is None:
+            return
         raw = np.asarray(raw, dtype=np.float64).reshape(len(y_val), -1)
         if self.target_encoder_._target_type == "multilabel-indicator":
             self.thresholds_ = label_thresholds(np.asarray(y_val) > 0.5, raw)
@@ -432,13 +434,7 @@ def fit_temperature(raw, y):
     from scipy.optimize import minimize_scalar
 
     def loss(log_t):
-        p = tempered(raw, np.exp(log_t))
-        if p.shape[1] == 1:
-            t = y.reshape(-1).astype(np.float64)
-            p = np.clip(p[:, 0], 1e-12, 1 - 1e-12)
-            return -np.mean(t * np.log(p) + (1 - t) * np.log1p(-p))
-        picked = p[np.arange(len(p)), y.reshape(-1).astype(int)]
-        return -np.mean(np.log(np.clip(picked, 1e-12, 1)))
+        return _callbacks.validation_loss(y, tempered(raw, np.exp(log_t)))
 
     found = minimize_scalar(loss, bounds=(np.log(0.05), np.log(20)), method="bounded")
     return float(np.exp(found.x))

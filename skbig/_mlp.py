@@ -203,8 +203,11 @@ class _MLPMixin:
             patience, kwargs, keep_weights=not refit,
         )  # fmt: skip
         hist = first.history
-        if validation is not None and first.best_raw is not None:
-            self._learn_from_validation(first.best_raw, validation[1])
+        if not partial:
+            # Also without a held-out part, so a refit never keeps the previous
+            # fit's temperature or thresholds for its new network.
+            held_out = validation[1] if validation is not None else None
+            self._learn_from_validation(first.best_raw, held_out)
         best = first.best_epoch - initial_epoch
         if refit and best > 0:
             # The held-out part has told how long to train; now train a new
@@ -340,7 +343,10 @@ class _MLPMixin:
         return None
 
     def _learn_from_validation(self, raw, y_val):
-        """Hook: what the best epoch's held-out outputs teach besides when to stop."""
+        """Hook: what the best epoch's held-out outputs teach besides when to stop.
+
+        ``raw`` is None when nothing was held out.
+        """
 
     # --------------------------------------------------------------- predicting
     def _predict_raw(self, X, **kwargs):

@@ -230,3 +230,15 @@ def test_temperature_is_fitted_on_held_out_data_and_keeps_predictions(default_fi
     assert fit_temperature(binary, (labels == 1).astype(float)) < 1
     off = MLPClassifier(hidden_layer_sizes=(32,), temperature=None, random_state=0)
     assert off.fit(X, y).temperature_ is None
+
+
+def test_a_refit_without_held_out_data_drops_the_old_temperature(default_fit):
+    from sklearn.base import clone
+
+    clf, X, y = default_fit
+    again = clone(clf).fit(X, y)
+    assert again.temperature_ is not None
+    again.set_params(early_stopping=False, epochs=2).fit(X, y)
+    assert again.temperature_ is None and again.thresholds_ is None
+    raw = again.model_.predict_on_batch(again.feature_encoder_.transform(X))
+    np.testing.assert_allclose(again.predict_proba(X), raw, atol=1e-5)
