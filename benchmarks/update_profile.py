@@ -43,8 +43,8 @@ def main():
     from _worker import load
 
     import skbig
-    from skbig._batches import sparse_dataset
-    from skbig._layers import sparse_matmul
+    from skbig._network.batches import sparse_dataset
+    from skbig._network.layers import sparse_matmul
 
     texts, _ = load(args.data_dir, args.dataset, "train")
     X = skbig.make_text_classifier().named_steps["tfidf"].fit_transform(texts)

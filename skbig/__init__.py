@@ -5,15 +5,14 @@ whose Keras network trains directly on sparse input; ``make_text_classifier`` pu
 TF-IDF vectorizer in front for raw text.
 """
 
-from . import _quiet  # noqa: F401  (quiet TensorFlow before anything imports it)
+from . import _runtime  # noqa: F401  (quiet TensorFlow before anything imports it)
 from ._classifier import MLPClassifier
-from ._layers import SparseDense
-from ._optimizers import LazyAdam, SparseAdagrad
-from ._persist import ModelFileError, ModelVersionWarning, load, model_info, save
+from ._model_file import ModelFileError, ModelVersionWarning, load, model_info, save
+from ._network.layers import SparseDense
+from ._network.optimizers import LazyAdam, SparseAdagrad
 from ._regressor import MLPRegressor
 from ._text import TfidfVectorizer, make_text_classifier
-
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "LazyAdam",

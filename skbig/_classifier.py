@@ -7,11 +7,11 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
-from . import _callbacks
-from ._compat import KerasClassifier
-from ._losses import SparseCategoricalCrossentropy
-from ._mlp import _COMMON_CONSTRAINTS, _MLPMixin
-from ._quiet import quiet
+from . import _metrics
+from ._base import _COMMON_CONSTRAINTS, _MLPMixin
+from ._network.losses import SparseCategoricalCrossentropy
+from ._runtime import quiet
+from ._scikeras import KerasClassifier
 
 
 class MLPClassifier(_MLPMixin, KerasClassifier):
@@ -410,11 +410,11 @@ default="balanced_sqrt"
 
     @staticmethod
     def _validation_score(y, raw):
-        return _callbacks.validation_score(y, raw)
+        return _metrics.validation_score(y, raw)
 
     @staticmethod
     def _validation_loss(y, raw):
-        return _callbacks.validation_loss(y, raw)
+        return _metrics.validation_loss(y, raw)
 
 
 def tempered(raw, temperature):
@@ -434,7 +434,7 @@ def fit_temperature(raw, y):
     from scipy.optimize import minimize_scalar
 
     def loss(log_t):
-        return _callbacks.validation_loss(y, tempered(raw, np.exp(log_t)))
+        return _metrics.validation_loss(y, tempered(raw, np.exp(log_t)))
 
     found = minimize_scalar(loss, bounds=(np.log(0.05), np.log(20)), method="bounded")
     return float(np.exp(found.x))

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from . import _callbacks
-from ._compat import KerasRegressor
-from ._mlp import _COMMON_CONSTRAINTS, _MLPMixin
-from ._quiet import quiet
+from . import _metrics
+from ._base import _COMMON_CONSTRAINTS, _MLPMixin
+from ._runtime import quiet
+from ._scikeras import KerasRegressor
 
 
 class MLPRegressor(_MLPMixin, KerasRegressor):
@@ -235,8 +235,8 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
 
     @staticmethod
     def _validation_score(y, raw):
-        return _callbacks.r2_score(y, raw.reshape(len(raw), -1))
+        return _metrics.r2_score(y, raw.reshape(len(raw), -1))
 
     @staticmethod
     def _validation_loss(y, raw):
-        return _callbacks.mse(y, raw.reshape(len(raw), -1))
+        return _metrics.mse(y, raw.reshape(len(raw), -1))

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from ._batches import predict
-from ._quiet import quiet
+from ._runtime import quiet
 
 #: Points on the straight path from the empty document to the document.
 IG_STEPS = 32
@@ -116,10 +115,11 @@ class Explanation:
 
 def _split(pipeline):
     """The transforming head and the skbig classifier at the end of a pipeline."""
-    from ._mlp import _MLPMixin
+    from ._classifier import MLPClassifier
+    from ._regressor import MLPRegressor
 
     steps = getattr(pipeline, "steps", None)
-    if not steps or not isinstance(steps[-1][1], _MLPMixin):
+    if not steps or not isinstance(steps[-1][1], MLPClassifier | MLPRegressor):
         raise TypeError(
             "expected a fitted Pipeline ending in an skbig classifier, such as "
             f"make_text_classifier(); got {type(pipeline).__name__}"
@@ -285,19 +285,18 @@ def top_terms(pipeline, top_k=20, plot=None, batch_size=2048):
     head, clf = _split(pipeline)
     names = _vocabulary(head)
     n_features = len(names)
-    model = clf.model_
-    with quiet():
-        import tensorflow as tf
-
-        empty = np.asarray(_dense_call(model, tf.zeros((1, n_features))))
-        # Row i is the one-term document of vocabulary entry i.
-        one_term = sp.identity(n_features, dtype=np.float32, format="csr")
-        raw = np.asarray(predict(model, one_term, batch_size=batch_size, verbose=0))
+    empty = clf.predict_proba(sp.csr_matrix((1, n_features), dtype=np.float32))
+    # Row i is the one-term document of vocabulary entry i.
+    one_term = sp.identity(n_features, dtype=np.float32, format="csr")
+    proba = np.concatenate(
+        [
+            clf.predict_proba(one_term[start : start + batch_size])
+            for start in range(0, n_features, batch_size)
+        ]
+    )
     result = {}
     for column, label in enumerate(clf.classes_):
-        lift = (
-            _probability_of(clf, raw, column) - _probability_of(clf, empty, column)[0]
-        )
+        lift = proba[:, column] - empty[0, column]
         order = np.argsort(-lift, kind="stable")[:top_k]
         result[_plain(label)] = [(str(names[i]), float(lift[i])) for i in order]
     if plot is not None:

@@ -7,8 +7,8 @@ import pytest
 import scipy.sparse as sp
 import tensorflow as tf
 
-from skbig._batches import predict, sparse_dataset
-from skbig._model import build_mlp
+from skbig._network.batches import predict, sparse_dataset
+from skbig._network.build import build_mlp
 
 
 @pytest.fixture

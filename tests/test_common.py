@@ -26,12 +26,12 @@ ESTIMATORS = [
 
 _SCIKERAS_TAGS = (
     "scikeras' BaseWrapper still defines the _more_tags hook that scikit-learn 1.6 "
-    "removed; skbig's classes define __sklearn_tags__ (pinned in test_compat.py)."
+    "removed; skbig's classes define __sklearn_tags__ (pinned in test_scikeras.py)."
 )
 _SCIKERAS_MRO = (
     "scikeras' KerasClassifier/KerasRegressor put the mixin after BaseEstimator and "
     "the C3 linearisation of any subclass keeps it there; the estimator type the "
-    "mixin would give is set in __sklearn_tags__ (pinned in test_compat.py)."
+    "mixin would give is set in __sklearn_tags__ (pinned in test_scikeras.py)."
 )
 _SGD_WEIGHTS = (
     "mini-batch SGD with shuffling: a weight of 2 and a duplicated row give "

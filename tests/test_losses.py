@@ -7,7 +7,7 @@ from sklearn.datasets import make_classification, make_multilabel_classification
 
 import skbig
 from skbig import MLPClassifier
-from skbig._losses import SparseCategoricalCrossentropy
+from skbig._network.losses import SparseCategoricalCrossentropy
 
 # A fixed 40 epochs (no held-out stopping), so that the unsmoothed network saturates.
 TINY = dict(

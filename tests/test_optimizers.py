@@ -9,7 +9,7 @@ import scipy.sparse as sp
 import tensorflow as tf
 
 from skbig import LazyAdam, SparseAdagrad, SparseDense
-from skbig._model import build_mlp
+from skbig._network.build import build_mlp
 
 
 def _train(optimizer, batches, n_features=10):

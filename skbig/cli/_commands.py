@@ -173,10 +173,10 @@ def _scores(y_true, y_pred):
 
 
 def _load(path):
-    from .._persist import load_with_info
+    from .. import load, model_info
 
-    model, info = load_with_info(path)
-    return model, info["metadata"]
+    model = load(path)
+    return model, model_info(path)["metadata"]
 
 
 def _columns(args, metadata):

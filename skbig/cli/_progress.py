@@ -6,9 +6,6 @@ import time
 import keras
 import numpy as np
 
-from .._batches import predict
-from .._callbacks import validation_loss, validation_score
-
 
 def interactive(quiet):
     """Show progress only on a terminal: piped or redirected output stays clean."""
@@ -86,10 +83,31 @@ class HeldOutScores(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.X = self.pipeline[:-1].transform(self.texts)
-        self.y = np.asarray(self.pipeline[-1].target_encoder_.transform(self.labels))
 
     def on_epoch_end(self, epoch, logs=None):
-        raw = np.asarray(predict(self.model, self.X, batch_size=512, verbose=0))
+        # The classifier predicts with the network being trained (its model_).
+        clf = self.pipeline[-1]
+        proba = clf.predict_proba(self.X)
         if logs is not None:
-            logs["test_loss"] = validation_loss(self.y, raw)
-            logs["test_score"] = validation_score(self.y, raw)
+            logs["test_loss"], logs["test_score"] = held_out_scores(
+                clf.classes_, self.labels, proba
+            )
+
+
+def held_out_scores(classes, labels, proba):
+    """Log-loss and accuracy (subset accuracy for multi-label) of ``proba``."""
+    labels = np.asarray(labels)
+    if labels.ndim == 2:  # multi-label indicator matrix, one column per label
+        p = np.clip(proba, 1e-7, 1 - 1e-7)
+        loss = -np.mean(labels * np.log(p) + (1 - labels) * np.log1p(-p))
+        return float(loss), float(np.mean(np.all((proba >= 0.5) == labels, axis=1)))
+    index = {label: i for i, label in enumerate(classes.tolist())}
+    rows = [
+        (n, index[label]) for n, label in enumerate(labels.tolist()) if label in index
+    ]
+    likelihood = np.zeros(len(labels))  # a label the model never saw: probability 0
+    if rows:
+        n, column = np.asarray(rows).T
+        likelihood[n] = proba[n, column]
+    loss = -np.mean(np.log(np.clip(likelihood, 1e-7, 1.0)))
+    return float(loss), float(np.mean(classes[np.argmax(proba, axis=1)] == labels))

@@ -1,4 +1,4 @@
-"""skbig's estimators: a Keras multi-layer perceptron behind the scikit-learn API."""
+"""What MLPClassifier and MLPRegressor share: parameters, fitting, predicting, state."""
 
 import contextlib
 import copy
@@ -18,23 +18,14 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from . import _callbacks
-from ._batches import batch_count, predict, sparse_dataset
-from ._compat import tensorflow_random_state
-from ._model import build_mlp
-from ._optimizers import LazyAdam, SparseAdagrad
-from ._persist import network_from_state, network_state
+from ._network.batches import PREDICT_BATCH_SIZE, batch_count, predict, sparse_dataset
+from ._network.build import build_mlp
+from ._network.optimizers import LazyAdam, SparseAdagrad
+from ._network.state import network_from_state, network_state
+from ._network.stopping import Convergence
 from ._plan import training_plan
-from ._quiet import quiet
-from ._threads import limit_tensorflow_threads
-
-#: Batch size for ``predict``. The first layer's memory grows with the batch's
-#: distinct terms x width; with Keras' Dense on 20 Newsgroups at width 512, batches of
-#: 4096 peaked at 3.6 GB, 512 at +150 MB for 90 % of the throughput (measured with
-#: benchmarks/epoch_time.py's data, 2 cores). With SparseDense, 2048 made the network's
-#: share of predicting R8's test split faster (26 -> 17 ms) but not the whole path
-#: from raw text (108 -> 106 ms; benchmarks/predict_time.py).
-PREDICT_BATCH_SIZE = 512
+from ._runtime import limit_tensorflow_threads, quiet
+from ._scikeras import tensorflow_random_state
 
 _COMMON_CONSTRAINTS = {
     "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
@@ -255,7 +246,7 @@ class _MLPMixin:
         # warm-started fits (scikeras built them only with a new network).
         self._initialize_callbacks()
         callbacks = list(self._fit_callbacks)
-        monitor = _callbacks.Convergence(
+        monitor = Convergence(
             tol=self.tol,
             patience=patience,
             validation=validation,
@@ -377,7 +368,7 @@ class TrainingResult(typing.NamedTuple):
 
 
 def _streamable(X, y, keras_args):
-    """Whether skbig's own sparse batches (see ``_batches``) can feed Keras' fit.
+    """Whether skbig's own sparse batches (see ``_network.batches``) can feed Keras' fit.
 
     Anything they do not cover takes Keras' own path: targets that are not one
     array (a user's multi-output model) and Keras' ``validation_split``.

@@ -16,7 +16,7 @@ class SparseCategoricalCrossentropy(keras.losses.Loss):
     Examples
     --------
     >>> import numpy as np
-    >>> from skbig._losses import SparseCategoricalCrossentropy
+    >>> from skbig._network.losses import SparseCategoricalCrossentropy
     >>> loss = SparseCategoricalCrossentropy(label_smoothing=0.2)
     >>> round(float(loss(np.array([0]), np.array([[0.5, 0.5]]))), 4)
     0.6931

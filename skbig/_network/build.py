@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from ._layers import SparseDense
+from .layers import SparseDense
 
 
 def _seeds(random_state, n):

@@ -1,4 +1,9 @@
-"""Keep TensorFlow and Keras quiet unless the user asks them to speak.
+"""How skbig runs TensorFlow in this process: quietly, on its share of the cores.
+
+Set up once, on import and before the first fit; nothing here changes the process
+on ``predict``.
+
+**Logs.** Keep TensorFlow and Keras quiet unless the user asks them to speak.
 
 TensorFlow's C++ runtime logs at start-up (oneDNN, CUDA probing) before any Python
 code can intervene, so its log level has to be in the environment before
@@ -6,6 +11,9 @@ code can intervene, so its log level has to be in the environment before
 initialised, which ignores that level (tensorflow/tensorflow#100442), so the import
 itself runs with file descriptor 2 pointed at ``/dev/null`` while the level is 3
 (skbig's default). A user who set a lower level has chosen to see the logs.
+
+**Threads.** TensorFlow's CPU thread pools are sized to this process's share of the
+cores (see :func:`limit_tensorflow_threads`).
 """
 
 import contextlib
@@ -64,3 +72,39 @@ def quiet(verbose=0):
     finally:
         for logger, level in zip(loggers, levels, strict=True):
             logger.setLevel(level)
+
+
+_configured = False
+
+
+def limit_tensorflow_threads():
+    """Size TensorFlow's thread pools from ``OMP_NUM_THREADS``, once per process.
+
+    joblib's worker processes (``n_jobs`` in a grid search) and Dask's workers set
+    ``OMP_NUM_THREADS`` to each worker's share of the cores, which numpy's BLAS
+    obeys but TensorFlow does not: every worker would start thread pools the size
+    of the whole machine and they would fight over the cores. So, before the first
+    fit, skbig gives TensorFlow that many intra-op threads (and at most two
+    inter-op threads), unless the user set TensorFlow's threading already. Once
+    TensorFlow has run an operation its pools are fixed, and this does nothing.
+    """
+    global _configured
+    if _configured:
+        return
+    _configured = True
+    try:
+        threads = int(os.environ.get("OMP_NUM_THREADS", ""))
+    except ValueError:
+        return
+    if threads < 1:
+        return
+    import tensorflow as tf
+
+    threading = tf.config.threading
+    try:
+        if threading.get_intra_op_parallelism_threads() == 0:
+            threading.set_intra_op_parallelism_threads(threads)
+        if threading.get_inter_op_parallelism_threads() == 0:
+            threading.set_inter_op_parallelism_threads(min(threads, 2))
+    except RuntimeError:
+        pass  # TensorFlow is initialised already: its pools cannot change

@@ -1,4 +1,4 @@
-"""Model files: ``skbig.save`` / ``skbig.load``, and pickling networks as ``.keras``.
+"""Model files: ``skbig.save``, ``skbig.load`` and ``skbig.model_info``.
 
 A model file is a zip archive holding three kinds of member:
 
@@ -17,20 +17,18 @@ refused before its bytes reach the zip, HDF5 or JSON readers.
 """
 
 import contextlib
-import contextvars
 import hashlib
 import io
 import json
 import os
 import platform
-import tempfile
 import uuid
 import warnings
 import zipfile
 
-import keras
-
-from ._quiet import quiet
+from ._network.state import KerasBytes, collecting_networks, providing_networks
+from ._runtime import quiet
+from ._version import __version__
 
 FORMAT_NAME = "skbig-model"
 FORMAT_VERSION = 1
@@ -43,21 +41,22 @@ _NETWORK = "networks/{}.keras"
 _SKBIG_TRUSTED = (
     "skbig._classifier.MLPClassifier",
     "skbig._regressor.MLPRegressor",
-    "skbig._compat.ClassifierLabelEncoder",
-    "skbig._compat.StandardizedTargetEncoder",
+    "skbig._scikeras.ClassifierLabelEncoder",
+    "skbig._scikeras.StandardizedTargetEncoder",
     "skbig._text.TfidfVectorizer",
-    "skbig._persist.NetworkRef",
+    "skbig._network.state.NetworkRef",
     "scikeras.utils.transformers.RegressorTargetEncoder",
     "scikeras.utils.transformers.TargetReshaper",
     "numpy.dtype",
 )
 
-_VERSIONED = ("skbig", "scikit-learn", "keras", "tensorflow")
+#: Where format-1 files (skbig 0.1.0) name modules that have moved since.
+_FORMAT_1_MODULES = {
+    "skbig._compat": "skbig._scikeras",
+    "skbig._persist": "skbig._network.state",
+}
 
-# Set by ``save``/``load`` so that the estimators' __getstate__/__setstate__ hand
-# their networks to the model file instead of embedding them.
-_network_sink = contextvars.ContextVar("skbig_network_sink", default=None)
-_network_source = contextvars.ContextVar("skbig_network_source", default=None)
+_VERSIONED = ("skbig", "scikit-learn", "keras", "tensorflow")
 
 
 class ModelFileError(ValueError):
@@ -71,75 +70,6 @@ class ModelFileError(ValueError):
 
 class ModelVersionWarning(UserWarning):
     """A model file written with other versions of skbig or its dependencies."""
-
-
-class NetworkRef:
-    """Placeholder for a Keras network stored beside the estimator in a model file."""
-
-    def __init__(self, index):
-        self.index = index
-
-
-class KerasBytes:
-    """A Keras model stored as the bytes of a ``.keras`` file, for pickling."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data):
-        self.data = data
-
-    def __getstate__(self):
-        return self.data
-
-    def __setstate__(self, data):
-        self.data = data
-
-    @classmethod
-    def from_model(cls, model):
-        with tempfile.TemporaryDirectory() as folder, quiet():
-            path = os.path.join(folder, "model.keras")
-            model.save(path)
-            with open(path, "rb") as file:
-                return cls(file.read())
-
-    def to_model(self, release=False):
-        """Load the network; ``release`` drops the bytes before Keras reads them."""
-        from ._threads import limit_tensorflow_threads
-
-        limit_tensorflow_threads()  # often a worker's first TensorFlow operation
-        with tempfile.TemporaryDirectory() as folder, quiet():
-            path = os.path.join(folder, "model.keras")
-            with open(path, "wb") as file:
-                file.write(self.data)
-            if release:
-                self.data = None
-            return keras.saving.load_model(path, compile=True, safe_mode=True)
-
-
-def network_state(model):
-    """What an estimator's ``__getstate__`` stores in place of its network."""
-    sink = _network_sink.get()
-    if sink is None:
-        return KerasBytes.from_model(model)
-    # skops may ask an object for its state more than once: store each network once.
-    if id(model) not in sink:
-        sink[id(model)] = (len(sink), KerasBytes.from_model(model).data)
-    return NetworkRef(sink[id(model)][0])
-
-
-def network_from_state(state):
-    """The network an estimator's ``__setstate__`` gets back for ``network_state``."""
-    if isinstance(state, KerasBytes):
-        return state.to_model()
-    if isinstance(state, NetworkRef):
-        source = _network_source.get()
-        if source is None or not 0 <= state.index < len(source):
-            raise ModelFileError(
-                "this estimator's network is stored in an skbig model file; "
-                "load the file with skbig.load"
-            )
-        return source[state.index]
-    return state
 
 
 # -------------------------------------------------------------------- saving
@@ -185,13 +115,8 @@ def save(estimator, path, *, metadata=None):
         metadata = json.loads(json.dumps(metadata or {}))
     except (TypeError, ValueError) as error:
         raise TypeError(f"metadata must be JSON-serialisable: {error}") from None
-    networks = {}
-    token = _network_sink.set(networks)
-    try:
-        with quiet():
-            estimator_bytes = skops.io.dumps(estimator)
-    finally:
-        _network_sink.reset(token)
+    with collecting_networks() as networks, quiet():
+        estimator_bytes = skops.io.dumps(estimator)
 
     members = {_ESTIMATOR: estimator_bytes}
     members.update((_NETWORK.format(i), data) for i, data in networks.values())
@@ -433,6 +358,8 @@ def _construct(manifest, members, trusted):
         raise TypeError("trusted must be a list of fully qualified type names")
     allowed = set(_SKBIG_TRUSTED) | set(trusted or ())
     data = members[_ESTIMATOR]
+    if manifest["format_version"] == 1:
+        data = _renamed_modules(data, _FORMAT_1_MODULES)
     found = set(skops.io.get_untrusted_types(data=data))
     refused = sorted(found - allowed)
     if refused:
@@ -442,18 +369,45 @@ def _construct(manifest, members, trusted):
             "code and the file's author."
         )
     networks = [_load_network(members, i) for i in range(manifest["networks"])]
-    token = _network_source.set(networks)
-    try:
-        with quiet():
-            estimator = skops.io.loads(data, trusted=sorted(found))
-    finally:
-        _network_source.reset(token)
-    if _qualified_name(type(estimator)) != manifest["estimator"]:
+    with providing_networks(networks), quiet():
+        estimator = skops.io.loads(data, trusted=sorted(found))
+    expected = manifest["estimator"]
+    if manifest["format_version"] == 1:
+        module, _, name = expected.rpartition(".")
+        expected = f"{_FORMAT_1_MODULES.get(module, module)}.{name}"
+    if _qualified_name(type(estimator)) != expected:
         raise ModelFileError(
             f"the manifest says {manifest['estimator']} but the file holds "
             f"{_qualified_name(type(estimator))}"
         )
     return estimator
+
+
+def _renamed_modules(data, modules):
+    """The skops bytes ``data`` with the modules its schema names renamed."""
+
+    def rename(node):
+        if isinstance(node, dict):
+            module = node.get("__module__")
+            if module in modules:
+                node["__module__"] = modules[module]
+            for value in node.values():
+                rename(value)
+        elif isinstance(node, list):
+            for value in node:
+                rename(value)
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "schema.json":
+                schema = json.loads(content)
+                rename(schema)
+                content = json.dumps(schema).encode()
+            target.writestr(info, content)
+    return buffer.getvalue()
 
 
 def _load_network(members, index):
@@ -471,8 +425,6 @@ def _load_network(members, index):
 
 def _versions():
     from importlib.metadata import PackageNotFoundError, version
-
-    from . import __version__
 
     found = {"python": platform.python_version(), "skbig": __version__}
     for name in (*_VERSIONED[1:], "numpy", "scipy", "skops", "scikeras"):

@@ -16,6 +16,16 @@ import numpy as np
 import scipy.sparse as sp
 import tensorflow as tf
 
+#: Rows per batch whenever skbig runs a network on a whole matrix (``predict``,
+#: early stopping's held-out scores, the command line, explanations). The first
+#: layer's memory grows with the batch's distinct terms x width; with Keras' Dense on
+#: 20 Newsgroups at width 512, batches of 4096 peaked at 3.6 GB, 512 at +150 MB for
+#: 90 % of the throughput (benchmarks/epoch_time.py's data, 2 cores). With
+#: SparseDense, 2048 made the network's share of predicting R8's test split faster
+#: (26 -> 17 ms) but not the whole path from raw text (108 -> 106 ms;
+#: benchmarks/predict_time.py).
+PREDICT_BATCH_SIZE = 512
+
 
 def predict(model, X, *, batch_size, callbacks=None, verbose=0, **kwargs):
     """``model.predict(X)``, with skbig's batches when X is scipy sparse.

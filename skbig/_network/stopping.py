@@ -1,100 +1,12 @@
-"""Keras callbacks that give skbig scikit-learn's stopping rules."""
+"""The Keras callback that gives skbig's fits scikit-learn's stopping rules."""
 
 import keras
 import numpy as np
 
-from ._batches import predict
+from .batches import predict
 
-_EPS = 1e-7
 #: A held-out loss must fall by this share of the best so far to count as progress.
 LOSS_RTOL = 0.01
-
-
-def validation_score(y_true, y_raw):
-    """The estimator's own score on raw network outputs (accuracy or R²).
-
-    ``y_true`` is the encoded target the network trains on; ``y_raw`` what it outputs.
-    """
-    y_raw = y_raw.reshape(len(y_raw), -1)
-    return _SCORERS[_kind(y_true, y_raw)](y_true, y_raw)
-
-
-def validation_loss(y_true, y_raw):
-    """The training loss (without regularisation) on raw network outputs."""
-    y_raw = y_raw.reshape(len(y_raw), -1)
-    return _LOSSES[_kind(y_true, y_raw)](y_true, y_raw)
-
-
-def _kind(y_true, y_raw):
-    y_true = np.asarray(y_true)
-    if y_true.ndim == 2 and y_true.shape[1] == y_raw.shape[1] > 1:
-        is_prob = np.all((y_raw >= 0) & (y_raw <= 1 + _EPS))
-        if is_prob and np.allclose(y_raw.sum(axis=1), 1, atol=1e-3):
-            return "onehot"
-        return "multilabel"
-    if y_raw.shape[1] > 1:
-        return "multiclass"
-    return "binary"
-
-
-def _binary_accuracy(y, p):
-    return float(np.mean((p[:, 0] > 0.5) == (y.ravel() > 0.5)))
-
-
-def _multiclass_accuracy(y, p):
-    return float(np.mean(np.argmax(p, axis=1) == y.ravel().astype(int)))
-
-
-def _onehot_accuracy(y, p):
-    return float(np.mean(np.argmax(p, axis=1) == np.argmax(y, axis=1)))
-
-
-def _subset_accuracy(y, p):
-    return float(np.mean(np.all((p > 0.5) == (y > 0.5), axis=1)))
-
-
-def _binary_log_loss(y, p):
-    y = y.reshape(p.shape).astype(np.float64)
-    p = np.clip(p, _EPS, 1 - _EPS)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
-
-
-def _multiclass_log_loss(y, p):
-    p = np.clip(p[np.arange(len(p)), y.ravel().astype(int)], _EPS, 1)
-    return float(-np.mean(np.log(p)))
-
-
-def _onehot_log_loss(y, p):
-    return float(-np.mean(np.sum(y * np.log(np.clip(p, _EPS, 1)), axis=1)))
-
-
-_SCORERS = {
-    "binary": _binary_accuracy,
-    "multiclass": _multiclass_accuracy,
-    "onehot": _onehot_accuracy,
-    "multilabel": _subset_accuracy,
-}
-_LOSSES = {
-    "binary": _binary_log_loss,
-    "multiclass": _multiclass_log_loss,
-    "onehot": _onehot_log_loss,
-    "multilabel": _binary_log_loss,
-}
-
-
-def r2_score(y, p):
-    """R² averaged over outputs, as scikit-learn's ``score``."""
-    y = y.reshape(p.shape).astype(np.float64)
-    ss_res = np.sum((y - p) ** 2, axis=0)
-    ss_tot = np.sum((y - y.mean(axis=0)) ** 2, axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r2 = np.where(ss_tot > 0, 1 - ss_res / ss_tot, 0.0)
-    return float(np.mean(r2))
-
-
-def mse(y, p):
-    """Mean squared error over all outputs."""
-    return float(np.mean((y.reshape(p.shape).astype(np.float64) - p) ** 2))
 
 
 class Convergence(keras.callbacks.Callback):

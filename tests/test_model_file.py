@@ -23,7 +23,7 @@ from sklearn.preprocessing import MaxAbsScaler, OneHotEncoder
 
 import skbig
 from skbig import MLPClassifier, MLPRegressor, ModelFileError, ModelVersionWarning
-from skbig._persist import network_state
+from skbig._network.state import network_state
 
 TINY = dict(hidden_layer_sizes=(8,), epochs=3, batch_size=64, random_state=0)
 
