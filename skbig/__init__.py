@@ -14,6 +14,21 @@ from ._regressor import MLPRegressor
 from ._text import TfidfVectorizer, make_text_classifier
 from ._version import __version__
 
+# Public names are the only ones that pickles and model files record, so that a
+# module of skbig can move without breaking a saved model.
+for _public in (
+    LazyAdam,
+    MLPClassifier,
+    MLPRegressor,
+    ModelFileError,
+    ModelVersionWarning,
+    SparseAdagrad,
+    SparseDense,
+    TfidfVectorizer,
+):
+    _public.__module__ = __name__
+del _public
+
 __all__ = [
     "LazyAdam",
     "MLPClassifier",

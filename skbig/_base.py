@@ -3,6 +3,7 @@
 import contextlib
 import copy
 import dataclasses
+import functools
 import gc
 import typing
 import warnings
@@ -13,19 +14,17 @@ import keras
 import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._network.batches import PREDICT_BATCH_SIZE, batch_count, predict, sparse_dataset
+from ._network import batches
 from ._network.build import build_mlp
-from ._network.optimizers import LazyAdam, SparseAdagrad
+from ._network.optimizers import make_optimizer
 from ._network.state import network_from_state, network_state
 from ._network.stopping import Convergence
-from ._plan import training_plan
-from ._runtime import limit_tensorflow_threads, quiet
-from ._scikeras import tensorflow_random_state
+from ._plan import hold_out, training_plan
+from ._runtime import limit_tensorflow_threads, quiet, seeded
 
 _COMMON_CONSTRAINTS = {
     "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
@@ -50,23 +49,84 @@ _COMMON_CONSTRAINTS = {
 }
 
 
-_LIVE_CALLBACKS = ("_fit_callbacks", "_predict_callbacks")
-# skbig's optimizers by name, lower case without underscores ("sparse_adagrad").
-_OPTIMIZERS = {"lazyadam": LazyAdam, "sparseadagrad": SparseAdagrad}
-
-
 class _MLPMixin:
-    """What MLPClassifier and MLPRegressor share; scikeras does the bookkeeping."""
+    """What MLPClassifier and MLPRegressor share.
+
+    scikeras (behind ``skbig._scikeras``) runs ``fit`` and ``predict`` and calls the
+    methods of the "scikeras asks" section with what they need as arguments.
+    """
+
+    #: Whether targets are numbers to regress on (validation casts them).
+    _numeric_target = False
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
 
-    @property
-    def feature_encoder(self):
-        # Dense features are standardised inside, as a network needs: unscaled
-        # columns (a breast-cancer area in the thousands beside a smoothness near
-        # 0.1) stall training. Sparse input (TF-IDF) is already on one scale, and
-        # centring it would make it dense.
+    # ------------------------------------------------------------ scikeras asks
+    def _check_params(self):
+        """Before a new network: the parameters are valid together."""
+        self._validate_params()
+
+    def _check_data(self, X=None, y=None, reset=False):
+        """Validate ``X`` and ``y`` once, the current scikit-learn way.
+
+        CSR input stays CSR (canonical, never the caller's matrix edited), values
+        become float32; with ``reset`` (a new fit) it records ``n_features_in_``,
+        ``feature_names_in_``, the target's type and whether the input is sparse.
+        """
+        if X is not None:
+            kwargs = dict(
+                accept_sparse=("csr", "csc", "coo"),
+                dtype=np.float32,
+                reset=reset,
+            )
+            if y is not None or reset:
+                # With y=None at fit time scikit-learn raises its "requires y" error.
+                X, y = validate_data(
+                    self,
+                    X,
+                    y,
+                    multi_output=True,
+                    y_numeric=self._numeric_target,
+                    **kwargs,
+                )
+            else:
+                X = validate_data(self, X, **kwargs)
+            if reset:
+                # scikeras' metadata, read by users' build functions (``meta``).
+                self.X_shape_ = X.shape
+                self.X_dtype_ = X.dtype
+                self._sparse_input = sp.issparse(X)
+            if sp.issparse(X):
+                # Keras turns each batch into a tf.SparseTensor, which wants
+                # canonical (sorted, duplicate-free) CSR; never edit the caller's.
+                X = sp.csr_matrix(X)
+                if not X.has_canonical_format:
+                    X = X.copy()
+                    X.sum_duplicates()
+        if y is not None:
+            y = np.asarray(y)
+            if self._numeric_target and y.dtype.kind in "OUS":
+                y = y.astype(np.float64)
+            if reset:
+                self.target_type_ = self._type_of_target(y)
+                self.y_dtype_ = y.dtype
+                self.y_ndim_ = y.ndim
+            elif y.ndim != self.y_ndim_:
+                raise ValueError(
+                    f"y has {y.ndim} dimensions, but this {type(self).__name__} was "
+                    f"fitted with {self.y_ndim_}-dimensional y."
+                )
+        return X, y
+
+    def _feature_transformer(self):
+        """The transformer fitted on the validated input before the network.
+
+        Dense features are standardised inside, as a network needs: unscaled
+        columns (a breast-cancer area in the thousands beside a smoothness near
+        0.1) stall training. Sparse input (TF-IDF) is already on one scale, and
+        centring it would make it dense.
+        """
         if getattr(self, "_sparse_input", True):
             return FunctionTransformer()
         return StandardScaler()
@@ -74,20 +134,16 @@ class _MLPMixin:
     # Store the network as a .keras file ourselves (inside the pickle, or beside
     # the estimator in an skbig.save file) rather than through the
     # ``keras.Model.__reduce__`` that importing scikeras installs process-wide.
-    # The live callback lists are rebuilt from the ``callbacks`` parameters on
-    # loading: they may hold Keras objects (and through them the whole pipeline).
     def __getstate__(self):
         state = super().__getstate__()
         if isinstance(state.get("model_"), keras.Model):
             state = dict(state, model_=network_state(state["model_"]))
-        return {k: v for k, v in state.items() if k not in _LIVE_CALLBACKS}
+        return state
 
     def __setstate__(self, state):
         if "model_" in state:
             state = dict(state, model_=network_from_state(state["model_"]))
         super().__setstate__(state)
-        if "model_" in state:
-            self._initialize_callbacks()
 
     @contextlib.contextmanager
     def _all_or_nothing(self, continues):
@@ -120,16 +176,8 @@ class _MLPMixin:
             raise
 
     # ----------------------------------------------------------------- building
-    def _build_keras_model(self):
-        if self.model is not None:
-            # The user's own network: scikeras builds (and later compiles) it,
-            # seeded through our context rather than scikeras' leaky one.
-            seed, self._random_state = self._random_state, None
-            try:
-                with _seeded(seed):
-                    return super()._build_keras_model()
-            finally:
-                self._random_state = seed
+    def _build_network(self, seed):
+        """skbig's own network, compiled, its weights and dropout seeded by ``seed``."""
         n_outputs, output_activation, loss = self._output_spec()
         model = build_mlp(
             self.n_features_in_,
@@ -140,7 +188,7 @@ class _MLPMixin:
             dropout=self.dropout,
             alpha=self.alpha,
             sparse=self._sparse_input,
-            random_state=self._random_state,
+            random_state=seed,
         )
         model.compile(
             optimizer=self._make_optimizer(),
@@ -150,48 +198,41 @@ class _MLPMixin:
         return model
 
     def _make_optimizer(self):
-        """A fresh optimizer from ``optimizer``, ``learning_rate_init`` and
-        ``optimizer__*`` parameters."""
-        optimizer = self.optimizer
-        if isinstance(optimizer, keras.optimizers.Optimizer):
-            # Never share an optimizer (and its slots) between fitted models.
-            return optimizer.__class__.from_config(optimizer.get_config())
-        if isinstance(optimizer, str):
-            name = optimizer.lower().replace("_", "")
-            if name in _OPTIMIZERS:
-                optimizer = _OPTIMIZERS[name]
-            else:
-                optimizer = type(keras.optimizers.get(optimizer))
-        kwargs = {"learning_rate": self.learning_rate_init}
-        kwargs.update(_routed(self.get_params(), "optimizer"))
-        return optimizer(**kwargs)
+        return make_optimizer(
+            self.optimizer,
+            self.learning_rate_init,
+            _routed(self.get_params(), "optimizer"),
+        )
 
     # ------------------------------------------------------------------ fitting
-    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
-        X, y = super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
-        if reset and X is not None:
-            self._sparse_input = sp.issparse(X)
-        return X, y
+    def _train_network(
+        self, X, y, sample_weight, *, epochs, initial_epoch, partial, new_network,
+        seed, callbacks, keras_args,
+    ):  # fmt: skip
+        """Train on encoded ``X``, ``y``: the stopping rule, then maybe a refit.
 
-    def _fit_keras_model(
-        self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
-    ):
-        partial = kwargs.pop("skbig_partial", False)
+        ``partial``: one ``partial_fit`` epoch; ``new_network``: the network was
+        just built (not a warm start); ``callbacks()`` gives the user's callbacks
+        afresh for each training run.
+        """
         plan = training_plan(self, X.shape[0], partial=partial, epochs=epochs)
         # A plain dict: model files hold only types anyone can load safely.
         self.training_plan_ = dataclasses.asdict(plan)
         validation = None
         X_all, y_all, weights_all = X, y, sample_weight
         if plan.early_stopping:
-            X, y, sample_weight, validation = self._split_validation(
-                X, y, sample_weight, plan.n_validation
+            X, y, sample_weight, validation = hold_out(
+                X, y, sample_weight, plan.n_validation, seed, self._stratify_labels(y)
             )
         patience = np.inf if partial else plan.patience
-        new_network = vars(self).pop("_new_network", False)
+        run = functools.partial(
+            self._train, plan=plan, seed=seed, callbacks=callbacks,
+            keras_args=keras_args,
+        )  # fmt: skip
         refit = plan.refit and validation is not None and new_network
-        first = self._train(
-            X, y, sample_weight, plan.epochs, initial_epoch, plan, validation,
-            patience, kwargs, keep_weights=not refit,
+        first = run(
+            X, y, sample_weight, plan.epochs, initial_epoch, validation, patience,
+            keep_weights=not refit,
         )  # fmt: skip
         hist = first.history
         if not partial:
@@ -205,12 +246,10 @@ class _MLPMixin:
             # network on all the data for that many epochs.
             self.model_ = None
             gc.collect()  # the first network's weights and slots, before the next
-            self.model_ = self._build_keras_model()
-            again = self._train(
-                X_all, y_all, weights_all, best, 0, plan, None, np.inf, kwargs
-            )
+            self.model_ = self._build_network(seed)
+            again = run(X_all, y_all, weights_all, best, 0, None, np.inf)
             hist = {**hist, "refit_loss": again.history["loss"]}
-        self._record_history(hist, warm_start, partial, validation, first)
+        self._record_history(hist, self.warm_start, partial, validation, first)
         ran = len(first.history["loss"])
         self._unconverged = not partial and not first.stopped and ran >= plan.epochs
 
@@ -231,8 +270,8 @@ class _MLPMixin:
         )
 
     def _train(
-        self, X, y, sample_weight, epochs, initial_epoch, plan, validation, patience,
-        keras_args, keep_weights=True,
+        self, X, y, sample_weight, epochs, initial_epoch, validation, patience, *,
+        plan, seed, callbacks, keras_args, keep_weights=True,
     ):  # fmt: skip
         """One Keras fit of ``self.model_``; returns what its monitor saw."""
         fit_args = {
@@ -242,37 +281,36 @@ class _MLPMixin:
         }
         fit_args.update(_routed(self.get_params(), "fit"))
         fit_args.update(keras_args)
-        # Rebuilt on every fit so that set_params(callbacks=...) also reaches
-        # warm-started fits (scikeras built them only with a new network).
-        self._initialize_callbacks()
-        callbacks = list(self._fit_callbacks)
+        callbacks = callbacks()
         monitor = Convergence(
             tol=self.tol,
             patience=patience,
             validation=validation,
-            score=self._validation_score,
-            loss=self._validation_loss,
-            batch_size=PREDICT_BATCH_SIZE,
+            score=functools.partial(self._validation_score, kind=self._target_kind),
+            loss=functools.partial(self._validation_loss, kind=self._target_kind),
+            batch_size=batches.PREDICT_BATCH_SIZE,
             keep_weights=keep_weights,
         )
         callbacks.append(monitor)
         data = {"x": X, "y": y, "sample_weight": sample_weight}
-        if _streamable(X, y, fit_args):
+        if batches.streamable(X, y, fit_args):
             batch_size = fit_args.pop("batch_size")
             data = {
-                "x": sparse_dataset(
+                "x": batches.sparse_dataset(
                     X,
                     y,
                     sample_weight,
                     batch_size=batch_size,
                     shuffle=bool(fit_args.pop("shuffle")),
-                    seed=self._random_state,
+                    seed=seed,
                     repeat=True,
                 ),
                 "shuffle": False,  # the dataset shuffles; Keras would warn
             }
-            fit_args.setdefault("steps_per_epoch", batch_count(X.shape[0], batch_size))
-        with _seeded(self._random_state):
+            fit_args.setdefault(
+                "steps_per_epoch", batches.batch_count(X.shape[0], batch_size)
+            )
+        with seeded(seed, user_model=self.model is not None):
             hist = self.model_.fit(
                 **data,
                 epochs=initial_epoch + epochs,
@@ -310,26 +348,6 @@ class _MLPMixin:
             self.best_validation_score_ = None
             self.best_epoch_ = None
 
-    def _split_validation(self, X, y, sample_weight, n_val):
-        """Hold out a shuffled (stratified where possible) validation set.
-
-        Keras' own ``validation_split`` takes the last rows unshuffled, which on
-        label-sorted corpora holds out one or two classes only.
-        """
-        n = X.shape[0]
-        seed = self._random_state
-        stratify = self._stratify_labels(y)
-        splitter = ShuffleSplit(n_splits=1, test_size=n_val, random_state=seed)
-        if stratify is not None:
-            _, counts = np.unique(stratify, return_counts=True)
-            if counts.min() >= 2 and n_val >= len(counts) and n - n_val >= len(counts):
-                splitter = StratifiedShuffleSplit(
-                    n_splits=1, test_size=n_val, random_state=seed
-                )
-        train, val = next(splitter.split(np.zeros(n), stratify))
-        weights = None if sample_weight is None else sample_weight[train]
-        return X[train], y[train], weights, (X[val], y[val])
-
     def _stratify_labels(self, y):
         return None
 
@@ -340,21 +358,17 @@ class _MLPMixin:
         """
 
     # --------------------------------------------------------------- predicting
-    def _predict_raw(self, X, **kwargs):
+    def _predict_outputs(self, X, callbacks=None, **kwargs):
+        """The network's outputs for ``X``, ``PREDICT_BATCH_SIZE`` rows at a time."""
         check_is_fitted(self)
-        X, _ = self._validate_data(X, reset=False)
+        X, _ = self._check_data(X, reset=False)
         X = self.feature_encoder_.transform(X)
-        args = {"batch_size": PREDICT_BATCH_SIZE, "verbose": 0}
+        args = {"batch_size": batches.PREDICT_BATCH_SIZE, "verbose": 0}
         args.update(_routed(self.get_params(), "predict"))
         args.update(kwargs)
         with quiet(self.verbose):
-            raw = predict(self.model_, X, callbacks=self._predict_callbacks, **args)
+            raw = batches.predict(self.model_, X, callbacks=callbacks, **args)
         return np.asarray(raw)
-
-    def _initialize(self, X, y=None):
-        self._validate_params()
-        self._new_network = True  # not a warm start of an existing one
-        return super()._initialize(X, y)
 
 
 class TrainingResult(typing.NamedTuple):
@@ -365,26 +379,6 @@ class TrainingResult(typing.NamedTuple):
     best_epoch: int
     stopped: bool
     best_raw: object  # the best epoch's held-out outputs, or None
-
-
-def _streamable(X, y, keras_args):
-    """Whether skbig's own sparse batches (see ``_network.batches``) can feed Keras' fit.
-
-    Anything they do not cover takes Keras' own path: targets that are not one
-    array (a user's multi-output model) and Keras' ``validation_split``.
-    """
-    return (
-        (sp.issparse(X) or isinstance(X, np.ndarray))
-        and isinstance(y, np.ndarray)
-        and "validation_split" not in keras_args
-        and keras_args.get("batch_size") is not None
-    )
-
-
-def _seeded(seed):
-    if seed is None:
-        return contextlib.nullcontext()
-    return tensorflow_random_state(seed)
 
 
 def _routed(params, destination):

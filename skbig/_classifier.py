@@ -5,10 +5,12 @@ from numbers import Real
 import keras
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import check_classification_targets
 
 from . import _metrics
 from ._base import _COMMON_CONSTRAINTS, _MLPMixin
+from ._calibration import fit_temperature, label_thresholds, tempered
+from ._labels import check_known_labels, check_label_types, class_weighted
 from ._network.losses import SparseCategoricalCrossentropy
 from ._runtime import quiet
 from ._scikeras import KerasClassifier
@@ -94,8 +96,9 @@ default="balanced_sqrt"
         probabilities that say how often they are right. None keeps the network's
         own. Not applied to a user ``model``/``loss`` or with ``label_smoothing``.
     random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, dropout, shuffling and the validation split; the
-        same value gives the same model on refit.
+        Seeds weight initialisation, dropout, shuffling and the validation split
+        (the same value, the same model) without touching the global generators,
+        except around a user ``model``'s build and fit, as scikeras did.
     verbose : int, default=0
         0 prints nothing; 1 shows Keras' progress bar; 2 one line per epoch.
     warm_start : bool, default=False
@@ -249,7 +252,9 @@ default="balanced_sqrt"
             The fitted classifier.
         """
         with quiet(self.verbose), self._all_or_nothing(self.warm_start):
-            super().fit(X, y, sample_weight=sample_weight)
+            super().fit(
+                X, y, sample_weight=class_weighted(y, sample_weight, self.class_weight)
+            )
         self._warn_if_unconverged()
         return self
 
@@ -274,10 +279,11 @@ default="balanced_sqrt"
             The updated classifier.
         """
         if self.__sklearn_is_fitted__() and classes is None:
-            self._check_known_labels(y)
+            check_known_labels(y, self.classes_)
+        sample_weight = class_weighted(y, sample_weight, self.class_weight)
         with quiet(self.verbose), self._all_or_nothing(continues=True):
             return super().partial_fit(
-                X, y, classes=classes, sample_weight=sample_weight, skbig_partial=True
+                X, y, classes=classes, sample_weight=sample_weight
             )
 
     def predict(self, X):
@@ -314,28 +320,27 @@ default="balanced_sqrt"
         """
         # float64, and rows of a softmax renormalised: float32 sums miss 1 by enough
         # for scikit-learn's log-loss to warn.
-        raw = self._predict_raw(X).astype(np.float64)
+        raw = self._outputs(X).astype(np.float64)
         temperature = getattr(self, "temperature_", None)
         if temperature is not None and temperature != 1.0:
             raw = tempered(raw, temperature)
-        proba = self.target_encoder_.inverse_transform(raw, return_proba=True)
-        proba = np.asarray(proba).reshape(raw.shape[0], -1)
-        if self.target_encoder_._target_type == "multiclass":
+        proba = np.asarray(self._probabilities(raw)).reshape(raw.shape[0], -1)
+        if self._target_kind == "multiclass":
             proba /= proba.sum(axis=1, keepdims=True)
         return proba
 
     # ------------------------------------------------------------------ helpers
-    def _build_keras_model(self):
+    def _check_params(self):
+        super()._check_params()
         if self.label_smoothing and (self.model is not None or self.loss is not None):
             raise ValueError(
                 f"label_smoothing={self.label_smoothing} applies to skbig's own "
                 "network with its default loss; smooth the labels in your own loss "
                 "instead."
             )
-        return super()._build_keras_model()
 
     def _output_spec(self):
-        kind = self.target_encoder_._target_type
+        kind = self._target_kind
         smoothing = self.label_smoothing
         binary, categorical = "binary_crossentropy", "sparse_categorical_crossentropy"
         if smoothing:
@@ -352,10 +357,10 @@ default="balanced_sqrt"
             "indicator matrix for multi-label data or one estimator per output."
         )
 
-    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+    def _check_data(self, X=None, y=None, reset=False):
         if y is not None:
-            _check_label_types(y)
-        X, y = super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
+            check_label_types(y)
+        X, y = super()._check_data(X, y, reset=reset)
         if reset and y is not None:
             check_classification_targets(y)
             if y.ndim == 1 or y.shape[1] == 1:
@@ -368,34 +373,15 @@ default="balanced_sqrt"
                     )
         return X, y
 
-    def _check_known_labels(self, y):
-        y = np.asarray(y)
-        if type_of_target(y) == "multilabel-indicator":
-            return
-        unseen = np.setdiff1d(np.unique(y), self.classes_)
-        if unseen.size:
-            raise ValueError(
-                f"y contains labels not seen in the first call to partial_fit: "
-                f"{unseen.tolist()}; the classifier knows {self.classes_.tolist()}. "
-                "Pass every label through classes= on the first call."
-            )
-
     def _learn_from_validation(self, raw, y_val):
-        """Temperature or per-label thresholds, from the held-out predictions.
-
-        Single-label: the temperature ``T`` that minimises the held-out log-loss
-        of ``softmax(log p / T)`` (Guo et al., 2017); it changes no prediction,
-        only how sure ``predict_proba`` is. Multi-label: a rare label's probability
-        seldom reaches 0.5, so pick the threshold that maximises micro-F1 over all
-        labels, then, for each label with at least ``_MIN_POSITIVES`` held-out
-        positives, the one that maximises that label's F1.
-        """
+        """A temperature (single-label) or per-label thresholds (multi-label) from
+        the held-out outputs; see ``skbig._calibration``."""
         self.thresholds_ = None
         self.temperature_ = None
         if raw is None:
             return
         raw = np.asarray(raw, dtype=np.float64).reshape(len(y_val), -1)
-        if self.target_encoder_._target_type == "multilabel-indicator":
+        if self._target_kind == "multilabel-indicator":
             self.thresholds_ = label_thresholds(np.asarray(y_val) > 0.5, raw)
         elif self.temperature == "auto" and self._own_probabilities():
             self.temperature_ = fit_temperature(raw, np.asarray(y_val))
@@ -408,68 +394,5 @@ default="balanced_sqrt"
     def _stratify_labels(self, y):
         return y.ravel() if y.ndim == 1 or y.shape[1] == 1 else None
 
-    @staticmethod
-    def _validation_score(y, raw):
-        return _metrics.validation_score(y, raw)
-
-    @staticmethod
-    def _validation_loss(y, raw):
-        return _metrics.validation_loss(y, raw)
-
-
-def tempered(raw, temperature):
-    """Network probabilities (softmax rows, or one sigmoid column) at a temperature."""
-    raw = np.clip(raw, 1e-12, 1.0)
-    if raw.shape[1] == 1:
-        logit = np.log(raw) - np.log1p(-np.minimum(raw, 1 - 1e-12))
-        return 1.0 / (1.0 + np.exp(-logit / temperature))
-    z = np.log(raw) / temperature
-    z -= z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def fit_temperature(raw, y):
-    """The temperature in [0.05, 20] with the least log-loss on (raw, y)."""
-    from scipy.optimize import minimize_scalar
-
-    def loss(log_t):
-        return _metrics.validation_loss(y, tempered(raw, np.exp(log_t)))
-
-    found = minimize_scalar(loss, bounds=(np.log(0.05), np.log(20)), method="bounded")
-    return float(np.exp(found.x))
-
-
-_THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.05), 2)
-_MIN_POSITIVES = 3
-
-
-def label_thresholds(y_true, proba):
-    """Thresholds on ``proba`` that maximise F1: one per label where it has at
-    least ``_MIN_POSITIVES`` positives, else the one that maximises micro-F1."""
-    predicted = proba[None, :, :] >= _THRESHOLDS[:, None, None]  # (t, n, labels)
-    tp = np.sum(predicted & y_true, axis=1)
-    fp = np.sum(predicted & ~y_true, axis=1)
-    fn = np.sum(~predicted & y_true, axis=1)
-    micro = 2 * tp.sum(1) / np.maximum(2 * tp.sum(1) + fp.sum(1) + fn.sum(1), 1)
-    overall = _THRESHOLDS[np.argmax(micro)]
-    per_label = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
-    thresholds = np.full(y_true.shape[1], overall)
-    enough = y_true.sum(axis=0) >= _MIN_POSITIVES
-    thresholds[enough] = _THRESHOLDS[np.argmax(per_label[:, enough], axis=0)]
-    return thresholds
-
-
-def _check_label_types(y):
-    """Refuse labels that mix strings and numbers, which numpy would turn into
-    strings silently (``[1, "a"]`` becomes ``["1", "a"]``)."""
-    if isinstance(y, np.ndarray) and y.dtype != object:
-        return
-    values = np.asarray(y, dtype=object).ravel()
-    text = [v for v in values if isinstance(v, str | bytes)]
-    if text and len(text) != len(values):
-        number = next(v for v in values if not isinstance(v, str | bytes))
-        raise TypeError(
-            "y mixes text and non-text labels (for example "
-            f"{text[0]!r} and {number!r}); use one type for every label."
-        )
+    _validation_score = staticmethod(_metrics.validation_score)
+    _validation_loss = staticmethod(_metrics.validation_loss)

@@ -10,23 +10,31 @@ import numpy as np
 _EPS = 1e-7
 
 
-def validation_score(y_true, y_raw):
+def validation_score(y_true, y_raw, kind=None):
     """The estimator's own score on raw network outputs (accuracy or R²).
 
-    ``y_true`` is the encoded target the network trains on; ``y_raw`` what it outputs.
+    ``y_true`` is the encoded target the network trains on; ``y_raw`` what it
+    outputs; ``kind`` the target's type as the estimator knows it ("binary",
+    "multiclass", "multilabel-indicator"), or None to tell from the outputs.
     """
-    y_raw = y_raw.reshape(len(y_raw), -1)
-    return _SCORERS[_kind(y_true, y_raw)](y_true, y_raw)
+    y_true, y_raw = np.asarray(y_true), y_raw.reshape(len(y_raw), -1)
+    return _SCORERS[_kind(y_true, y_raw, kind)](y_true, y_raw)
 
 
-def validation_loss(y_true, y_raw):
+def validation_loss(y_true, y_raw, kind=None):
     """The training loss (without regularisation) on raw network outputs."""
-    y_raw = y_raw.reshape(len(y_raw), -1)
-    return _LOSSES[_kind(y_true, y_raw)](y_true, y_raw)
+    y_true, y_raw = np.asarray(y_true), y_raw.reshape(len(y_raw), -1)
+    return _LOSSES[_kind(y_true, y_raw, kind)](y_true, y_raw)
 
 
-def _kind(y_true, y_raw):
-    y_true = np.asarray(y_true)
+def _kind(y_true, y_raw, kind=None):
+    if kind == "multilabel-indicator":
+        return "multilabel"
+    if kind in ("binary", "multiclass"):
+        if y_true.ndim == 2 and y_true.shape[1] > 1:
+            return "onehot"  # a categorical cross-entropy's one-hot targets
+        return "multiclass" if y_raw.shape[1] > 1 else "binary"
+    # Not known (a bare call): tell from the shapes and the outputs.
     if y_true.ndim == 2 and y_true.shape[1] == y_raw.shape[1] > 1:
         is_prob = np.all((y_raw >= 0) & (y_raw <= 1 + _EPS))
         if is_prob and np.allclose(y_raw.sum(axis=1), 1, atol=1e-3):

@@ -22,39 +22,34 @@ import io
 import json
 import os
 import platform
-import uuid
 import warnings
 import zipfile
 
-from ._network.state import KerasBytes, collecting_networks, providing_networks
+from . import _format1
+from ._files import write_atomically
+from ._network.state import (
+    collecting_networks,
+    network_from_bytes,
+    providing_networks,
+)
 from ._runtime import quiet
 from ._version import __version__
 
 FORMAT_NAME = "skbig-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _MANIFEST = "skbig.json"
 _ESTIMATOR = "estimator.skops"
 _NETWORK = "networks/{}.keras"
 
-#: Types that skops does not trust by default but that skbig's own estimators are
-#: made of. Everything scikit-learn ships is trusted by skops itself.
+#: Types that skops does not trust by default but that skbig's estimators are made
+#: of, by their public names (everything scikit-learn ships is trusted by skops).
+#: Format 2 names nothing else of skbig's, and nothing of scikeras'.
 _SKBIG_TRUSTED = (
-    "skbig._classifier.MLPClassifier",
-    "skbig._regressor.MLPRegressor",
-    "skbig._scikeras.ClassifierLabelEncoder",
-    "skbig._scikeras.StandardizedTargetEncoder",
-    "skbig._text.TfidfVectorizer",
-    "skbig._network.state.NetworkRef",
-    "scikeras.utils.transformers.RegressorTargetEncoder",
-    "scikeras.utils.transformers.TargetReshaper",
+    "skbig.MLPClassifier",
+    "skbig.MLPRegressor",
+    "skbig.TfidfVectorizer",
     "numpy.dtype",
 )
-
-#: Where format-1 files (skbig 0.1.0) name modules that have moved since.
-_FORMAT_1_MODULES = {
-    "skbig._compat": "skbig._scikeras",
-    "skbig._persist": "skbig._network.state",
-}
 
 _VERSIONED = ("skbig", "scikit-learn", "keras", "tensorflow")
 
@@ -139,38 +134,7 @@ def save(estimator, path, *, metadata=None):
         for name, data in members.items():
             # skops and .keras files are zip archives already.
             archive.writestr(name, data, zipfile.ZIP_STORED)
-    _write_atomically(os.fspath(path), buffer.getbuffer())
-
-
-def _write_atomically(path, data):
-    folder = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(
-        folder, f".{os.path.basename(path)}.{uuid.uuid4().hex[:12]}.tmp"
-    )
-    # os.open applies the umask, as a plain open() of the target would.
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder):
-    # Makes the rename itself durable; not possible (nor needed) on Windows.
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    write_atomically(os.fspath(path), buffer.getbuffer())
 
 
 def _refuse_keras_parameters(estimator):
@@ -358,8 +322,10 @@ def _construct(manifest, members, trusted):
         raise TypeError("trusted must be a list of fully qualified type names")
     allowed = set(_SKBIG_TRUSTED) | set(trusted or ())
     data = members[_ESTIMATOR]
+    expected = manifest["estimator"]
     if manifest["format_version"] == 1:
-        data = _renamed_modules(data, _FORMAT_1_MODULES)
+        data, expected = _format1.upgraded(data), _format1.upgraded_name(expected)
+        allowed |= set(_format1.TRUSTED)
     found = set(skops.io.get_untrusted_types(data=data))
     refused = sorted(found - allowed)
     if refused:
@@ -371,10 +337,6 @@ def _construct(manifest, members, trusted):
     networks = [_load_network(members, i) for i in range(manifest["networks"])]
     with providing_networks(networks), quiet():
         estimator = skops.io.loads(data, trusted=sorted(found))
-    expected = manifest["estimator"]
-    if manifest["format_version"] == 1:
-        module, _, name = expected.rpartition(".")
-        expected = f"{_FORMAT_1_MODULES.get(module, module)}.{name}"
     if _qualified_name(type(estimator)) != expected:
         raise ModelFileError(
             f"the manifest says {manifest['estimator']} but the file holds "
@@ -383,39 +345,11 @@ def _construct(manifest, members, trusted):
     return estimator
 
 
-def _renamed_modules(data, modules):
-    """The skops bytes ``data`` with the modules its schema names renamed."""
-
-    def rename(node):
-        if isinstance(node, dict):
-            module = node.get("__module__")
-            if module in modules:
-                node["__module__"] = modules[module]
-            for value in node.values():
-                rename(value)
-        elif isinstance(node, list):
-            for value in node:
-                rename(value)
-
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with source, zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == "schema.json":
-                schema = json.loads(content)
-                rename(schema)
-                content = json.dumps(schema).encode()
-            target.writestr(info, content)
-    return buffer.getvalue()
-
-
 def _load_network(members, index):
     # Taken out of ``members`` so that the file's copy of a large network is
     # freed before Keras reads its own.
-    network = KerasBytes(members.pop(_NETWORK.format(index)))
     try:
-        return network.to_model(release=True)
+        return network_from_bytes([members.pop(_NETWORK.format(index))])
     except Exception as error:
         raise ModelFileError(
             f"network {index} could not be loaded by Keras in safe mode "

@@ -15,6 +15,9 @@ epoch. Each part can be set by hand; the measurements behind the constants are i
 import math
 from dataclasses import dataclass
 
+import numpy as np
+from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
+
 #: Samples per step when ``batch_size="auto"``, unless a tenth of the data is less.
 AUTO_BATCH = 128
 #: The smallest automatic batch.
@@ -98,3 +101,25 @@ def training_plan(estimator, n_samples, *, partial=False, epochs=None):
         # fresh; it keeps the best held-out weights instead.
         refit=bool(stop and estimator.refit and estimator.model is None),
     )
+
+
+def hold_out(X, y, sample_weight, n_validation, seed, stratify=None):
+    """Hold out ``n_validation`` shuffled rows, stratified by ``stratify`` (labels,
+    or None) where every class can give one to each side.
+
+    Keras' own ``validation_split`` takes the last rows unshuffled, which on
+    label-sorted corpora holds out one or two classes only. Returns ``X_train,
+    y_train, sample_weight_train, (X_validation, y_validation)``.
+    """
+    n = X.shape[0]
+    splitter = ShuffleSplit(n_splits=1, test_size=n_validation, random_state=seed)
+    if stratify is not None:
+        _, counts = np.unique(stratify, return_counts=True)
+        classes = len(counts)
+        if counts.min() >= 2 and min(n_validation, n - n_validation) >= classes:
+            splitter = StratifiedShuffleSplit(
+                n_splits=1, test_size=n_validation, random_state=seed
+            )
+    train, val = next(splitter.split(np.zeros(n), stratify))
+    weights = None if sample_weight is None else sample_weight[train]
+    return X[train], y[train], weights, (X[val], y[val])

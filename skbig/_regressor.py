@@ -57,7 +57,9 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     tol : float, default=1e-4
         Smallest improvement of the monitored quantity that counts.
     random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, dropout, shuffling and the validation split.
+        Seeds weight initialisation, dropout, shuffling and the validation split
+        (the same value, the same model) without touching the global generators,
+        except around a user ``model``'s build and fit, as scikeras did.
     verbose : int, default=0
         0 prints nothing; 1 shows Keras' progress bar; 2 one line per epoch.
     warm_start : bool, default=False
@@ -211,9 +213,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
             The updated regressor.
         """
         with quiet(self.verbose), self._all_or_nothing(continues=True):
-            return super().partial_fit(
-                X, y, sample_weight=sample_weight, skbig_partial=True
-            )
+            return super().partial_fit(X, y, sample_weight=sample_weight)
 
     def predict(self, X):
         """Predict targets.
@@ -230,13 +230,15 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         """
         return np.asarray(super().predict(X), dtype=np.float64)
 
+    _numeric_target = True
+
     def _output_spec(self):
         return self.n_outputs_, "linear", "mean_squared_error"
 
     @staticmethod
-    def _validation_score(y, raw):
+    def _validation_score(y, raw, kind=None):
         return _metrics.r2_score(y, raw.reshape(len(raw), -1))
 
     @staticmethod
-    def _validation_loss(y, raw):
+    def _validation_loss(y, raw, kind=None):
         return _metrics.mse(y, raw.reshape(len(raw), -1))

@@ -1,33 +1,34 @@
 """The one seam between skbig and scikeras.
 
-scikeras 0.13 is the last release and predates scikit-learn's tag API. Everything that
-current scikit-learn needs from it is mended here, and only here:
+skbig's estimators are scikeras' ``KerasClassifier`` and ``KerasRegressor``: scikeras
+runs ``fit`` (initialise, validate, encode the target, build the network, train) and
+``predict``, and calls its own private methods on the way. This is the only module
+of skbig that overrides those methods or reads scikeras' private state; each hook
+below hands over to a method of skbig's base estimator (``skbig._base``), with what
+that method needs as explicit arguments. ``tests/test_scikeras.py`` checks that every
+hook still exists in scikeras and that no other module of skbig names one.
+
+It also mends what current scikit-learn needs from scikeras 0.13, its last release:
 
 * ``KerasClassifier`` lists ``ClassifierMixin`` after ``BaseEstimator``, so
   ``BaseEstimator.__sklearn_tags__`` wins and ``is_classifier`` is False:
   cross-validation then stops stratifying. The same holds for ``KerasRegressor``
   and ``is_regressor``.
 * Its ``_validate_data`` turns CSR input into ``lil_matrix`` (a per-row Python list
-  copy of the whole matrix) and keeps float64; we keep CSR, use float32 and let
-  scikit-learn's ``validate_data`` set ``n_features_in_`` / ``feature_names_in_``
-  and word the errors.
-* Its ``tensorflow_random_state`` context leaves TensorFlow's op determinism switched
-  on for the whole process after the first seeded fit (it compares the previous state
-  with ``is False``), and unseeded random ops then fail everywhere else. Ours restores
-  it, and switches it on only where there is a GPU (see the function).
-* Its label encoder folds a multi-label indicator matrix whose rows each hold one label
-  into "one-hot multi-class", so a multi-label model would predict with ``argmax``.
-
-No other skbig module imports scikeras.
+  copy of the whole matrix); skbig validates the current scikit-learn way instead.
+* Its ``_validate_sample_weight`` indexes with ``X[mask, ...]``, which sparse
+  matrices reject.
+* Its seeding leaves TensorFlow's op determinism switched on for the whole process
+  after the first seeded fit; skbig seeds its own network without global state
+  (``skbig._runtime.seeded``).
+* Its label encoder folds a multi-label indicator matrix whose rows each hold one
+  label into "one-hot multi-class", so a multi-label model would predict with
+  ``argmax``.
 """
 
 import contextlib
-import os
-import random
 
 import numpy as np
-import scipy.sparse as sp
-import tensorflow as tf
 from scikeras.utils.transformers import (
     ClassifierLabelEncoder as _ClassifierLabelEncoder,
 )
@@ -39,53 +40,28 @@ from scikeras.wrappers import KerasClassifier as _KerasClassifier
 from scikeras.wrappers import KerasRegressor as _KerasRegressor
 from sklearn.base import BaseEstimator
 from sklearn.utils import ClassifierTags, RegressorTags
-from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.validation import _check_sample_weight, validate_data
+from sklearn.utils.validation import _check_sample_weight
 
-# TensorFlow has no public getter for op determinism, nor a public way to turn it off.
-from tensorflow.python.framework import config as _tf_config
+from ._runtime import seeded
 
-__all__ = [
-    "ClassifierLabelEncoder",
-    "KerasClassifier",
-    "KerasRegressor",
-    "StandardizedTargetEncoder",
-    "tensorflow_random_state",
-]
+__all__ = ["HOOKS", "KerasClassifier", "KerasRegressor"]
 
-
-@contextlib.contextmanager
-def tensorflow_random_state(seed):
-    """Seed Python, NumPy and TensorFlow, then restore.
-
-    Where TensorFlow sees a GPU, ops are also made deterministic for the duration
-    (scatters and segment sums there accumulate with atomics). On CPU the kernels
-    are deterministic already: 20 Newsgroups trained to bit-identical weights with
-    and without op determinism, which cost 0.3 s of a 2.1 s epoch, so it stays off.
-    """
-    python_state = random.getstate()
-    numpy_state = np.random.get_state()  # noqa: NPY002 (legacy global RNG)
-    env = os.environ.get("TF_DETERMINISTIC_OPS")
-    was_deterministic = bool(_tf_config.is_op_determinism_enabled())
-    deterministic = bool(tf.config.list_physical_devices("GPU"))
-    try:
-        if deterministic:
-            os.environ["TF_DETERMINISTIC_OPS"] = "1"
-            _tf_config.enable_op_determinism()
-        random.seed(seed)
-        np.random.seed(seed)  # noqa: NPY002
-        tf.random.set_seed(seed)
-        yield
-    finally:
-        if deterministic and not was_deterministic:
-            _tf_config.disable_op_determinism()
-        if env is None:
-            os.environ.pop("TF_DETERMINISTIC_OPS", None)
-        else:
-            os.environ["TF_DETERMINISTIC_OPS"] = env
-        random.setstate(python_state)
-        np.random.set_state(numpy_state)  # noqa: NPY002
-        tf.random.set_seed(None)
+#: The private scikeras members this module overrides or reads, and why. Nothing
+#: else in skbig may name them (tests/test_scikeras.py).
+HOOKS = {
+    "_initialize": "validate the parameters; note that a new network is built",
+    "_validate_data": "skbig validates once, the scikit-learn way (_check_data)",
+    "_validate_sample_weight": "drop zero weights without indexing sparse X by mask",
+    "_build_keras_model": "skbig builds its own network (_build_network)",
+    "_fit_keras_model": "the stopping rule and the refit (_train_network)",
+    "_predict_raw": "batched prediction on the network (_predict_outputs)",
+    "_initialize_callbacks": "rebuild the callback parameters for every fit",
+    "_fit_callbacks": "the callbacks built from the callbacks parameters",
+    "_predict_callbacks": "the same, for predict",
+    "_random_state": "the integer seed scikeras draws from random_state",
+    "_target_type": "the target type the label encoder settled on",
+    "_y_dtype": "the target's dtype, set when a loaded encoder is rebuilt",
+}
 
 
 class ClassifierLabelEncoder(_ClassifierLabelEncoder):
@@ -124,8 +100,11 @@ class StandardizedTargetEncoder(_RegressorTargetEncoder):
         return super().inverse_transform(values * self.scale_ + self.mean_)
 
 
-class _ScikitLearnValidation:
-    """Input validation and repr done the current scikit-learn way."""
+_LIVE_CALLBACKS = ("_fit_callbacks", "_predict_callbacks")
+
+
+class _Seam:
+    """The hooks scikeras calls, handed over to skbig's base estimator."""
 
     # scikeras prints every parameter on its own tab-indented line.
     __repr__ = BaseEstimator.__repr__
@@ -138,49 +117,17 @@ class _ScikitLearnValidation:
     shuffle = True
     run_eagerly = False
 
+    # ------------------------------------------------------------ scikeras hooks
+    def _initialize(self, X, y=None):
+        self._check_params()
+        self._scikeras_new_network = True  # not a warm start of an existing one
+        return super()._initialize(X, y)
+
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
-        if X is not None:
-            kwargs = dict(
-                accept_sparse=("csr", "csc", "coo"),
-                dtype=np.float32,
-                reset=reset,
-            )
-            if y is not None or reset:
-                # With y=None at fit time scikit-learn raises its "requires y" error.
-                X, y = validate_data(
-                    self, X, y, multi_output=True, y_numeric=y_numeric, **kwargs
-                )
-            else:
-                X = validate_data(self, X, **kwargs)
-            if reset:
-                # scikeras' metadata, read by users' build functions (``meta``).
-                self.X_shape_ = X.shape
-                self.X_dtype_ = X.dtype
-            if sp.issparse(X):
-                # Keras turns each batch into a tf.SparseTensor, which wants
-                # canonical (sorted, duplicate-free) CSR; never edit the caller's.
-                X = sp.csr_matrix(X)
-                if not X.has_canonical_format:
-                    X = X.copy()
-                    X.sum_duplicates()
-        if y is not None:
-            y = np.asarray(y)
-            if y_numeric and y.dtype.kind in "OUS":
-                y = y.astype(np.float64)
-            if reset:
-                self.target_type_ = self._type_of_target(y)
-                self.y_dtype_ = y.dtype
-                self.y_ndim_ = y.ndim
-            elif y.ndim != self.y_ndim_:
-                raise ValueError(
-                    f"y has {y.ndim} dimensions, but this {type(self).__name__} was "
-                    f"fitted with {self.y_ndim_}-dimensional y."
-                )
-        return X, y
+        return self._check_data(X, y, reset=reset)
 
     @staticmethod
     def _validate_sample_weight(X, y, sample_weight):
-        # scikeras indexes with ``X[mask, ...]``, which sparse matrices reject.
         sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
         if not np.any(sample_weight):
             raise ValueError(
@@ -189,9 +136,112 @@ class _ScikitLearnValidation:
         keep = sample_weight != 0
         return X[keep], y[keep], sample_weight[keep]
 
+    def _build_keras_model(self):
+        seed = self._random_state
+        if self.model is None:
+            return self._build_network(seed)
+        # The user's own network: scikeras builds (and later compiles) it, seeded
+        # through skbig's context rather than scikeras' leaky one.
+        self._random_state = None
+        try:
+            with seeded(seed, user_model=True):
+                return super()._build_keras_model()
+        finally:
+            self._random_state = seed
 
-class KerasClassifier(_ScikitLearnValidation, _KerasClassifier):
-    """scikeras' ``KerasClassifier`` with scikit-learn tags that say "classifier"."""
+    def _fit_keras_model(
+        self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
+    ):
+        self._train_network(
+            X,
+            y,
+            sample_weight,
+            epochs=epochs,
+            initial_epoch=initial_epoch,
+            partial=vars(self).pop("_scikeras_partial", False),
+            new_network=vars(self).pop("_scikeras_new_network", False),
+            seed=self._random_state,
+            callbacks=self._fresh_fit_callbacks,
+            keras_args=kwargs,
+        )
+
+    def _predict_raw(self, X, **kwargs):
+        # Unfitted, there are none (and _predict_outputs says it is not fitted).
+        callbacks = getattr(self, "_predict_callbacks", None)
+        return self._predict_outputs(X, callbacks=callbacks, **kwargs)
+
+    def _outputs(self, X):
+        """The network's outputs for ``X``, as scikeras' ``predict`` gets them."""
+        return self._predict_raw(X)
+
+    @property
+    def feature_encoder(self):
+        return self._feature_transformer()
+
+    # ------------------------------------------------------- what skbig reads
+    def _fresh_fit_callbacks(self):
+        """The ``callbacks`` parameters as callbacks, rebuilt for every training run
+        (scikeras built them only with a new network, so ``set_params`` would not
+        reach a warm start)."""
+        self._initialize_callbacks()
+        return list(self._fit_callbacks)
+
+    @property
+    def _target_kind(self):
+        """ "binary", "multiclass", "multilabel-indicator", "continuous", ..."""
+        return getattr(self.target_encoder_, "_target_type", "continuous")
+
+    # ------------------------------------------------------------------ state
+    # The live callback lists are rebuilt from the ``callbacks`` parameters on
+    # loading: they may hold Keras objects (and through them the whole pipeline).
+    # The target encoder, a scikeras object, is stored as plain numbers and
+    # rebuilt, so that files name no scikeras type (format-1 files hold the
+    # object itself, which is kept as it is).
+    def __getstate__(self):
+        state = super().__getstate__()
+        state = {k: v for k, v in state.items() if k not in _LIVE_CALLBACKS}
+        encoder = state.get("target_encoder_")
+        if encoder is not None and not isinstance(encoder, dict):
+            state["target_encoder_"] = self._encoder_state(encoder)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        encoder = state.get("target_encoder_")
+        if isinstance(encoder, dict):
+            self.target_encoder_ = self._rebuilt_encoder(encoder)
+        if "model_" in state:
+            self._initialize_callbacks()
+
+    def _fitted_encoder(self, y):
+        """``target_encoder`` fitted on ``y``, remembering the real target's dtype."""
+        encoder = self.target_encoder.fit(y)
+        encoder._y_dtype = self.y_dtype_
+        return encoder
+
+    @contextlib.contextmanager
+    def _partial_call(self):
+        """Tell ``_fit_keras_model`` that this fit is one ``partial_fit`` epoch."""
+        self._scikeras_partial = True
+        try:
+            yield
+        finally:
+            vars(self).pop("_scikeras_partial", None)
+
+
+def _tags(tags, kind):
+    tags.estimator_type = kind
+    classifier = kind == "classifier"
+    tags.classifier_tags = ClassifierTags(multi_label=True) if classifier else None
+    tags.regressor_tags = RegressorTags() if kind == "regressor" else None
+    tags.target_tags.required = True
+    tags.target_tags.multi_output = True
+    tags.input_tags.sparse = True
+    return tags
+
+
+class KerasClassifier(_Seam, _KerasClassifier):
+    """scikeras' ``KerasClassifier`` behind skbig's seam, tagged "classifier"."""
 
     _estimator_type = "classifier"
 
@@ -200,52 +250,50 @@ class KerasClassifier(_ScikitLearnValidation, _KerasClassifier):
         categories = "auto" if self.classes_ is None else [self.classes_]
         return ClassifierLabelEncoder(loss=self.loss, categories=categories)
 
-    def _class_weighted(self, y, sample_weight):
-        # scikeras multiplies the caller's sample_weight array in place.
-        if self.class_weight is None:
-            return sample_weight
-        if y is None:
-            return sample_weight  # validation then says that y is required
-        y = np.asarray(y)
-        if self.class_weight == "balanced_sqrt":
-            if y.ndim == 2 and y.shape[1] > 1:
-                return sample_weight  # multi-label: each label is its own output
-            weights = np.sqrt(compute_sample_weight("balanced", y))
-        else:
-            weights = compute_sample_weight(self.class_weight, y)
-        if sample_weight is None:
-            return weights
-        return np.asarray(sample_weight, dtype=np.float64) * weights
+    @staticmethod
+    def _encoder_state(encoder):
+        return {"target_type": encoder._target_type}
 
-    def fit(self, X, y, sample_weight=None, **kwargs):
+    def _rebuilt_encoder(self, state):
+        # The encoder was fitted on labels from classes_; fitting it on classes_
+        # (or, multi-label, one row per label) gives the same encoder again.
+        kind = state["target_type"]
+        classes = np.asarray(self.classes_)
+        if kind == "multilabel-indicator":
+            y = np.eye(len(classes), dtype=self.y_dtype_)
+        else:
+            y = classes.reshape(-1, 1) if self.y_ndim_ == 2 else classes
+        encoder = self._fitted_encoder(y)
+        encoder._target_type = kind
+        return encoder
+
+    def _probabilities(self, raw):
+        """Class probabilities from the network's outputs, in ``classes_`` order."""
+        return self.target_encoder_.inverse_transform(raw, return_proba=True)
+
+    def fit(self, X, y, sample_weight=None):
         if not (self.warm_start and self.initialized_):
             self.classes_ = None  # scikeras also cleared it on warm starts
-        sample_weight = self._class_weighted(y, sample_weight)
-        _BaseWrapper.fit(self, X, y, sample_weight=sample_weight, **kwargs)
+        # Not KerasClassifier.fit: it multiplies class weights into the caller's
+        # sample_weight array in place (skbig weighs classes itself).
+        _BaseWrapper.fit(self, X, y, sample_weight=sample_weight)
         return self
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
         if classes is not None:
             self.classes_ = np.asarray(classes)
         elif not hasattr(self, "classes_"):
             self.classes_ = None
-        sample_weight = self._class_weighted(y, sample_weight)
-        _BaseWrapper.partial_fit(self, X, y, sample_weight=sample_weight, **kwargs)
+        with self._partial_call():
+            _BaseWrapper.partial_fit(self, X, y, sample_weight=sample_weight)
         return self
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.estimator_type = "classifier"
-        tags.classifier_tags = ClassifierTags(multi_label=True)
-        tags.regressor_tags = None
-        tags.target_tags.required = True
-        tags.target_tags.multi_output = True
-        tags.input_tags.sparse = True
-        return tags
+        return _tags(super().__sklearn_tags__(), "classifier")
 
 
-class KerasRegressor(_ScikitLearnValidation, _KerasRegressor):
-    """scikeras' ``KerasRegressor`` with scikit-learn tags that say "regressor"."""
+class KerasRegressor(_Seam, _KerasRegressor):
+    """scikeras' ``KerasRegressor`` behind skbig's seam, tagged "regressor"."""
 
     _estimator_type = "regressor"
 
@@ -253,15 +301,20 @@ class KerasRegressor(_ScikitLearnValidation, _KerasRegressor):
     def target_encoder(self):
         return StandardizedTargetEncoder()
 
-    def _validate_data(self, X=None, y=None, reset=False, y_numeric=True):
-        return super()._validate_data(X, y, reset=reset, y_numeric=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        with self._partial_call():
+            _BaseWrapper.partial_fit(self, X, y, sample_weight=sample_weight)
+        return self
+
+    @staticmethod
+    def _encoder_state(encoder):
+        return {"mean": encoder.mean_, "scale": encoder.scale_}
+
+    def _rebuilt_encoder(self, state):
+        shape = (2, self.n_outputs_) if self.y_ndim_ == 2 else (2,)
+        encoder = self._fitted_encoder(np.zeros(shape))
+        encoder.mean_, encoder.scale_ = state["mean"], state["scale"]
+        return encoder
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.estimator_type = "regressor"
-        tags.regressor_tags = RegressorTags()
-        tags.classifier_tags = None
-        tags.target_tags.required = True
-        tags.target_tags.multi_output = True
-        tags.input_tags.sparse = True
-        return tags
+        return _tags(super().__sklearn_tags__(), "regressor")

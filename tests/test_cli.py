@@ -64,6 +64,7 @@ def trained(files):
     return model, result
 
 
+@pytest.mark.slow
 def test_demo_prints_a_classification_report():
     result = skbig("demo")
     assert result.stderr == ""
@@ -90,6 +91,7 @@ def test_train_prints_a_summary_and_writes_the_report(trained, files):
     assert png.startswith(b"\x89PNG")
 
 
+@pytest.mark.slow
 def test_evaluate_prints_the_report_and_writes_json_and_png(trained, files):
     model, _ = trained
     result = skbig("evaluate", model, files / "test.tsv", "--report-dir", files / "ev")
@@ -103,6 +105,7 @@ def test_evaluate_prints_the_report_and_writes_json_and_png(trained, files):
     assert (files / "ev" / "confusion_matrix.png").read_bytes().startswith(b"\x89PNG")
 
 
+@pytest.mark.slow
 def test_predict_writes_csv_and_jsonl_in_chunks(trained, files):
     model, _ = trained
     skbig("predict", model, files / "test.tsv", "-o", files / "p.csv",
@@ -137,6 +140,7 @@ def test_predict_to_stdout_and_jsonl(trained, files, capsys):
     assert [r["prediction"] for r in records] == [r["prediction"] for r in rows]
 
 
+@pytest.mark.slow
 def test_multilabel_lists_in_json_lines(files, capsys):
     model = files / "multi.skbig"
     result = skbig(
@@ -154,6 +158,7 @@ def test_multilabel_lists_in_json_lines(files, capsys):
     assert "gadget" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_tune_ranks_candidates_and_saves_the_best(files):
     model = files / "best.skbig"
     result = skbig(
@@ -237,6 +242,7 @@ def test_bad_data_files_get_one_clear_line(
     assert not (tmp_path / "m.skbig").exists()
 
 
+@pytest.mark.slow
 def test_unreadable_model_file_exits_1_in_a_fresh_process(files, tmp_path):
     fake = _bad(tmp_path, "fake.skbig", "not a model")
     result = skbig("predict", fake, files / "test.tsv", "-o", "-", check=False)

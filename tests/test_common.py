@@ -1,5 +1,12 @@
-"""scikit-learn's own estimator checks on every public skbig estimator."""
+"""scikit-learn's own estimator checks on every public skbig estimator.
 
+Each estimator runs them twice: training a fixed number of epochs (the quick run)
+and with the default stopping rule, its held-out part and refit (``slow``: every
+check then trains two networks and scores the held-out part after each epoch).
+"""
+
+import pytest
+from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skbig import MLPClassifier, MLPRegressor
@@ -65,9 +72,22 @@ EXPECTED_FAILED_CHECKS = {
 }
 
 
+def _expected_failures(estimator):
+    failures = dict(EXPECTED_FAILED_CHECKS[type(estimator).__name__])
+    if estimator.early_stopping is False:
+        failures.pop("check_classifier_multioutput", None)  # no thresholds_
+    return failures
+
+
 @parametrize_with_checks(
-    ESTIMATORS,
-    expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS[type(est).__name__],
+    [clone(e).set_params(early_stopping=False) for e in ESTIMATORS],
+    expected_failed_checks=_expected_failures,
 )
 def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.slow
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failures)
+def test_sklearn_compatible_estimator_with_the_stopping_rule(estimator, check):
     check(estimator)

@@ -9,6 +9,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_sphinx_builds_without_warnings(tmp_path):
     pytest.importorskip("sphinx")
     pytest.importorskip("numpydoc")
@@ -37,6 +38,7 @@ def test_sphinx_builds_without_warnings(tmp_path):
     ).exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "script, expected",
     [

@@ -1,5 +1,8 @@
 """SparseDense: the CSR first layer must compute exactly what Dense computes."""
 
+import gc
+import weakref
+
 import keras
 import numpy as np
 import pytest
@@ -135,17 +138,31 @@ def test_gradient_of_a_whole_compiled_function(batch):
     np.testing.assert_allclose(grads[0], grads[1], atol=1e-4)
 
 
-def test_tracing_registers_no_gradient_functions(batch):
-    # tf.custom_gradient would add one per trace, each keeping its model alive.
-    from tensorflow.python.framework import ops
+def test_traced_layers_are_freed(batch):
+    # tf.custom_gradient registers a gradient function per trace, which keeps the
+    # traced layer (and its whole model) alive for the life of the process.
+    def trace_and_forget():
+        layer = SparseDense(3)
+        x = _sparse_tensor(batch)
 
-    before = len(ops._gradient_registry._registry)
-    for _ in range(3):  # each builds new layers and traces new functions
-        test_gradient_inside_a_compiled_function(batch)
-        test_gradient_of_a_whole_compiled_function(batch)
-    assert len(ops._gradient_registry._registry) == before
+        @tf.function
+        def gradient(x):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_sum(layer(x))
+            return tape.gradient(loss, layer.kernel)
+
+        gradient(x)
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(tf.function(lambda x: layer(x))(x))
+        tape.gradient(loss, layer.kernel)
+        return weakref.ref(layer)
+
+    alive = trace_and_forget()
+    gc.collect()
+    assert alive() is None
 
 
+@pytest.mark.slow
 def test_a_batch_of_empty_documents_trains(tmp_path):
     # An empty message alone in the last, short batch of an epoch once killed the
     # process (SIGFPE in SparseMatrixMatMul on a zero-row matrix); run it apart.

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_breast_cancer, load_diabetes, make_classification
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
@@ -146,34 +145,6 @@ def test_no_convergence_warning_when_the_rule_stops(default_fit):
         MLPClassifier(hidden_layer_sizes=(32,), random_state=0).fit(X, y)
 
 
-def test_balanced_sqrt_weights_are_the_square_root_of_balanced():
-    y = np.array(["a"] * 90 + ["b"] * 10)
-    clf = MLPClassifier()  # class_weight="balanced_sqrt" by default
-    weights = clf._class_weighted(y, None)
-    # balanced: n / (classes * count) = 100 / 180 and 100 / 20.
-    np.testing.assert_allclose(weights[[0, -1]], np.sqrt([100 / 180, 100 / 20]))
-    np.testing.assert_allclose(clf._class_weighted(y, np.full(100, 2.0)), 2 * weights)
-
-
-def test_label_thresholds_lower_the_bar_for_a_rare_label():
-    from skbig._classifier import label_thresholds
-
-    rng = np.random.RandomState(0)
-    y = np.zeros((200, 3), dtype=bool)
-    y[:100, 0] = True  # common label, well separated at 0.5
-    y[:10, 1] = True  # rare label: its positives only reach 0.2-0.3
-    proba = np.where(y, 0.8, 0.2) + rng.uniform(-0.1, 0.1, y.shape)
-    proba[:10, 1] = rng.uniform(0.2, 0.3, 10)
-    proba[10:, 1] = rng.uniform(0.0, 0.15, 190)
-    thresholds = label_thresholds(y, proba)
-    assert 0.3 <= thresholds[0] <= 0.7
-    assert 0.15 <= thresholds[1] <= 0.2  # catches all ten, no false positive
-    # No positives held out: the threshold that maximises micro-F1 over all labels.
-    grid = np.round(np.arange(0.05, 0.96, 0.05), 2)
-    micro = [f1_score(y, proba >= t, average="micro") for t in grid]
-    assert thresholds[2] == grid[int(np.argmax(micro))]
-
-
 def test_multilabel_default_predicts_with_its_held_out_thresholds():
     from sklearn.datasets import make_multilabel_classification
 
@@ -186,6 +157,7 @@ def test_multilabel_default_predicts_with_its_held_out_thresholds():
     assert getattr(fixed.fit(X, Y), "thresholds_", None) is None
 
 
+@pytest.mark.slow
 def test_temperature_scaling_wraps_the_text_pipeline(corpus):
     from sklearn.calibration import CalibratedClassifierCV
 
@@ -207,7 +179,7 @@ def test_temperature_scaling_wraps_the_text_pipeline(corpus):
 
 
 def test_temperature_is_fitted_on_held_out_data_and_keeps_predictions(default_fit):
-    from skbig._classifier import fit_temperature, tempered
+    from skbig._calibration import tempered
 
     clf, X, y = default_fit
     assert 0.05 <= clf.temperature_ <= 20
@@ -217,17 +189,6 @@ def test_temperature_is_fitted_on_held_out_data_and_keeps_predictions(default_fi
         clf.predict_proba(X), tempered(raw, clf.temperature_), atol=1e-5
     )
     np.testing.assert_array_equal(clf.predict(X), clf.classes_[raw.argmax(axis=1)])
-    # An over-confident model is cooled (T > 1), an under-confident one warmed.
-    rng = np.random.RandomState(0)
-    labels = rng.randint(0, 3, 500)
-    sure = np.full((500, 3), 0.005)
-    sure[np.arange(500), np.where(rng.rand(500) < 0.7, labels, (labels + 1) % 3)] = 0.99
-    assert fit_temperature(sure, labels) > 1
-    unsure = np.full((500, 3), 0.3)
-    unsure[np.arange(500), labels] = 0.4
-    assert fit_temperature(unsure, labels) < 1
-    binary = np.where(labels[:, None] == 1, 0.6, 0.4)
-    assert fit_temperature(binary, (labels == 1).astype(float)) < 1
     off = MLPClassifier(hidden_layer_sizes=(32,), temperature=None, random_state=0)
     assert off.fit(X, y).temperature_ is None
 

@@ -1,5 +1,10 @@
 """The scikeras seam: what skbig mends for current scikit-learn stays mended."""
 
+import ast
+import inspect
+import os
+import pathlib
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -7,7 +12,9 @@ from sklearn.base import is_classifier, is_regressor
 from sklearn.model_selection import StratifiedKFold, check_cv
 from sklearn.utils import get_tags
 
+import skbig
 from skbig import MLPClassifier, MLPRegressor, make_text_classifier
+from skbig._scikeras import HOOKS, _Seam
 
 
 @pytest.mark.parametrize("estimator", [MLPClassifier(), make_text_classifier()])
@@ -73,16 +80,85 @@ def test_repr_is_scikit_learns():
     assert repr(MLPClassifier(epochs=3)) == "MLPClassifier(epochs=3)"
 
 
-def test_seeded_fit_leaves_tensorflow_as_it_found_it():
+def test_seeded_fit_leaves_the_process_as_it_found_it():
     # scikeras' own seeding context left op determinism on for the whole process,
-    # after which any unseeded random op (dropout, shuffling) raised.
-    from tensorflow.python.framework import config
-
+    # after which any unseeded random op (dropout, shuffling) raised; and it
+    # reseeded the global generators around every fit.
     X = np.random.RandomState(0).rand(40, 3)
     y = np.arange(40) % 2
-    MLPClassifier(hidden_layer_sizes=(4,), epochs=1, random_state=0).fit(X, y)
-    assert not config.is_op_determinism_enabled()
-    MLPClassifier(hidden_layer_sizes=(4,), epochs=1, dropout=0.5).fit(X, y)
+    np.random.seed(5)  # noqa: NPY002
+    expected = np.random.rand()  # noqa: NPY002
+    np.random.seed(5)  # noqa: NPY002
+    MLPClassifier(
+        hidden_layer_sizes=(4,), epochs=1, early_stopping=False, random_state=0
+    ).fit(X, y)
+    assert np.random.rand() == expected  # noqa: NPY002
+    assert "TF_DETERMINISTIC_OPS" not in os.environ
+    MLPClassifier(
+        hidden_layer_sizes=(4,), epochs=1, early_stopping=False, dropout=0.5
+    ).fit(X, y)
+
+
+def test_every_hook_still_exists_in_scikeras():
+    import scikeras.utils.transformers
+    import scikeras.wrappers
+
+    source = inspect.getsource(scikeras.wrappers) + inspect.getsource(
+        scikeras.utils.transformers
+    )
+    for name in HOOKS:
+        assert f"self.{name}" in source or f"def {name}(" in source, name
+
+
+def test_the_seam_overrides_each_method_hook_itself():
+    from scikeras.wrappers import BaseWrapper
+
+    methods = [n for n in HOOKS if callable(getattr(BaseWrapper, n, None))]
+    assert {"_validate_data", "_fit_keras_model", "_build_keras_model"} <= set(methods)
+    for name in methods:
+        if name != "_initialize_callbacks":  # only called, not overridden
+            assert name in vars(_Seam), name
+
+
+def test_no_other_module_names_a_hook():
+    package = pathlib.Path(skbig.__file__).parent
+    for path in package.rglob("*.py"):
+        if path.name == "_scikeras.py":
+            continue
+        tree = ast.parse(path.read_text())
+        named = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        named |= {
+            n.name
+            for n in ast.walk(tree)
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        assert not (named & set(HOOKS)), (path.name, named & set(HOOKS))
+
+
+def test_a_loaded_encoder_is_rebuilt_from_plain_numbers():
+    rng = np.random.RandomState(0)
+    X = rng.rand(30, 3)
+    for y in (
+        np.array(["b", "a", "c"] * 10, dtype=object),
+        np.array([0, 1] * 15).reshape(-1, 1),
+        np.eye(3, dtype=int)[np.arange(30) % 3],
+    ):
+        clf = MLPClassifier(
+            hidden_layer_sizes=(4,), epochs=1, early_stopping=False, random_state=0
+        )
+        clf.fit(X, y)
+        state = clf.__getstate__()
+        assert isinstance(state["target_encoder_"], dict)
+        again = MLPClassifier.__new__(MLPClassifier)
+        again.__setstate__(state)
+        np.testing.assert_array_equal(again.predict(X), clf.predict(X))
+        assert again.predict(X).dtype == clf.predict(X).dtype
+    reg = MLPRegressor(hidden_layer_sizes=(4,), epochs=1, early_stopping=False).fit(
+        X, 100 * X[:, :2]
+    )
+    again = MLPRegressor.__new__(MLPRegressor)
+    again.__setstate__(reg.__getstate__())
+    np.testing.assert_allclose(again.predict(X), reg.predict(X))
 
 
 def test_non_canonical_csr_is_canonicalised_on_a_copy():

@@ -139,6 +139,7 @@ np.save(path + ".npy", model.predict_proba(texts))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["pickle", "joblib"])
 def test_persistence_round_trip_in_a_fresh_process(
     fitted_pipeline, corpus, tmp_path, kind

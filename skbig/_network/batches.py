@@ -163,3 +163,17 @@ def _row_order(n_samples, shuffle, seed):
         )
 
     return order
+
+
+def streamable(X, y, keras_args):
+    """Whether :func:`sparse_dataset` can feed Keras' fit ``X``, ``y``.
+
+    Anything they do not cover takes Keras' own path: targets that are not one
+    array (a user's multi-output model) and Keras' ``validation_split``.
+    """
+    return (
+        (sp.issparse(X) or isinstance(X, np.ndarray))
+        and isinstance(y, np.ndarray)
+        and "validation_split" not in keras_args
+        and keras_args.get("batch_size") is not None
+    )

@@ -185,3 +185,25 @@ def _handle(variable):
     if isinstance(variable, keras.Variable):
         variable = variable.value
     return variable.handle
+
+
+# skbig's optimizers by name, lower case without underscores ("sparse_adagrad").
+_BY_NAME = {"lazyadam": LazyAdam, "sparseadagrad": SparseAdagrad}
+
+
+def make_optimizer(optimizer, learning_rate, params):
+    """A fresh optimizer: ``optimizer`` (a name, class or instance) at
+    ``learning_rate``, with the keyword arguments ``params``.
+
+    An instance is copied from its config: fitted models never share an optimizer
+    (nor its slots).
+    """
+    if isinstance(optimizer, keras.optimizers.Optimizer):
+        return optimizer.__class__.from_config(optimizer.get_config())
+    if isinstance(optimizer, str):
+        name = optimizer.lower().replace("_", "")
+        if name in _BY_NAME:
+            optimizer = _BY_NAME[name]
+        else:
+            optimizer = type(keras.optimizers.get(optimizer))
+    return optimizer(**{"learning_rate": learning_rate, **params})

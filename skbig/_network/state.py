@@ -1,12 +1,12 @@
 """A Keras network as the bytes of a ``.keras`` file, for pickles and model files.
 
 The estimators store their network through :func:`network_state` and get it back
-through :func:`network_from_state`, rather than through the ``keras.Model.__reduce__``
-that importing scikeras installs process-wide. Pickling embeds the bytes
-(:class:`KerasBytes`); inside :func:`collecting_networks` (what ``skbig.save`` uses)
-each network is handed over once and replaced by a :class:`NetworkRef`, and inside
-:func:`providing_networks` (``skbig.load``) the references are resolved. Networks
-are always read by Keras in safe mode.
+through :func:`network_from_state`, rather than through the
+``keras.Model.__reduce__`` that importing scikeras installs process-wide. A pickle
+embeds the bytes. Inside :func:`collecting_networks` (what ``skbig.save`` uses)
+each network is handed over once and replaced by a plain reference,
+``{"skbig_network": index}``; inside :func:`providing_networks` (``skbig.load``)
+the references are resolved. Networks are always read by Keras in safe mode.
 """
 
 import contextlib
@@ -18,49 +18,41 @@ import keras
 
 from .._runtime import limit_tensorflow_threads, quiet
 
+_REFERENCE = "skbig_network"
 _sink = contextvars.ContextVar("skbig_network_sink", default=None)
 _source = contextvars.ContextVar("skbig_network_source", default=None)
 
 
 class NetworkRef:
-    """Placeholder for a Keras network stored beside the estimator in a model file."""
+    """How model files of format 1 (skbig 0.1.0) marked a network stored beside the
+    estimator; format 2 writes ``{"skbig_network": index}`` instead, which names no
+    type at all."""
 
     def __init__(self, index):
         self.index = index
 
 
-class KerasBytes:
-    """A Keras model stored as the bytes of a ``.keras`` file, for pickling."""
+def network_bytes(model):
+    """The bytes of ``model`` saved as a ``.keras`` file."""
+    with tempfile.TemporaryDirectory() as folder, quiet():
+        path = os.path.join(folder, "model.keras")
+        model.save(path)
+        with open(path, "rb") as file:
+            return file.read()
 
-    __slots__ = ("data",)
 
-    def __init__(self, data):
-        self.data = data
+def network_from_bytes(data):
+    """The network in ``data`` (a ``.keras`` file), read by Keras in safe mode.
 
-    def __getstate__(self):
-        return self.data
-
-    def __setstate__(self, data):
-        self.data = data
-
-    @classmethod
-    def from_model(cls, model):
-        with tempfile.TemporaryDirectory() as folder, quiet():
-            path = os.path.join(folder, "model.keras")
-            model.save(path)
-            with open(path, "rb") as file:
-                return cls(file.read())
-
-    def to_model(self, release=False):
-        """Load the network; ``release`` drops the bytes before Keras reads them."""
-        limit_tensorflow_threads()  # often a worker's first TensorFlow operation
-        with tempfile.TemporaryDirectory() as folder, quiet():
-            path = os.path.join(folder, "model.keras")
-            with open(path, "wb") as file:
-                file.write(self.data)
-            if release:
-                self.data = None
-            return keras.saving.load_model(path, compile=True, safe_mode=True)
+    ``data`` may be a one-item list, which is emptied before Keras reads the file,
+    so that a large network's bytes need not stay alive beside it.
+    """
+    limit_tensorflow_threads()  # often a worker's first TensorFlow operation
+    with tempfile.TemporaryDirectory() as folder, quiet():
+        path = os.path.join(folder, "model.keras")
+        with open(path, "wb") as file:
+            file.write(data.pop() if isinstance(data, list) else data)
+        return keras.saving.load_model(path, compile=True, safe_mode=True)
 
 
 @contextlib.contextmanager
@@ -89,26 +81,31 @@ def providing_networks(networks):
 
 
 def network_state(model):
-    """What an estimator's ``__getstate__`` stores in place of its network."""
+    """What an estimator's ``__getstate__`` stores in place of its network: the
+    ``.keras`` bytes, or inside :func:`collecting_networks` a reference."""
     sink = _sink.get()
     if sink is None:
-        return KerasBytes.from_model(model)
+        return network_bytes(model)
     # skops may ask an object for its state more than once: store each network once.
     if id(model) not in sink:
-        sink[id(model)] = (len(sink), KerasBytes.from_model(model).data)
-    return NetworkRef(sink[id(model)][0])
+        sink[id(model)] = (len(sink), network_bytes(model))
+    return {_REFERENCE: sink[id(model)][0]}
 
 
 def network_from_state(state):
     """The network an estimator's ``__setstate__`` gets back for ``network_state``."""
-    if isinstance(state, KerasBytes):
-        return state.to_model()
-    if isinstance(state, NetworkRef):
-        source = _source.get()
-        if source is None or not 0 <= state.index < len(source):
-            raise ValueError(
-                "this estimator's network is stored in an skbig model file; "
-                "load the file with skbig.load"
-            )
-        return source[state.index]
-    return state
+    if isinstance(state, bytes):
+        return network_from_bytes(state)
+    if isinstance(state, dict) and set(state) == {_REFERENCE}:
+        index = state[_REFERENCE]
+    elif isinstance(state, NetworkRef):
+        index = state.index
+    else:
+        return state
+    source = _source.get()
+    if source is None or not isinstance(index, int) or not 0 <= index < len(source):
+        raise ValueError(
+            "this estimator's network is stored in an skbig model file; "
+            "load the file with skbig.load"
+        )
+    return source[index]

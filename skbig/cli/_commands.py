@@ -29,7 +29,7 @@ def parse_params(items, option="--param"):
 
 
 def _pipeline(params, random_state):
-    from .. import make_text_classifier
+    from .._text import make_text_classifier
 
     pipeline = make_text_classifier(mlp__random_state=random_state)
     try:
@@ -72,7 +72,7 @@ class _Targets:
 def train(args):
     from sklearn.model_selection import train_test_split
 
-    from .. import save
+    from .._model_file import save
 
     texts, labels = read_dataset(
         args.data, args.text_column, args.label_column, args.label_separator
@@ -173,7 +173,7 @@ def _scores(y_true, y_pred):
 
 
 def _load(path):
-    from .. import load, model_info
+    from .._model_file import load, model_info
 
     model = load(path)
     return model, model_info(path)["metadata"]
@@ -288,7 +288,7 @@ def predict(args):
 def tune(args):
     from sklearn.model_selection import GridSearchCV
 
-    from .. import save
+    from .._model_file import save
 
     grid = parse_params(args.grid, option="--grid")
     for name, values in grid.items():
@@ -373,7 +373,7 @@ def explain(args):
 def demo(args):
     from sklearn.metrics import classification_report
 
-    from .. import make_text_classifier
+    from .._text import make_text_classifier
     from ..datasets import load_sms_spam
 
     X_train, y_train = load_sms_spam(subset="train", return_X_y=True)

@@ -1,0 +1,58 @@
+"""Probabilities that mean what they say: temperature and per-label thresholds.
+
+Both are learnt from the held-out part the stopping rule keeps aside (see
+``MLPClassifier(temperature=...)`` and ``thresholds_``); they are plain numpy.
+Single-label: the temperature ``T`` that minimises the held-out log-loss of
+``softmax(log p / T)`` (Guo et al., 2017); it changes no prediction, only how sure
+``predict_proba`` is. Multi-label: a rare label's probability seldom reaches 0.5,
+so pick the threshold that maximises micro-F1 over all labels, then, for each
+label with at least ``_MIN_POSITIVES`` held-out positives, the one that maximises
+that label's F1.
+"""
+
+import numpy as np
+
+from ._metrics import validation_loss
+
+
+def tempered(raw, temperature):
+    """Network probabilities (softmax rows, or one sigmoid column) at a temperature."""
+    raw = np.clip(raw, 1e-12, 1.0)
+    if raw.shape[1] == 1:
+        logit = np.log(raw) - np.log1p(-np.minimum(raw, 1 - 1e-12))
+        return 1.0 / (1.0 + np.exp(-logit / temperature))
+    z = np.log(raw) / temperature
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def fit_temperature(raw, y):
+    """The temperature in [0.05, 20] with the least log-loss on (raw, y)."""
+    from scipy.optimize import minimize_scalar
+
+    def loss(log_t):
+        return validation_loss(y, tempered(raw, np.exp(log_t)))
+
+    found = minimize_scalar(loss, bounds=(np.log(0.05), np.log(20)), method="bounded")
+    return float(np.exp(found.x))
+
+
+_THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.05), 2)
+_MIN_POSITIVES = 3
+
+
+def label_thresholds(y_true, proba):
+    """Thresholds on ``proba`` that maximise F1: one per label where it has at
+    least ``_MIN_POSITIVES`` positives, else the one that maximises micro-F1."""
+    predicted = proba[None, :, :] >= _THRESHOLDS[:, None, None]  # (t, n, labels)
+    tp = np.sum(predicted & y_true, axis=1)
+    fp = np.sum(predicted & ~y_true, axis=1)
+    fn = np.sum(~predicted & y_true, axis=1)
+    micro = 2 * tp.sum(1) / np.maximum(2 * tp.sum(1) + fp.sum(1) + fn.sum(1), 1)
+    overall = _THRESHOLDS[np.argmax(micro)]
+    per_label = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
+    thresholds = np.full(y_true.shape[1], overall)
+    enough = y_true.sum(axis=0) >= _MIN_POSITIVES
+    thresholds[enough] = _THRESHOLDS[np.argmax(per_label[:, enough], axis=0)]
+    return thresholds

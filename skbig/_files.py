@@ -1,0 +1,41 @@
+"""Files written whole or not at all."""
+
+import contextlib
+import os
+import uuid
+
+
+def write_atomically(path, data):
+    """Write ``data`` to ``path`` so that a crash leaves the old file or the new one.
+
+    The bytes go to a temporary file beside ``path``, are flushed to disk and renamed
+    over it; the rename is made durable by syncing the folder.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    temporary = os.path.join(
+        folder, f".{os.path.basename(path)}.{uuid.uuid4().hex[:12]}.tmp"
+    )
+    # os.open applies the umask, as a plain open() of the target would.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    fsync_folder(folder)
+
+
+def fsync_folder(folder):
+    # Makes the rename itself durable; not possible (nor needed) on Windows.
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,165 @@
+"""The rules of docs/architecture.rst ("How skbig is built"), read from the source.
+
+Each module's imports are collected with ``ast`` (top-level and inside functions),
+resolved to absolute module names, and checked against the layering: what each part
+of skbig may import, the one module that touches scikeras, the package face that no
+module imports, and a test module for every module.
+"""
+
+import ast
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "skbig"
+TESTS = ROOT / "tests"
+
+
+def _module_name(path):
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path):
+    """Absolute names of every module ``path`` imports: ``from a import b`` gives
+    ``a.b`` when that is a module of skbig, else ``a`` and ``a.b``."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module
+            for alias in node.names:
+                full = f"{module}.{alias.name}"
+                found.update({full} if full in MODULES else {module, full})
+    return found
+
+
+MODULES = {
+    _module_name(path): path
+    for path in sorted(PACKAGE.rglob("*.py"))
+    if path.name != "__main__.py"
+}
+IMPORTS = {name: _imports(path) for name, path in MODULES.items()}
+
+
+def _skbig_imports(name):
+    return {m for m in IMPORTS[name] if m.split(".")[0] == "skbig"}
+
+
+def _third_party(name):
+    return {m.split(".")[0] for m in IMPORTS[name]}
+
+
+def test_the_modules_were_found():
+    assert {"skbig", "skbig._base", "skbig._scikeras", "skbig._network.build"} <= set(
+        MODULES
+    )
+    assert all(IMPORTS[name] for name in ("skbig._base", "skbig.cli._commands"))
+
+
+@pytest.mark.parametrize("name", [m for m in MODULES if m != "skbig"])
+def test_no_module_imports_the_package_face(name):
+    # "from skbig import X" or "from .. import X" with X not a module.
+    face = {"skbig"} | {
+        f"skbig.{alias}"
+        for alias in (
+            "MLPClassifier",
+            "MLPRegressor",
+            "make_text_classifier",
+            "save",
+            "load",
+            "model_info",
+            "__version__",
+            "TfidfVectorizer",
+            "SparseDense",
+            "LazyAdam",
+            "SparseAdagrad",
+            "ModelFileError",
+            "ModelVersionWarning",
+        )
+    }
+    assert not (_skbig_imports(name) & face), name
+
+
+@pytest.mark.parametrize("name", [m for m in MODULES if m.startswith("skbig._network")])
+def test_the_network_knows_neither_scikit_learn_nor_scikeras(name):
+    assert not (_third_party(name) & {"sklearn", "scikeras", "skops"}), name
+    outside = {
+        m
+        for m in _skbig_imports(name)
+        if not m.startswith(("skbig._network", "skbig._runtime"))
+    }
+    assert not outside, f"{name} imports {outside}"
+
+
+def test_only_the_seam_imports_scikeras():
+    users = {name for name in MODULES if "scikeras" in _third_party(name)}
+    assert users == {"skbig._scikeras"}
+
+
+ESTIMATORS = ("skbig._base", "skbig._classifier", "skbig._regressor", "skbig._text")
+
+
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_the_estimators_do_not_call_into_the_model_file_module(name):
+    assert not any(m.startswith("skbig._model_file") for m in _skbig_imports(name))
+
+
+@pytest.mark.parametrize(
+    "name", [m for m in MODULES if m.startswith("skbig.cli") or m == "skbig.explain"]
+)
+def test_the_cli_and_explain_use_the_estimators_public_api(name):
+    inner = ("skbig._base", "skbig._network", "skbig._metrics", "skbig._scikeras")
+    assert not any(m.startswith(inner) for m in _skbig_imports(name)), name
+
+
+OPTIONAL = {"matplotlib", "lime", "dask", "distributed", "pyarrow", "onnx", "skl2onnx"}
+
+
+def test_import_skbig_imports_no_optional_dependency_at_module_level():
+    def top_level(path):
+        tree = ast.parse(path.read_text())
+        names = set()
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                names.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names.add(node.module.split(".")[0])
+        return names
+
+    for name, path in MODULES.items():
+        assert not (top_level(path) & OPTIONAL), name
+
+
+@pytest.mark.parametrize("name", list(MODULES))
+def test_no_module_is_over_400_lines(name):
+    assert len(MODULES[name].read_text().splitlines()) <= 400, name
+
+
+def _test_module_for(name):
+    parts = name.split(".")
+    if parts[:2] == ["skbig", "cli"]:
+        return "test_cli.py"
+    if parts[:2] == ["skbig", "datasets"]:
+        return "test_datasets.py"
+    return f"test_{parts[-1].lstrip('_')}.py"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [m for m in MODULES if not MODULES[m].name == "__init__.py" or m == "skbig.cli"],
+)
+def test_every_module_has_a_test_module(name):
+    assert (TESTS / _test_module_for(name)).exists(), name

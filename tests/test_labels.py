@@ -1,0 +1,40 @@
+"""skbig._labels: class weights and the checks on labels."""
+
+import numpy as np
+import pytest
+
+from skbig._labels import check_known_labels, check_label_types, class_weighted
+
+
+def test_balanced_sqrt_weights_are_the_square_root_of_balanced():
+    y = np.array(["a"] * 90 + ["b"] * 10)
+    weights = class_weighted(y, None, "balanced_sqrt")
+    # balanced: n / (classes * count) = 100 / 180 and 100 / 20.
+    np.testing.assert_allclose(weights[[0, -1]], np.sqrt([100 / 180, 100 / 20]))
+    np.testing.assert_allclose(
+        class_weighted(y, np.full(100, 2.0), "balanced_sqrt"), 2 * weights
+    )
+
+
+def test_class_weights_leave_multilabel_and_none_alone():
+    Y = np.eye(3, dtype=int)[[0, 1, 2, 0]]
+    assert class_weighted(Y, None, "balanced_sqrt") is None
+    weights = np.ones(4)
+    assert class_weighted(["a", "b", "a", "a"], weights, None) is weights
+    np.testing.assert_allclose(
+        class_weighted(["a", "b"], None, {"a": 1.0, "b": 3.0}), [1.0, 3.0]
+    )
+
+
+def test_unknown_labels_are_named():
+    check_known_labels(["a", "b"], np.array(["a", "b", "c"]))
+    check_known_labels(np.eye(2, dtype=int), np.array([0, 1]))  # multi-label: no check
+    with pytest.raises(ValueError, match=r"not seen .*\['d'\]"):
+        check_known_labels(["a", "d"], np.array(["a", "b"]))
+
+
+def test_mixed_label_types_are_refused():
+    check_label_types(["a", "b"])
+    check_label_types(np.array([1, 2]))
+    with pytest.raises(TypeError, match="mixes text and non-text labels"):
+        check_label_types(["a", 1])

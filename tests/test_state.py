@@ -1,0 +1,50 @@
+"""skbig._network.state: networks as .keras bytes, by value or by reference."""
+
+import keras
+import numpy as np
+import pytest
+
+from skbig._network.state import (
+    NetworkRef,
+    collecting_networks,
+    network_bytes,
+    network_from_bytes,
+    network_from_state,
+    network_state,
+    providing_networks,
+)
+
+
+@pytest.fixture(scope="module")
+def network():
+    inputs = keras.Input(shape=(3,))
+    model = keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(inputs))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
+
+
+def test_bytes_round_trip_predicts_the_same(network):
+    X = np.random.RandomState(0).rand(4, 3).astype(np.float32)
+    data = network_bytes(network)
+    assert data[:2] == b"PK"  # a .keras file is a zip archive
+    again = network_from_bytes([data])
+    np.testing.assert_allclose(again.predict_on_batch(X), network.predict_on_batch(X))
+    assert network_from_state(network_state(network)) is not network
+
+
+def test_model_files_get_plain_references_once_per_network(network):
+    with collecting_networks() as networks:
+        first, second = network_state(network), network_state(network)
+    assert first == second == {"skbig_network": 0}
+    assert list(networks) == [id(network)]
+    with providing_networks(["loaded"]):
+        assert network_from_state(first) == "loaded"
+        assert network_from_state(NetworkRef(0)) == "loaded"  # format 1
+
+
+@pytest.mark.parametrize("state", [{"skbig_network": 0}, {"skbig_network": 5}])
+def test_a_reference_without_its_file_is_refused(state):
+    with pytest.raises(ValueError, match=r"load the file with skbig\.load"):
+        network_from_state(state)
+    with providing_networks([]), pytest.raises(ValueError):
+        network_from_state(state)

@@ -1,0 +1,59 @@
+"""skbig._network.stopping: the Convergence callback, epoch by epoch."""
+
+import keras
+import numpy as np
+import pytest
+
+from skbig._network.stopping import LOSS_RTOL, Convergence
+
+
+@pytest.fixture
+def network():
+    inputs = keras.Input(shape=(2,))
+    return keras.Model(inputs, keras.layers.Dense(1)(inputs))
+
+
+def _run(network, scores, losses, patience, keep_weights=True):
+    scores, losses = iter(scores), iter(losses)
+    monitor = Convergence(
+        tol=1e-4,
+        patience=patience,
+        validation=(np.zeros((3, 2), np.float32), np.zeros(3)),
+        score=lambda y, raw: next(scores),
+        loss=lambda y, raw: next(losses),
+        keep_weights=keep_weights,
+    )
+    monitor.set_model(network)
+    network.stop_training = False  # what Keras sets when training begins
+    epochs = 0
+    while not network.stop_training and epochs < 50:
+        network.layers[-1].kernel.assign(np.full((2, 1), epochs, np.float32))
+        logs = {}
+        monitor.on_epoch_end(epochs, logs)
+        epochs += 1
+    monitor.on_train_end()
+    return monitor, epochs, logs
+
+
+def test_stops_after_patience_epochs_without_a_better_score(network):
+    scores = [0.5, 0.7, 0.7, 0.6, 0.7, 0.7]
+    monitor, epochs, logs = _run(network, scores, [1.0] * 6, patience=3)
+    assert (epochs, monitor.best_epoch, monitor.best) == (5, 2, 0.7)
+    assert monitor.stopped and logs["val_score"] == 0.7
+    # The best epoch's weights (epoch index 1) are put back.
+    np.testing.assert_array_equal(network.layers[-1].kernel.numpy(), 1)
+
+
+def test_equal_score_counts_as_progress_only_with_a_clearly_lower_loss(network):
+    scores = [0.8] * 6
+    small = 1 - LOSS_RTOL / 2  # lower, but by less than LOSS_RTOL: polish
+    losses = [1.0, 0.5, 0.5 * small, 0.5 * small**2, 0.5 * small**3, 0.1]
+    monitor, epochs, _ = _run(network, scores, losses, patience=3)
+    assert epochs == 5  # epochs 3-5 were no progress
+    assert monitor.best_epoch == 5  # yet each lower loss was a better epoch
+
+
+def test_without_keep_weights_the_last_weights_stay(network):
+    monitor, _, _ = _run(network, [0.9, 0.1, 0.1], [1.0] * 3, 2, keep_weights=False)
+    assert monitor.best_epoch == 1 and monitor.best_raw is not None
+    np.testing.assert_array_equal(network.layers[-1].kernel.numpy(), 2)
