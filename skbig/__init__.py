@@ -11,7 +11,7 @@ from ._model_file import ModelFileError, ModelVersionWarning, load, model_info, 
 from ._network.layers import SparseDense
 from ._network.optimizers import LazyAdam, SparseAdagrad
 from ._regressor import MLPRegressor
-from ._text import TfidfVectorizer, make_text_classifier
+from ._text import TextPipeline, TfidfVectorizer, make_text_classifier
 from ._version import __version__
 
 # Public names are the only ones that pickles and model files record, so that a
@@ -24,6 +24,7 @@ for _public in (
     ModelVersionWarning,
     SparseAdagrad,
     SparseDense,
+    TextPipeline,
     TfidfVectorizer,
 ):
     _public.__module__ = __name__
@@ -37,6 +38,7 @@ __all__ = [
     "ModelVersionWarning",
     "SparseAdagrad",
     "SparseDense",
+    "TextPipeline",
     "TfidfVectorizer",
     "__version__",
     "load",

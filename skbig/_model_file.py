@@ -47,6 +47,7 @@ _NETWORK = "networks/{}.keras"
 _SKBIG_TRUSTED = (
     "skbig.MLPClassifier",
     "skbig.MLPRegressor",
+    "skbig.TextPipeline",
     "skbig.TfidfVectorizer",
     "numpy.dtype",
 )

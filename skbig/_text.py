@@ -1,12 +1,14 @@
 """make_text_classifier: raw text in, labels out, as an ordinary Pipeline."""
 
 import contextlib
+import copy
 import math
 
 import numpy as np
 from sklearn.feature_extraction import text as _sklearn_text
 from sklearn.pipeline import Pipeline
 
+from ._base import _MLPMixin
 from ._classifier import MLPClassifier
 
 
@@ -83,6 +85,32 @@ class TfidfVectorizer(_sklearn_text.TfidfVectorizer):
         return documents
 
 
+class TextPipeline(Pipeline):
+    """A scikit-learn :class:`~sklearn.pipeline.Pipeline` whose ``fit`` is all or
+    nothing, what :func:`make_text_classifier` returns.
+
+    The same parameters, steps and behaviour as ``Pipeline``. When a fit stops
+    part-way (Ctrl-C, or an error in the network's training), every step is put
+    back as it was: a refitted vocabulary in front of the previous network would
+    otherwise predict with the wrong columns, or fail. skbig's estimators restore
+    themselves; the other steps are restored from a copy taken before the fit.
+    """
+
+    def fit(self, X, y=None, **params):
+        saved = [
+            (step, copy.deepcopy(vars(step)))
+            for _, step in self.steps
+            if hasattr(step, "fit") and not isinstance(step, _MLPMixin)
+        ]
+        try:
+            return super().fit(X, y, **params)
+        except BaseException:
+            for step, state in saved:
+                vars(step).clear()
+                vars(step).update(state)
+            raise
+
+
 def make_text_classifier(**params):
     """Build a ``TfidfVectorizer -> MLPClassifier`` pipeline for raw text.
 
@@ -101,8 +129,9 @@ def make_text_classifier(**params):
 
     Returns
     -------
-    pipeline : sklearn.pipeline.Pipeline
-        Unfitted pipeline with steps ``"tfidf"`` and ``"mlp"``.
+    pipeline : TextPipeline
+        Unfitted pipeline (a :class:`~sklearn.pipeline.Pipeline` whose ``fit`` is
+        all or nothing) with steps ``"tfidf"`` and ``"mlp"``.
 
     See Also
     --------
@@ -121,7 +150,7 @@ def make_text_classifier(**params):
     >>> clf.predict(["free cash prize", "lunch moved"]).shape
     (2,)
     """
-    pipeline = Pipeline(
+    pipeline = TextPipeline(
         [
             (
                 "tfidf",

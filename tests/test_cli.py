@@ -4,6 +4,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -298,3 +299,35 @@ def test_explain_prints_the_words_and_writes_html(trained, files, capsys):
     assert "<span" in html.read_text()
     assert main(["explain", str(model), "x", "--target", "chess"]) == 2
     assert "the classes are food, sport, tech" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("how", ["same path", "hard link", "symbolic link"])
+@pytest.mark.parametrize(
+    "case", ["train over its data", "predict over its data", "predict over its model",
+             "explain's html over its model"],
+)  # fmt: skip
+def test_no_command_writes_over_its_own_input(files, tmp_path, capsys, how, case):
+    data = tmp_path / "data.csv"
+    data.write_bytes((files / "train.csv").read_bytes())
+    model = tmp_path / "m.skbig"
+    model.write_bytes(b"stands for a model")
+    victim = data if "data" in case else model
+    output = tmp_path / "output"
+    if how == "same path":
+        output = victim
+    elif how == "hard link":
+        os.link(victim, output)
+    else:
+        os.symlink(victim, output)
+    argv = {
+        "train over its data": ["train", data, "-o", output],
+        "predict over its data": ["predict", model, data, "-o", output],
+        "predict over its model": ["predict", model, data, "-o", output],
+        "explain's html over its model": ["explain", model, "some text", "--html",
+                                          output],
+    }[case]  # fmt: skip
+    before = {path: path.read_bytes() for path in (data, model)}
+    assert main([str(a) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert "would overwrite its input" in err and len(err.strip().splitlines()) == 1
+    assert {path: path.read_bytes() for path in before} == before

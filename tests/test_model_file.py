@@ -54,7 +54,7 @@ def test_file_layout_and_versions(saved):
     assert names == {"skbig.json", "estimator.skops", "networks/0.keras"}
     assert manifest["format"] == "skbig-model"
     assert manifest["format_version"] == 2
-    assert manifest["estimator"] == "sklearn.pipeline.Pipeline"
+    assert manifest["estimator"] == "skbig.TextPipeline"
     assert manifest["versions"]["skbig"] == skbig.__version__
     assert manifest["versions"]["keras"] == keras.__version__
     for name in ("scikit-learn", "tensorflow"):
@@ -501,7 +501,7 @@ def test_metadata_and_model_info(fitted_pipeline, tmp_path):
     skbig.save(fitted_pipeline, path, metadata={"text_column": "body"})
     info = skbig.model_info(path)
     assert info["metadata"] == {"text_column": "body"}
-    assert info["estimator"] == "sklearn.pipeline.Pipeline"
+    assert info["estimator"] == "skbig.TextPipeline"
     assert info["versions"]["skbig"] == skbig.__version__
     with pytest.raises(TypeError, match="JSON"):
         skbig.save(fitted_pipeline, path, metadata={"bad": object()})

@@ -365,3 +365,22 @@ def test_grid_search_on_a_dask_cluster_matches_n_jobs_1(corpus):
     np.testing.assert_allclose(
         remote.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
     )
+
+
+def test_interrupted_pipeline_refit_restores_the_vectorizer(fitted_pipeline, corpus):
+    # The vectorizer is refitted before the network's training is interrupted;
+    # the whole pipeline must be as it was, not a new vocabulary before the old
+    # network ("X has 10 features, but MLPClassifier is expecting 8").
+    from sklearn.base import clone
+
+    texts, labels = corpus
+    pipeline = clone(fitted_pipeline).fit(texts, labels)
+    before = pipeline.predict_proba(texts[:20])
+    vocabulary = dict(pipeline[0].vocabulary_)
+    other = ["brand new words only " + t.split()[0] for t in texts[:60]]
+    pipeline.set_params(mlp__callbacks=[_Interrupt(at_batch=0)])
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.fit(other, labels[:60])
+    pipeline.set_params(mlp__callbacks=None)
+    assert pipeline[0].vocabulary_ == vocabulary
+    np.testing.assert_array_equal(pipeline.predict_proba(texts[:20]), before)

@@ -5,6 +5,7 @@ stderr says why), 2 for a command line that cannot work (with the usage).
 """
 
 import argparse
+import os
 import sys
 
 from ._commands import UsageError, demo, evaluate, explain, predict, train, tune
@@ -219,11 +220,29 @@ def _add_params(parser):
     parser.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
 
 
+def _refuse_overwriting_inputs(args):
+    """No command writes over one of its own inputs: the same path, a hard link or
+    a symbolic link to it (``predict data.csv -o data.csv`` would truncate the
+    file while still reading it)."""
+    inputs = [getattr(args, name, None) for name in ("data", "model", "test")]
+    for option, output in (("-o", getattr(args, "output", None)),
+                           ("--html", getattr(args, "html", None))):  # fmt: skip
+        if not output or output == "-" or not os.path.exists(output):
+            continue
+        for given in filter(None, inputs):
+            if os.path.exists(given) and os.path.samefile(output, given):
+                raise UsageError(
+                    f"{option} {output} would overwrite its input {given}; "
+                    "write to another file"
+                )
+
+
 def main(argv=None):
     """Run the ``skbig`` command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _refuse_overwriting_inputs(args)
         return args.handler(args)
     except UsageError as error:
         print(f"skbig {args.command}: usage error: {error}", file=sys.stderr)
