@@ -8,14 +8,12 @@ import gc
 import typing
 import warnings
 from collections import defaultdict
-from numbers import Integral, Real
 
 import keras
 import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._network import batches
@@ -23,30 +21,9 @@ from ._network.build import build_mlp
 from ._network.optimizers import make_optimizer
 from ._network.state import network_from_state, network_state
 from ._network.stopping import Convergence
+from ._params import as_sizes, refuse_unknown_parameters, routed
 from ._plan import hold_out, training_plan
 from ._runtime import limit_tensorflow_threads, quiet, seeded
-
-_COMMON_CONSTRAINTS = {
-    "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-    "activation": [str],
-    "alpha": [Interval(Real, 0, None, closed="left")],
-    "dropout": [Interval(Real, 0, 1, closed="left")],
-    "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-    "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-    "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-    "early_stopping": ["boolean", StrOptions({"auto"})],
-    "refit": ["boolean"],
-    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-    "n_iter_no_change": [
-        Interval(Integral, 1, None, closed="left"),
-        StrOptions({"auto"}),
-    ],
-    "tol": [Interval(Real, 0, None, closed="left")],
-    "random_state": ["random_state"],
-    "verbose": ["verbose"],
-    "warm_start": ["boolean"],
-    "optimizer": [str, type, keras.optimizers.Optimizer],
-}
 
 
 class _MLPMixin:
@@ -64,8 +41,18 @@ class _MLPMixin:
 
     # ------------------------------------------------------------ scikeras asks
     def _check_params(self):
-        """Before a new network: the parameters are valid together."""
+        """Before every fit and partial_fit: the parameters are valid together,
+        and every keyword given to the constructor means something."""
         self._validate_params()
+        refuse_unknown_parameters(self)
+
+    @contextlib.contextmanager
+    def _fitting(self, continues):
+        """Around ``fit``/``partial_fit``: valid parameters, quiet logs at
+        ``verbose=0``, and all or nothing."""
+        self._check_params()
+        with quiet(self.verbose), self._all_or_nothing(continues):
+            yield
 
     def _check_data(self, X=None, y=None, reset=False):
         """Validate ``X`` and ``y`` once, the current scikit-learn way.
@@ -183,7 +170,7 @@ class _MLPMixin:
             self.n_features_in_,
             n_outputs,
             output_activation,
-            hidden_layer_sizes=_as_sizes(self.hidden_layer_sizes),
+            hidden_layer_sizes=as_sizes(self.hidden_layer_sizes),
             activation=self.activation,
             dropout=self.dropout,
             alpha=self.alpha,
@@ -201,7 +188,7 @@ class _MLPMixin:
         return make_optimizer(
             self.optimizer,
             self.learning_rate_init,
-            _routed(self.get_params(), "optimizer"),
+            routed(self.get_params(), "optimizer"),
         )
 
     # ------------------------------------------------------------------ fitting
@@ -279,7 +266,7 @@ class _MLPMixin:
             "verbose": self.verbose,
             "shuffle": True,
         }
-        fit_args.update(_routed(self.get_params(), "fit"))
+        fit_args.update(routed(self.get_params(), "fit"))
         fit_args.update(keras_args)
         callbacks = callbacks()
         monitor = Convergence(
@@ -364,11 +351,17 @@ class _MLPMixin:
         X, _ = self._check_data(X, reset=False)
         X = self.feature_encoder_.transform(X)
         args = {"batch_size": batches.PREDICT_BATCH_SIZE, "verbose": 0}
-        args.update(_routed(self.get_params(), "predict"))
+        args.update(routed(self.get_params(), "predict"))
         args.update(kwargs)
-        with quiet(self.verbose):
-            raw = batches.predict(self.model_, X, callbacks=callbacks, **args)
-        return np.asarray(raw)
+        # No quiet() here: predicting changes no process-wide state (loggers,
+        # warning filters), so threads predicting at once cannot disturb it.
+        raw = np.asarray(batches.predict(self.model_, X, callbacks=callbacks, **args))
+        if raw.dtype.kind == "f" and not np.isfinite(raw).all():
+            raise ValueError(
+                "the network's outputs are not finite (NaN or infinity) for some "
+                "rows: its weights or these features have left the float range"
+            )
+        return raw
 
 
 class TrainingResult(typing.NamedTuple):
@@ -379,19 +372,3 @@ class TrainingResult(typing.NamedTuple):
     best_epoch: int
     stopped: bool
     best_raw: object  # the best epoch's held-out outputs, or None
-
-
-def _routed(params, destination):
-    """``destination__name`` parameters, without the prefix (one level only)."""
-    prefix = destination + "__"
-    return {
-        key[len(prefix) :]: value
-        for key, value in params.items()
-        if key.startswith(prefix) and "__" not in key[len(prefix) :]
-    }
-
-
-def _as_sizes(hidden_layer_sizes):
-    if isinstance(hidden_layer_sizes, Integral):
-        return (int(hidden_layer_sizes),)
-    return tuple(int(units) for units in hidden_layer_sizes)

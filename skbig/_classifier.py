@@ -8,11 +8,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 
 from . import _metrics
-from ._base import _COMMON_CONSTRAINTS, _MLPMixin
+from ._base import _MLPMixin
 from ._calibration import fit_temperature, label_thresholds, tempered
 from ._labels import check_known_labels, check_label_types, class_weighted
 from ._network.losses import SparseCategoricalCrossentropy
-from ._runtime import quiet
+from ._params import COMMON_CONSTRAINTS
 from ._scikeras import KerasClassifier
 
 
@@ -172,7 +172,7 @@ default="balanced_sqrt"
     """
 
     _parameter_constraints = {
-        **_COMMON_CONSTRAINTS,
+        **COMMON_CONSTRAINTS,
         "class_weight": [dict, StrOptions({"balanced", "balanced_sqrt"}), None],
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
         "temperature": [StrOptions({"auto"}), None],
@@ -251,7 +251,7 @@ default="balanced_sqrt"
         self : MLPClassifier
             The fitted classifier.
         """
-        with quiet(self.verbose), self._all_or_nothing(self.warm_start):
+        with self._fitting(self.warm_start):
             super().fit(
                 X, y, sample_weight=class_weighted(y, sample_weight, self.class_weight)
             )
@@ -281,7 +281,7 @@ default="balanced_sqrt"
         if self.__sklearn_is_fitted__() and classes is None:
             check_known_labels(y, self.classes_)
         sample_weight = class_weighted(y, sample_weight, self.class_weight)
-        with quiet(self.verbose), self._all_or_nothing(continues=True):
+        with self._fitting(continues=True):
             return super().partial_fit(
                 X, y, classes=classes, sample_weight=sample_weight
             )

@@ -3,8 +3,8 @@
 import numpy as np
 
 from . import _metrics
-from ._base import _COMMON_CONSTRAINTS, _MLPMixin
-from ._runtime import quiet
+from ._base import _MLPMixin
+from ._params import COMMON_CONSTRAINTS
 from ._scikeras import KerasRegressor
 
 
@@ -122,7 +122,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     True
     """
 
-    _parameter_constraints = dict(_COMMON_CONSTRAINTS)
+    _parameter_constraints = dict(COMMON_CONSTRAINTS)
 
     def __init__(
         self,
@@ -190,7 +190,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         self : MLPRegressor
             The fitted regressor.
         """
-        with quiet(self.verbose), self._all_or_nothing(self.warm_start):
+        with self._fitting(self.warm_start):
             super().fit(X, y, sample_weight=sample_weight)
         self._warn_if_unconverged()
         return self
@@ -212,7 +212,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         self : MLPRegressor
             The updated regressor.
         """
-        with quiet(self.verbose), self._all_or_nothing(continues=True):
+        with self._fitting(continues=True):
             return super().partial_fit(X, y, sample_weight=sample_weight)
 
     def predict(self, X):

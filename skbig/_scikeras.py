@@ -49,7 +49,7 @@ __all__ = ["HOOKS", "KerasClassifier", "KerasRegressor"]
 #: The private scikeras members this module overrides or reads, and why. Nothing
 #: else in skbig may name them (tests/test_scikeras.py).
 HOOKS = {
-    "_initialize": "validate the parameters; note that a new network is built",
+    "_initialize": "note that a new network is built (not a warm start)",
     "_validate_data": "skbig validates once, the scikit-learn way (_check_data)",
     "_validate_sample_weight": "drop zero weights without indexing sparse X by mask",
     "_build_keras_model": "skbig builds its own network (_build_network)",
@@ -119,7 +119,6 @@ class _Seam:
 
     # ------------------------------------------------------------ scikeras hooks
     def _initialize(self, X, y=None):
-        self._check_params()
         self._scikeras_new_network = True  # not a warm start of an existing one
         return super()._initialize(X, y)
 
@@ -128,7 +127,9 @@ class _Seam:
 
     @staticmethod
     def _validate_sample_weight(X, y, sample_weight):
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float32, ensure_non_negative=True
+        )
         if not np.any(sample_weight):
             raise ValueError(
                 "sample_weight is zero for every sample: there is nothing to fit."

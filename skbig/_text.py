@@ -55,7 +55,11 @@ class TfidfVectorizer(_sklearn_text.TfidfVectorizer):
             ) from error
 
     def _checked(self, documents):
-        if self.input != "content" or isinstance(documents, str | bytes):
+        if self.input == "content" and isinstance(documents, bytes):
+            raise ValueError(
+                "Iterable over raw text documents expected, bytes object received."
+            )
+        if self.input != "content" or isinstance(documents, str):
             return documents  # scikit-learn's own error for a lone string
         if not hasattr(documents, "__len__"):
             documents = list(documents)

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 from skbig import MLPClassifier, MLPRegressor
-from skbig._base import _routed
 from skbig._network.batches import PREDICT_BATCH_SIZE
 
 
@@ -32,12 +31,6 @@ def data():
 @pytest.fixture(scope="module")
 def fitted(data):
     return MLPClassifier(**TINY).fit(*data)
-
-
-def test_routed_parameters_take_one_level_of_prefix():
-    params = {"optimizer__beta_1": 0.8, "optimizer__x__y": 1, "fit__z": 2, "tol": 0}
-    assert _routed(params, "optimizer") == {"beta_1": 0.8}
-    assert _routed(params, "fit") == {"z": 2}
 
 
 def test_a_fit_holds_out_then_refits_on_everything(fitted, data):

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import keras
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from conftest import FAST, make_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -384,3 +385,67 @@ def test_interrupted_pipeline_refit_restores_the_vectorizer(fitted_pipeline, cor
     pipeline.set_params(mlp__callbacks=None)
     assert pipeline[0].vocabulary_ == vocabulary
     np.testing.assert_array_equal(pipeline.predict_proba(texts[:20]), before)
+
+
+# ------------------------------------------------------- issue #15: more edges
+def test_predict_changes_no_process_wide_state(fitted_pipeline, corpus):
+    import logging
+    import warnings
+
+    logger = logging.getLogger("tensorflow")
+    logger.setLevel(logging.INFO)
+    filters = list(warnings.filters)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda _: fitted_pipeline.predict(corpus[0][:50]), range(16)))
+        assert logger.level == logging.INFO
+        assert warnings.filters == filters
+    finally:
+        logger.setLevel(logging.NOTSET)
+
+
+def test_parameters_are_validated_on_every_fit(tfidf_data):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y = tfidf_data
+    model = MLPClassifier(**TINY).fit(X, y)
+    model.set_params(warm_start=True, dropout=7.0)
+    with pytest.raises(InvalidParameterError, match="dropout"):
+        model.fit(X, y)
+    model.set_params(dropout=0.0, tol=-1)
+    with pytest.raises(InvalidParameterError, match="tol"):
+        model.partial_fit(X, y)
+
+
+def test_unknown_constructor_parameters_are_refused_with_a_hint(tfidf_data):
+    X, y = tfidf_data
+    with pytest.raises(TypeError, match=r"max_iter \(skbig: epochs\)"):
+        MLPClassifier(max_iter=200, solver="sgd", foo_bar=1).fit(X, y)
+    with pytest.raises(TypeError, match="foo_bar"):
+        MLPRegressor(foo_bar=1).fit(X, np.arange(X.shape[0], dtype=float))
+    # Routed parameters keep working.
+    MLPClassifier(**TINY, optimizer="adam", optimizer__beta_1=0.8).fit(X, y)
+
+
+def test_bytes_as_x_and_negative_weights_are_refused(tfidf_data):
+    with pytest.raises(ValueError, match="bytes object received"):
+        make_text_classifier(**TINY_PIPE).fit(b"aa bb cc", [0])
+    X, y = tfidf_data
+    weights = np.ones(X.shape[0])
+    weights[0] = -1
+    with pytest.raises(ValueError, match="Negative values"):
+        MLPClassifier(**TINY).fit(X, y, sample_weight=weights)
+
+
+@pytest.mark.parametrize("estimator", [MLPClassifier, MLPRegressor])
+def test_huge_features_train_or_raise_never_predict_nan(estimator):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] > 0).astype(int) if estimator is MLPClassifier else X[:, 0]
+    # Dense features are standardised inside: a scale of 1e30 trains as 1 does.
+    model = estimator(**TINY).fit(X * 1e30, y)
+    assert np.isfinite(model.predict(X * 1e30)).all()
+    # Sparse ones are not (centring would densify them); a loss that leaves the
+    # floats stops the fit with the reason, instead of a network predicting NaN.
+    with pytest.raises(ValueError, match=r"loss became inf in epoch 1.*scale"):
+        MLPRegressor(**TINY).fit(sp.csr_matrix(X * 1e34), X[:, 0])

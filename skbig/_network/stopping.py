@@ -65,6 +65,16 @@ class Convergence(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
+        loss = float(logs.get("loss", 0.0))
+        if not np.isfinite(loss):
+            # Keras' TerminateOnNaN stops quietly and leaves a network that
+            # predicts NaN; a fit that diverged must say so.
+            raise ValueError(
+                f"the training loss became {loss} in epoch {epoch + 1}: the "
+                "network diverged. The features are probably on a very large "
+                "scale (standardise them, e.g. with StandardScaler) or the "
+                "learning rate is too high."
+            )
         if self.validation is None:
             # scikit-learn compares the loss to the best loss minus tol.
             current = -float(logs.get("loss", np.inf))
