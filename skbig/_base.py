@@ -23,7 +23,7 @@ from ._network.state import network_from_state, network_state
 from ._network.stopping import Convergence
 from ._params import as_sizes, refuse_unknown_parameters, routed
 from ._plan import hold_out, training_plan
-from ._runtime import limit_tensorflow_threads, quiet, seeded
+from ._runtime import check_not_forked, limit_tensorflow_threads, quiet, seeded
 
 
 class _MLPMixin:
@@ -348,6 +348,7 @@ class _MLPMixin:
     def _predict_outputs(self, X, callbacks=None, **kwargs):
         """The network's outputs for ``X``, ``PREDICT_BATCH_SIZE`` rows at a time."""
         check_is_fitted(self)
+        check_not_forked()
         X, _ = self._check_data(X, reset=False)
         X = self.feature_encoder_.transform(X)
         args = {"batch_size": batches.PREDICT_BATCH_SIZE, "verbose": 0}

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import stat
 import uuid
 
 
@@ -9,15 +10,22 @@ def write_atomically(path, data):
     """Write ``data`` to ``path`` so that a crash leaves the old file or the new one.
 
     The bytes go to a temporary file beside ``path``, are flushed to disk and renamed
-    over it; the rename is made durable by syncing the folder.
+    over it; the rename is made durable by syncing the folder. A symbolic link is
+    followed (its target is replaced, the link stays), an existing file keeps its
+    permissions, and the temporary name is short whatever the file's name.
     """
-    folder = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(
-        folder, f".{os.path.basename(path)}.{uuid.uuid4().hex[:12]}.tmp"
-    )
+    path = os.path.realpath(path)
+    folder = os.path.dirname(path)
+    temporary = os.path.join(folder, f".skbig-{uuid.uuid4().hex[:12]}.tmp")
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = None
     # os.open applies the umask, as a plain open() of the target would.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
+        if mode is not None:
+            os.fchmod(descriptor, mode)
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
             file.flush()

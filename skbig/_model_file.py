@@ -25,7 +25,8 @@ import platform
 import warnings
 import zipfile
 
-from . import _format1
+from . import _file_checks, _format1
+from ._file_checks import ModelFileError
 from ._files import write_atomically
 from ._network.state import (
     collecting_networks,
@@ -53,15 +54,6 @@ _SKBIG_TRUSTED = (
 )
 
 _VERSIONED = ("skbig", "scikit-learn", "keras", "tensorflow")
-
-
-class ModelFileError(ValueError):
-    """A model file that ``skbig.load`` cannot load correctly and safely.
-
-    Raised for damaged, truncated or foreign files, for files newer than this
-    version of skbig understands, and for files that reference types nobody
-    trusted. The message says which.
-    """
 
 
 class ModelVersionWarning(UserWarning):
@@ -187,21 +179,40 @@ def load(path, trusted=None):
         The file is damaged, truncated, not an skbig model file, written by a
         newer skbig, or references types that are not trusted.
     """
-    return load_with_info(path, trusted)[0]
-
-
-def load_with_info(path, trusted=None):
-    """``load`` and ``model_info`` in one read of the file (for the command line)."""
+    trusted = _trusted_names(trusted)
     manifest, members = _read_file(path)
     _warn_about_versions(manifest, path)
     with _file_errors(path, "could not be loaded"):
-        return _construct(manifest, members, trusted), _info(manifest)
+        estimator = _construct(manifest, members, trusted)
+        _file_checks.check_consistency(estimator)
+        return estimator
+
+
+def _trusted_names(trusted):
+    if trusted is None:
+        return ()
+    if isinstance(trusted, str | bytes) or not hasattr(trusted, "__iter__"):
+        raise TypeError(
+            "trusted must be a list of fully qualified type names or token "
+            f"patterns, not {type(trusted).__name__}"
+        )
+    trusted = tuple(trusted)
+    if not all(isinstance(name, str) for name in trusted):
+        raise TypeError("trusted must hold strings only")
+    return trusted
 
 
 def _read_file(path):
     with _file_errors(path, "is not a readable skbig model file"):
+        _file_checks.check_regular_file(path)
         with zipfile.ZipFile(path) as archive:
             return _read_members(archive)
+
+
+def _name(path):
+    if isinstance(path, str | bytes | os.PathLike):
+        return str(os.fspath(path))
+    return f"<{type(path).__name__}>"
 
 
 @contextlib.contextmanager
@@ -215,10 +226,10 @@ def _file_errors(path, problem):
     except OSError:
         raise
     except ModelFileError as error:
-        raise ModelFileError(f"{os.fspath(path)!s}: {error}") from None
+        raise ModelFileError(f"{_name(path)}: {error}") from None
     except Exception as error:
         raise ModelFileError(
-            f"{os.fspath(path)!s} {problem} ({type(error).__name__}: {error})"
+            f"{_name(path)} {problem} ({type(error).__name__}: {error})"
         ) from error
 
 
@@ -234,20 +245,22 @@ def model_info(path):
     -------
     info : dict
         ``format_version``, ``estimator`` (its type's qualified name), ``versions``
-        (of the libraries that wrote it), ``networks`` and ``metadata``.
+        (of the libraries that wrote it), ``networks``, ``metadata`` and
+        ``token_patterns`` (the vectorizers' regular expressions other than
+        scikit-learn's default, which loading needs you to trust).
 
     Raises
     ------
     ModelFileError
         The file is not a readable skbig model file.
     """
-    return _info(_read_file(path)[0])
-
-
-def _info(manifest):
+    manifest, members = _read_file(path)
+    with _file_errors(path, "is not a readable skbig model file"):
+        patterns = _file_checks.token_patterns(members[_ESTIMATOR])
     info = {key: manifest[key] for key in ("format_version", "estimator", "versions")}
     info["networks"] = manifest["networks"]
     info["metadata"] = manifest.get("metadata") or {}
+    info["token_patterns"] = patterns
     return info
 
 
@@ -255,11 +268,13 @@ def _read_members(archive):
     names = set(archive.namelist())
     if _MANIFEST not in names:
         raise ModelFileError(f"not an skbig model file (no {_MANIFEST} inside)")
+    _file_checks.check_archive(archive, names)  # the manifest's size, first
     try:
         manifest = json.loads(archive.read(_MANIFEST))
     except ValueError as error:
         raise ModelFileError(f"the manifest is damaged ({error})") from error
     _check_manifest(manifest)
+    _file_checks.check_archive(archive, manifest["sha256"])
     members = {}
     for name, digest in manifest["sha256"].items():
         if name not in names:
@@ -292,6 +307,8 @@ def _check_manifest(manifest):
         or not isinstance(networks, int)
         or not all(_NETWORK.format(i) in digests for i in range(networks))
         or not isinstance(manifest.get("versions"), dict)
+        or not isinstance(manifest.get("estimator"), str)
+        or not isinstance(manifest.get("metadata") or {}, dict)
     ):
         raise ModelFileError("the manifest is incomplete")
 
@@ -306,7 +323,7 @@ def _warn_about_versions(manifest, path):
     ]
     if changed:
         warnings.warn(
-            f"{os.fspath(path)!s} was written with other library versions "
+            f"{_name(path)} was written with other library versions "
             f"({', '.join(changed)}); predictions may differ slightly. Re-save it "
             "with the current versions once checked.",
             ModelVersionWarning,
@@ -317,16 +334,20 @@ def _warn_about_versions(manifest, path):
 def _construct(manifest, members, trusted):
     import skops.io
 
-    if trusted is not None and (
-        isinstance(trusted, str) or not all(isinstance(t, str) for t in trusted)
-    ):
-        raise TypeError("trusted must be a list of fully qualified type names")
     allowed = set(_SKBIG_TRUSTED) | set(trusted or ())
     data = members[_ESTIMATOR]
     expected = manifest["estimator"]
     if manifest["format_version"] == 1:
         data, expected = _format1.upgraded(data), _format1.upgraded_name(expected)
         allowed |= set(_format1.TRUSTED)
+    patterns = _file_checks.token_patterns(data)
+    untrusted = [p for p in patterns if p not in trusted]
+    if untrusted:
+        raise ModelFileError(
+            f"a vectorizer uses the token pattern {untrusted[0]!r}: a regular "
+            "expression from a file can run for minutes on a short text. Pass it "
+            "as skbig.load(..., trusted=[pattern]) only if you trust it"
+        )
     found = set(skops.io.get_untrusted_types(data=data))
     refused = sorted(found - allowed)
     if refused:
@@ -350,7 +371,9 @@ def _load_network(members, index):
     # Taken out of ``members`` so that the file's copy of a large network is
     # freed before Keras reads its own.
     try:
-        return network_from_bytes([members.pop(_NETWORK.format(index))])
+        data = members.pop(_NETWORK.format(index))
+        _file_checks.check_network(data)
+        return network_from_bytes([data])
     except Exception as error:
         raise ModelFileError(
             f"network {index} could not be loaded by Keras in safe mode "

@@ -80,6 +80,34 @@ def quiet(verbose=0):
 
 
 _configured = False
+#: Whether skbig has started TensorFlow in this process, and whether this process
+#: is a fork of one that had (TensorFlow's runtime then hangs in the child).
+_started = False
+_forked_after_start = False
+
+
+def _note_fork():
+    global _forked_after_start
+    _forked_after_start = _started
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_note_fork)
+
+
+def check_not_forked():
+    """Refuse to run TensorFlow in a child forked after TensorFlow started.
+
+    ``multiprocessing``'s default start method on Linux (up to Python 3.13) forks;
+    TensorFlow's thread pools do not survive that, and ``predict`` in the child
+    would hang for ever.
+    """
+    if _forked_after_start:
+        raise RuntimeError(
+            "this process was forked from one that had already run TensorFlow, "
+            "where TensorFlow hangs: start worker processes with the 'spawn' or "
+            "'forkserver' method (multiprocessing.get_context('spawn'))"
+        )
 
 
 def limit_tensorflow_threads():
@@ -93,7 +121,9 @@ def limit_tensorflow_threads():
     inter-op threads), unless the user set TensorFlow's threading already. Once
     TensorFlow has run an operation its pools are fixed, and this does nothing.
     """
-    global _configured
+    global _configured, _started
+    check_not_forked()
+    _started = True
     if _configured:
         return
     _configured = True

@@ -1,6 +1,7 @@
 """skbig._files: a file is written whole or not at all."""
 
 import os
+import stat
 
 import pytest
 
@@ -27,3 +28,19 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
         write_atomically(str(path), b"new")
     assert path.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["out.bin"]
+
+
+def test_keeps_the_mode_follows_links_and_takes_long_names(tmp_path):
+    private = tmp_path / "private.bin"
+    private.write_bytes(b"old")
+    private.chmod(0o600)
+    write_atomically(str(private), b"new")
+    assert private.read_bytes() == b"new"
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    link = tmp_path / "link.bin"
+    link.symlink_to(private)
+    write_atomically(str(link), b"through the link")
+    assert link.is_symlink() and private.read_bytes() == b"through the link"
+    long_name = tmp_path / ("m" * 245 + ".skbig")  # 255 is the limit of a name
+    write_atomically(str(long_name), b"x")
+    assert long_name.read_bytes() == b"x"

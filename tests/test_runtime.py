@@ -76,3 +76,36 @@ def test_tensorflow_threads_follow_omp_num_threads(omp, expected):
         timeout=300, check=True,
     ).stdout  # fmt: skip
     assert out.split()[-2:] == expected.split()
+
+
+FORKED = """
+import multiprocessing, sys
+import numpy as np, skbig
+
+X = np.random.RandomState(0).rand(40, 3)
+clf = skbig.MLPClassifier(hidden_layer_sizes=(4,), epochs=1).fit(X, np.arange(40) % 2)
+
+def child(queue):
+    try:
+        clf.predict(X)
+        queue.put("predicted")
+    except RuntimeError as error:
+        queue.put(str(error))
+
+context = multiprocessing.get_context("fork")
+queue = context.Queue()
+process = context.Process(target=child, args=(queue,))
+process.start()
+print(queue.get(timeout=120))
+process.join(30)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_predict_in_a_forked_child_fails_at_once_instead_of_hanging():
+    out = subprocess.run(
+        [sys.executable, "-c", FORKED], capture_output=True, text=True, timeout=300,
+        check=True,
+    ).stdout  # fmt: skip
+    assert "'spawn' or 'forkserver'" in out
