@@ -331,3 +331,49 @@ def test_no_command_writes_over_its_own_input(files, tmp_path, capsys, how, case
     err = capsys.readouterr().err
     assert "would overwrite its input" in err and len(err.strip().splitlines()) == 1
     assert {path: path.read_bytes() for path in before} == before
+
+
+def test_mixed_label_types_and_odd_labels_are_refused(tmp_path, capsys):
+    path = tmp_path / "mixed.jsonl"
+    rows = [{"text": "goal team", "label": 1}, {"text": "code data", "label": "1"},
+            {"text": "bake bread", "label": 2}]  # fmt: skip
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    assert main(["train", str(path), "-o", str(tmp_path / "m.skbig")]) == 1
+    assert "mixes text and non-text labels" in capsys.readouterr().err
+    rows[1]["label"] = {"a": 1}
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    assert main(["train", str(path), "-o", str(tmp_path / "m.skbig")]) == 1
+    assert "holds a dict label" in capsys.readouterr().err
+
+
+def test_nan_labels_are_missing_not_a_class(tmp_path, capsys):
+    rows = [
+        (i, t, lab) for i, (t, lab) in enumerate(zip(*make_corpus(30), strict=True))
+    ]
+    rows[3] = (3, rows[3][1], "NaN")
+    path = write_csv(tmp_path / "nan.csv", rows)
+    assert main(["train", str(path), "-o", str(tmp_path / "m.skbig")]) == 1
+    assert "missing values in 1 row(s) (first: row 4)" in capsys.readouterr().err
+
+
+def test_bom_long_fields_and_singleton_classes(tmp_path, capsys):
+    texts, labels = make_corpus(60)
+    labels = list(labels)
+    labels[0] = "only-once"
+    texts[1] = texts[1] + " word" * 40_000  # a 200 KB field
+    rows = [(i, t, lab) for i, (t, lab) in enumerate(zip(texts, labels, strict=True))]
+    path = write_csv(tmp_path / "excel.csv", rows)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # Excel's byte-order mark
+    code = main(["train", str(path), "-o", str(tmp_path / "m.skbig"), "--quiet",
+                 "--test-size", "0.2", *FAST])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "1 class(es) with a single document stay in training only: only-once" in out
+    assert "trained on 48 documents" in out  # 47 of the 59 others, and the single
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["--version"])
+    assert exit.value.code == 0
+    assert capsys.readouterr().out.startswith("skbig 0.")

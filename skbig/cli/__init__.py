@@ -59,6 +59,9 @@ def build_parser():
         "evaluate, tune and apply text classifiers.",
         epilog="Run 'skbig COMMAND --help' for each command's options and examples.",
     )
+    from .._version import __version__
+
+    parser.add_argument("--version", action="version", version=f"skbig {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 

@@ -70,8 +70,6 @@ class _Targets:
 
 
 def train(args):
-    from sklearn.model_selection import train_test_split
-
     from .._model_file import save
 
     texts, labels = read_dataset(
@@ -87,19 +85,13 @@ def train(args):
         )
         test_y = targets.encode(test_labels)
     elif args.test_size > 0:
-        stratify = None if targets.multilabel else y
-        try:
-            texts, test_texts, y, test_y = train_test_split(
-                texts,
-                y,
-                test_size=args.test_size,
-                random_state=args.random_state,
-                stratify=stratify,
+        texts, y, test_texts, test_y, kept = _hold_out(texts, y, targets, args)
+        if kept:
+            shown = ", ".join(map(str, kept[:5])) + (", ..." if len(kept) > 5 else "")
+            print(
+                f"{len(kept)} class(es) with a single document stay in training "
+                f"only: {shown}"
             )
-        except ValueError as error:
-            raise DataError(
-                f"{args.data}: cannot hold out a test split ({error})"
-            ) from None
 
     callbacks = []
     if test_texts is not None:
@@ -148,6 +140,35 @@ def train(args):
         )
         print(f"report written to {args.report_dir}")
     return 0
+
+
+def _hold_out(texts, y, targets, args):
+    """Split off ``--test-size`` stratified; classes with a single document (real
+    corpora have them) stay in training, where a stratified split cannot put
+    them on both sides."""
+    from sklearn.model_selection import train_test_split
+
+    kept = []
+    single = np.zeros(len(texts), dtype=bool)
+    if not targets.multilabel:
+        values, counts = np.unique(y, return_counts=True)
+        kept = sorted(values[counts == 1].tolist(), key=str)
+        single = np.isin(y, values[counts == 1])
+    rest = np.flatnonzero(~single)
+    try:
+        train, test = train_test_split(
+            rest,
+            test_size=args.test_size,
+            random_state=args.random_state,
+            stratify=None if targets.multilabel else y[rest],
+        )
+    except ValueError as error:
+        raise DataError(
+            f"{args.data}: cannot hold out a test split ({error})"
+        ) from None
+    train = np.sort(np.concatenate([train, np.flatnonzero(single)]))
+    pick = lambda rows: [texts[i] for i in rows]  # noqa: E731
+    return pick(train), y[train], pick(test), y[test], kept
 
 
 def _metadata(args, targets, **facts):

@@ -5,6 +5,7 @@ import gzip
 import json
 import math
 import os
+import zlib
 
 #: Suffixes (after an optional ``.gz``) and the reader for each.
 _FORMATS = {
@@ -43,8 +44,11 @@ def iter_rows(path):
     if not os.path.exists(path):
         raise DataError(f"{path}: no such file")
     opener = gzip.open if os.fspath(path).lower().endswith(".gz") else open
+    # A CSV field may be a whole document (scikit-learn's limit is 128 KiB).
+    field_limit = csv.field_size_limit(2**31 - 1)
     try:
-        with opener(path, "rt", encoding="utf-8", newline="") as file:
+        # utf-8-sig: a byte-order mark, as Excel writes, is not part of a column.
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as file:
             if kind == "jsonl":
                 yield from _json_rows(file, path)
             else:
@@ -55,8 +59,10 @@ def iter_rows(path):
             f"{path}: text is not valid UTF-8 (byte {error.start} of a line: "
             f"{error.reason}); re-encode the file as UTF-8"
         ) from None
-    except (OSError, EOFError, csv.Error) as error:
+    except (OSError, EOFError, csv.Error, zlib.error) as error:
         raise DataError(f"{path}: cannot read the file ({error})") from None
+    finally:
+        csv.field_size_limit(field_limit)
 
 
 def _json_rows(file, path):
@@ -95,6 +101,12 @@ def is_missing(value):
     )
 
 
+def _missing_label(value):
+    """A missing label: also the text "NaN" that spreadsheets write for one (a
+    document that reads "nan" is still a document)."""
+    return is_missing(value) or (isinstance(value, str) and value.strip() == "NaN")
+
+
 def read_dataset(path, text_column, label_column, label_separator=None):
     """Read texts and labels; labels are lists when the data is multi-label."""
     texts, labels, missing_text, missing_label = [], [], [], []
@@ -106,7 +118,7 @@ def read_dataset(path, text_column, label_column, label_separator=None):
             missing_text.append(number)
         if isinstance(label, list):
             pass
-        elif is_missing(label):
+        elif _missing_label(label):
             missing_label.append(number)
         elif label_separator is not None:
             label = [part for part in str(label).split(label_separator) if part]
@@ -120,6 +132,7 @@ def read_dataset(path, text_column, label_column, label_separator=None):
                 f"{path}: column {column!r} has missing values in {len(rows)} "
                 f"row(s) (first: row {rows[0]})"
             )
+    _check_label_types(path, label_column, labels)
     bad = [i for i, t in enumerate(texts, 1) if not isinstance(t, str)]
     if bad:
         raise DataError(
@@ -127,6 +140,27 @@ def read_dataset(path, text_column, label_column, label_separator=None):
             f"row(s) (first: row {bad[0]})"
         )
     return texts, labels
+
+
+def _check_label_types(path, column, labels):
+    """Labels 1, "1" and 2 would become the classes "1" and "2" silently."""
+    flat = [
+        v for label in labels for v in (label if isinstance(label, list) else [label])
+    ]
+    text = next((v for v in flat if isinstance(v, str)), None)
+    other = next((v for v in flat if not isinstance(v, str)), None)
+    if text is not None and other is not None:
+        raise DataError(
+            f"{path}: column {column!r} mixes text and non-text labels (for example "
+            f"{text!r} and {other!r}); use one type for every label"
+        )
+    odd = next((v for v in flat if not isinstance(v, str | int | float | bool)), None)
+    if odd is not None:
+        raise DataError(
+            f"{path}: column {column!r} holds a {type(odd).__name__} label "
+            f"({repr(odd)[:60]}); labels are text or numbers (lists of them for "
+            "multi-label)"
+        )
 
 
 def check_columns(path, row, columns):
