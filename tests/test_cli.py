@@ -377,3 +377,45 @@ def test_version(capsys):
         main(["--version"])
     assert exit.value.code == 0
     assert capsys.readouterr().out.startswith("skbig 0.")
+
+
+def test_problems_are_found_before_training(files, tmp_path, capsys):
+    train = str(files / "train.csv")
+    assert main(["train", train, "-o", str(tmp_path / "no" / "m.skbig")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["train", train, "-o", str(tmp_path / "m.skbig"),
+                 "--label-column", "text"]) == 1  # fmt: skip
+    assert "nearly every label is unique" in capsys.readouterr().err
+    assert main(["train", train, "-o", str(tmp_path / "m.skbig"),
+                 "--param", "epochs=3"]) == 2  # fmt: skip
+    assert "mlp__epochs" in capsys.readouterr().err
+    assert main(["predict", str(tmp_path / "missing.skbig"), train, "-o", "-"]) == 1
+    assert "missing.skbig: no such file" in capsys.readouterr().err
+
+
+def test_semicolons_in_a_csv_and_the_line_of_bad_utf8(files, tmp_path, capsys):
+    texts, labels = make_corpus(30)
+    rows = [(i, t, lab) for i, (t, lab) in enumerate(zip(texts, labels, strict=True))]
+    path = write_csv(tmp_path / "semicolons.csv", rows, delimiter=";")
+    assert main(["train", str(path), "-o", str(tmp_path / "m.skbig"), "--quiet",
+                 "--test-size", "0", *FAST]) == 0  # fmt: skip
+    capsys.readouterr()
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"text,label\nfine,a\nnot \xff utf8,b\n")
+    assert main(["train", str(bad), "-o", str(tmp_path / "x.skbig")]) == 1
+    assert "line 3, byte 5" in capsys.readouterr().err
+
+
+def test_models_that_are_not_text_classifiers_get_one_line(tmp_path, capsys):
+    import numpy as np
+
+    import skbig
+
+    reg = skbig.MLPRegressor(hidden_layer_sizes=(2,), epochs=1, early_stopping=False)
+    skbig.save(reg.fit(np.eye(4), np.arange(4.0)), tmp_path / "reg.skbig")
+    data = write_csv(tmp_path / "d.csv", [(0, "some text", "a")])
+    for argv in (["predict", str(tmp_path / "reg.skbig"), str(data), "-o", "-"],
+                 ["explain", str(tmp_path / "reg.skbig"), "some text"]):  # fmt: skip
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert "not a text classifier" in err and len(err.strip().splitlines()) == 1

@@ -258,7 +258,7 @@ def main(argv=None):
     except (DataError, OSError) as error:
         print(f"skbig: error: {error}", file=sys.stderr)
         return 1
-    except ValueError as error:  # ModelFileError, and what scikit-learn rejects
+    except (ValueError, TypeError) as error:  # ModelFileError, what sklearn rejects
         message = " ".join(str(error).split())
         print(f"skbig: error: {message}", file=sys.stderr)
         return 1

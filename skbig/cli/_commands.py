@@ -32,6 +32,12 @@ def _pipeline(params, random_state):
     from .._text import make_text_classifier
 
     pipeline = make_text_classifier(mlp__random_state=random_state)
+    for name in params:
+        if "__" not in name:
+            raise UsageError(
+                f"--param {name}: name the step, as in mlp__{name} (the network) "
+                f"or tfidf__{name} (the vectorizer)"
+            )
     try:
         pipeline.set_params(**params)
     except ValueError as error:
@@ -56,6 +62,12 @@ class _Targets:
             self.classes = list(self.binarizer.classes_)
         else:
             self.classes = sorted(set(labels), key=str)
+            if len(labels) >= 20 and len(self.classes) > 0.5 * len(labels):
+                raise DataError(
+                    f"{path}: column {column!r} holds {len(self.classes)} distinct "
+                    f"labels in {len(labels)} rows: nearly every label is unique. "
+                    "Is --label-column the column of the labels?"
+                )
         if len(self.classes) < 2:
             raise DataError(
                 f"{path}: column {column!r} holds a single class "
@@ -71,6 +83,8 @@ class _Targets:
 
 def train(args):
     from .._model_file import save
+
+    _check_outputs_before_work(args)
 
     texts, labels = read_dataset(
         args.data, args.text_column, args.label_column, args.label_separator
@@ -142,6 +156,21 @@ def train(args):
     return 0
 
 
+def _check_outputs_before_work(args):
+    """What would fail after the whole training, checked before it."""
+    folder = os.path.dirname(os.path.abspath(args.output))
+    if not os.path.isdir(folder):
+        raise UsageError(f"-o {args.output}: the folder {folder} does not exist")
+    if getattr(args, "report_dir", None):
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise UsageError(
+                "--report-dir draws plots with matplotlib: pip install matplotlib "
+                '(or "skbig[plot]")'
+            ) from None
+
+
 def _hold_out(texts, y, targets, args):
     """Split off ``--test-size`` stratified; classes with a single document (real
     corpora have them) stay in training, where a stratified split cannot put
@@ -194,10 +223,32 @@ def _scores(y_true, y_pred):
 
 
 def _load(path):
+    """A saved text classifier and its metadata, or one line saying why not."""
+    from sklearn.base import is_classifier
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
     from .._model_file import load, model_info
 
+    if not os.path.exists(path):
+        raise DataError(f"{path}: no such file")
     model = load(path)
-    return model, model_info(path)["metadata"]
+    metadata = model_info(path)["metadata"]
+    try:
+        check_is_fitted(model)
+    except NotFittedError:
+        raise DataError(f"{path}: the model in it was never fitted") from None
+    if not (is_classifier(model) and hasattr(model, "predict_proba")):
+        raise DataError(
+            f"{path}: holds a {type(model).__name__}, not a text classifier "
+            "(skbig train, tune or skbig.save of make_text_classifier())"
+        )
+    classes = metadata.get("classes")
+    if metadata.get("multilabel") and not (
+        isinstance(classes, list) and all(isinstance(c, str) for c in classes)
+    ):
+        raise DataError(f"{path}: multi-label metadata without a list of classes")
+    return model, metadata
 
 
 def _columns(args, metadata):
@@ -217,6 +268,12 @@ def evaluate(args):
     model, metadata = _load(args.model)
     text_column, label_column, separator = _columns(args, metadata)
     texts, labels = read_dataset(args.data, text_column, label_column, separator)
+    known = {str(c) for c in metadata.get("classes") or model.classes_}
+    if not known & {str(v) for v in (x for lab in _as_lists(labels) for x in lab)}:
+        raise DataError(
+            f"{args.data}: none of its labels is one of the model's classes "
+            f"({', '.join(sorted(known)[:10])}); is --label-column right?"
+        )
     y_pred = _predict_in_chunks(model, texts, args.quiet)
     if metadata.get("multilabel"):
         from sklearn.preprocessing import MultiLabelBinarizer
@@ -311,6 +368,7 @@ def tune(args):
 
     from .._model_file import save
 
+    _check_outputs_before_work(args)
     grid = parse_params(args.grid, option="--grid")
     for name, values in grid.items():
         if not isinstance(values, list | tuple) or not values:

@@ -52,17 +52,42 @@ def iter_rows(path):
             if kind == "jsonl":
                 yield from _json_rows(file, path)
             else:
-                delimiter = "\t" if kind == "tsv" else ","
+                delimiter = "\t" if kind == "tsv" else _csv_delimiter(file)
                 yield from csv.DictReader(file, delimiter=delimiter)
     except UnicodeDecodeError as error:
+        line, byte = _first_bad_line(path, opener)
+        where = f"line {line}, byte {byte}" if line else "somewhere"
         raise DataError(
-            f"{path}: text is not valid UTF-8 (byte {error.start} of a line: "
-            f"{error.reason}); re-encode the file as UTF-8"
+            f"{path}: text is not valid UTF-8 ({where}: {error.reason}); re-encode "
+            "the file as UTF-8"
         ) from None
     except (OSError, EOFError, csv.Error, zlib.error) as error:
         raise DataError(f"{path}: cannot read the file ({error})") from None
     finally:
         csv.field_size_limit(field_limit)
+
+
+def _csv_delimiter(file):
+    """ "," unless the header has none and a tab or ";" instead (a spreadsheet's
+    export named .csv)."""
+    header = file.readline()
+    file.seek(0)
+    if "," in header:
+        return ","
+    return (
+        max(("\t", ";"), key=header.count) if any(d in header for d in "\t;") else ","
+    )
+
+
+def _first_bad_line(path, opener):
+    """The line (from 1) and byte in it where the file stops being UTF-8."""
+    with opener(path, "rb") as file:
+        for number, line in enumerate(file, 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                return number, error.start + 1
+    return None, None
 
 
 def _json_rows(file, path):
