@@ -419,3 +419,15 @@ def test_models_that_are_not_text_classifiers_get_one_line(tmp_path, capsys):
         assert main(argv) == 1
         err = capsys.readouterr().err
         assert "not a text classifier" in err and len(err.strip().splitlines()) == 1
+
+
+def test_deeply_nested_json_and_a_damaged_gzip_are_one_line(tmp_path, capsys):
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text('{"text": ' + "[" * 100_000 + "]" * 100_000 + ', "label": "a"}\n')
+    broken = tmp_path / "broken.csv.gz"
+    data = gzip.compress(b"text,label\n" + b"some words,a\n" * 2000)
+    broken.write_bytes(data[:40] + bytes(200) + data[240:])
+    for path in (deep, broken):
+        assert main(["train", str(path), "-o", str(tmp_path / "m.skbig")]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("skbig: error:") and len(err.strip().splitlines()) == 1

@@ -96,8 +96,9 @@ def _json_rows(file, path):
             continue
         try:
             row = json.loads(line)
-        except ValueError as error:
-            raise DataError(f"{path}, line {number}: not JSON ({error})") from None
+        except (ValueError, RecursionError) as error:
+            reason = "nested too deeply" if isinstance(error, RecursionError) else error
+            raise DataError(f"{path}, line {number}: not JSON ({reason})") from None
         if not isinstance(row, dict):
             raise DataError(f"{path}, line {number}: expected a JSON object per line")
         yield row
