@@ -57,12 +57,21 @@ def files(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def trained(files):
+    # In this process (a fresh one costs TensorFlow's import again); the commands'
+    # own subprocess tests are in the slow run.
+    import contextlib
+    import types
+
     model = files / "model.skbig"
-    result = skbig(
-        "train", files / "train.csv", "--test", files / "test.tsv", "-o", model,
-        "--report-dir", files / "train-report", *FAST,
-    )  # fmt: skip
-    return model, result
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["train", str(files / "train.csv"), "--test",
+                     str(files / "test.tsv"), "-o", str(model), "--quiet",
+                     "--report-dir", str(files / "train-report"), *FAST])  # fmt: skip
+    assert code == 0, err.getvalue()
+    return model, types.SimpleNamespace(
+        returncode=code, stdout=out.getvalue(), stderr=err.getvalue()
+    )
 
 
 @pytest.mark.slow

@@ -8,6 +8,8 @@ import time
 import numpy as np
 
 from ._data import DataError, OutputWriter, read_dataset, text_chunks, write_json
+from ._labels import Targets, as_lists, hold_out
+from ._model import columns, load_model, metadata_for
 from ._progress import Bar, HeldOutScores, TrainingProgress, interactive
 
 
@@ -45,42 +47,6 @@ def _pipeline(params, random_state):
     return pipeline
 
 
-def _as_lists(labels):
-    """Multi-label rows as lists, a lone label counting as a list of one."""
-    return [label if isinstance(label, list) else [label] for label in labels]
-
-
-class _Targets:
-    """Labels as the pipeline trains on them: a vector, or a multi-label matrix."""
-
-    def __init__(self, labels, path, column):
-        self.multilabel = any(isinstance(label, list) for label in labels)
-        if self.multilabel:
-            from sklearn.preprocessing import MultiLabelBinarizer
-
-            self.binarizer = MultiLabelBinarizer().fit(_as_lists(labels))
-            self.classes = list(self.binarizer.classes_)
-        else:
-            self.classes = sorted(set(labels), key=str)
-            if len(labels) >= 20 and len(self.classes) > 0.5 * len(labels):
-                raise DataError(
-                    f"{path}: column {column!r} holds {len(self.classes)} distinct "
-                    f"labels in {len(labels)} rows: nearly every label is unique. "
-                    "Is --label-column the column of the labels?"
-                )
-        if len(self.classes) < 2:
-            raise DataError(
-                f"{path}: column {column!r} holds a single class "
-                f"({self.classes[0] if self.classes else 'none'}); a classifier needs "
-                "at least two"
-            )
-
-    def encode(self, labels):
-        if not self.multilabel:
-            return np.asarray(labels)
-        return self.binarizer.transform(_as_lists(labels))
-
-
 def train(args):
     from .._model_file import save
 
@@ -89,7 +55,7 @@ def train(args):
     texts, labels = read_dataset(
         args.data, args.text_column, args.label_column, args.label_separator
     )
-    targets = _Targets(labels, args.data, args.label_column)
+    targets = Targets(labels, args.data, args.label_column)
     y = targets.encode(labels)
     pipeline = _pipeline(parse_params(args.param), args.random_state)
     test_texts = test_y = None
@@ -99,7 +65,7 @@ def train(args):
         )
         test_y = targets.encode(test_labels)
     elif args.test_size > 0:
-        texts, y, test_texts, test_y, kept = _hold_out(texts, y, targets, args)
+        texts, y, test_texts, test_y, kept = hold_out(texts, y, targets, args)
         if kept:
             shown = ", ".join(map(str, kept[:5])) + (", ..." if len(kept) > 5 else "")
             print(
@@ -137,7 +103,7 @@ def train(args):
             f"{metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f}"
         )
         summary.update(test_documents=len(test_texts), **metrics)
-    save(pipeline, args.output, metadata=_metadata(args, targets, training=summary))
+    save(pipeline, args.output, metadata=metadata_for(args, targets, training=summary))
     size = os.path.getsize(args.output) / 2**20
     print(f"saved to {args.output} ({size:.1f} MB)")
     if args.report_dir:
@@ -171,48 +137,6 @@ def _check_outputs_before_work(args):
             ) from None
 
 
-def _hold_out(texts, y, targets, args):
-    """Split off ``--test-size`` stratified; classes with a single document (real
-    corpora have them) stay in training, where a stratified split cannot put
-    them on both sides."""
-    from sklearn.model_selection import train_test_split
-
-    kept = []
-    single = np.zeros(len(texts), dtype=bool)
-    if not targets.multilabel:
-        values, counts = np.unique(y, return_counts=True)
-        kept = sorted(values[counts == 1].tolist(), key=str)
-        single = np.isin(y, values[counts == 1])
-    rest = np.flatnonzero(~single)
-    try:
-        train, test = train_test_split(
-            rest,
-            test_size=args.test_size,
-            random_state=args.random_state,
-            stratify=None if targets.multilabel else y[rest],
-        )
-    except ValueError as error:
-        raise DataError(
-            f"{args.data}: cannot hold out a test split ({error})"
-        ) from None
-    train = np.sort(np.concatenate([train, np.flatnonzero(single)]))
-    pick = lambda rows: [texts[i] for i in rows]  # noqa: E731
-    return pick(train), y[train], pick(test), y[test], kept
-
-
-def _metadata(args, targets, **facts):
-    """What evaluate/predict need to read new files the way training read them."""
-    classes = [str(c) for c in targets.classes] if targets.multilabel else None
-    return dict(
-        text_column=args.text_column,
-        label_column=args.label_column,
-        label_separator=args.label_separator,
-        multilabel=targets.multilabel,
-        classes=classes,
-        **facts,
-    )
-
-
 def _scores(y_true, y_pred):
     from sklearn.metrics import accuracy_score, f1_score
 
@@ -222,54 +146,14 @@ def _scores(y_true, y_pred):
     }
 
 
-def _load(path):
-    """A saved text classifier and its metadata, or one line saying why not."""
-    from sklearn.base import is_classifier
-    from sklearn.exceptions import NotFittedError
-    from sklearn.utils.validation import check_is_fitted
-
-    from .._model_file import load, model_info
-
-    if not os.path.exists(path):
-        raise DataError(f"{path}: no such file")
-    model = load(path)
-    metadata = model_info(path)["metadata"]
-    try:
-        check_is_fitted(model)
-    except NotFittedError:
-        raise DataError(f"{path}: the model in it was never fitted") from None
-    if not (is_classifier(model) and hasattr(model, "predict_proba")):
-        raise DataError(
-            f"{path}: holds a {type(model).__name__}, not a text classifier "
-            "(skbig train, tune or skbig.save of make_text_classifier())"
-        )
-    classes = metadata.get("classes")
-    if metadata.get("multilabel") and not (
-        isinstance(classes, list) and all(isinstance(c, str) for c in classes)
-    ):
-        raise DataError(f"{path}: multi-label metadata without a list of classes")
-    return model, metadata
-
-
-def _columns(args, metadata):
-    text = args.text_column or metadata.get("text_column") or "text"
-    label = (
-        getattr(args, "label_column", None) or metadata.get("label_column") or "label"
-    )
-    separator = getattr(args, "label_separator", None) or metadata.get(
-        "label_separator"
-    )
-    return text, label, separator
-
-
 def evaluate(args):
     from sklearn.metrics import classification_report, confusion_matrix
 
-    model, metadata = _load(args.model)
-    text_column, label_column, separator = _columns(args, metadata)
+    model, metadata = load_model(args.model)
+    text_column, label_column, separator = columns(args, metadata)
     texts, labels = read_dataset(args.data, text_column, label_column, separator)
     known = {str(c) for c in metadata.get("classes") or model.classes_}
-    if not known & {str(v) for v in (x for lab in _as_lists(labels) for x in lab)}:
+    if not known & {str(v) for v in (x for lab in as_lists(labels) for x in lab)}:
         raise DataError(
             f"{args.data}: none of its labels is one of the model's classes "
             f"({', '.join(sorted(known)[:10])}); is --label-column right?"
@@ -280,7 +164,7 @@ def evaluate(args):
 
         names = metadata["classes"]
         binarizer = MultiLabelBinarizer(classes=names).fit([names])
-        y_true = binarizer.transform(_as_lists(labels))
+        y_true = binarizer.transform(as_lists(labels))
         report = classification_report(
             y_true, y_pred, target_names=names, digits=4, zero_division=0
         )
@@ -328,7 +212,7 @@ def _predict_in_chunks(model, texts, quiet, chunk_size=2048):
 
 
 def predict(args):
-    model, metadata = _load(args.model)
+    model, metadata = load_model(args.model)
     text_column = args.text_column or metadata.get("text_column") or "text"
     multilabel = bool(metadata.get("multilabel"))
     classes = metadata["classes"] if multilabel else list(model.classes_)
@@ -377,7 +261,7 @@ def tune(args):
     texts, labels = read_dataset(
         args.data, args.text_column, args.label_column, args.label_separator
     )
-    targets = _Targets(labels, args.data, args.label_column)
+    targets = Targets(labels, args.data, args.label_column)
     y = targets.encode(labels)
     pipeline = _pipeline(parse_params(args.param), args.random_state)
     try:
@@ -419,7 +303,7 @@ def tune(args):
     save(
         search.best_estimator_,
         args.output,
-        metadata=_metadata(args, targets, tuning=tuning),
+        metadata=metadata_for(args, targets, tuning=tuning),
     )
     print(f"best model saved to {args.output}")
     return 0
@@ -428,7 +312,7 @@ def tune(args):
 def explain(args):
     from ..explain import explain_text
 
-    model, metadata = _load(args.model)
+    model, metadata = load_model(args.model)
     # Multi-label models number their labels; the file keeps their names.
     names = metadata["classes"] if metadata.get("multilabel") else None
     names = names or [str(c) for c in model.classes_]

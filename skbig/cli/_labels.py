@@ -1,0 +1,70 @@
+"""Labels as the command line trains on them, and the held-out split."""
+
+import numpy as np
+
+from ._data import DataError
+
+
+def as_lists(labels):
+    """Multi-label rows as lists, a lone label counting as a list of one."""
+    return [label if isinstance(label, list) else [label] for label in labels]
+
+
+class Targets:
+    """Labels as the pipeline trains on them: a vector, or a multi-label matrix."""
+
+    def __init__(self, labels, path, column):
+        self.multilabel = any(isinstance(label, list) for label in labels)
+        if self.multilabel:
+            from sklearn.preprocessing import MultiLabelBinarizer
+
+            self.binarizer = MultiLabelBinarizer().fit(as_lists(labels))
+            self.classes = list(self.binarizer.classes_)
+        else:
+            self.classes = sorted(set(labels), key=str)
+            if len(labels) >= 20 and len(self.classes) > 0.5 * len(labels):
+                raise DataError(
+                    f"{path}: column {column!r} holds {len(self.classes)} distinct "
+                    f"labels in {len(labels)} rows: nearly every label is unique. "
+                    "Is --label-column the column of the labels?"
+                )
+        if len(self.classes) < 2:
+            raise DataError(
+                f"{path}: column {column!r} holds a single class "
+                f"({self.classes[0] if self.classes else 'none'}); a classifier needs "
+                "at least two"
+            )
+
+    def encode(self, labels):
+        if not self.multilabel:
+            return np.asarray(labels)
+        return self.binarizer.transform(as_lists(labels))
+
+
+def hold_out(texts, y, targets, args):
+    """Split off ``--test-size`` stratified; classes with a single document (real
+    corpora have them) stay in training, where a stratified split cannot put
+    them on both sides."""
+    from sklearn.model_selection import train_test_split
+
+    kept = []
+    single = np.zeros(len(texts), dtype=bool)
+    if not targets.multilabel:
+        values, counts = np.unique(y, return_counts=True)
+        kept = sorted(values[counts == 1].tolist(), key=str)
+        single = np.isin(y, values[counts == 1])
+    rest = np.flatnonzero(~single)
+    try:
+        train, test = train_test_split(
+            rest,
+            test_size=args.test_size,
+            random_state=args.random_state,
+            stratify=None if targets.multilabel else y[rest],
+        )
+    except ValueError as error:
+        raise DataError(
+            f"{args.data}: cannot hold out a test split ({error})"
+        ) from None
+    train = np.sort(np.concatenate([train, np.flatnonzero(single)]))
+    pick = lambda rows: [texts[i] for i in rows]  # noqa: E731
+    return pick(train), y[train], pick(test), y[test], kept
