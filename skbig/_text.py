@@ -101,6 +101,22 @@ class TextPipeline(Pipeline):
     """
 
     def fit(self, X, y=None, **params):
+        """Fit every step, as :meth:`sklearn.pipeline.Pipeline.fit`, all or nothing.
+
+        Parameters
+        ----------
+        X : iterable
+            Training data for the first step (raw documents).
+        y : array-like, default=None
+            Training targets.
+        **params
+            Fit parameters, routed as ``Pipeline.fit`` routes them.
+
+        Returns
+        -------
+        self : TextPipeline
+            The fitted pipeline.
+        """
         saved = [
             (step, copy.deepcopy(vars(step)))
             for _, step in self.steps

@@ -440,3 +440,21 @@ def test_deeply_nested_json_and_a_damaged_gzip_are_one_line(tmp_path, capsys):
         assert main(["train", str(path), "-o", str(tmp_path / "m.skbig")]) == 1
         err = capsys.readouterr().err
         assert err.startswith("skbig: error:") and len(err.strip().splitlines()) == 1
+
+
+def test_more_one_line_errors(files, tmp_path, capsys, fitted_pipeline):
+    import skbig
+
+    train = str(files / "train.csv")
+    # Code given as a parameter is a string, never run; the error is one line.
+    argv = ["train", train, "-o", str(tmp_path / "m.skbig"), "--param",
+            "mlp__model=os.system", "--test-size", "0", *FAST]  # fmt: skip
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "model" in err and len(err.strip().splitlines()) == 1
+    # Metadata that says multi-label without the list of classes.
+    path = tmp_path / "odd.skbig"
+    skbig.save(fitted_pipeline, path, metadata={"multilabel": True, "classes": [1]})
+    assert main(["predict", str(path), train, "-o", "-"]) == 1
+    err = capsys.readouterr().err
+    assert "without a list of classes" in err and len(err.strip().splitlines()) == 1
