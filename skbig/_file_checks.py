@@ -52,6 +52,16 @@ def check_regular_file(path):
             raise ModelFileError("not a regular file")
 
 
+def check_manifest_size(archive):
+    """The manifest's declared size, before it is read."""
+    info = archive.getinfo("skbig.json")
+    if info.file_size > MAX_MANIFEST:
+        raise ModelFileError(
+            f"the member skbig.json declares {info.file_size} bytes, more than the "
+            f"{MAX_MANIFEST} allowed"
+        )
+
+
 def check_archive(archive, listed):
     """Sizes of the outer zip ``archive``; ``listed`` are the manifest's members."""
     infos = archive.infolist()

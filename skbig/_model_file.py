@@ -202,11 +202,12 @@ def _trusted_names(trusted):
     return trusted
 
 
-def _read_file(path):
+def _read_file(path, networks=True):
+    """The manifest and the checked members (``networks=False``: not the networks)."""
     with _file_errors(path, "is not a readable skbig model file"):
         _file_checks.check_regular_file(path)
         with zipfile.ZipFile(path) as archive:
-            return _read_members(archive)
+            return _read_members(archive, networks)
 
 
 def _name(path):
@@ -254,7 +255,7 @@ def model_info(path):
     ModelFileError
         The file is not a readable skbig model file.
     """
-    manifest, members = _read_file(path)
+    manifest, members = _read_file(path, networks=False)
     with _file_errors(path, "is not a readable skbig model file"):
         patterns = _file_checks.token_patterns(members[_ESTIMATOR])
     info = {key: manifest[key] for key in ("format_version", "estimator", "versions")}
@@ -264,11 +265,11 @@ def model_info(path):
     return info
 
 
-def _read_members(archive):
+def _read_members(archive, networks=True):
     names = set(archive.namelist())
     if _MANIFEST not in names:
         raise ModelFileError(f"not an skbig model file (no {_MANIFEST} inside)")
-    _file_checks.check_archive(archive, names)  # the manifest's size, first
+    _file_checks.check_manifest_size(archive)
     try:
         manifest = json.loads(archive.read(_MANIFEST))
     except ValueError as error:
@@ -277,6 +278,8 @@ def _read_members(archive):
     _file_checks.check_archive(archive, manifest["sha256"])
     members = {}
     for name, digest in manifest["sha256"].items():
+        if not networks and name != _ESTIMATOR:
+            continue
         if name not in names:
             raise ModelFileError(f"the member {name} is missing (truncated file?)")
         data = archive.read(name)
