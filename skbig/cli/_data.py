@@ -7,6 +7,8 @@ import math
 import os
 import zlib
 
+from .._labels import check_label_types
+
 #: Suffixes (after an optional ``.gz``) and the reader for each.
 _FORMATS = {
     ".csv": "csv",
@@ -173,13 +175,11 @@ def _check_label_types(path, column, labels):
     flat = [
         v for label in labels for v in (label if isinstance(label, list) else [label])
     ]
-    text = next((v for v in flat if isinstance(v, str)), None)
-    other = next((v for v in flat if not isinstance(v, str)), None)
-    if text is not None and other is not None:
-        raise DataError(
-            f"{path}: column {column!r} mixes text and non-text labels (for example "
-            f"{text!r} and {other!r}); use one type for every label"
-        )
+    try:
+        check_label_types(flat)  # the library's own check, worded for a column
+    except TypeError as error:
+        reason = str(error).removeprefix("y ")
+        raise DataError(f"{path}: column {column!r} {reason}") from None
     odd = next((v for v in flat if not isinstance(v, str | int | float | bool)), None)
     if odd is not None:
         raise DataError(
