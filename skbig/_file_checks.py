@@ -262,3 +262,22 @@ def _children(values):
     for value in items:
         if hasattr(value, "get_params") or isinstance(value, list | tuple):
             yield value
+
+
+def refuse_keras_parameters(estimator):
+    # skops cannot store live Keras objects; say which parameter holds one rather
+    # than failing deep inside skops.
+    if not hasattr(estimator, "get_params"):
+        raise TypeError(
+            "skbig.save expects a scikit-learn estimator, got "
+            f"{type(estimator).__name__}"
+        )
+    for name, value in estimator.get_params(deep=True).items():
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if type(item).__module__.startswith(("keras", "tensorflow")):
+                raise TypeError(
+                    f"skbig.save cannot store the Keras object in parameter "
+                    f"{name!r} ({type(item).__name__}); give it by name or class, "
+                    "or use pickle for files you only load yourself"
+                )

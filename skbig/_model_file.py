@@ -61,7 +61,7 @@ class ModelVersionWarning(UserWarning):
 
 
 # -------------------------------------------------------------------- saving
-def save(estimator, path, *, metadata=None):
+def save(estimator, path, *, metadata=None, include_optimizer=True):
     """Save a fitted estimator to a model file that is safe to load.
 
     Works for skbig estimators and for scikit-learn pipelines, searches' best
@@ -79,6 +79,12 @@ def save(estimator, path, *, metadata=None):
     metadata : dict, default=None
         JSON-serialisable facts to keep with the model (what the columns were
         called, how it was trained); :func:`model_info` reads them back.
+    include_optimizer : bool, default=True
+        Keep each network's optimizer state (Adam's or Adagrad's slots, as large
+        as the weights or twice), so that ``warm_start`` continues exactly where
+        training stopped. False writes a file for inference only, often half the
+        size: predictions are the same, and a warm start after loading it
+        restarts the optimizer from its initial state.
 
     See Also
     --------
@@ -98,12 +104,12 @@ def save(estimator, path, *, metadata=None):
     """
     import skops.io
 
-    _refuse_keras_parameters(estimator)
+    _file_checks.refuse_keras_parameters(estimator)
     try:
         metadata = json.loads(json.dumps(metadata or {}))
     except (TypeError, ValueError) as error:
         raise TypeError(f"metadata must be JSON-serialisable: {error}") from None
-    with collecting_networks() as networks, quiet():
+    with collecting_networks(include_optimizer) as networks, quiet():
         estimator_bytes = skops.io.dumps(estimator)
 
     members = {_ESTIMATOR: estimator_bytes}
@@ -114,6 +120,7 @@ def save(estimator, path, *, metadata=None):
         "estimator": _qualified_name(type(estimator)),
         "versions": _versions(),
         "networks": len(networks),
+        "optimizer_state": bool(include_optimizer),
         "metadata": metadata,
         "sha256": {
             name: hashlib.sha256(data).hexdigest() for name, data in members.items()
@@ -128,25 +135,6 @@ def save(estimator, path, *, metadata=None):
             # skops and .keras files are zip archives already.
             archive.writestr(name, data, zipfile.ZIP_STORED)
     write_atomically(os.fspath(path), buffer.getbuffer())
-
-
-def _refuse_keras_parameters(estimator):
-    # skops cannot store live Keras objects; say which parameter holds one rather
-    # than failing deep inside skops.
-    if not hasattr(estimator, "get_params"):
-        raise TypeError(
-            "skbig.save expects a scikit-learn estimator, got "
-            f"{type(estimator).__name__}"
-        )
-    for name, value in estimator.get_params(deep=True).items():
-        values = value if isinstance(value, list | tuple) else [value]
-        for item in values:
-            if type(item).__module__.startswith(("keras", "tensorflow")):
-                raise TypeError(
-                    f"skbig.save cannot store the Keras object in parameter "
-                    f"{name!r} ({type(item).__name__}); give it by name or class, "
-                    "or use pickle for files you only load yourself"
-                )
 
 
 # -------------------------------------------------------------------- loading
@@ -246,8 +234,9 @@ def model_info(path):
     -------
     info : dict
         ``format_version``, ``estimator`` (its type's qualified name), ``versions``
-        (of the libraries that wrote it), ``networks``, ``metadata`` and
-        ``token_patterns`` (the vectorizers' regular expressions other than
+        (of the libraries that wrote it), ``networks``, ``optimizer_state``
+        (False for a file saved with ``include_optimizer=False``), ``metadata``
+        and ``token_patterns`` (the vectorizers' regular expressions other than
         scikit-learn's default, which loading needs you to trust).
 
     Raises
@@ -260,6 +249,8 @@ def model_info(path):
         patterns = _file_checks.token_patterns(members[_ESTIMATOR])
     info = {key: manifest[key] for key in ("format_version", "estimator", "versions")}
     info["networks"] = manifest["networks"]
+    # Files written before include_optimizer existed always kept the state.
+    info["optimizer_state"] = manifest.get("optimizer_state", True) is not False
     info["metadata"] = manifest.get("metadata") or {}
     info["token_patterns"] = patterns
     return info

@@ -35,6 +35,22 @@ def saved(fitted_pipeline, tmp_path_factory):
     return path
 
 
+def test_a_file_for_inference_only_is_smaller_and_says_so(
+    saved, fitted_pipeline, corpus, tmp_path
+):
+    path = tmp_path / "inference.skbig"
+    skbig.save(fitted_pipeline, path, include_optimizer=False)
+    # The network member loses the optimizer's slots: here Adagrad's accumulator
+    # beside the first layer's kernel, at least as many bytes as the kernel.
+    kernel = fitted_pipeline[-1].model_.get_layer("hidden_0").kernel
+    network = "networks/0.keras"
+    light, full = (zipfile.ZipFile(p).getinfo(network).file_size for p in (path, saved))
+    assert light <= full - 4 * np.prod(kernel.shape)
+    assert skbig.model_info(path)["optimizer_state"] is False
+    assert skbig.model_info(saved)["optimizer_state"] is True
+    _same_predictions(skbig.load(path), fitted_pipeline, corpus[0])
+
+
 def _same_predictions(a, b, X):
     np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
     np.testing.assert_array_equal(a.predict(X), b.predict(X))

@@ -48,3 +48,19 @@ def test_a_reference_without_its_file_is_refused(state):
         network_from_state(state)
     with providing_networks([]), pytest.raises(ValueError):
         network_from_state(state)
+
+
+def test_without_the_optimizer_state_the_file_shrinks_and_predicts_the_same():
+    inputs = keras.Input(shape=(200,))
+    model = keras.Model(inputs, keras.layers.Dense(64)(inputs))
+    model.compile(optimizer="adam", loss="mse")
+    X = np.random.RandomState(0).rand(32, 200).astype(np.float32)
+    model.train_on_batch(X, np.zeros((32, 64)))  # Adam's slots now exist
+    optimizer = model.optimizer
+    full, light = network_bytes(model), network_bytes(model, include_optimizer=False)
+    assert model.optimizer is optimizer  # the live model keeps its training state
+    assert len(light) < 0.5 * len(full)
+    again = network_from_bytes(light)
+    np.testing.assert_allclose(again.predict_on_batch(X), model.predict_on_batch(X))
+    assert type(again.optimizer) is type(optimizer)
+    assert int(again.optimizer.iterations) == 0  # a warm start restarts it

@@ -20,6 +20,7 @@ from .._runtime import limit_tensorflow_threads, quiet
 
 _REFERENCE = "skbig_network"
 _sink = contextvars.ContextVar("skbig_network_sink", default=None)
+_with_optimizer = contextvars.ContextVar("skbig_network_optimizer", default=True)
 _source = contextvars.ContextVar("skbig_network_source", default=None)
 
 
@@ -32,13 +33,31 @@ class NetworkRef:
         self.index = index
 
 
-def network_bytes(model):
-    """The bytes of ``model`` saved as a ``.keras`` file."""
+def network_bytes(model, include_optimizer=True):
+    """The bytes of ``model`` saved as a ``.keras`` file; without the optimizer's
+    state (its slots, often as large as the weights) unless ``include_optimizer``."""
     with tempfile.TemporaryDirectory() as folder, quiet():
         path = os.path.join(folder, "model.keras")
-        model.save(path)
+        with _optimizer_state(model, include_optimizer):
+            model.save(path)
         with open(path, "rb") as file:
             return file.read()
+
+
+@contextlib.contextmanager
+def _optimizer_state(model, include):
+    """Without ``include``, the model holds a fresh optimizer of the same
+    configuration while it is saved: the file keeps how to train, not where the
+    training got to."""
+    optimizer = getattr(model, "optimizer", None)
+    if include or optimizer is None:
+        yield
+        return
+    model.optimizer = type(optimizer).from_config(optimizer.get_config())
+    try:
+        yield
+    finally:
+        model.optimizer = optimizer
 
 
 def network_from_bytes(data):
@@ -56,16 +75,18 @@ def network_from_bytes(data):
 
 
 @contextlib.contextmanager
-def collecting_networks():
+def collecting_networks(include_optimizer=True):
     """Inside the block, :func:`network_state` hands networks over by reference.
 
     Yields the dict that fills up: ``id(model) -> (index, .keras bytes)``.
     """
     networks = {}
     token = _sink.set(networks)
+    optimizer_token = _with_optimizer.set(include_optimizer)
     try:
         yield networks
     finally:
+        _with_optimizer.reset(optimizer_token)
         _sink.reset(token)
 
 
@@ -88,7 +109,7 @@ def network_state(model):
         return network_bytes(model)
     # skops may ask an object for its state more than once: store each network once.
     if id(model) not in sink:
-        sink[id(model)] = (len(sink), network_bytes(model))
+        sink[id(model)] = (len(sink), network_bytes(model, _with_optimizer.get()))
     return {_REFERENCE: sink[id(model)][0]}
 
 
