@@ -7,6 +7,7 @@ TF-IDF vectorizer in front for raw text.
 
 from . import _runtime  # noqa: F401  (quiet TensorFlow before anything imports it)
 from ._classifier import MLPClassifier
+from ._export import NotExportableError, export
 from ._model_file import ModelFileError, ModelVersionWarning, load, model_info, save
 from ._network.layers import SparseDense
 from ._network.optimizers import LazyAdam, SparseAdagrad
@@ -22,6 +23,7 @@ for _public in (
     MLPRegressor,
     ModelFileError,
     ModelVersionWarning,
+    NotExportableError,
     SparseAdagrad,
     SparseDense,
     TextPipeline,
@@ -36,11 +38,13 @@ __all__ = [
     "MLPRegressor",
     "ModelFileError",
     "ModelVersionWarning",
+    "NotExportableError",
     "SparseAdagrad",
     "SparseDense",
     "TextPipeline",
     "TfidfVectorizer",
     "__version__",
+    "export",
     "load",
     "make_text_classifier",
     "model_info",

@@ -1,7 +1,13 @@
 """Shared tiny data and once-per-session fitted models: the suite must stay fast."""
 
+import json
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pytest
+from hypothesis import strategies as st
 
 from skbig import make_text_classifier
 
@@ -60,3 +66,111 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if any(check in item.nodeid for check in SLOW_CHECKS):
             item.add_marker(pytest.mark.slow)
+
+
+# A serving process that cannot import the training stack: ``run`` (Python source)
+# reads ``texts`` and sets ``label`` and ``proba``.
+_SERVE = textwrap.dedent(
+    """
+    import json, sys
+    # None in sys.modules: importing raises ImportError, find_spec says "absent"
+    sys.modules.update(dict.fromkeys({blocked}))
+    import importlib
+    for name in {blocked}:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+        else:
+            raise SystemExit(f"{{name}} could be imported")
+    texts = json.load(sys.stdin)
+    """
+)
+
+
+def serve_in_a_clean_process(blocked, run, texts):
+    """(labels as strings, probabilities) from ``run`` in a fresh interpreter where
+    the ``blocked`` top-level packages raise ImportError."""
+    code = (
+        _SERVE.format(blocked=sorted(blocked))
+        + run
+        + (
+            '\njson.dump({"label": [str(x) for x in label], "proba": proba.tolist()},'
+            " sys.stdout)\n"
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout)
+    return out["label"], np.asarray(out["proba"])
+
+
+# ------------------------------------------------------------------- exports
+#: Words in scripts and shapes an exported tokenizer must treat as Python does.
+UNICODE_DOCS = [
+    "café crème naïve ÉCOLE école",
+    "日本語 中文 テキスト 한국어",
+    "under_score x_y 2024 ½ ²³",
+    "emoji 😀 party 🎉 thumbs 👍",
+    "Straße STRASSE façade Ærø",
+]
+_VOCABULARY = [
+    *sorted(set(" ".join(TOPICS.values()).split())),
+    *["café", "école", "日本語", "x_y", "2024"],
+]
+_MESSY = st.text(
+    alphabet=st.sampled_from(
+        list("aeéÉiïoöuüßAEIOU_0123456789 \t\n.,;!?'-") + list("日本語中文한국어😀🎉ÆØ")
+    ),
+    max_size=12,
+)
+_WORD = st.one_of(
+    st.sampled_from(_VOCABULARY),
+    st.sampled_from(_VOCABULARY).map(str.upper),
+    st.sampled_from(_VOCABULARY).map(str.title),
+    _MESSY,
+    st.tuples(st.sampled_from(_VOCABULARY), _MESSY).map("".join),
+)
+#: Documents of vocabulary words in any case, glued to or separated from messy
+#: Unicode (accents, CJK, emoji, digits, underscores, whitespace, punctuation).
+DOCUMENT = st.lists(
+    st.tuples(_WORD, st.sampled_from([" ", "", ", ", "\n", "-"])).map("".join),
+    max_size=15,
+).map("".join)
+
+
+@pytest.fixture(scope="session")
+def unicode_pipeline():
+    """A fitted pipeline with bigrams whose vocabulary holds the Unicode words."""
+    texts, labels = make_corpus(n_docs=150, seed=3)
+    texts = texts + UNICODE_DOCS * 6
+    labels = np.concatenate([labels, ["sport", "tech", "food", "sport", "tech"] * 6])
+    params = dict(FAST, tfidf__min_df=1, tfidf__ngram_range=(1, 2))
+    return make_text_classifier(**params).fit(texts, labels)
+
+
+@pytest.fixture(scope="session")
+def onnx_export(unicode_pipeline, tmp_path_factory):
+    """(path, report, onnxruntime session) of ``unicode_pipeline`` exported."""
+    onnxruntime = pytest.importorskip("onnxruntime")
+    pytest.importorskip("skl2onnx")
+    import skbig
+
+    path = tmp_path_factory.mktemp("onnx") / "model.onnx"
+    report = skbig.export(unicode_pipeline, path)
+    session = onnxruntime.InferenceSession(str(path))
+    return path, report, session
+
+
+def run_onnx(session, texts):
+    """(labels, probabilities) of an exported text model for ``texts``."""
+    label, proba = session.run(
+        ["label", "probabilities"], {"text": np.asarray(texts, dtype=object)}
+    )
+    return label, proba

@@ -8,6 +8,8 @@ module imports, and a test module for every module.
 
 import ast
 import pathlib
+import subprocess
+import sys
 
 import pytest
 
@@ -23,14 +25,15 @@ def _module_name(path):
     return ".".join(parts)
 
 
-def _imports(path):
-    """Absolute names of every module ``path`` imports: ``from a import b`` gives
-    ``a.b`` when that is a module of skbig, else ``a`` and ``a.b``."""
+def _imports(path, top_level=False):
+    """Absolute names of every module ``path`` imports (at the top of the module
+    only, with ``top_level``): ``from a import b`` gives ``a.b`` when that is a
+    module of skbig, else ``a`` and ``a.b``."""
     tree = ast.parse(path.read_text(), filename=str(path))
     name = _module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
-    for node in ast.walk(tree):
+    for node in tree.body if top_level else ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -125,22 +128,45 @@ def test_the_cli_and_explain_use_the_estimators_public_api(name):
     assert not any(m.startswith(inner) for m in _skbig_imports(name)), name
 
 
-OPTIONAL = {"matplotlib", "lime", "dask", "distributed", "pyarrow", "onnx", "skl2onnx"}
+OPTIONAL = {
+    "matplotlib",
+    "lime",
+    "dask",
+    "distributed",
+    "pyarrow",
+    "onnx",
+    "skl2onnx",
+    "onnxruntime",
+}
+#: Modules of an extra, imported only inside the functions that need them.
+EXTRA_MODULES = {
+    "skbig._export._onnx",
+    "skbig._export._onnx_text",
+    "skbig._export._quantize",
+}
 
 
 def test_import_skbig_imports_no_optional_dependency_at_module_level():
-    def top_level(path):
-        tree = ast.parse(path.read_text())
-        names = set()
-        for node in tree.body:
-            if isinstance(node, ast.Import):
-                names.update(a.name.split(".")[0] for a in node.names)
-            elif isinstance(node, ast.ImportFrom) and not node.level:
-                names.add(node.module.split(".")[0])
-        return names
-
     for name, path in MODULES.items():
-        assert not (top_level(path) & OPTIONAL), name
+        if name in EXTRA_MODULES:
+            continue
+        imported = _imports(path, top_level=True)
+        assert not ({module.split(".")[0] for module in imported} & OPTIONAL), name
+        assert not (imported & EXTRA_MODULES), name
+
+
+@pytest.mark.slow
+def test_import_skbig_loads_no_optional_dependency():
+    # TensorFlow itself imports matplotlib when it is installed.
+    extras = sorted(OPTIONAL - {"matplotlib"})
+    code = (
+        "import sys, skbig\n"
+        f"print(sorted(set({extras!r}) & {{m.split('.')[0] for m in sys.modules}}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
 
 
 @pytest.mark.parametrize("name", list(MODULES))

@@ -166,6 +166,13 @@ def test_multilabel_lists_in_json_lines(files, capsys):
     assert tech and all("gadget" in r["prediction"] for r in tech)
     assert main(["evaluate", str(model), str(files / "multi.jsonl.gz")]) == 0
     assert "gadget" in capsys.readouterr().out
+    # The exported model names its labels, which the pipeline only knows by column.
+    onnxruntime = pytest.importorskip("onnxruntime")
+    assert main(["export", str(model), str(files / "multi.onnx")]) == 0
+    meta = onnxruntime.InferenceSession(str(files / "multi.onnx")).get_modelmeta()
+    assert json.loads(meta.custom_metadata_map["classes"]) == [
+        "food", "gadget", "sport", "tech"
+    ]  # fmt: skip
 
 
 @pytest.mark.slow
@@ -183,7 +190,7 @@ def test_tune_ranks_candidates_and_saves_the_best(files):
 
 
 @pytest.mark.parametrize(
-    "command", ["demo", "train", "evaluate", "predict", "tune", "explain"]
+    "command", ["demo", "train", "evaluate", "predict", "tune", "explain", "export"]
 )
 def test_every_command_has_help_with_examples(command, capsys):
     with pytest.raises(SystemExit) as exit:
@@ -458,3 +465,20 @@ def test_more_one_line_errors(files, tmp_path, capsys, fitted_pipeline):
     assert main(["predict", str(path), train, "-o", "-"]) == 1
     err = capsys.readouterr().err
     assert "without a list of classes" in err and len(err.strip().splitlines()) == 1
+
+
+def test_export_writes_onnx_and_savedmodel_and_says_how_close(trained, files, capsys):
+    pytest.importorskip("onnxruntime")
+    model = trained[0]
+    assert (
+        main(["export", str(model), str(files / "m.onnx"), "--quantize", "int8"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "int8" in out and "labels agree" in out and (files / "m.onnx").exists()
+    saved = files / "m_savedmodel"
+    assert main(["export", str(model), str(saved), "--format", "savedmodel"]) == 0
+    assert (saved / "saved_model.pb").exists()
+    code = main(["export", str(model), str(files / "x"), "--format", "savedmodel",
+                 "--quantize", "int8"])  # fmt: skip
+    assert code == 2 and "int8" in capsys.readouterr().err
+    assert main(["export", str(model), str(model)]) == 2  # its own input

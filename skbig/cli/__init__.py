@@ -1,4 +1,4 @@
-"""The ``skbig`` command line: demo, train, evaluate, predict and tune.
+"""The ``skbig`` command line: demo, train, evaluate, predict, tune, explain, export.
 
 Exit codes: 0 on success, 1 when a data or model file cannot be used (one line on
 stderr says why), 2 for a command line that cannot work (with the usage).
@@ -10,6 +10,7 @@ import sys
 
 from ._commands import UsageError, demo, evaluate, explain, predict, train, tune
 from ._data import DataError
+from ._export import export_model
 
 _FORMATS = "CSV, TSV, JSON Lines (optionally .gz) or Parquet (with pyarrow)"
 
@@ -209,6 +210,29 @@ def build_parser():
     p.add_argument("--target", help="class to explain (default: the predicted one)")
     p.add_argument("--top-k", type=int, default=10, help="terms shown (default 10)")
     p.add_argument("--html", metavar="FILE", help="also write highlighted HTML")
+
+    p = _command(
+        commands,
+        "export",
+        export_model,
+        "write a saved model as one serving file (ONNX or TensorFlow SavedModel)",
+        "Export MODEL, vectorizer included, to OUT: an ONNX file for onnxruntime "
+        "or a SavedModel folder for TensorFlow Serving, both taking raw text. The "
+        "export is checked against MODEL on probe documents before it is written.",
+        [
+            "skbig export news.skbig news.onnx",
+            "skbig export news.skbig news-int8.onnx --quantize int8",
+            "skbig export news.skbig news_savedmodel --format savedmodel",
+        ],
+    )
+    p.add_argument("model", help="model file")
+    p.add_argument("output", metavar="OUT", help="ONNX file or SavedModel folder")
+    p.add_argument("--format", choices=["onnx", "savedmodel"], default="onnx")
+    p.add_argument(
+        "--quantize",
+        choices=["float16", "int8"],
+        help="store the weights as float16 (half the size) or int8 (ONNX only)",
+    )
     return parser
 
 
@@ -228,7 +252,8 @@ def _refuse_overwriting_inputs(args):
     a symbolic link to it (``predict data.csv -o data.csv`` would truncate the
     file while still reading it)."""
     inputs = [getattr(args, name, None) for name in ("data", "model", "test")]
-    for option, output in (("-o", getattr(args, "output", None)),
+    out = "OUT" if args.command == "export" else "-o"
+    for option, output in ((out, getattr(args, "output", None)),
                            ("--html", getattr(args, "html", None))):  # fmt: skip
         if not output or output == "-" or not os.path.exists(output):
             continue

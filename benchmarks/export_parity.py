@@ -1,0 +1,110 @@
+"""Exported models against the pipeline they came from, on the corpora's test splits.
+
+For each corpus: fit the default ``make_text_classifier()``, export it (ONNX
+float32 / float16 / int8, SavedModel), run every export on the whole test split
+and report the share of labels that agree with ``pipeline.predict``, the largest
+probability difference from ``pipeline.predict_proba`` and the accuracy change.
+
+    python benchmarks/export_parity.py --data-dir ../shared/data [--corpora 20ng r8]
+"""
+
+import argparse
+import os
+import tempfile
+import time
+
+import numpy as np
+from corpora import load_corpus
+
+VARIANTS = [("onnx", None), ("onnx", "float16"), ("onnx", "int8"), ("savedmodel", None)]
+
+
+def run_onnx(path, texts):
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+    labels, proba = [], []
+    for start in range(0, len(texts), 256):
+        batch = np.asarray(texts[start : start + 256], dtype=object)
+        label, probability = session.run(["label", "probabilities"], {"text": batch})
+        labels.append(label)
+        proba.append(probability)
+    return np.concatenate(labels), np.concatenate(proba)
+
+
+def run_savedmodel(path, texts):
+    import tensorflow as tf
+
+    serve = tf.saved_model.load(path).signatures["serving_default"]
+    labels, proba = [], []
+    for start in range(0, len(texts), 256):
+        out = serve(text=tf.constant(texts[start : start + 256]))
+        labels.append(out["label"].numpy())
+        proba.append(out["probabilities"].numpy())
+    labels = np.concatenate(labels)
+    if labels.dtype.kind in "SO":
+        labels = np.char.decode(labels.astype(bytes), "utf-8")
+    return labels, np.concatenate(proba)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    shared = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
+    parser.add_argument("--data-dir", default=shared)
+    parser.add_argument(
+        "--corpora", nargs="+", default=["20ng", "r8", "mr", "sms_spam"]
+    )
+    parser.add_argument(
+        "--variants", nargs="+", default=[f"{f}:{q}" for f, q in VARIANTS]
+    )
+    args = parser.parse_args()
+
+    import skbig
+
+    print(
+        "| corpus | export | size MB | labels agree | max prob diff | accuracy change |"
+    )
+    print("|---|---|---:|---:|---:|---:|")
+    for corpus in args.corpora:
+        X_train, y_train, X_test, y_test = load_corpus(corpus, args.data_dir)
+        y_train, y_test = (
+            np.asarray(y_train).astype(str),
+            np.asarray(y_test).astype(str),
+        )
+        pipeline = skbig.make_text_classifier(mlp__random_state=0).fit(X_train, y_train)
+        expected = pipeline.predict(X_test)
+        expected_proba = pipeline.predict_proba(X_test)
+        accuracy = np.mean(expected == y_test)
+        with tempfile.TemporaryDirectory() as folder:
+            for variant in args.variants:
+                format, quantize = variant.split(":")
+                quantize = None if quantize == "None" else quantize
+                path = os.path.join(folder, f"{format}-{quantize}")
+                start = time.perf_counter()
+                skbig.export(pipeline, path, format=format, quantize=quantize)
+                seconds = time.perf_counter() - start
+                run = run_onnx if format == "onnx" else run_savedmodel
+                labels, proba = run(path, list(X_test))
+                labels = labels.astype(str)
+                size = _size(path) / 1e6
+                print(
+                    f"| {corpus} | {format} {quantize or 'float32'} ({seconds:.0f} s) "
+                    f"| {size:.1f} | {np.mean(labels == expected):.2%} "
+                    f"| {np.max(np.abs(proba - expected_proba)):.1e} "
+                    f"| {np.mean(labels == y_test) - accuracy:+.2%} |",
+                    flush=True,
+                )
+
+
+def _size(path):
+    if os.path.isfile(path):
+        return os.path.getsize(path)
+    return sum(
+        os.path.getsize(os.path.join(root, name))
+        for root, _, names in os.walk(path)
+        for name in names
+    )
+
+
+if __name__ == "__main__":
+    main()

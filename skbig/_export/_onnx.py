@@ -1,0 +1,248 @@
+"""ONNX export: the pipeline as one skl2onnx operator, from raw text to outputs.
+
+skl2onnx builds the graph (opsets, names, the ONNX model) from converters handed
+to one ``convert_sklearn`` call, so skl2onnx's own registry is left as it was.
+skbig converts the vectorizer and the network together: the TF-IDF is computed
+as (row, column, value) triples, the way scikit-learn's sparse matrix holds it,
+and the first layer gathers only the kernel rows of the terms present, so one
+document costs its own length, not the vocabulary's (``_onnx_text.py``).
+(skl2onnx's own text
+converter would also differ from scikit-learn: it tokenises ASCII
+``[a-zA-Z0-9_]+`` and computes sublinear tf as ``log(1 + tf)``.)
+"""
+
+import warnings
+
+import numpy as np
+from onnx import TensorProto, helper
+from skl2onnx import convert_sklearn
+from skl2onnx.common.data_types import (
+    FloatTensorType,
+    Int64TensorType,
+    StringTensorType,
+)
+
+from ._onnx_text import Nodes, sparse_first_layer
+from ._spec import network_spec, text_spec
+
+OPSET = 20  # StringConcat (n-grams); onnxruntime >= 1.17
+
+
+class _TextNetwork:
+    """A vectorizer and the network after it, converted as one operator: the TF-IDF
+    stays sparse (row, column, value) into the first layer, which reads only the
+    kernel rows of the terms present, as skbig's SparseDense does."""
+
+    def __init__(self, text, network):
+        self.text, self.network = text, network
+
+
+def to_onnx(vectorizer, network):
+    """The ONNX model (``onnx.ModelProto``) of ``[vectorizer ->] network``."""
+    # Both specs first: a refusal names the setting before any graph is built.
+    net = network_spec(network)
+    if vectorizer is None:
+        model, text = network, None
+        initial = [("X", FloatTensorType([None, net.n_features]))]
+    else:
+        text = text_spec(vectorizer)
+        _warn_about_lowercasing(text)
+        model = _TextNetwork(text, net)
+        initial = [("text", StringTensorType([None]))]
+
+    def convert(scope, operator, container):
+        nodes = Nodes(scope, container)
+        x = operator.inputs[0].full_name
+        outputs = [o.full_name for o in operator.outputs]
+        if text is None:
+            _network_nodes(nodes, net, x, outputs)
+        else:
+            first = sparse_first_layer(nodes, text, net.layers[0], x)
+            _network_nodes(nodes, net, first, outputs, computed=1)
+
+    def shape(operator):
+        rows = operator.inputs[0].get_first_dimension()
+        for output in operator.outputs:
+            output.type.shape = [rows, *output.type.shape[1:]]
+
+    def parse(scope, model, inputs, custom_parsers=None):
+        operator = scope.declare_local_operator("SkbigNetwork", model)
+        operator.inputs = inputs
+        for name, kind in _outputs(net):
+            operator.outputs.append(scope.declare_local_variable(name, kind))
+        return operator.outputs
+
+    onnx_model = convert_sklearn(
+        model,
+        name="skbig",
+        initial_types=initial,
+        target_opset={"": OPSET, "ai.onnx.ml": 3},
+        custom_conversion_functions={type(model): convert},
+        custom_shape_calculators={type(model): shape},
+        custom_parsers={type(model): parse},
+    )
+    # onnx's shape inference knows nothing of com.microsoft's Tokenizer, and
+    # crashes (onnx 1.23) on the LabelEncoder that reads its untyped output.
+    for node in onnx_model.graph.node:
+        if node.op_type == "Tokenizer":
+            onnx_model.graph.value_info.append(
+                helper.make_tensor_value_info(
+                    node.output[0], TensorProto.STRING, [None, None]
+                )
+            )
+    return onnx_model
+
+
+def _warn_about_lowercasing(text):
+    if not text.lowercase:
+        return
+    greek = [term for term in text.terms if "ς" in term]
+    if greek:
+        warnings.warn(
+            f"{len(greek)} vocabulary terms end in a final sigma (e.g. {greek[0]!r}): "
+            "ONNX lowercases a capital sigma to \u03c3 where Python writes "
+            "\u03c2, so the ONNX model misses these terms in capitalised text. The "
+            "SavedModel format "
+            "lowercases as Python does.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+def _outputs(spec):
+    """(name, type) of the network's graph outputs."""
+    if spec.kind == "continuous":
+        width = spec.layers[-1].kernel.shape[1]
+        shape = [None] if spec.flat_target else [None, width]
+        return [("prediction", FloatTensorType(shape))]
+    n_classes = len(spec.classes)
+    if spec.kind == "multilabel-indicator":
+        label = Int64TensorType([None, n_classes])
+    elif spec.classes.dtype.kind in "OUS":
+        label = StringTensorType([None])
+    else:
+        label = Int64TensorType([None])
+    return [("label", label), ("probabilities", FloatTensorType([None, n_classes]))]
+
+
+_ACTIVATION_OPS = {
+    "relu": "Relu",
+    "tanh": "Tanh",
+    "sigmoid": "Sigmoid",
+    "elu": "Elu",
+    "softplus": "Softplus",
+}
+
+
+def _activation(nodes, name, x):
+    if name == "linear":
+        return x
+    if name in _ACTIVATION_OPS:
+        return nodes(_ACTIVATION_OPS[name], x)
+    if name == "silu":
+        return nodes("Mul", x, nodes("Sigmoid", x))
+    # gelu, exact (Keras' default): x * (1 + erf(x / sqrt 2)) / 2
+    erf = nodes("Erf", nodes("Mul", x, nodes.const([np.sqrt(0.5)])))
+    half = nodes("Mul", x, nodes.const([0.5]))
+    return nodes("Mul", half, nodes("Add", erf, nodes.const([1.0])))
+
+
+def _network_nodes(nodes, spec, x, outputs, computed=0):
+    """Features ``[N, F]`` to the estimator's outputs (``outputs``' names); with
+    ``computed=1``, ``x`` is already the first layer's pre-activation."""
+    if spec.mean is not None and not computed:
+        x = nodes(
+            "Div", nodes("Sub", x, nodes.const(spec.mean)), nodes.const(spec.scale)
+        )
+    for i, layer in enumerate(spec.layers):
+        if i >= computed:
+            kernel, bias = nodes.const(layer.kernel), nodes.const(layer.bias)
+            x = nodes("Add", nodes("MatMul", x, kernel), bias)
+        if layer.activation != "logits":
+            x = _activation(nodes, layer.activation, x)
+    if spec.kind == "continuous":
+        y = nodes(
+            "Add",
+            nodes("Mul", x, nodes.const(spec.target_scale)),
+            nodes.const(spec.target_mean),
+        )
+        if spec.flat_target:
+            y = nodes("Reshape", y, nodes.const([-1], np.int64))
+        nodes.identity(y, outputs[0])
+        return
+    temperature = spec.temperature if spec.temperature not in (None, 1.0) else None
+    if spec.kind == "multiclass":
+        proba = nodes("Softmax", x, axis=1)
+        if temperature is not None:
+            # As predict_proba: softmax(log(clip(p, 1e-12, 1)) / T).
+            clipped = nodes("Clip", proba, nodes.const(1e-12), nodes.const(1.0))
+            logits = nodes("Div", nodes("Log", clipped), nodes.const([temperature]))
+            proba = nodes("Softmax", logits, axis=1)
+    else:
+        if temperature is not None:
+            # logit(clip(p, 1e-12, 1 - 1e-12)) / T, on the logits themselves
+            bound = float(np.log(1e12))
+            x = nodes("Clip", x, nodes.const(-bound), nodes.const(bound))
+            x = nodes("Div", x, nodes.const([temperature]))
+        proba = nodes("Sigmoid", x)
+        if spec.kind == "binary":
+            proba = nodes(
+                "Concat", nodes("Sub", nodes.const([1.0]), proba), proba, axis=1
+            )
+    if spec.kind == "multilabel-indicator":
+        if spec.thresholds is None:
+            on = nodes("Greater", proba, nodes.const([0.5]))
+        else:
+            on = nodes("GreaterOrEqual", proba, nodes.const(spec.thresholds))
+        label = nodes("Cast", on, to=TensorProto.INT64)
+    else:
+        index = nodes("ArgMax", proba, axis=1, keepdims=0)
+        classes = spec.classes
+        if classes.dtype.kind not in "OUS":
+            classes = classes.astype(np.int64)
+        label = nodes("Gather", nodes.const(classes, classes.dtype), index, axis=0)
+    nodes.identity(label, outputs[0])
+    nodes.identity(proba, outputs[1])
+
+
+class Exported:
+    """An ONNX model ready to be checked and written."""
+
+    def __init__(self, model):
+        self.data = model.SerializeToString()
+
+    def run(self, inputs):
+        import onnxruntime
+
+        session = onnxruntime.InferenceSession(
+            self.data, providers=["CPUExecutionProvider"]
+        )
+        name = session.get_inputs()[0].name
+        feed = np.asarray(inputs, dtype=object if name == "text" else np.float32)
+        names = [output.name for output in session.get_outputs()]
+        return dict(zip(names, session.run(None, {name: feed}), strict=True))
+
+    def write(self, path):
+        from .._files import write_atomically
+
+        write_atomically(path, self.data)
+
+    @staticmethod
+    def size(path):
+        import os
+
+        return os.path.getsize(path)
+
+
+def build(vectorizer, network, quantize=None, metadata=None):
+    """The :class:`Exported` ONNX model of ``[vectorizer ->] network``, with
+    ``metadata`` (str to str) in its ``metadata_props``."""
+    model = to_onnx(vectorizer, network)
+    if quantize is not None:
+        from ._quantize import quantized
+
+        model = quantized(model, quantize)
+    model.producer_name = "skbig"
+    for key, value in (metadata or {}).items():
+        model.metadata_props.add(key=key, value=value)
+    return Exported(model)

@@ -1,0 +1,53 @@
+"""Inputs an export is checked on before it is written."""
+
+import numpy as np
+
+N_PROBES = 64
+# Words outside any vocabulary, in the scripts and characters serving will meet.
+_NOISE = [
+    "Ünïcödé",
+    "naïve",
+    "ÉCOLE",
+    "日本語",
+    "😀",
+    "x_y_z",
+    "123",
+    "a",
+    "--",
+    "Straße",
+]
+_SEPARATORS = [" ", ", ", ". ", "\n", " - ", "\t", "!! "]
+
+
+def probe_inputs(vectorizer, network, n=N_PROBES, seed=0):
+    """``n`` documents made of the vocabulary (text), or numeric rows around the
+    training data's scale (a bare network)."""
+    rng = np.random.default_rng(seed)
+    if vectorizer is None:
+        return _numeric_rows(network, n, rng)
+    terms = list(vectorizer.vocabulary_)
+    docs = [""]
+    for _ in range(n - 1):
+        words = []
+        for _ in range(int(rng.integers(1, 30))):
+            word = (
+                terms[int(rng.integers(len(terms)))]
+                if terms and rng.random() < 0.85
+                else _NOISE[int(rng.integers(len(_NOISE)))]
+            )
+            # ONNX lowercases a word-final capital sigma to the medial form (documented)
+            case = rng.random() if "ς" not in word else 1.0
+            word = word.upper() if case < 0.15 else word.title() if case < 0.3 else word
+            words.append(word + _SEPARATORS[int(rng.integers(len(_SEPARATORS)))])
+        docs.append("".join(words))
+    return docs
+
+
+def _numeric_rows(network, n, rng):
+    encoder = getattr(network, "feature_encoder_", None)
+    width = network.n_features_in_
+    mean = getattr(encoder, "mean_", None)
+    scale = getattr(encoder, "scale_", None)
+    mean = np.zeros(width) if mean is None else mean
+    scale = np.ones(width) if scale is None else scale
+    return (mean + scale * rng.standard_normal((n, width))).astype(np.float32)

@@ -1,0 +1,98 @@
+"""Smaller ONNX weights: float16, or int8 with a scale per row or column.
+
+Only weights are stored smaller (weight-only quantization); the arithmetic stays
+float32. The first layer's kernel is read by a Gather (one row per term present),
+so it is dequantized after the Gather: only those rows are widened, and the
+serving process keeps the small table in memory. A MatMul's kernel is dequantized
+where it is read, which onnxruntime folds into a float32 constant when it loads.
+"""
+
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper
+
+# Constants smaller than this stay float32: vectors cost nothing and keep the
+# TF-IDF, the scaling and the biases exact.
+_MIN_ELEMENTS = 4096
+
+
+def quantized(model, how):
+    """``model`` with its large float32 weights stored as ``how`` ("float16" or
+    "int8")."""
+    graph = model.graph
+    weights = {
+        tensor.name: tensor
+        for tensor in graph.initializer
+        if tensor.data_type == TensorProto.FLOAT
+        and len(tensor.dims) == 2  # kernels; the IDF vector stays exact
+        and np.prod(tensor.dims) >= _MIN_ELEMENTS
+    }
+    nodes = []
+    for node in graph.node:
+        if node.op_type == "Gather" and node.input[0] in weights:
+            nodes.extend(_gathered(graph, weights.pop(node.input[0]), node, how))
+        elif node.op_type == "MatMul" and node.input[1] in weights:
+            nodes.extend(_widened(graph, weights.pop(node.input[1]), how))
+            nodes.append(node)
+        else:
+            nodes.append(node)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    return model
+
+
+def _stored(graph, tensor, how, axis):
+    """Replace ``tensor`` by its ``how`` encoding; returns the names of the stored
+    values and (int8) of the scales along ``axis``."""
+    values = numpy_helper.to_array(tensor)
+    graph.initializer.remove(tensor)
+    name = tensor.name
+    if how == "float16":
+        graph.initializer.append(
+            numpy_helper.from_array(values.astype(np.float16), f"{name}_f16")
+        )
+        return f"{name}_f16", None
+    # Symmetric int8, one scale per row (axis=1 reduced) or per column (axis=0).
+    scale = np.abs(values).max(axis=axis, keepdims=True) / 127.0
+    scale = np.where(scale > 0, scale, 1.0).astype(np.float32)
+    codes = np.clip(np.round(values / scale), -127, 127).astype(np.int8)
+    graph.initializer.append(numpy_helper.from_array(codes, f"{name}_int8"))
+    graph.initializer.append(numpy_helper.from_array(scale, f"{name}_scale"))
+    return f"{name}_int8", f"{name}_scale"
+
+
+def _gathered(graph, tensor, node, how):
+    """``node`` (a Gather of ``tensor``'s rows) on the stored rows, widened after."""
+    stored, scale = _stored(graph, tensor, how, axis=1)
+    out = node.output[0]
+    rows = helper.make_node(
+        "Gather", [stored, node.input[1]], [f"{out}_stored"], axis=0
+    )
+    widened = helper.make_node(
+        "Cast",
+        [f"{out}_stored"],
+        [out if scale is None else f"{out}_cast"],
+        to=TensorProto.FLOAT,
+    )
+    if scale is None:
+        return [rows, widened]
+    scales = helper.make_node(
+        "Gather", [scale, node.input[1]], [f"{out}_scales"], axis=0
+    )
+    return [
+        rows,
+        widened,
+        scales,
+        helper.make_node("Mul", [f"{out}_cast", f"{out}_scales"], [out]),
+    ]
+
+
+def _widened(graph, tensor, how):
+    """Nodes that give ``tensor``'s name its float32 value back from storage."""
+    stored, scale = _stored(graph, tensor, how, axis=0)
+    name = tensor.name
+    if scale is None:
+        return [helper.make_node("Cast", [stored], [name], to=TensorProto.FLOAT)]
+    return [
+        helper.make_node("Cast", [stored], [f"{name}_cast"], to=TensorProto.FLOAT),
+        helper.make_node("Mul", [f"{name}_cast", scale], [name]),
+    ]

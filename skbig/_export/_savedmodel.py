@@ -1,0 +1,217 @@
+"""SavedModel export: TF-IDF and the network as plain TensorFlow operations.
+
+The saved ``tf.Module`` holds only TensorFlow objects (a vocabulary table,
+constants, variables and one ``tf.function``), so ``tf.saved_model.load`` and
+TensorFlow Serving run it without Keras, scikit-learn or skbig. The TF-IDF matrix
+stays sparse: the first layer is a sparse-dense product.
+"""
+
+import contextlib
+import os
+import shutil
+import tempfile
+import uuid
+
+import numpy as np
+import tensorflow as tf
+
+from ._spec import network_spec, text_spec
+
+# What separates tokens: anything but the word characters of WORD_RUN.
+_NOT_WORD = r"[^\pL\pN_]+"
+
+_ACTIVATIONS = {
+    "relu": tf.nn.relu,
+    "tanh": tf.math.tanh,
+    "sigmoid": tf.math.sigmoid,
+    "linear": tf.identity,
+    "elu": tf.nn.elu,
+    "softplus": tf.math.softplus,
+    "gelu": lambda x: tf.nn.gelu(x, approximate=False),
+    "silu": tf.nn.silu,
+}
+
+
+class _Serving(tf.Module):
+    """The exported computation; its ``serve`` is the ``serving_default``
+    signature."""
+
+    def __init__(self, text, network, weight_dtype, metadata):
+        super().__init__(name="skbig")
+        self.metadata = {
+            key: tf.Variable(value, trainable=False, dtype=tf.string)
+            for key, value in metadata.items()
+        }
+        self.text, self.network = text, network
+        if text is not None:
+            self.table = tf.lookup.StaticHashTable(
+                tf.lookup.KeyValueTensorInitializer(
+                    tf.constant(text.terms, tf.string),
+                    tf.range(len(text.terms), dtype=tf.int64),
+                ),
+                default_value=-1,
+            )
+            self.idf = None if text.idf is None else tf.constant(text.idf)
+        self.kernels = [
+            tf.Variable(layer.kernel.astype(weight_dtype), trainable=False)
+            for layer in network.layers
+        ]
+        self.biases = [tf.constant(layer.bias) for layer in network.layers]
+        if network.classes is not None:
+            classes = network.classes
+            classes = classes.astype(str if classes.dtype.kind in "OUS" else np.int64)
+            self.classes = tf.constant(classes)
+        if text is not None:
+            signature = tf.TensorSpec([None], tf.string, name="text")
+        else:
+            signature = tf.TensorSpec([None, network.n_features], tf.float32, name="X")
+        self.serve = tf.function(self._serve, input_signature=[signature])
+
+    def _serve(self, inputs):
+        if self.text is not None:
+            x = self._tfidf(inputs)
+        else:
+            x = inputs
+            if self.network.mean is not None:
+                x = (x - self.network.mean) / self.network.scale
+        return self._outputs(x)
+
+    def _tfidf(self, text):
+        spec = self.text
+        if spec.lowercase:
+            text = tf.strings.lower(text, encoding="utf-8")
+        tokens = tf.strings.split(tf.strings.regex_replace(text, _NOT_WORD, " "))
+        # \b\w\w+\b: runs of at least two word characters
+        long_enough = tf.strings.length(tokens, unit="UTF8_CHAR") >= 2
+        tokens = tf.ragged.boolean_mask(tokens, long_enough)
+        min_n, max_n = spec.ngram_range
+        grams = [
+            tokens if n == 1 else tf.strings.ngrams(tokens, n, separator=" ")
+            for n in range(min_n, max_n + 1)
+        ]
+        grams = grams[0] if len(grams) == 1 else tf.concat(grams, axis=1)
+        ids = tf.ragged.map_flat_values(self.table.lookup, grams)
+        rows = ids.value_rowids()
+        known = ids.flat_values >= 0
+        width = tf.constant(len(spec.terms), tf.int64)
+        flat = tf.boolean_mask(rows, known) * width + tf.boolean_mask(
+            ids.flat_values, known
+        )
+        cells, _, counts = tf.unique_with_counts(flat, out_idx=tf.int64)
+        row, column = cells // width, cells % width
+        values = tf.cast(counts, tf.float32)
+        if spec.binary:
+            values = tf.ones_like(values)
+        if spec.sublinear_tf:
+            values = 1.0 + tf.math.log(values)
+        if self.idf is not None:
+            values = values * tf.gather(self.idf, column)
+        n_rows = tf.shape(text, out_type=tf.int64)[0]
+        if spec.norm is not None:
+            size = values * values if spec.norm == "l2" else tf.abs(values)
+            norms = tf.math.unsorted_segment_sum(size, row, n_rows)
+            norms = tf.sqrt(norms) if spec.norm == "l2" else norms
+            values = values / tf.gather(norms, row)
+        matrix = tf.sparse.reorder(
+            tf.sparse.SparseTensor(
+                tf.stack([row, column], axis=1), values, [n_rows, width]
+            )
+        )
+        return matrix
+
+    def _outputs(self, x):
+        spec = self.network
+        for i, (kernel, bias) in enumerate(zip(self.kernels, self.biases, strict=True)):
+            kernel = tf.cast(kernel, tf.float32)
+            if isinstance(x, tf.sparse.SparseTensor):
+                x = tf.sparse.sparse_dense_matmul(x, kernel) + bias
+            else:
+                x = tf.matmul(x, kernel) + bias
+            if i < len(self.kernels) - 1:
+                x = _ACTIVATIONS[spec.layers[i].activation](x)
+        if spec.kind == "continuous":
+            y = x * spec.target_scale + spec.target_mean
+            return {"prediction": tf.reshape(y, [-1]) if spec.flat_target else y}
+        temperature = spec.temperature if spec.temperature not in (None, 1.0) else None
+        if spec.kind == "multiclass":
+            proba = tf.nn.softmax(x, axis=1)
+            if temperature is not None:
+                logits = tf.math.log(tf.clip_by_value(proba, 1e-12, 1.0))
+                proba = tf.nn.softmax(logits / temperature, axis=1)
+        else:
+            if temperature is not None:
+                bound = float(np.log(1e12))
+                x = tf.clip_by_value(x, -bound, bound) / temperature
+            proba = tf.math.sigmoid(x)
+            if spec.kind == "binary":
+                proba = tf.concat([1.0 - proba, proba], axis=1)
+        if spec.kind == "multilabel-indicator":
+            if spec.thresholds is None:
+                on = proba > 0.5
+            else:
+                on = proba >= tf.constant(spec.thresholds, tf.float32)
+            label = tf.cast(on, tf.int64)
+        else:
+            label = tf.gather(self.classes, tf.argmax(proba, axis=1))
+        return {"label": label, "probabilities": proba}
+
+
+class Exported:
+    """A SavedModel written to a private folder, ready to be checked and moved."""
+
+    def __init__(self, module):
+        self.folder = tempfile.mkdtemp(prefix="skbig-savedmodel-")
+        tf.saved_model.save(
+            module, self.folder, signatures={"serving_default": module.serve}
+        )
+
+    def __del__(self):
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def run(self, inputs):
+        serve = tf.saved_model.load(self.folder).signatures["serving_default"]
+        dtype = tf.string if isinstance(inputs, list) else tf.float32
+        name = "text" if dtype == tf.string else "X"
+        outputs = serve(**{name: tf.constant(inputs, dtype)})
+        out = {key: value.numpy() for key, value in outputs.items()}
+        if "label" in out and out["label"].dtype.kind in "SO":
+            out["label"] = np.char.decode(out["label"].astype(bytes), "utf-8")
+        return out
+
+    def write(self, path):
+        """Copy beside ``path``, then swap it in: a reader sees the old folder or
+        the new one, never a half-written one."""
+        path = os.path.realpath(path)
+        parent = os.path.dirname(path)
+        staged = os.path.join(parent, f".skbig-{uuid.uuid4().hex[:12]}.tmp")
+        old = staged + ".old"
+        shutil.copytree(self.folder, staged)
+        try:
+            if os.path.exists(path):
+                os.replace(path, old)
+            os.replace(staged, path)
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                if os.path.exists(old) and not os.path.exists(path):
+                    os.replace(old, path)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+
+    @staticmethod
+    def size(path):
+        return sum(
+            os.path.getsize(os.path.join(root, name))
+            for root, _, names in os.walk(path)
+            for name in names
+        )
+
+
+def build(vectorizer, network, quantize=None, metadata=None):
+    """The :class:`Exported` SavedModel of ``[vectorizer ->] network``, with
+    ``metadata`` (str to str) as string variables of the loaded object's
+    ``metadata`` dict."""
+    net = network_spec(network)
+    text = None if vectorizer is None else text_spec(vectorizer)
+    dtype = np.float16 if quantize == "float16" else np.float32
+    return Exported(_Serving(text, net, dtype, metadata or {}))

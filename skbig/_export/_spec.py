@@ -1,0 +1,243 @@
+"""What an exported model computes, read off a fitted estimator as plain numbers.
+
+Both export formats (ONNX and SavedModel) build their graphs from the same
+:class:`TextSpec` and :class:`NetworkSpec`, so the settings that cannot be
+reproduced exactly are refused here, once, with an error that names them.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import (
+    CountVectorizer,
+    HashingVectorizer,
+    TfidfVectorizer,
+)
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+# Python's ``\w`` on str: letters, numbers and the underscore. RE2 (onnxruntime,
+# TensorFlow) reads ``\w`` as ASCII only, so the classes are spelt out; a run of two
+# or more is exactly what ``\b\w\w+\b`` finds.
+WORD_RUN = r"[\pL\pN_]{2,}"
+
+# Hidden activations both formats compute exactly (Keras names).
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "elu", "softplus", "gelu", "silu")
+
+
+class NotExportableError(ValueError):
+    """The estimator uses a setting that an exported model could not reproduce."""
+
+
+@dataclass
+class TextSpec:
+    """A fitted Count/Tfidf vectorizer: counts of word n-grams, then tf-idf."""
+
+    terms: list  # the term of each output column, in column order
+    lowercase: bool
+    ngram_range: tuple
+    binary: bool
+    sublinear_tf: bool
+    idf: np.ndarray | None  # float32, one per column, or None
+    norm: str | None
+
+
+@dataclass
+class Layer:
+    kernel: np.ndarray
+    bias: np.ndarray
+    activation: str
+
+
+@dataclass
+class NetworkSpec:
+    """A fitted MLPClassifier or MLPRegressor, from its input to its outputs."""
+
+    kind: str  # "binary", "multiclass", "multilabel-indicator" or "continuous"
+    n_features: int
+    mean: np.ndarray | None  # the dense input's standardisation, or None
+    scale: np.ndarray | None
+    layers: list  # hidden layers, then the output layer (activation "logits")
+    classes: np.ndarray | None
+    temperature: float | None
+    thresholds: np.ndarray | None
+    target_mean: np.ndarray | None  # regression: the standardised target's
+    target_scale: np.ndarray | None
+    flat_target: bool  # predictions of shape (n,) rather than (n, n_outputs)
+
+
+def split_pipeline(estimator):
+    """(vectorizer or None, network estimator) of what :func:`skbig.export` takes."""
+    if isinstance(estimator, Pipeline):
+        steps = [
+            step for _, step in estimator.steps if step not in (None, "passthrough")
+        ]
+        if len(steps) == 2:
+            return steps[0], steps[1]
+        if len(steps) == 1:
+            return None, steps[0]
+        names = [type(step).__name__ for step in steps]
+        raise NotExportableError(
+            "skbig.export takes a vectorizer followed by an skbig network (as "
+            f"make_text_classifier builds), or the network alone; got steps {names}."
+        )
+    return None, estimator
+
+
+def text_spec(vectorizer):
+    """The :class:`TextSpec` of a fitted Count/Tfidf vectorizer, or an error naming
+    the setting an exported model could not reproduce."""
+    if isinstance(vectorizer, HashingVectorizer):
+        raise NotExportableError(
+            "HashingVectorizer cannot be exported: neither ONNX's standard operators "
+            "nor TensorFlow's compute scikit-learn's murmurhash3 of the tokens; use "
+            "a TfidfVectorizer or CountVectorizer."
+        )
+    if not isinstance(vectorizer, CountVectorizer):
+        raise NotExportableError(
+            f"Cannot export a {type(vectorizer).__name__} in front of the network: "
+            "only a CountVectorizer or TfidfVectorizer is reproduced exactly."
+        )
+    check_is_fitted(vectorizer, "vocabulary_")
+    refused = {
+        "input": vectorizer.input != "content",
+        "analyzer": vectorizer.analyzer != "word",
+        "preprocessor": vectorizer.preprocessor is not None,
+        "tokenizer": vectorizer.tokenizer is not None,
+        "strip_accents": vectorizer.strip_accents is not None,
+        "token_pattern": vectorizer.token_pattern != DEFAULT_TOKEN_PATTERN,
+        "norm": getattr(vectorizer, "norm", None) not in (None, "l1", "l2"),
+    }
+    stop_words = vectorizer.get_stop_words() or frozenset()
+    min_n, max_n = vectorizer.ngram_range
+    # Stop words are removed between tokens before n-grams are formed; unigrams
+    # that are stop words are simply not in the vocabulary.
+    refused["stop_words"] = bool(stop_words) and (
+        max_n > 1 or bool(set(stop_words) & set(vectorizer.vocabulary_))
+    )
+    bad = [name for name, is_bad in refused.items() if is_bad]
+    if bad:
+        shown = ", ".join(f"{name}={getattr(vectorizer, name)!r}" for name in bad)
+        raise NotExportableError(
+            f"Cannot export the {type(vectorizer).__name__}: {shown} cannot be "
+            "reproduced exactly outside scikit-learn (supported: word n-grams with "
+            "the default token_pattern, lowercase or not, no accent stripping, no "
+            "callables)."
+        )
+    terms = [None] * len(vectorizer.vocabulary_)
+    for term, column in vectorizer.vocabulary_.items():
+        terms[column] = term
+    if any(not isinstance(term, str) for term in terms):
+        raise NotExportableError("The vocabulary must map every column to a string.")
+    tfidf = isinstance(vectorizer, TfidfVectorizer)
+    idf = None
+    if tfidf and vectorizer.use_idf:
+        idf = np.asarray(vectorizer.idf_, dtype=np.float32)
+    return TextSpec(
+        terms=terms,
+        lowercase=bool(vectorizer.lowercase),
+        ngram_range=(int(min_n), int(max_n)),
+        binary=bool(vectorizer.binary),
+        sublinear_tf=bool(tfidf and vectorizer.sublinear_tf),
+        idf=idf,
+        norm=vectorizer.norm if tfidf else None,
+    )
+
+
+def network_spec(estimator):
+    """The :class:`NetworkSpec` of a fitted skbig MLPClassifier or MLPRegressor."""
+    from .._classifier import MLPClassifier
+    from .._regressor import MLPRegressor
+
+    if not isinstance(estimator, (MLPClassifier, MLPRegressor)):
+        raise NotExportableError(
+            "skbig.export exports skbig's MLPClassifier and MLPRegressor (alone or "
+            f"behind a vectorizer), not a {type(estimator).__name__}."
+        )
+    check_is_fitted(estimator, "model_")
+    layers = _dense_layers(estimator.model_)
+    kind = estimator._target_kind
+    expected = {"multiclass": "softmax", "continuous": "linear"}.get(kind, "sigmoid")
+    if layers[-1].activation != expected:
+        raise NotExportableError(
+            f"The network's output activation is {layers[-1].activation!r}; a "
+            f"{kind} target is exported from a {expected!r} output."
+        )
+    check_activations(layers)
+    layers[-1].activation = "logits"
+    encoder = estimator.feature_encoder_
+    mean = scale = None
+    if isinstance(encoder, StandardScaler):
+        mean = np.zeros(estimator.n_features_in_)
+        if encoder.with_mean:
+            mean = encoder.mean_
+        scale = encoder.scale_ if encoder.with_std else np.ones_like(mean)
+        mean, scale = (np.asarray(v, dtype=np.float32) for v in (mean, scale))
+    target_mean = target_scale = None
+    if kind == "continuous":
+        target_mean = np.asarray(estimator.target_encoder_.mean_, dtype=np.float32)
+        target_scale = np.asarray(estimator.target_encoder_.scale_, dtype=np.float32)
+    thresholds = getattr(estimator, "thresholds_", None)
+    classes = getattr(estimator, "classes_", None)
+    if classes is not None:
+        classes = np.asarray(classes)
+        if classes.dtype.kind == "f" and np.any(classes != np.round(classes)):
+            raise NotExportableError(
+                "Cannot export class labels that are fractional numbers; use "
+                "integer or string labels."
+            )
+    return NetworkSpec(
+        kind=kind,
+        n_features=int(estimator.n_features_in_),
+        mean=mean,
+        scale=scale,
+        layers=layers,
+        classes=classes,
+        temperature=getattr(estimator, "temperature_", None),
+        thresholds=None if thresholds is None else np.asarray(thresholds),
+        target_mean=target_mean,
+        target_scale=target_scale,
+        flat_target=getattr(estimator, "y_ndim_", 1) == 1,
+    )
+
+
+def check_activations(layers):
+    """Refuse a hidden layer's activation that the formats do not compute."""
+    for layer in layers[:-1]:
+        if layer.activation not in ACTIVATIONS:
+            raise NotExportableError(
+                f"Cannot export the hidden activation {layer.activation!r}; "
+                f"supported: {', '.join(ACTIVATIONS)}."
+            )
+
+
+def _dense_layers(model):
+    """The Dense layers of a network made of Dense and Dropout layers only."""
+    import keras
+
+    layers = []
+    for layer in model.layers:
+        if isinstance(layer, (keras.layers.InputLayer, keras.layers.Dropout)):
+            continue
+        if not isinstance(layer, keras.layers.Dense):
+            raise NotExportableError(
+                f"Cannot export the network's {type(layer).__name__} layer "
+                f"{layer.name!r}: only Dense and Dropout layers are exported."
+            )
+        activation = keras.activations.serialize(layer.activation)
+        if isinstance(activation, dict):
+            activation = activation.get("config", {}).get("name", activation)
+        activation = {"swish": "silu"}.get(activation, activation)
+        weights = layer.get_weights()
+        kernel = np.asarray(weights[0], dtype=np.float32)
+        bias = (
+            np.asarray(weights[1], dtype=np.float32)
+            if layer.use_bias
+            else np.zeros(kernel.shape[1], dtype=np.float32)
+        )
+        layers.append(Layer(kernel, bias, str(activation)))
+    if not layers:
+        raise NotExportableError("The network has no Dense layer to export.")
+    return layers

@@ -1,0 +1,37 @@
+"""``skbig export``: a saved model as one serving file (ONNX or SavedModel)."""
+
+import json
+
+from ._commands import UsageError
+from ._model import load_model
+
+
+def export_model(args):
+    from .._export import export
+
+    if args.format == "savedmodel" and args.quantize == "int8":
+        raise UsageError("--quantize int8 is for ONNX; a SavedModel takes float16")
+    try:
+        import onnxruntime  # noqa: F401
+        import skl2onnx  # noqa: F401
+    except ImportError:
+        if args.format == "onnx":
+            raise UsageError(
+                "ONNX export needs onnx, skl2onnx and onnxruntime: "
+                'pip install "skbig[export]"'
+            ) from None
+    model, metadata = load_model(args.model)
+    given = {"source": str(args.model)}
+    if metadata.get("multilabel") and metadata.get("classes"):
+        given["classes"] = json.dumps(metadata["classes"])
+    report = export(
+        model, args.output, format=args.format, quantize=args.quantize, metadata=given
+    )
+    print(
+        f"exported to {args.output} ({report['format']}"
+        f"{', ' + report['quantize'] if report['quantize'] else ''}, "
+        f"{report['bytes'] / 2**20:.1f} MB): on {report['probe_inputs']} probe "
+        f"documents {report['label_agreement']:.1%} of labels agree with the model, "
+        f"probabilities within {report['max_difference']:.1g}"
+    )
+    return 0

@@ -1,0 +1,138 @@
+"""ONNX export: the whole pipeline from raw text, checked against the estimator."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+import skbig
+from skbig import MLPClassifier, MLPRegressor, NotExportableError, make_text_classifier
+
+onnxruntime = pytest.importorskip("onnxruntime")
+pytest.importorskip("skl2onnx")
+
+from conftest import (  # noqa: E402
+    FAST,
+    UNICODE_DOCS,
+    make_corpus,
+    serve_in_a_clean_process,
+)
+from conftest import run_onnx as run  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def pipeline(unicode_pipeline):
+    return unicode_pipeline
+
+
+@pytest.fixture(scope="module")
+def exported(onnx_export):
+    return onnx_export
+
+
+def test_export_reports_what_it_wrote_and_how_close_it_is(exported, pipeline):
+    path, report, _ = exported
+    assert report["bytes"] == os.path.getsize(path) > 0
+    assert report["label_agreement"] == 1.0 and report["max_difference"] < 1e-4
+    assert report["format"] == "onnx" and report["quantize"] is None
+
+
+def test_graph_takes_text_and_gives_labels_and_probabilities(exported, pipeline):
+    _, _, session = exported
+    assert [i.name for i in session.get_inputs()] == ["text"]
+    assert [o.name for o in session.get_outputs()] == ["label", "probabilities"]
+    meta = session.get_modelmeta().custom_metadata_map
+    assert json.loads(meta["classes"]) == list(pipeline.classes_)
+    assert meta["skbig_version"] == skbig.__version__
+
+
+def test_a_disagreeing_export_is_not_written(pipeline, tmp_path, monkeypatch):
+    from skbig._export import _onnx
+
+    def wrong_spec(vectorizer):
+        spec = real(vectorizer)
+        spec.idf = np.log1p(spec.idf)  # what a wrong IDF formula would give
+        return spec
+
+    real = _onnx.text_spec
+    monkeypatch.setattr(_onnx, "text_spec", wrong_spec)
+    path = tmp_path / "model.onnx"
+    with pytest.raises(NotExportableError, match="disagrees"):
+        skbig.export(pipeline, path)
+    assert not path.exists()
+
+
+def test_final_sigma_is_warned_about(tmp_path):
+    texts = ["\u03bf\u03b4\u03cc\u03c2 \u03ba\u03b1\u03bb\u03cc\u03c2", "the road"] * 10
+    model = make_text_classifier(**dict(FAST, tfidf__min_df=1))
+    model.fit(texts, ["el", "en"] * 10)
+    with pytest.warns(UserWarning, match="final sigma"):
+        skbig.export(model, tmp_path / "greek.onnx")
+
+
+@pytest.fixture(scope="module")
+def tabular():
+    from sklearn.datasets import make_classification, make_regression
+
+    X, y = make_classification(120, 6, n_informative=4, n_classes=3, random_state=0)
+    Xr, yr = make_regression(120, 6, noise=1.0, random_state=0)
+    return X * [1, 10, 100, 1, 0.1, 5], y, Xr, yr * 100 + 40
+
+
+def test_numeric_classifier_standardises_inside_the_graph(tabular, tmp_path):
+    X, y, _, _ = tabular
+    clf = MLPClassifier((8,), epochs=5, batch_size=64, random_state=0).fit(X, y)
+    skbig.export(clf, tmp_path / "clf.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "clf.onnx"))
+    assert session.get_inputs()[0].name == "X"
+    label, proba = session.run(None, {"X": X.astype(np.float32)})
+    assert (label == clf.predict(X)).all()
+    assert np.abs(proba - clf.predict_proba(X)).max() < 1e-4
+
+
+def test_regressor_outputs_prediction_in_target_units(tabular, tmp_path):
+    _, _, X, y = tabular
+    reg = MLPRegressor((8,), epochs=5, batch_size=64, random_state=0).fit(X, y)
+    skbig.export(reg, tmp_path / "reg.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "reg.onnx"))
+    (prediction,) = session.run(["prediction"], {"X": X.astype(np.float32)})
+    assert prediction.shape == (len(X),)
+    assert np.allclose(prediction, reg.predict(X), rtol=1e-4, atol=1e-3)
+
+
+def test_multilabel_labels_use_the_fitted_thresholds(tmp_path):
+    texts, labels = make_corpus(n_docs=120, seed=1)
+    Y = np.stack([labels == "sport", labels != "food", labels == "tech"], 1) * 1
+    model = make_text_classifier(
+        **dict(FAST, mlp__early_stopping=True, mlp__epochs=6)
+    ).fit(texts, Y)
+    assert model[-1].thresholds_ is not None
+    skbig.export(model, tmp_path / "ml.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "ml.onnx"))
+    label, proba = run(session, texts)
+    assert (label == model.predict(texts)).all()
+    assert np.abs(proba - model.predict_proba(texts)).max() < 1e-4
+
+
+def test_bad_format_or_quantization_is_refused(pipeline, tmp_path):
+    with pytest.raises(ValueError, match="format"):
+        skbig.export(pipeline, tmp_path / "m", format="pickle")
+    with pytest.raises(ValueError, match="int8"):
+        skbig.export(pipeline, tmp_path / "m", format="savedmodel", quantize="int8")
+    with pytest.raises(TypeError, match="str to str"):
+        skbig.export(pipeline, tmp_path / "m.onnx", metadata={"n": 1})
+
+
+@pytest.mark.slow
+def test_onnx_serves_with_onnxruntime_alone(exported, pipeline):
+    run = (
+        "import numpy as np, onnxruntime\n"
+        f"session = onnxruntime.InferenceSession({str(exported[0])!r})\n"
+        "label, proba = session.run(None, {'text': np.array(texts, dtype=object)})\n"
+    )
+    texts = [*UNICODE_DOCS, "goal team match", ""]
+    blocked = {"sklearn", "skbig", "tensorflow", "keras", "scikeras", "skl2onnx"}
+    labels, proba = serve_in_a_clean_process(blocked, run, texts)
+    assert labels == list(pipeline.predict(texts))
+    assert np.abs(proba - pipeline.predict_proba(texts)).max() < 1e-4

@@ -1,0 +1,78 @@
+"""The ONNX graph of raw text: tokens, n-grams and TF-IDF as scikit-learn has them."""
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.pipeline import make_pipeline
+
+import skbig
+from skbig import MLPClassifier
+
+onnxruntime = pytest.importorskip("onnxruntime")
+pytest.importorskip("skl2onnx")
+
+from conftest import DOCUMENT, UNICODE_DOCS, make_corpus  # noqa: E402
+from conftest import run_onnx as run  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def pipeline(unicode_pipeline):
+    return unicode_pipeline
+
+
+@pytest.fixture(scope="module")
+def exported(onnx_export):
+    return onnx_export
+
+
+def test_exported_model_agrees_on_messy_documents(exported, pipeline):
+    texts = [*UNICODE_DOCS, "", "   ", "GOAL!!! match-team", "goal_team goalé 日本goal"]
+    label, proba = run(exported[2], texts)
+    assert list(label) == list(pipeline.predict(texts))
+    assert np.abs(proba - pipeline.predict_proba(texts)).max() < 1e-4
+    for nothing in ([""], ["", " !? "]):  # batches without a single known term
+        label, proba = run(exported[2], nothing)
+        assert list(label) == list(pipeline.predict(nothing))
+        assert np.abs(proba - pipeline.predict_proba(nothing)).max() < 1e-4
+
+
+def test_every_run_gives_the_same_numbers(exported, corpus):
+    # onnxruntime's Scatter with reduction="add" loses updates between threads;
+    # the graph sums rows through prefix sums instead.
+    texts = np.asarray(corpus[0] * 3, dtype=object)
+    runs = [exported[2].run(["probabilities"], {"text": texts})[0] for _ in range(8)]
+    assert all(np.array_equal(runs[0], run) for run in runs[1:])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(DOCUMENT, min_size=1, max_size=6))
+def test_exported_model_agrees_on_generated_unicode(exported, pipeline, texts):
+    label, proba = run(exported[2], texts)
+    assert list(label) == list(pipeline.predict(texts))
+    assert np.abs(proba - pipeline.predict_proba(texts)).max() < 1e-4
+
+
+@pytest.mark.parametrize(
+    "vectorizer",
+    [
+        CountVectorizer(binary=True, ngram_range=(2, 3), lowercase=False),
+        pytest.param(
+            CountVectorizer(stop_words=["the", "a", "of"]),  # unigrams: absent
+            marks=pytest.mark.slow,
+        ),
+    ],
+    ids=["binary-bigrams-trigrams-cased", "stop-words"],
+)
+def test_count_vectorizers(vectorizer, tmp_path):
+    texts, labels = make_corpus(n_docs=90, seed=5)
+    model = make_pipeline(
+        vectorizer, MLPClassifier((8,), epochs=3, batch_size=64, random_state=0)
+    ).fit(texts, labels)
+    skbig.export(model, tmp_path / "counts.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "counts.onnx"))
+    probe = [*texts[:20], "GOAL match team goal match team", "the goal of a goal"]
+    label, proba = run(session, probe)
+    assert list(label) == list(model.predict(probe))
+    assert np.abs(proba - model.predict_proba(probe)).max() < 1e-4

@@ -1,0 +1,99 @@
+"""What an export reproduces, and the settings it refuses by name."""
+
+import keras
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import (
+    CountVectorizer,
+    HashingVectorizer,
+    TfidfVectorizer,
+)
+from sklearn.pipeline import make_pipeline
+
+from skbig import MLPClassifier, NotExportableError, make_text_classifier
+from skbig._export._spec import (
+    _dense_layers,
+    check_activations,
+    network_spec,
+    split_pipeline,
+    text_spec,
+)
+
+DOCS = ["Café au lait", "the cat sat", "dogs and cats", "bread and butter"] * 3
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"tokenizer": str.split, "token_pattern": None}, "tokenizer"),
+        ({"preprocessor": str.lower}, "preprocessor"),
+        ({"strip_accents": "unicode"}, "strip_accents"),
+        ({"analyzer": "char_wb"}, "analyzer"),
+        ({"token_pattern": r"\S+"}, "token_pattern"),
+        ({"stop_words": ["the"], "ngram_range": (1, 2)}, "stop_words"),
+    ],
+)
+def test_settings_that_cannot_be_reproduced_are_named(params, named):
+    vectorizer = TfidfVectorizer(**params).fit(DOCS)
+    with pytest.raises(NotExportableError, match=named):
+        text_spec(vectorizer)
+
+
+def test_hashing_vectorizer_is_refused_with_the_reason():
+    with pytest.raises(NotExportableError, match="murmurhash3"):
+        text_spec(HashingVectorizer().fit(DOCS))
+
+
+def test_text_spec_keeps_columns_in_order_with_idf_and_settings():
+    vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2)).fit(DOCS)
+    spec = text_spec(vectorizer)
+    assert [vectorizer.vocabulary_[t] for t in spec.terms] == list(
+        range(len(spec.terms))
+    )
+    assert spec.idf.dtype == np.float32 and np.allclose(spec.idf, vectorizer.idf_)
+    assert (spec.sublinear_tf, spec.norm, spec.ngram_range) == (True, "l2", (1, 2))
+    counts = text_spec(CountVectorizer(binary=True).fit(DOCS))
+    assert counts.idf is None and counts.norm is None and counts.binary
+
+
+def test_split_pipeline_takes_a_vectorizer_and_a_network_or_the_network():
+    mlp = MLPClassifier()
+    pipeline = make_pipeline(TfidfVectorizer(), mlp)
+    assert split_pipeline(pipeline)[1] is mlp
+    assert split_pipeline(mlp) == (None, mlp)
+    with pytest.raises(NotExportableError, match="steps"):
+        split_pipeline(make_pipeline(TfidfVectorizer(), TfidfVectorizer(), mlp))
+
+
+def test_network_spec_reads_layers_temperature_and_classes(fitted_pipeline):
+    spec = network_spec(fitted_pipeline[-1])
+    mlp = fitted_pipeline[-1]
+    assert spec.kind == "multiclass" and list(spec.classes) == list(mlp.classes_)
+    assert [layer.activation for layer in spec.layers] == ["relu", "logits"]
+    assert spec.layers[0].kernel.shape == (mlp.n_features_in_, 16)
+    assert spec.mean is None  # sparse input is not standardised
+
+
+def test_only_dense_and_dropout_layers_with_known_activations_are_exported():
+    inputs = keras.Input((4,))
+    x = keras.layers.Dense(8, activation="softsign")(inputs)
+    dense = keras.Model(inputs, keras.layers.Dropout(0.5)(x))
+    (layer,) = _dense_layers(dense)
+    assert layer.activation == "softsign" and layer.kernel.shape == (4, 8)
+    with pytest.raises(NotExportableError, match="hidden activation 'softsign'"):
+        check_activations([layer, layer])
+    normalised = keras.Model(inputs, keras.layers.BatchNormalization()(x))
+    with pytest.raises(NotExportableError, match="BatchNormalization"):
+        _dense_layers(normalised)
+
+
+def test_unfitted_or_foreign_estimators_are_refused():
+    from sklearn.exceptions import NotFittedError
+    from sklearn.linear_model import LogisticRegression
+
+    with pytest.raises(NotFittedError):
+        network_spec(MLPClassifier())
+    with pytest.raises(NotExportableError, match="LogisticRegression"):
+        network_spec(LogisticRegression())
+    with pytest.raises(NotFittedError):
+        text_spec(make_text_classifier()[0])
