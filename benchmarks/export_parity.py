@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 from corpora import load_corpus
+from serving import _size
 
 VARIANTS = [("onnx", None), ("onnx", "float16"), ("onnx", "int8"), ("savedmodel", None)]
 
@@ -94,16 +95,6 @@ def main():
                     f"| {np.mean(labels == y_test) - accuracy:+.2%} |",
                     flush=True,
                 )
-
-
-def _size(path):
-    if os.path.isfile(path):
-        return os.path.getsize(path)
-    return sum(
-        os.path.getsize(os.path.join(root, name))
-        for root, _, names in os.walk(path)
-        for name in names
-    )
 
 
 if __name__ == "__main__":

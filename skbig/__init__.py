@@ -11,6 +11,7 @@ from ._export import NotExportableError, export
 from ._model_file import ModelFileError, ModelVersionWarning, load, model_info, save
 from ._network.layers import SparseDense
 from ._network.optimizers import LazyAdam, SparseAdagrad
+from ._privacy import PrivacyWarning
 from ._regressor import MLPRegressor
 from ._text import TextPipeline, TfidfVectorizer, make_text_classifier
 from ._version import __version__
@@ -24,6 +25,7 @@ for _public in (
     ModelFileError,
     ModelVersionWarning,
     NotExportableError,
+    PrivacyWarning,
     SparseAdagrad,
     SparseDense,
     TextPipeline,
@@ -39,6 +41,7 @@ __all__ = [
     "ModelFileError",
     "ModelVersionWarning",
     "NotExportableError",
+    "PrivacyWarning",
     "SparseAdagrad",
     "SparseDense",
     "TextPipeline",

@@ -16,6 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from . import _privacy
 from ._network import batches
 from ._network.build import build_mlp
 from ._network.optimizers import make_optimizer
@@ -114,7 +115,8 @@ class _MLPMixin:
         0.1) stall training. Sparse input (TF-IDF) is already on one scale, and
         centring it would make it dense.
         """
-        if getattr(self, "_sparse_input", True):
+        # A private fit learns no statistics of the data outside the guarantee.
+        if getattr(self, "_sparse_input", True) or self.dp_epsilon is not None:
             return FunctionTransformer()
         return StandardScaler()
 
@@ -128,6 +130,8 @@ class _MLPMixin:
         return state
 
     def __setstate__(self, state):
+        # Parameters added since a file was written take their defaults.
+        state = {"dp_epsilon": None, "dp_delta": None, "dp_clip_norm": 1.0, **state}
         if "model_" in state:
             state = dict(state, model_=network_from_state(state["model_"]))
         super().__setstate__(state)
@@ -187,7 +191,9 @@ class _MLPMixin:
     def _make_optimizer(self):
         return make_optimizer(
             self.optimizer,
-            self.learning_rate_init,
+            _privacy.DEFAULT_LEARNING_RATE
+            if self.learning_rate_init == "auto"
+            else self.learning_rate_init,
             routed(self.get_params(), "optimizer"),
         )
 
@@ -202,6 +208,12 @@ class _MLPMixin:
         just built (not a warm start); ``callbacks()`` gives the user's callbacks
         afresh for each training run.
         """
+        for name in _privacy.ATTRIBUTES:
+            vars(self).pop(name, None)
+        if self.dp_epsilon is not None:
+            _privacy.check_private_fit(self, partial=partial, new_network=new_network)
+            _privacy.fit_privately(self, X, y, sample_weight, seed)
+            return
         plan = training_plan(self, X.shape[0], partial=partial, epochs=epochs)
         # A plain dict: model files hold only types anyone can load safely.
         self.training_plan_ = dataclasses.asdict(plan)
@@ -240,9 +252,12 @@ class _MLPMixin:
         ran = len(first.history["loss"])
         self._unconverged = not partial and not first.stopped and ran >= plan.epochs
 
-    def _warn_if_unconverged(self):
-        """After ``fit``: warn, as scikit-learn's MLP does, when training ended at
-        the epoch ceiling while it was still improving."""
+    def _warn_after_fit(self):
+        """After ``fit`` (outside its quieted block): what a private fit's
+        guarantee does not cover, and, as scikit-learn's MLP does, a training
+        that ended at the epoch ceiling while it was still improving."""
+        for message in vars(self).pop("_privacy_notes", ()):
+            warnings.warn(message, _privacy.PrivacyWarning, stacklevel=3)
         if not vars(self).pop("_unconverged", False):
             return
         plan = self.training_plan_

@@ -33,6 +33,7 @@ from ._network.state import (
     network_from_bytes,
     providing_networks,
 )
+from ._privacy import guarantee
 from ._runtime import quiet
 from ._version import __version__
 
@@ -121,6 +122,7 @@ def save(estimator, path, *, metadata=None, include_optimizer=True):
         "versions": _versions(),
         "networks": len(networks),
         "optimizer_state": bool(include_optimizer),
+        "privacy": guarantee(estimator),
         "metadata": metadata,
         "sha256": {
             name: hashlib.sha256(data).hexdigest() for name, data in members.items()
@@ -235,7 +237,9 @@ def model_info(path):
     info : dict
         ``format_version``, ``estimator`` (its type's qualified name), ``versions``
         (of the libraries that wrote it), ``networks``, ``optimizer_state``
-        (False for a file saved with ``include_optimizer=False``), ``metadata``
+        (False for a file saved with ``include_optimizer=False``), ``privacy``
+        (a private fit's guarantee: epsilon, delta, noise multiplier, sampling
+        rate, steps; else None), ``metadata``
         and ``token_patterns`` (the vectorizers' regular expressions other than
         scikit-learn's default, which loading needs you to trust).
 
@@ -251,6 +255,8 @@ def model_info(path):
     info["networks"] = manifest["networks"]
     # Files written before include_optimizer existed always kept the state.
     info["optimizer_state"] = manifest.get("optimizer_state", True) is not False
+    privacy = manifest.get("privacy")
+    info["privacy"] = privacy if isinstance(privacy, dict) else None
     info["metadata"] = manifest.get("metadata") or {}
     info["token_patterns"] = patterns
     return info

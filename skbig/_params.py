@@ -25,7 +25,10 @@ COMMON_CONSTRAINTS = {
     "activation": [str],
     "alpha": [Interval(Real, 0, None, closed="left")],
     "dropout": [Interval(Real, 0, 1, closed="left")],
-    "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+    "learning_rate_init": [
+        Interval(Real, 0, None, closed="neither"),
+        StrOptions({"auto"}),
+    ],
     "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "early_stopping": ["boolean", StrOptions({"auto"})],
@@ -40,6 +43,9 @@ COMMON_CONSTRAINTS = {
     "verbose": ["verbose"],
     "warm_start": ["boolean"],
     "optimizer": [str, type, keras.optimizers.Optimizer],
+    "dp_epsilon": [Interval(Real, 0, None, closed="neither"), None],
+    "dp_delta": [Interval(Real, 0, 1, closed="neither"), None],
+    "dp_clip_norm": [Interval(Real, 0, None, closed="neither")],
 }
 
 

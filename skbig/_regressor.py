@@ -32,8 +32,8 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         ``"lazy_adam"`` is :class:`LazyAdam` (Adam with row-sparse updates);
         ``"sparse_adagrad"`` (:class:`SparseAdagrad`, the classifier's default, whose
         first-layer rate was chosen on classification corpora) is faster.
-    learning_rate_init : float, default=1e-3
-        Initial learning rate.
+    learning_rate_init : float or "auto", default=1e-3
+        Initial learning rate ("auto": see "Training privately").
     batch_size : int or "auto", default="auto"
         Samples per gradient step; "auto" is 128, or a tenth of the training data
         when that is smaller (at least 16).
@@ -56,6 +56,14 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         is monitored instead.
     tol : float, default=1e-4
         Smallest improvement of the monitored quantity that counts.
+    dp_epsilon : float or None, default=None
+        Train with differential privacy (DP-SGD) to this epsilon: Poisson-sampled
+        batches, each example's gradient clipped to ``dp_clip_norm``, calibrated
+        Gaussian noise (the ``privacy`` extra; user guide, "Training privately").
+    dp_delta : float or None, default=None
+        The guarantee's delta; None is ``1 / (10 * n_samples)``.
+    dp_clip_norm : float, default=1.0
+        Largest norm of one example's gradient in a private fit.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, shuffling and the validation split
         (the same value, the same model) without touching the global generators,
@@ -99,6 +107,11 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         Best validation R² with early stopping, else None.
     best_epoch_ : int or None
         The epoch with the best held-out score, with early stopping.
+    epsilon_, delta_ : float
+        After a private fit: its (epsilon, delta) guarantee, from dp-accounting's
+        RDP accountant.
+    noise_multiplier_, sampling_rate_, steps_ : float, float, int
+        After a private fit: what the guarantee is computed from.
     training_plan_ : dict
         What the last fit resolved the "auto" parameters to.
     feature_encoder_, target_encoder_ : transformers
@@ -140,6 +153,9 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         validation_fraction=0.1,
         n_iter_no_change="auto",
         tol=1e-4,
+        dp_epsilon=None,
+        dp_delta=None,
+        dp_clip_norm=1.0,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -162,6 +178,9 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.dp_epsilon = dp_epsilon
+        self.dp_delta = dp_delta
+        self.dp_clip_norm = dp_clip_norm
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
@@ -192,7 +211,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         """
         with self._fitting(self.warm_start):
             super().fit(X, y, sample_weight=sample_weight)
-        self._warn_if_unconverged()
+        self._warn_after_fit()
         return self
 
     def partial_fit(self, X, y, sample_weight=None):

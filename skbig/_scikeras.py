@@ -82,11 +82,15 @@ class StandardizedTargetEncoder(_RegressorTargetEncoder):
     learning rate as one near 1.
     """
 
+    def __init__(self, standardize=True):
+        super().__init__()
+        self.standardize = standardize
+
     def fit(self, y):
         super().fit(y)
         values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
-        self.mean_ = values.mean(axis=0)
-        scale = values.std(axis=0)
+        self.mean_ = values.mean(axis=0) if self.standardize else 0 * values[0]
+        scale = values.std(axis=0) if self.standardize else 1 + 0 * values[0]
         self.scale_ = np.where(scale > 0, scale, 1.0)
         return self
 
@@ -300,7 +304,8 @@ class KerasRegressor(_Seam, _KerasRegressor):
 
     @property
     def target_encoder(self):
-        return StandardizedTargetEncoder()
+        # A private fit learns no statistics of the targets outside its guarantee.
+        return StandardizedTargetEncoder(standardize=self.dp_epsilon is None)
 
     def partial_fit(self, X, y, sample_weight=None):
         with self._partial_call():

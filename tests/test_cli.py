@@ -482,3 +482,15 @@ def test_export_writes_onnx_and_savedmodel_and_says_how_close(trained, files, ca
                  "--quantize", "int8"])  # fmt: skip
     assert code == 2 and "int8" in capsys.readouterr().err
     assert main(["export", str(model), str(model)]) == 2  # its own input
+
+
+def test_train_with_dp_epsilon_records_the_guarantee(files, tmp_path, capsys):
+    pytest.importorskip("dp_accounting")
+    import skbig as library
+
+    model = tmp_path / "private.skbig"
+    code = main(["train", str(files / "train.csv"), "-o", str(model), "--quiet",
+                 "--dp-epsilon", "8", "--param", "mlp__epochs=3"])  # fmt: skip
+    assert code == 0
+    assert "trained privately: (8" in capsys.readouterr().out
+    assert library.model_info(model)["privacy"]["epsilon"] <= 8

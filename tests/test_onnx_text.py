@@ -17,41 +17,33 @@ from conftest import DOCUMENT, UNICODE_DOCS, make_corpus  # noqa: E402
 from conftest import run_onnx as run  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def pipeline(unicode_pipeline):
-    return unicode_pipeline
-
-
-@pytest.fixture(scope="module")
-def exported(onnx_export):
-    return onnx_export
-
-
-def test_exported_model_agrees_on_messy_documents(exported, pipeline):
+def test_exported_model_agrees_on_messy_documents(onnx_export, unicode_pipeline):
     texts = [*UNICODE_DOCS, "", "   ", "GOAL!!! match-team", "goal_team goalé 日本goal"]
-    label, proba = run(exported[2], texts)
-    assert list(label) == list(pipeline.predict(texts))
-    assert np.abs(proba - pipeline.predict_proba(texts)).max() < 1e-4
+    label, proba = run(onnx_export[2], texts)
+    assert list(label) == list(unicode_pipeline.predict(texts))
+    assert np.abs(proba - unicode_pipeline.predict_proba(texts)).max() < 1e-4
     for nothing in ([""], ["", " !? "]):  # batches without a single known term
-        label, proba = run(exported[2], nothing)
-        assert list(label) == list(pipeline.predict(nothing))
-        assert np.abs(proba - pipeline.predict_proba(nothing)).max() < 1e-4
+        label, proba = run(onnx_export[2], nothing)
+        assert list(label) == list(unicode_pipeline.predict(nothing))
+        assert np.abs(proba - unicode_pipeline.predict_proba(nothing)).max() < 1e-4
 
 
-def test_every_run_gives_the_same_numbers(exported, corpus):
+def test_every_run_gives_the_same_numbers(onnx_export, corpus):
     # onnxruntime's Scatter with reduction="add" loses updates between threads;
     # the graph sums rows through prefix sums instead.
     texts = np.asarray(corpus[0] * 3, dtype=object)
-    runs = [exported[2].run(["probabilities"], {"text": texts})[0] for _ in range(8)]
+    runs = [onnx_export[2].run(["probabilities"], {"text": texts})[0] for _ in range(8)]
     assert all(np.array_equal(runs[0], run) for run in runs[1:])
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(DOCUMENT, min_size=1, max_size=6))
-def test_exported_model_agrees_on_generated_unicode(exported, pipeline, texts):
-    label, proba = run(exported[2], texts)
-    assert list(label) == list(pipeline.predict(texts))
-    assert np.abs(proba - pipeline.predict_proba(texts)).max() < 1e-4
+def test_exported_model_agrees_on_generated_unicode(
+    onnx_export, unicode_pipeline, texts
+):
+    label, proba = run(onnx_export[2], texts)
+    assert list(label) == list(unicode_pipeline.predict(texts))
+    assert np.abs(proba - unicode_pipeline.predict_proba(texts)).max() < 1e-4
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Cross-entropy against smoothed labels, for integer class targets."""
+"""Classifier losses: the output layer and loss for each kind of target, and
+cross-entropy against smoothed labels for integer class targets."""
 
 import keras
 from keras import ops
@@ -42,3 +43,22 @@ class SparseCategoricalCrossentropy(keras.losses.Loss):
 
     def get_config(self):
         return {**super().get_config(), "label_smoothing": self.label_smoothing}
+
+
+def classifier_output(kind, n_classes, label_smoothing=0.0):
+    """(units, output activation, loss) of a classifier for a ``kind`` of target
+    ("binary", "multiclass" or "multilabel-indicator")."""
+    binary, categorical = "binary_crossentropy", "sparse_categorical_crossentropy"
+    if label_smoothing:
+        binary = keras.losses.BinaryCrossentropy(label_smoothing=label_smoothing)
+        categorical = SparseCategoricalCrossentropy(label_smoothing=label_smoothing)
+    if kind == "binary":
+        return 1, "sigmoid", binary
+    if kind == "multiclass":
+        return n_classes, "softmax", categorical
+    if kind == "multilabel-indicator":
+        return n_classes, "sigmoid", binary
+    raise ValueError(
+        f"MLPClassifier does not support {kind!r} targets; use a binary "
+        "indicator matrix for multi-label data or one estimator per output."
+    )

@@ -113,6 +113,13 @@ def build_parser():
         metavar="DIR",
         help="write learning_curve.png and training.json here",
     )
+    p.add_argument(
+        "--dp-epsilon",
+        type=float,
+        metavar="EPS",
+        help="train with differential privacy to this epsilon (hashed features, "
+        'DP-SGD; needs "skbig[privacy]"); the model file records the guarantee',
+    )
 
     p = _command(
         commands,

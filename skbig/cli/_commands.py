@@ -30,10 +30,12 @@ def parse_params(items, option="--param"):
     return params
 
 
-def _pipeline(params, random_state):
+def _pipeline(params, random_state, dp_epsilon=None):
     from .._text import make_text_classifier
 
-    pipeline = make_text_classifier(mlp__random_state=random_state)
+    pipeline = make_text_classifier(
+        dp_epsilon=dp_epsilon, mlp__random_state=random_state
+    )
     for name in params:
         if "__" not in name:
             raise UsageError(
@@ -57,7 +59,7 @@ def train(args):
     )
     targets = Targets(labels, args.data, args.label_column)
     y = targets.encode(labels)
-    pipeline = _pipeline(parse_params(args.param), args.random_state)
+    pipeline = _pipeline(parse_params(args.param), args.random_state, args.dp_epsilon)
     test_texts = test_y = None
     if args.test:
         test_texts, test_labels = read_dataset(
@@ -92,6 +94,12 @@ def train(args):
         f"trained on {len(texts)} documents ({len(targets.classes)} {kind}: "
         f"{shown}{more}) in {seconds:.1f} s, {mlp.n_iter_} epochs"
     )
+    if getattr(mlp, "epsilon_", None) is not None:
+        print(
+            f"trained privately: ({mlp.epsilon_:.3g}, {mlp.delta_:.2g})-differentially "
+            f"private, noise multiplier {mlp.noise_multiplier_:.3g}, "
+            f"{mlp.steps_} steps at sampling rate {mlp.sampling_rate_:.3g}"
+        )
     vocabulary = getattr(pipeline[0], "vocabulary_", None)
     if vocabulary is not None:
         print(f"vocabulary: {len(vocabulary)} terms")

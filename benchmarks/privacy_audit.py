@@ -1,0 +1,109 @@
+"""An empirical privacy audit: do canary documents leak through the model?
+
+Canaries are random token sequences with a fixed label. Half of them (the
+"in" canaries) are inserted into the training data, half ("out") are not. After
+training, a loss-threshold membership-inference attack scores each canary by
+the model's loss on it (members should have a lower loss). Reported: the
+attack's AUC (0.5 = no better than chance) and the empirical lower bound on
+epsilon its best threshold implies, ``log((TPR - delta) / FPR)`` with the TPR
+and FPR taken at their one-sided 95 % Clopper-Pearson bounds, so that the bound
+is a statement the data supports, next to the epsilon the fit claims.
+
+    python benchmarks/privacy_audit.py --data-dir ../shared/data --corpus sms_spam
+"""
+
+import argparse
+import os
+import string
+
+import numpy as np
+from corpora import load_corpus
+from scipy.stats import beta
+from sklearn.metrics import roc_auc_score
+
+
+def canaries(n, rng, length=8):
+    letters = np.array(list(string.ascii_lowercase))
+    return [
+        " ".join("".join(rng.choice(letters, 7)) for _ in range(length))
+        for _ in range(n)
+    ]
+
+
+def epsilon_lower_bound(scores_in, scores_out, delta, confidence=0.95):
+    """The largest ``log((TPR_low - delta) / FPR_high)`` over thresholds."""
+    alpha = 1 - confidence
+    n_in, n_out = len(scores_in), len(scores_out)
+    best = 0.0
+    for threshold in np.unique(np.concatenate([scores_in, scores_out])):
+        tp = int(np.sum(scores_in >= threshold))
+        fp = int(np.sum(scores_out >= threshold))
+        tpr_low = beta.ppf(alpha / 2, tp, n_in - tp + 1) if tp else 0.0
+        fpr_high = beta.ppf(1 - alpha / 2, fp + 1, n_out - fp) if fp < n_out else 1.0
+        if tpr_low - delta > 0 and fpr_high > 0:
+            best = max(best, float(np.log((tpr_low - delta) / fpr_high)))
+    return best
+
+
+def audit(make, X, y, label, n_canaries, seed):
+    rng = np.random.default_rng(seed)
+    docs = canaries(2 * n_canaries, rng)
+    inside, outside = docs[:n_canaries], docs[n_canaries:]
+    model = make().fit(list(X) + inside, np.concatenate([y, [label] * n_canaries]))
+    column = list(model.classes_).index(label)
+
+    def member_score(texts):  # higher = more likely a member: minus the loss
+        return np.log(np.clip(model.predict_proba(texts)[:, column], 1e-12, 1))
+
+    scores_in, scores_out = member_score(inside), member_score(outside)
+    truth = np.r_[np.ones(n_canaries), np.zeros(n_canaries)]
+    auc = roc_auc_score(truth, np.r_[scores_in, scores_out])
+    mlp = model[-1]
+    delta = getattr(mlp, "delta_", 1 / (10 * len(X)))
+    return auc, epsilon_lower_bound(scores_in, scores_out, delta), model
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    shared = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
+    parser.add_argument("--data-dir", default=shared)
+    parser.add_argument("--corpus", default="sms_spam")
+    parser.add_argument("--canaries", type=int, default=100)
+    parser.add_argument("--epsilons", nargs="+", type=float, default=[1, 8])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    args = parser.parse_args()
+
+    import skbig
+
+    X, y, _, _ = load_corpus(args.corpus, args.data_dir)
+    y = np.asarray(y).astype(str)
+    label = str(sorted(set(y), key=list(y).count)[0])  # the rarest class
+    settings = [("not private (same hashed linear network)", None)]
+    settings += [(f"private, epsilon={e:g}", e) for e in args.epsilons]
+    print(
+        f"{args.canaries} canaries in, {args.canaries} out, labelled {label!r}, "
+        f"on {args.corpus} ({len(X)} training documents)"
+    )
+    print("| training | claimed epsilon | attack AUC | empirical epsilon lower bound |")
+    print("|---|---:|---:|---:|")
+    for name, epsilon in settings:
+
+        def make(epsilon=epsilon):
+            pipeline = skbig.make_text_classifier(dp_epsilon=epsilon or 1.0)
+            if epsilon is None:  # the same network trained without clipping or noise
+                pipeline.set_params(
+                    mlp__dp_epsilon=None, mlp__learning_rate_init=1.0, mlp__epochs=30,
+                    mlp__early_stopping=False, mlp__batch_size=max(256, len(X) // 4),
+                )  # fmt: skip
+            return pipeline
+
+        for seed in args.seeds:
+            auc, bound, model = audit(make, X, y, label, args.canaries, seed)
+            claimed = getattr(model[-1], "epsilon_", None)
+            shown = "none" if claimed is None else f"{claimed:.2f}"
+            print(f"| {name}, seed {seed} | {shown} | {auc:.3f} | {bound:.2f} |",
+                  flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

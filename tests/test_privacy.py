@@ -1,0 +1,134 @@
+"""Private fits: the guarantee, recomputed independently, and what it covers."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import make_pipeline
+
+import skbig
+from skbig import MLPClassifier, MLPRegressor, PrivacyWarning, make_text_classifier
+
+dp_accounting = pytest.importorskip("dp_accounting")
+
+from conftest import make_corpus  # noqa: E402
+
+PRIVATE = dict(hidden_layer_sizes=(), epochs=3, class_weight=None, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def private_pipeline():
+    texts, labels = make_corpus(n_docs=300, seed=2)
+    model = make_text_classifier(dp_epsilon=4.0, mlp__epochs=20, mlp__random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PrivacyWarning)  # nothing outside the guarantee
+        model.fit(texts, labels)
+    return model, texts, labels
+
+
+def test_epsilon_recomputed_independently_matches(private_pipeline):
+    mlp = private_pipeline[0][-1]
+    event = dp_accounting.SelfComposedDpEvent(
+        dp_accounting.PoissonSampledDpEvent(
+            mlp.sampling_rate_, dp_accounting.GaussianDpEvent(mlp.noise_multiplier_)
+        ),
+        mlp.steps_,
+    )
+    accountant = dp_accounting.rdp.RdpAccountant()
+    accountant.compose(event)
+    assert accountant.get_epsilon(mlp.delta_) == pytest.approx(mlp.epsilon_, rel=0.01)
+    assert mlp.epsilon_ <= 4.0 and mlp.epsilon_ == pytest.approx(4.0, rel=0.01)
+    assert mlp.delta_ == pytest.approx(1 / (10 * 300))  # the default, 1 / (10 n)
+
+
+def test_private_pipeline_learns_nothing_outside_the_guarantee(private_pipeline):
+    model, texts, labels = private_pipeline
+    assert [name for name, _ in model.steps] == ["hashing", "tf", "mlp"]
+    assert not hasattr(model[0], "vocabulary_") and model[1].use_idf is False
+    assert model.score(texts, labels) > 0.8  # topics this separable survive the noise
+
+
+def test_model_file_and_model_info_record_the_guarantee(private_pipeline, tmp_path):
+    model = private_pipeline[0]
+    skbig.save(model, tmp_path / "private.skbig")
+    privacy = skbig.model_info(tmp_path / "private.skbig")["privacy"]
+    mlp = model[-1]
+    assert privacy["epsilon"] == pytest.approx(mlp.epsilon_)
+    assert privacy["steps"] == mlp.steps_ and privacy["delta"] == mlp.delta_
+    loaded = skbig.load(tmp_path / "private.skbig")
+    assert loaded[-1].epsilon_ == pytest.approx(mlp.epsilon_)
+
+
+def test_a_vocabulary_from_the_same_data_is_said_not_hidden():
+    texts, labels = make_corpus(n_docs=60, seed=1)
+    model = skbig.TextPipeline(
+        [("tfidf", TfidfVectorizer()), ("mlp", MLPClassifier(dp_epsilon=8, **PRIVATE))]
+    )
+    with pytest.warns(PrivacyWarning, match=r"\['tfidf'\].*vocabulary"):
+        model.fit(texts, labels)
+    public = make_pipeline(
+        TfidfVectorizer(vocabulary=["goal", "code", "bread"], use_idf=False),
+        MLPClassifier(dp_epsilon=8, **PRIVATE),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PrivacyWarning)
+        public.fit(texts, labels)
+
+
+def test_class_weights_from_the_data_are_said_not_hidden():
+    X = np.random.RandomState(0).rand(80, 4)
+    with pytest.warns(PrivacyWarning, match="class_weight='balanced_sqrt'"):
+        MLPClassifier((), dp_epsilon=8, epochs=2).fit(X, [0, 1] * 40)
+
+
+@pytest.mark.parametrize(
+    ("params", "then", "message"),
+    [
+        ({"early_stopping": True}, None, "early_stopping=True"),
+        ({"warm_start": True}, "fit", "warm_start"),
+        ({}, "partial_fit", "partial_fit"),
+    ],
+)
+def test_what_no_accountant_sees_is_refused(params, then, message):
+    X, y = np.random.RandomState(0).rand(60, 4), [0, 1] * 30
+    clf = MLPClassifier(dp_epsilon=8, **{**PRIVATE, **params})
+    with pytest.raises(ValueError, match=message):
+        if then == "partial_fit":
+            clf.partial_fit(X, y, classes=[0, 1])
+        else:
+            clf.fit(X, y)
+            getattr(clf, then)(X, y)
+
+
+def test_private_regressor_learns_no_target_or_feature_statistics():
+    rng = np.random.RandomState(0)
+    X = rng.rand(200, 3)
+    y = X @ [1.0, -2.0, 0.5]
+    reg = MLPRegressor((), dp_epsilon=8, epochs=5, random_state=0).fit(X, y)
+    assert reg.epsilon_ <= 8
+    assert np.all(reg.target_encoder_.mean_ == 0) and np.all(
+        reg.target_encoder_.scale_ == 1
+    )
+    assert not hasattr(reg.feature_encoder_, "mean_")  # a pass-through
+
+
+def test_a_private_fit_is_quiet_and_a_plain_refit_clears_the_guarantee(capfd):
+    X, y = np.random.RandomState(0).rand(60, 4), [0, 1] * 30
+    clf = MLPClassifier(dp_epsilon=8, **PRIVATE).fit(X, y)
+    assert capfd.readouterr() == ("", "")
+    assert clf.epsilon_ <= 8
+    clf.set_params(dp_epsilon=None).fit(X, y)
+    assert not hasattr(clf, "epsilon_")
+
+
+def test_the_auto_learning_rate_takes_smaller_steps_under_more_noise():
+    X, y = np.random.RandomState(0).rand(400, 4), [0, 1] * 200
+    rates = {}
+    for epsilon in (1.0, 8.0):
+        clf = MLPClassifier(dp_epsilon=epsilon, learning_rate_init="auto", **PRIVATE)
+        plan = clf.fit(X, y).training_plan_
+        noise = clf.noise_multiplier_ * clf.dp_clip_norm / plan["batch_size"]
+        assert plan["learning_rate"] == pytest.approx(min(10.0, 0.007 / noise))
+        rates[epsilon] = plan["learning_rate"]
+    assert rates[1.0] < rates[8.0]
