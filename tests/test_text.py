@@ -76,6 +76,7 @@ def test_grid_search(corpus, n_jobs):
     assert grid.best_estimator_.predict(texts[:3]).shape == (3,)
 
 
+@pytest.mark.slow  # GridSearchCV above covers searches in the quick run
 def test_randomized_search(corpus):
     texts, labels = corpus
     search = RandomizedSearchCV(
@@ -102,6 +103,7 @@ def test_cross_validate_with_several_scorers(corpus):
     assert np.all(scores["test_neg_log_loss"] < 0)
 
 
+@pytest.mark.slow  # nine fits of three ensembles
 def test_calibration_voting_and_stacking(corpus):
     texts, labels = corpus
     tfidf = TfidfVectorizer(min_df=2)
