@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.feature_extraction.text import (
+    CountVectorizer,
+    HashingVectorizer,
+    TfidfTransformer,
+)
 from sklearn.pipeline import make_pipeline
 
 import skbig
@@ -54,13 +58,25 @@ def test_exported_model_agrees_on_generated_unicode(
             CountVectorizer(stop_words=["the", "a", "of"]),  # unigrams: absent
             marks=pytest.mark.slow,
         ),
+        # 1,024 columns: many words share one, as hashing's collisions do
+        HashingVectorizer(
+            n_features=2**10, alternate_sign=False, ngram_range=(1, 2), binary=True
+        ),
+        pytest.param(
+            (
+                HashingVectorizer(alternate_sign=False, norm=None),
+                TfidfTransformer(sublinear_tf=True),
+            ),
+            marks=pytest.mark.slow,
+        ),
     ],
-    ids=["binary-bigrams-trigrams-cased", "stop-words"],
+    ids=["binary-bigrams-trigrams-cased", "stop-words", "hashing", "hashing-tfidf"],
 )
-def test_count_vectorizers(vectorizer, tmp_path):
+def test_count_and_hashing_vectorizers(vectorizer, tmp_path):
     texts, labels = make_corpus(n_docs=90, seed=5)
+    steps = vectorizer if isinstance(vectorizer, tuple) else (vectorizer,)
     model = make_pipeline(
-        vectorizer, MLPClassifier((8,), epochs=3, batch_size=64, random_state=0)
+        *steps, MLPClassifier((8,), epochs=3, batch_size=64, random_state=0)
     ).fit(texts, labels)
     skbig.export(model, tmp_path / "counts.onnx")
     session = onnxruntime.InferenceSession(str(tmp_path / "counts.onnx"))

@@ -132,3 +132,17 @@ def test_the_auto_learning_rate_takes_smaller_steps_under_more_noise():
         assert plan["learning_rate"] == pytest.approx(min(10.0, 0.007 / noise))
         rates[epsilon] = plan["learning_rate"]
     assert rates[1.0] < rates[8.0]
+
+
+def test_the_private_pipeline_exports_to_onnx(private_pipeline, tmp_path):
+    onnxruntime = pytest.importorskip("onnxruntime")
+    pytest.importorskip("skl2onnx")
+    model, texts, _ = private_pipeline
+    skbig.export(model, tmp_path / "private.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "private.onnx"))
+    feed = {"text": np.asarray(texts[:40], dtype=object)}
+    label, proba = session.run(None, feed)
+    assert list(label) == list(model.predict(texts[:40]))
+    assert np.abs(proba - model.predict_proba(texts[:40])).max() < 1e-4
+    with pytest.raises(skbig.NotExportableError, match="murmurhash3"):
+        skbig.export(model, tmp_path / "private", format="savedmodel")

@@ -6,6 +6,7 @@ import pytest
 from sklearn.feature_extraction.text import (
     CountVectorizer,
     HashingVectorizer,
+    TfidfTransformer,
     TfidfVectorizer,
 )
 from sklearn.pipeline import make_pipeline
@@ -39,9 +40,15 @@ def test_settings_that_cannot_be_reproduced_are_named(params, named):
         text_spec(vectorizer)
 
 
-def test_hashing_vectorizer_is_refused_with_the_reason():
-    with pytest.raises(NotExportableError, match="murmurhash3"):
+def test_hashing_settings_that_cannot_be_reproduced_are_named():
+    with pytest.raises(NotExportableError, match="alternate_sign=True"):
         text_spec(HashingVectorizer().fit(DOCS))
+    normalised_twice = (HashingVectorizer(alternate_sign=False), TfidfTransformer())
+    with pytest.raises(NotExportableError, match="norm='l2'"):
+        text_spec(normalised_twice)
+    spec = text_spec((HashingVectorizer(alternate_sign=False, norm=None).fit(DOCS),
+                      TfidfTransformer(sublinear_tf=True, use_idf=False)))  # fmt: skip
+    assert spec.terms is None and spec.width == 2**20 and spec.sublinear_tf
 
 
 def test_text_spec_keeps_columns_in_order_with_idf_and_settings():

@@ -31,8 +31,9 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
     Parameters
     ----------
     estimator : Pipeline, MLPClassifier or MLPRegressor
-        A fitted ``make_text_classifier()`` pipeline (a Count or Tfidf vectorizer
-        followed by an skbig network), or a bare network on numeric input.
+        A fitted ``make_text_classifier()`` pipeline (a Count, Tfidf or Hashing
+        vectorizer, optionally a TfidfTransformer, then an skbig network, as the
+        private pipeline has them), or a bare network on numeric input.
     path : str or path-like
         The file (ONNX) or folder (SavedModel) to write; replaced atomically.
     format : {"onnx", "savedmodel"}, default="onnx"

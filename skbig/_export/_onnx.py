@@ -96,7 +96,7 @@ def to_onnx(vectorizer, network):
 def _warn_about_lowercasing(text):
     if not text.lowercase:
         return
-    greek = [term for term in text.terms if "ς" in term]
+    greek = [term for term in text.terms or () if "ς" in term]
     if greek:
         warnings.warn(
             f"{len(greek)} vocabulary terms end in a final sigma (e.g. {greek[0]!r}): "

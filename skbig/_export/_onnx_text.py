@@ -88,7 +88,7 @@ def _sparse_tfidf(nodes, spec, text):
         mincharnum=1,
         pad_value="#",  # never a token: tokens are runs of word characters
     )
-    width = len(spec.terms)
+    width = spec.width
     n_rows = nodes("Shape", text)
     row_index = nodes(
         "Unsqueeze",
@@ -103,18 +103,20 @@ def _sparse_tfidf(nodes, spec, text):
     keys = []
     min_n, max_n = spec.ngram_range
     for n in range(min_n, max_n + 1):
-        terms = [(t, c) for c, t in enumerate(spec.terms) if t.count(" ") == n - 1]
-        if not terms:
-            continue
-        grams = _ngrams(nodes, tokens, n)
-        ids = nodes(
-            "LabelEncoder",
-            grams,
-            domain="ai.onnx.ml",
-            keys_strings=[t for t, _ in terms],
-            values_int64s=[c for _, c in terms],
-            default_int64=-1,
-        )
+        if spec.hashing:
+            ids = _hashed_columns(nodes, tokens, n, spec.hashing)
+        else:
+            terms = [(t, c) for c, t in enumerate(spec.terms) if t.count(" ") == n - 1]
+            if not terms:
+                continue
+            ids = nodes(
+                "LabelEncoder",
+                _ngrams(nodes, tokens, n),
+                domain="ai.onnx.ml",
+                keys_strings=[t for t, _ in terms],
+                values_int64s=[c for _, c in terms],
+                default_int64=-1,
+            )
         owner = nodes("Expand", row_index, nodes("Shape", ids))
         key = nodes("Add", nodes("Mul", owner, nodes.const(width, np.int64)), ids)
         flat = nodes("Reshape", key, nodes.const([-1], np.int64))
@@ -181,11 +183,25 @@ class _Segments:
         return nodes("Cast", total, to=TensorProto.FLOAT)
 
 
-def _ngrams(nodes, tokens, n):
-    """The ``n``-grams of each row of ``tokens`` ``[N, T]``, joined by spaces, as
-    ``[N, T - n + 1]`` (scikit-learn's word n-grams)."""
-    if n == 1:
-        return tokens
+def _hashed_columns(nodes, tokens, n, n_features):
+    """The column of each ``n``-gram as scikit-learn's HashingVectorizer computes
+    it, ``abs(murmurhash3_32(gram)) % n_features``, or -1 for an n-gram that
+    holds the tokenizer's padding."""
+    hashes = nodes("MurmurHash3", _ngrams(nodes, tokens, n), domain="com.microsoft",
+                   seed=0, positive=0)  # fmt: skip
+    wide = nodes("Abs", nodes("Cast", hashes, to=TensorProto.INT64))
+    columns = nodes("Mod", wide, nodes.const(n_features, np.int64))
+    padded = nodes("Equal", tokens, nodes.const("#"))
+    if n > 1:
+        parts = _slices(nodes, padded, n)
+        padded = parts[0]
+        for part in parts[1:]:
+            padded = nodes("Or", padded, part)
+    return nodes("Where", padded, nodes.const(-1, np.int64), columns)
+
+
+def _slices(nodes, tokens, n):
+    """``tokens[:, k : T - n + 1 + k]`` for each k < n."""
     parts = []
     for k in range(n):
         end = -(n - 1 - k) if k < n - 1 else np.iinfo(np.int64).max
@@ -198,6 +214,15 @@ def _ngrams(nodes, tokens, n):
                 nodes.const([1], np.int64),
             )
         )
+    return parts
+
+
+def _ngrams(nodes, tokens, n):
+    """The ``n``-grams of each row of ``tokens`` ``[N, T]``, joined by spaces, as
+    ``[N, T - n + 1]`` (scikit-learn's word n-grams)."""
+    if n == 1:
+        return tokens
+    parts = _slices(nodes, tokens, n)
     gram = parts[0]
     for part in parts[1:]:
         gram = nodes(

@@ -16,6 +16,7 @@ _NOISE = [
     "--",
     "Straße",
 ]
+_WORDS = "the of price free call meeting goal team code data bread win now".split()
 _SEPARATORS = [" ", ", ", ". ", "\n", " - ", "\t", "!! "]
 
 
@@ -25,7 +26,9 @@ def probe_inputs(vectorizer, network, n=N_PROBES, seed=0):
     rng = np.random.default_rng(seed)
     if vectorizer is None:
         return _numeric_rows(network, n, rng)
-    terms = list(vectorizer.vocabulary_)
+    first = vectorizer[0] if isinstance(vectorizer, tuple) else vectorizer
+    # Hashed features have no vocabulary: any word lands in some column.
+    terms = list(getattr(first, "vocabulary_", None) or _WORDS)
     docs = [""]
     for _ in range(n - 1):
         words = []

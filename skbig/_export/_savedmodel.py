@@ -15,7 +15,7 @@ import uuid
 import numpy as np
 import tensorflow as tf
 
-from ._spec import network_spec, text_spec
+from ._spec import NotExportableError, network_spec, text_spec
 
 # What separates tokens: anything but the word characters of WORD_RUN.
 _NOT_WORD = r"[^\pL\pN_]+"
@@ -213,5 +213,10 @@ def build(vectorizer, network, quantize=None, metadata=None):
     ``metadata`` dict."""
     net = network_spec(network)
     text = None if vectorizer is None else text_spec(vectorizer)
+    if text is not None and text.hashing:
+        raise NotExportableError(
+            "A HashingVectorizer exports to ONNX only: TensorFlow has no "
+            "murmurhash3, which scikit-learn hashes the words with."
+        )
     dtype = np.float16 if quantize == "float16" else np.float32
     return Exported(_Serving(text, net, dtype, metadata or {}))

@@ -11,6 +11,7 @@ import numpy as np
 from sklearn.feature_extraction.text import (
     CountVectorizer,
     HashingVectorizer,
+    TfidfTransformer,
     TfidfVectorizer,
 )
 from sklearn.pipeline import Pipeline
@@ -35,13 +36,18 @@ class NotExportableError(ValueError):
 class TextSpec:
     """A fitted Count/Tfidf vectorizer: counts of word n-grams, then tf-idf."""
 
-    terms: list  # the term of each output column, in column order
+    terms: list | None  # the term of each output column (None: hashed features)
     lowercase: bool
     ngram_range: tuple
     binary: bool
     sublinear_tf: bool
     idf: np.ndarray | None  # float32, one per column, or None
     norm: str | None
+    hashing: int | None = None  # n_features of a HashingVectorizer
+
+    @property
+    def width(self):
+        return self.hashing if self.terms is None else len(self.terms)
 
 
 @dataclass
@@ -69,38 +75,43 @@ class NetworkSpec:
 
 
 def split_pipeline(estimator):
-    """(vectorizer or None, network estimator) of what :func:`skbig.export` takes."""
+    """(vectorizer or None, network estimator) of what :func:`skbig.export` takes;
+    a vectorizer followed by a TfidfTransformer comes as the pair."""
     if isinstance(estimator, Pipeline):
         steps = [
             step for _, step in estimator.steps if step not in (None, "passthrough")
         ]
+        if len(steps) == 3 and isinstance(steps[1], TfidfTransformer):
+            return (steps[0], steps[1]), steps[2]
         if len(steps) == 2:
             return steps[0], steps[1]
         if len(steps) == 1:
             return None, steps[0]
         names = [type(step).__name__ for step in steps]
         raise NotExportableError(
-            "skbig.export takes a vectorizer followed by an skbig network (as "
-            f"make_text_classifier builds), or the network alone; got steps {names}."
+            "skbig.export takes a vectorizer (optionally followed by a "
+            "TfidfTransformer) and an skbig network, as make_text_classifier "
+            f"builds them, or the network alone; got steps {names}."
         )
     return None, estimator
 
 
 def text_spec(vectorizer):
-    """The :class:`TextSpec` of a fitted Count/Tfidf vectorizer, or an error naming
-    the setting an exported model could not reproduce."""
-    if isinstance(vectorizer, HashingVectorizer):
-        raise NotExportableError(
-            "HashingVectorizer cannot be exported: neither ONNX's standard operators "
-            "nor TensorFlow's compute scikit-learn's murmurhash3 of the tokens; use "
-            "a TfidfVectorizer or CountVectorizer."
-        )
-    if not isinstance(vectorizer, CountVectorizer):
+    """The :class:`TextSpec` of a fitted Count/Tfidf/Hashing vectorizer (or a
+    ``(vectorizer, TfidfTransformer)`` pair), or an error naming the setting an
+    exported model could not reproduce."""
+    transformer = None
+    if isinstance(vectorizer, tuple):
+        vectorizer, transformer = vectorizer
+    hashing = isinstance(vectorizer, HashingVectorizer)
+    if not (hashing or isinstance(vectorizer, CountVectorizer)):
         raise NotExportableError(
             f"Cannot export a {type(vectorizer).__name__} in front of the network: "
-            "only a CountVectorizer or TfidfVectorizer is reproduced exactly."
+            "only a CountVectorizer, TfidfVectorizer or HashingVectorizer is "
+            "reproduced exactly."
         )
-    check_is_fitted(vectorizer, "vocabulary_")
+    if not hashing:
+        check_is_fitted(vectorizer, "vocabulary_")
     refused = {
         "input": vectorizer.input != "content",
         "analyzer": vectorizer.analyzer != "word",
@@ -109,13 +120,20 @@ def text_spec(vectorizer):
         "strip_accents": vectorizer.strip_accents is not None,
         "token_pattern": vectorizer.token_pattern != DEFAULT_TOKEN_PATTERN,
         "norm": getattr(vectorizer, "norm", None) not in (None, "l1", "l2"),
+        # signed hashing needs signed sums; a norm before sublinear tf or IDF
+        # changes what they see
+        "alternate_sign": hashing and vectorizer.alternate_sign,
     }
+    if transformer is not None:
+        refused["norm"] = (
+            refused["norm"] or getattr(vectorizer, "norm", None) is not None
+        )
     stop_words = vectorizer.get_stop_words() or frozenset()
     min_n, max_n = vectorizer.ngram_range
     # Stop words are removed between tokens before n-grams are formed; unigrams
     # that are stop words are simply not in the vocabulary.
     refused["stop_words"] = bool(stop_words) and (
-        max_n > 1 or bool(set(stop_words) & set(vectorizer.vocabulary_))
+        hashing or max_n > 1 or bool(set(stop_words) & set(vectorizer.vocabulary_))
     )
     bad = [name for name, is_bad in refused.items() if is_bad]
     if bad:
@@ -124,25 +142,31 @@ def text_spec(vectorizer):
             f"Cannot export the {type(vectorizer).__name__}: {shown} cannot be "
             "reproduced exactly outside scikit-learn (supported: word n-grams with "
             "the default token_pattern, lowercase or not, no accent stripping, no "
-            "callables)."
+            "callables, unsigned hashing)."
         )
-    terms = [None] * len(vectorizer.vocabulary_)
-    for term, column in vectorizer.vocabulary_.items():
-        terms[column] = term
-    if any(not isinstance(term, str) for term in terms):
-        raise NotExportableError("The vocabulary must map every column to a string.")
-    tfidf = isinstance(vectorizer, TfidfVectorizer)
+    terms = None
+    if not hashing:
+        terms = [None] * len(vectorizer.vocabulary_)
+        for term, column in vectorizer.vocabulary_.items():
+            terms[column] = term
+        if any(not isinstance(term, str) for term in terms):
+            raise NotExportableError(
+                "The vocabulary must map every column to a string."
+            )
+    weighting = vectorizer if transformer is None else transformer
+    tfidf = isinstance(weighting, TfidfVectorizer | TfidfTransformer)
     idf = None
-    if tfidf and vectorizer.use_idf:
-        idf = np.asarray(vectorizer.idf_, dtype=np.float32)
+    if tfidf and weighting.use_idf:
+        idf = np.asarray(weighting.idf_, dtype=np.float32)
     return TextSpec(
         terms=terms,
         lowercase=bool(vectorizer.lowercase),
         ngram_range=(int(min_n), int(max_n)),
         binary=bool(vectorizer.binary),
-        sublinear_tf=bool(tfidf and vectorizer.sublinear_tf),
+        sublinear_tf=bool(tfidf and weighting.sublinear_tf),
         idf=idf,
-        norm=vectorizer.norm if tfidf else None,
+        norm=weighting.norm if (tfidf or hashing) else None,
+        hashing=int(vectorizer.n_features) if hashing else None,
     )
 
 
