@@ -91,6 +91,7 @@ def test_numeric_classifier_standardises_inside_the_graph(tabular, tmp_path):
     assert np.abs(proba - clf.predict_proba(X)).max() < 1e-4
 
 
+@pytest.mark.slow
 def test_regressor_outputs_prediction_in_target_units(tabular, tmp_path):
     _, _, X, y = tabular
     reg = MLPRegressor((8,), epochs=5, batch_size=64, random_state=0).fit(X, y)
@@ -101,6 +102,7 @@ def test_regressor_outputs_prediction_in_target_units(tabular, tmp_path):
     assert np.allclose(prediction, reg.predict(X), rtol=1e-4, atol=1e-3)
 
 
+@pytest.mark.slow  # the default stopping rule and its thresholds: a longer fit
 def test_multilabel_labels_use_the_fitted_thresholds(tmp_path):
     texts, labels = make_corpus(n_docs=120, seed=1)
     Y = np.stack([labels == "sport", labels != "food", labels == "tech"], 1) * 1

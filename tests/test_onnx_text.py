@@ -59,8 +59,11 @@ def test_exported_model_agrees_on_generated_unicode(
             marks=pytest.mark.slow,
         ),
         # 1,024 columns: many words share one, as hashing's collisions do
-        HashingVectorizer(
-            n_features=2**10, alternate_sign=False, ngram_range=(1, 2), binary=True
+        pytest.param(
+            HashingVectorizer(
+                n_features=2**10, alternate_sign=False, ngram_range=(1, 2), binary=True
+            ),
+            marks=pytest.mark.slow,  # the private pipeline's export covers hashing
         ),
         pytest.param(
             (

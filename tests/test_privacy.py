@@ -123,7 +123,7 @@ def test_a_private_fit_is_quiet_and_a_plain_refit_clears_the_guarantee(capfd):
 
 
 def test_the_auto_learning_rate_takes_smaller_steps_under_more_noise():
-    X, y = np.random.RandomState(0).rand(400, 4), [0, 1] * 200
+    X, y = np.random.RandomState(0).rand(120, 4), [0, 1] * 60
     rates = {}
     for epsilon in (1.0, 8.0):
         clf = MLPClassifier(dp_epsilon=epsilon, learning_rate_init="auto", **PRIVATE)

@@ -116,7 +116,7 @@ def test_messy_text_never_crashes(cases, texts, data):
 
 @_property
 @settings(
-    max_examples=20,
+    max_examples=12,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
