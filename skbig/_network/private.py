@@ -20,6 +20,8 @@ import numpy as np
 import scipy.sparse as sp
 import tensorflow as tf
 
+from .batches import _as_tensor
+
 
 def dense_layers(model):
     """The network's Dense layers and the dropout rate between them."""
@@ -168,11 +170,7 @@ class PrivateTrainer:
 def _rows(X, rows):
     """Rows of ``X`` as the network's input tensor."""
     if sp.issparse(X):
-        part = sp.csr_matrix(X[rows]).tocoo()
-        indices = np.stack([part.row, part.col], axis=1).astype(np.int64)
-        return tf.sparse.reorder(
-            tf.SparseTensor(indices, part.data.astype(np.float32), part.shape)
-        )
+        return _as_tensor(sp.csr_matrix(X[rows], dtype=np.float32))
     return tf.constant(np.asarray(X[rows], dtype=np.float32))
 
 
