@@ -22,6 +22,7 @@ from ._network.build import build_mlp
 from ._network.optimizers import make_optimizer
 from ._network.state import network_from_state, network_state
 from ._network.stopping import Convergence
+from ._network.streamed import fit_inputs
 from ._params import as_sizes, refuse_unknown_parameters, routed
 from ._plan import hold_out, training_plan
 from ._runtime import check_not_forked, limit_tensorflow_threads, quiet, seeded
@@ -210,16 +211,26 @@ class _MLPMixin:
         """
         for name in _privacy.ATTRIBUTES:
             vars(self).pop(name, None)
+        streamed = vars(self).pop("_streamed_rows", None)
+        if streamed is not None:
+            # skbig.fit_stream: X and y were one placeholder row per class, whose
+            # targets and weights label the streamed rows.
+            X, y, sample_weight = streamed.labelled(y, sample_weight), None, None
         if self.dp_epsilon is not None:
             _privacy.check_private_fit(self, partial=partial, new_network=new_network)
             _privacy.fit_privately(self, X, y, sample_weight, seed)
             return
-        plan = training_plan(self, X.shape[0], partial=partial, epochs=epochs)
+        plan = training_plan(
+            self, X.shape[0], partial=partial, epochs=epochs,
+            max_validation=getattr(X, "max_validation", None),
+        )  # fmt: skip
         # A plain dict: model files hold only types anyone can load safely.
         self.training_plan_ = dataclasses.asdict(plan)
         validation = None
         X_all, y_all, weights_all = X, y, sample_weight
-        if plan.early_stopping:
+        if plan.early_stopping and streamed is not None:
+            X, validation = X.hold_out(plan.n_validation, seed)
+        elif plan.early_stopping:
             X, y, sample_weight, validation = hold_out(
                 X, y, sample_weight, plan.n_validation, seed, self._stratify_labels(y)
             )
@@ -294,24 +305,7 @@ class _MLPMixin:
             keep_weights=keep_weights,
         )
         callbacks.append(monitor)
-        data = {"x": X, "y": y, "sample_weight": sample_weight}
-        if batches.streamable(X, y, fit_args):
-            batch_size = fit_args.pop("batch_size")
-            data = {
-                "x": batches.sparse_dataset(
-                    X,
-                    y,
-                    sample_weight,
-                    batch_size=batch_size,
-                    shuffle=bool(fit_args.pop("shuffle")),
-                    seed=seed,
-                    repeat=True,
-                ),
-                "shuffle": False,  # the dataset shuffles; Keras would warn
-            }
-            fit_args.setdefault(
-                "steps_per_epoch", batches.batch_count(X.shape[0], batch_size)
-            )
+        data = fit_inputs(X, y, sample_weight, fit_args, seed)
         with seeded(seed, user_model=self.model is not None):
             hist = self.model_.fit(
                 **data,

@@ -63,11 +63,14 @@ class TrainingPlan:
     refit: bool
 
 
-def training_plan(estimator, n_samples, *, partial=False, epochs=None):
+def training_plan(
+    estimator, n_samples, *, partial=False, epochs=None, max_validation=None
+):
     """Resolve ``estimator``'s "auto" parameters for ``n_samples`` samples.
 
     ``epochs`` is what scikeras passes to the fit (``epochs``, or 1 for
-    ``partial_fit``).
+    ``partial_fit``); ``max_validation`` caps the held-out samples (a streamed
+    fit holds out at most what it kept in memory).
     """
     epochs = estimator.epochs if epochs is None else epochs
     stop = estimator.early_stopping
@@ -75,6 +78,8 @@ def training_plan(estimator, n_samples, *, partial=False, epochs=None):
         stop = not partial and n_samples >= MIN_SAMPLES_TO_HOLD_OUT
     stop = bool(stop) and not partial
     n_validation = math.ceil(estimator.validation_fraction * n_samples) if stop else 0
+    if max_validation is not None:
+        n_validation = min(n_validation, max_validation)
     if stop and (n_validation < 1 or n_samples - n_validation < 1):
         raise ValueError(
             f"validation_fraction={estimator.validation_fraction} leaves no data to "

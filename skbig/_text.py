@@ -122,18 +122,26 @@ class TextPipeline(Pipeline):
             The fitted pipeline.
         """
         _warn_if_steps_learn_privately(self.steps)
-        saved = [
-            (step, copy.deepcopy(vars(step)))
-            for _, step in self.steps
-            if hasattr(step, "fit") and not isinstance(step, _MLPMixin)
-        ]
-        try:
+        with restored_on_failure(self.steps):
             return super().fit(X, y, **params)
-        except BaseException:
-            for step, state in saved:
-                vars(step).clear()
-                vars(step).update(state)
-            raise
+
+
+@contextlib.contextmanager
+def restored_on_failure(steps):
+    """Put every step of ``steps`` back as it was when the block raises (skbig's
+    estimators restore themselves; the others from a copy taken now)."""
+    saved = [
+        (step, copy.deepcopy(vars(step)))
+        for _, step in steps
+        if hasattr(step, "fit") and not isinstance(step, _MLPMixin)
+    ]
+    try:
+        yield
+    except BaseException:
+        for step, state in saved:
+            vars(step).clear()
+            vars(step).update(state)
+        raise
 
 
 def _learns_from_data(step):
@@ -174,7 +182,15 @@ def _warn_if_steps_learn_privately(steps):
 PRIVATE_FEATURES = 2**16
 
 
-def make_text_classifier(*, dp_epsilon=None, dp_delta=None, dp_clip_norm=1.0, **params):
+#: Hashed columns of ``make_text_classifier(vectorizer="hashing")``: 20 Newsgroups
+#: has about 100,000 distinct words; at width 512 the first layer and its Adagrad
+#: slot take 0.5 GB (benchmarks/README.md, "Past one machine").
+HASHING_FEATURES = 2**17
+
+
+def make_text_classifier(
+    *, vectorizer="tfidf", dp_epsilon=None, dp_delta=None, dp_clip_norm=1.0, **params
+):
     """Build a ``TfidfVectorizer -> MLPClassifier`` pipeline for raw text.
 
     The vectorizer uses sublinear term frequencies, drops terms seen in a single
@@ -185,6 +201,13 @@ def make_text_classifier(*, dp_epsilon=None, dp_delta=None, dp_clip_norm=1.0, **
 
     Parameters
     ----------
+    vectorizer : {"tfidf", "hashing"}, default="tfidf"
+        ``"hashing"``: no vocabulary to learn or store; steps ``"hashing"`` (a
+        :class:`~sklearn.feature_extraction.text.HashingVectorizer` of
+        ``HASHING_FEATURES`` columns, counts) and ``"tf"`` (sublinear tf,
+        l2-normalised, no IDF) in front of the network. Its feature space never
+        moves, so data that arrives over time, or is read once
+        (:func:`fit_stream`), fits it without a counting pass.
     dp_epsilon, dp_delta, dp_clip_norm : float or None, float or None, float
         With ``dp_epsilon``, a pipeline whose whole output is private: a feature
         map that learns nothing from the data (``"hashing"``: hashed word counts,
@@ -220,6 +243,8 @@ def make_text_classifier(*, dp_epsilon=None, dp_delta=None, dp_clip_norm=1.0, **
     >>> clf.predict(["free cash prize", "lunch moved"]).shape
     (2,)
     """
+    if vectorizer not in ("tfidf", "hashing"):
+        raise ValueError(f'vectorizer must be "tfidf" or "hashing", not {vectorizer!r}')
     if dp_epsilon is not None:
         pipeline = TextPipeline(
             [
@@ -237,6 +262,17 @@ def make_text_classifier(*, dp_epsilon=None, dp_delta=None, dp_clip_norm=1.0, **
             ]
         )  # fmt: skip
         return pipeline.set_params(**params)
+    if vectorizer == "hashing":
+        return TextPipeline(
+            [
+                ("hashing", HashingVectorizer(
+                    n_features=HASHING_FEATURES, alternate_sign=False, norm=None,
+                    dtype=np.float32,
+                )),
+                ("tf", TfidfTransformer(use_idf=False, sublinear_tf=True)),
+                ("mlp", MLPClassifier()),
+            ]
+        ).set_params(**params)  # fmt: skip
     pipeline = TextPipeline(
         [
             (

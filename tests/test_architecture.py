@@ -129,6 +129,7 @@ def test_the_cli_and_explain_use_the_estimators_public_api(name):
 
 
 OPTIONAL = {
+    "pandas",
     "matplotlib",
     "lime",
     "dask",
@@ -140,6 +141,8 @@ OPTIONAL = {
 }
 #: Modules of an extra, imported only inside the functions that need them.
 EXTRA_MODULES = {
+    "skbig.dask",
+    "skbig.cli._dask",
     "skbig._export._onnx",
     "skbig._export._onnx_text",
     "skbig._export._quantize",

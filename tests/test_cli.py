@@ -494,3 +494,23 @@ def test_train_with_dp_epsilon_records_the_guarantee(files, tmp_path, capsys):
     assert code == 0
     assert "trained privately: (8" in capsys.readouterr().out
     assert library.model_info(model)["privacy"]["epsilon"] <= 8
+
+
+def test_train_stream_scores_the_held_out_rows_it_left_out(files, tmp_path, capsys):
+    import skbig as library
+
+    model = tmp_path / "streamed.skbig"
+    args = ["train", str(files / "train.csv"), "-o", str(model), "--quiet",
+            "--stream", "--test-size", "0.25", *FAST]  # fmt: skip
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    trained = int(out.split("trained on ")[1].split()[0])
+    tested = int(out.split("held-out (")[1].split()[0])
+    assert trained + tested == 240 and 30 < tested < 90
+    assert float(out.split("accuracy ")[1].split(",")[0]) > 0.8
+    loaded = library.load(model)
+    assert loaded[-1].X_shape_[0] == trained
+    assert library.model_info(model)["metadata"]["training"]["test_documents"] == tested
+    assert main([*args[:3], str(tmp_path / "m.skbig"), "--stream",
+                 "--label-separator", "|"]) == 2  # fmt: skip
+    assert "single-label" in capsys.readouterr().err

@@ -44,6 +44,7 @@ def test_sphinx_builds_without_warnings(tmp_path):
     [
         ("keras_classic_text_classifier.py", "test recall (spam)"),
         ("multilabel_and_regression.py", "R² on held-out data"),
+        ("streamed_search_on_dask.py", "best parameters:"),
     ],
 )
 def test_example_runs(script, expected):

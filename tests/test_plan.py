@@ -55,6 +55,14 @@ def test_explicit_values_are_kept():
     assert not plan.early_stopping and not plan.refit and plan.n_validation == 0
 
 
+def test_a_streamed_fit_holds_out_at_most_what_it_kept():
+    plan = training_plan(MLPClassifier(), 1_100_000, max_validation=10_000)
+    assert plan.n_validation == 10_000
+    # Steps are counted on what is left to train on.
+    assert plan.epochs == MIN_EPOCHS and plan.batch_size == AUTO_BATCH
+    assert training_plan(MLPClassifier(), 500, max_validation=10_000).n_validation == 50
+
+
 def test_partial_fit_and_tiny_data_hold_nothing_out():
     assert not training_plan(MLPClassifier(), 5_000, partial=True).early_stopping
     assert not training_plan(MLPClassifier(), 10).early_stopping

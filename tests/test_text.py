@@ -160,3 +160,17 @@ def test_persistence_round_trip_in_a_fresh_process(
     )
     reloaded = np.load(str(path) + ".npy")
     np.testing.assert_array_equal(reloaded, fitted_pipeline.predict_proba(texts))
+
+
+def test_hashing_variant_has_a_fixed_feature_space():
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from skbig._text import HASHING_FEATURES
+
+    clf = make_text_classifier(vectorizer="hashing", mlp__epochs=3)
+    assert [name for name, _ in clf.steps] == ["hashing", "tf", "mlp"]
+    assert isinstance(clf[0], HashingVectorizer)
+    assert clf[0].n_features == HASHING_FEATURES and clf[-1].epochs == 3
+    assert not clf[1].use_idf and clf[1].sublinear_tf
+    with pytest.raises(ValueError, match='vectorizer must be "tfidf" or "hashing"'):
+        make_text_classifier(vectorizer="bag-of-words")

@@ -92,6 +92,7 @@ def build_parser():
             "--param mlp__epochs=10 --report-dir report/",
             "skbig train tickets.tsv --text-column body --label-column tags "
             "--label-separator '|' -o tickets.skbig",
+            "skbig train year_of_messages.jsonl.gz --stream -o messages.skbig",
         ],
     )
     p.add_argument("data", help="training data file")
@@ -112,6 +113,18 @@ def build_parser():
         "--report-dir",
         metavar="DIR",
         help="write learning_curve.png and training.json here",
+    )
+    p.add_argument(
+        "--stream",
+        action="store_true",
+        help="read DATA in chunks of 10,000 rows and never hold it whole (exact "
+        "TF-IDF counted chunk by chunk, features cached on disk; single-label)",
+    )
+    p.add_argument(
+        "--vectorizer",
+        choices=["tfidf", "hashing"],
+        default="tfidf",
+        help="hashing: hashed word counts, no vocabulary to learn (default tfidf)",
     )
     p.add_argument(
         "--dp-epsilon",
@@ -153,6 +166,9 @@ def build_parser():
         [
             "skbig predict news.skbig new.jsonl -o predictions.csv",
             "skbig predict news.skbig new.csv --id-column id -o - | head",
+            "skbig predict news.skbig archive/ -o predictions.csv --workers 2",
+            "skbig predict news.skbig year.jsonl -o out.jsonl "
+            "--scheduler tcp://10.0.0.5:8786",
         ],
     )
     p.add_argument("model", help="model file")
@@ -168,6 +184,20 @@ def build_parser():
         default=2048,
         metavar="N",
         help="rows predicted at a time (default 2048)",
+    )
+    cluster = p.add_mutually_exclusive_group()
+    cluster.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="score DATA's partitions on this dask.distributed scheduler "
+        '(tcp://host:8786; needs "skbig[dask]")',
+    )
+    cluster.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="score DATA's partitions on a local Dask cluster of N single-threaded "
+        "worker processes",
     )
 
     p = _command(

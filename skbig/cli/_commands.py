@@ -30,17 +30,17 @@ def parse_params(items, option="--param"):
     return params
 
 
-def _pipeline(params, random_state, dp_epsilon=None):
+def _pipeline(params, random_state, dp_epsilon=None, vectorizer="tfidf"):
     from .._text import make_text_classifier
 
     pipeline = make_text_classifier(
-        dp_epsilon=dp_epsilon, mlp__random_state=random_state
+        vectorizer=vectorizer, dp_epsilon=dp_epsilon, mlp__random_state=random_state
     )
     for name in params:
         if "__" not in name:
             raise UsageError(
                 f"--param {name}: name the step, as in mlp__{name} (the network) "
-                f"or tfidf__{name} (the vectorizer)"
+                f"or {pipeline.steps[0][0]}__{name} (the vectorizer)"
             )
     try:
         pipeline.set_params(**params)
@@ -53,47 +53,16 @@ def train(args):
     from .._model_file import save
 
     _check_outputs_before_work(args)
-
-    texts, labels = read_dataset(
-        args.data, args.text_column, args.label_column, args.label_separator
+    pipeline = _pipeline(
+        parse_params(args.param), args.random_state, args.dp_epsilon, args.vectorizer
     )
-    targets = Targets(labels, args.data, args.label_column)
-    y = targets.encode(labels)
-    pipeline = _pipeline(parse_params(args.param), args.random_state, args.dp_epsilon)
-    test_texts = test_y = None
-    if args.test:
-        test_texts, test_labels = read_dataset(
-            args.test, args.text_column, args.label_column, args.label_separator
-        )
-        test_y = targets.encode(test_labels)
-    elif args.test_size > 0:
-        texts, y, test_texts, test_y, kept = hold_out(texts, y, targets, args)
-        if kept:
-            shown = ", ".join(map(str, kept[:5])) + (", ..." if len(kept) > 5 else "")
-            print(
-                f"{len(kept)} class(es) with a single document stay in training "
-                f"only: {shown}"
-            )
+    if args.stream:
+        from ._stream import fit_streamed
 
-    callbacks = []
-    if test_texts is not None:
-        callbacks.append(HeldOutScores(pipeline, test_texts, test_y))
-    if interactive(args.quiet):
-        callbacks.append(TrainingProgress())
-    pipeline.set_params(mlp__callbacks=callbacks or None)
-    start = time.perf_counter()
-    pipeline.fit(texts, y)
-    seconds = time.perf_counter() - start
-    pipeline.set_params(mlp__callbacks=None)  # live Keras objects are not saved
-
+        targets, summary = fit_streamed(args, pipeline)
+    else:
+        targets, summary = _fit_in_memory(args, pipeline)
     mlp = pipeline[-1]
-    shown = ", ".join(str(c) for c in targets.classes[:10])
-    more = ", ..." if len(targets.classes) > 10 else ""
-    kind = "labels" if targets.multilabel else "classes"
-    print(
-        f"trained on {len(texts)} documents ({len(targets.classes)} {kind}: "
-        f"{shown}{more}) in {seconds:.1f} s, {mlp.n_iter_} epochs"
-    )
     if getattr(mlp, "epsilon_", None) is not None:
         print(
             f"trained privately: ({mlp.epsilon_:.3g}, {mlp.delta_:.2g})-differentially "
@@ -103,14 +72,11 @@ def train(args):
     vocabulary = getattr(pipeline[0], "vocabulary_", None)
     if vocabulary is not None:
         print(f"vocabulary: {len(vocabulary)} terms")
-    summary = {"documents": len(texts), "seconds": round(seconds, 2)}
-    if test_texts is not None:
-        metrics = _scores(test_y, pipeline.predict(test_texts))
+    if "accuracy" in summary:
         print(
-            f"held-out ({len(test_texts)} documents): accuracy "
-            f"{metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f}"
+            f"held-out ({summary['test_documents']} documents): accuracy "
+            f"{summary['accuracy']:.4f}, macro-F1 {summary['macro_f1']:.4f}"
         )
-        summary.update(test_documents=len(test_texts), **metrics)
     save(pipeline, args.output, metadata=metadata_for(args, targets, training=summary))
     size = os.path.getsize(args.output) / 2**20
     print(f"saved to {args.output} ({size:.1f} MB)")
@@ -130,6 +96,63 @@ def train(args):
     return 0
 
 
+def _fit_in_memory(args, pipeline):
+    """Read DATA (and the held-out part) whole, fit; returns the targets and a
+    summary of the training."""
+    texts, labels = read_dataset(
+        args.data, args.text_column, args.label_column, args.label_separator
+    )
+    targets = Targets(labels, args.data, args.label_column)
+    y = targets.encode(labels)
+    test_texts = test_y = None
+    if args.test:
+        test_texts, test_labels = read_dataset(
+            args.test, args.text_column, args.label_column, args.label_separator
+        )
+        test_y = targets.encode(test_labels)
+    elif args.test_size > 0:
+        texts, y, test_texts, test_y, kept = hold_out(texts, y, targets, args)
+        if kept:
+            shown = ", ".join(map(str, kept[:5])) + (", ..." if len(kept) > 5 else "")
+            print(
+                f"{len(kept)} class(es) with a single document stay in training "
+                f"only: {shown}"
+            )
+    callbacks = []
+    if test_texts is not None:
+        callbacks.append(HeldOutScores(pipeline, test_texts, test_y))
+    seconds = fit_with_progress(args, pipeline, callbacks, pipeline.fit, texts, y)
+    print_trained(pipeline, len(texts), targets, seconds)
+    summary = {"documents": len(texts), "seconds": round(seconds, 2)}
+    if test_texts is not None:
+        metrics = scores(test_y, pipeline.predict(test_texts))
+        summary.update(test_documents=len(test_texts), **metrics)
+    return targets, summary
+
+
+def fit_with_progress(args, pipeline, callbacks, fit, *data):
+    """``fit(*data)`` with the held-out scores and a progress bar; the seconds."""
+    if interactive(args.quiet):
+        callbacks.append(TrainingProgress())
+    pipeline.set_params(mlp__callbacks=callbacks or None)
+    start = time.perf_counter()
+    try:
+        fit(*data)
+    finally:
+        pipeline.set_params(mlp__callbacks=None)  # live Keras objects are not saved
+    return time.perf_counter() - start
+
+
+def print_trained(pipeline, n_documents, targets, seconds):
+    shown = ", ".join(str(c) for c in targets.classes[:10])
+    more = ", ..." if len(targets.classes) > 10 else ""
+    kind = "labels" if targets.multilabel else "classes"
+    print(
+        f"trained on {n_documents} documents ({len(targets.classes)} {kind}: "
+        f"{shown}{more}) in {seconds:.1f} s, {pipeline[-1].n_iter_} epochs"
+    )
+
+
 def _check_outputs_before_work(args):
     """What would fail after the whole training, checked before it."""
     folder = os.path.dirname(os.path.abspath(args.output))
@@ -145,7 +168,7 @@ def _check_outputs_before_work(args):
             ) from None
 
 
-def _scores(y_true, y_pred):
+def scores(y_true, y_pred):
     from sklearn.metrics import accuracy_score, f1_score
 
     return {
@@ -188,7 +211,7 @@ def evaluate(args):
             y_true, y_pred, output_dict=True, zero_division=0
         )
         matrix = confusion_matrix(y_true, y_pred, labels=names)
-    metrics = _scores(y_true, y_pred)
+    metrics = scores(y_true, y_pred)
     print(f"accuracy {metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f}")
     print(f"({len(texts)} documents)\n")
     print(report)
@@ -220,6 +243,19 @@ def _predict_in_chunks(model, texts, quiet, chunk_size=2048):
 
 
 def predict(args):
+    if args.scheduler or args.workers is not None:
+        try:
+            from ._dask import predict_on_dask
+        except ModuleNotFoundError as error:
+            if error.name.split(".")[0] not in ("dask", "distributed", "pandas"):
+                raise
+            raise DataError(
+                '--scheduler and --workers need Dask: pip install "skbig[dask]"'
+            ) from None
+        done = predict_on_dask(args, lambda: load_model(args.model))
+        if args.output != "-":
+            print(f"{done} predictions written to {args.output}")
+        return 0
     model, metadata = load_model(args.model)
     text_column = args.text_column or metadata.get("text_column") or "text"
     multilabel = bool(metadata.get("multilabel"))

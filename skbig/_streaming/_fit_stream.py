@@ -1,0 +1,228 @@
+"""fit_stream: fit a text pipeline on chunks of a corpus larger than memory."""
+
+import tempfile
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
+
+from .._classifier import MLPClassifier
+from .._labels import check_label_types
+from .._text import TfidfVectorizer, _learns_from_data, restored_on_failure
+from ._buckets import BucketRows, FeatureCache
+from ._vocabulary import (
+    VocabularyCounter,
+    finish_counts,
+    fitted_vectorizer,
+    learns_vocabulary,
+)
+
+#: At most this many documents are held out for the stopping rule (the scores of
+#: 10,000 documents are precise to about half a point; more would only cost time
+#: and memory at every epoch).
+MAX_VALIDATION = 10_000
+#: Rows of a corpus are scattered over this many bucket files.
+N_BUCKETS = 64
+
+
+def fit_stream(pipeline, chunks, *, cache_dir=None, max_validation=MAX_VALIDATION):
+    """Fit a text pipeline on a corpus given in chunks, never holding it whole.
+
+    The chunks are read once. The vectorizer learns exactly what its ``fit`` would
+    learn from all the documents (the vocabulary with ``min_df``, ``max_df`` and
+    ``max_features``, and ``idf_``), counted chunk by chunk; each document's
+    features go to a random one of 64 files in ``cache_dir``, and the network
+    trains from those files one at a time, in a new random order every epoch. A
+    reservoir sample of at most ``max_validation`` documents, drawn from the
+    stream with the network's ``random_state``, is what the stopping rule holds
+    out. The result is the same fitted pipeline object, an ordinary one:
+    ``predict``, :func:`skbig.save`, :func:`skbig.export` and
+    :mod:`skbig.explain` work on it unchanged.
+
+    Parameters
+    ----------
+    pipeline : Pipeline
+        Unfitted: a vectorizer (``TfidfVectorizer``, ``CountVectorizer`` or
+        ``HashingVectorizer``), steps that learn nothing from the data (such as
+        ``TfidfTransformer(use_idf=False)``), then an :class:`MLPClassifier`, as
+        :func:`make_text_classifier` builds (``vectorizer="hashing"`` for one
+        without a vocabulary).
+    chunks : iterable of (texts, labels), or a callable returning one
+        The corpus, in chunks of any size: ``texts`` a list of strings,
+        ``labels`` one label per text (single-label classification).
+    cache_dir : str, default=None
+        Where the feature files go (about the size of the corpus's sparse
+        features; removed afterwards). None: the system's temporary folder.
+    max_validation : int, default=10_000
+        The most documents held out for the stopping rule.
+
+    Returns
+    -------
+    pipeline : Pipeline
+        ``pipeline``, fitted.
+
+    Examples
+    --------
+    >>> from skbig import fit_stream, make_text_classifier
+    >>> def chunks():
+    ...     for _ in range(3):
+    ...         yield ["free prize now", "lunch at noon?"], ["spam", "ham"]
+    >>> clf = make_text_classifier(tfidf__min_df=1, mlp__hidden_layer_sizes=(8,),
+    ...                            mlp__epochs=5, mlp__random_state=0)
+    >>> fit_stream(clf, chunks).classes_.tolist()
+    ['ham', 'spam']
+    """
+    first, middle, mlp = _check_pipeline(pipeline)
+    with (
+        restored_on_failure(pipeline.steps),
+        tempfile.TemporaryDirectory(prefix="skbig-stream-", dir=cache_dir) as folder,
+    ):
+        seed = np.random.RandomState(mlp.random_state).randint(2**31 - 1)
+        counter = VocabularyCounter(first) if learns_vocabulary(first) else None
+        cache = FeatureCache(
+            folder, n_buckets=N_BUCKETS, reservoir_size=max_validation, seed=seed
+        )
+        try:
+            codes, counts = _read(chunks() if callable(chunks) else chunks, first,
+                                  counter, cache)  # fmt: skip
+        finally:
+            cache.close()
+        features, n_features = _feature_map(first, middle, counter)
+        classes, class_order = _classes(codes)
+        rows = BucketRows(
+            cache.paths, cache.reservoir, n_features, features, cache.n_rows,
+            class_order,
+        )  # fmt: skip
+        _fit_network(mlp, rows, classes, np.bincount(class_order, weights=counts))
+    return pipeline
+
+
+def _check_pipeline(pipeline):
+    steps = [step for _, step in pipeline.steps]
+    if len(steps) < 2 or not isinstance(steps[-1], MLPClassifier):
+        raise TypeError("fit_stream fits a Pipeline of a vectorizer, ... and an "
+                        "MLPClassifier, as make_text_classifier builds")  # fmt: skip
+    first, *middle, mlp = steps
+    if not isinstance(first, CountVectorizer | HashingVectorizer):
+        raise TypeError(
+            "fit_stream needs a TfidfVectorizer, CountVectorizer or "
+            f"HashingVectorizer first, not {type(first).__name__}"
+        )
+    if first.input != "content":
+        raise ValueError(f"fit_stream reads texts; the vectorizer has input="
+                         f"{first.input!r}")  # fmt: skip
+    learning = [type(s).__name__ for s in middle if _learns_from_data(s)]
+    if learning:
+        raise ValueError(
+            f"fit_stream fits steps that learn nothing from the data between the "
+            f"vectorizer and the network; {learning} do (use use_idf=False, or put "
+            "the statistics in the vectorizer)"
+        )
+    if mlp.dp_epsilon is not None:
+        raise ValueError("fit_stream does not train privately: DP-SGD's accounting "
+                         "assumes Poisson sampling over data in memory")  # fmt: skip
+    return first, middle, mlp
+
+
+def _read(chunks, first, counter, cache):
+    """One pass: count, store the features; returns each label's code (in order
+    of appearance) and the number of documents of each code."""
+    checker = TfidfVectorizer()  # names missing and non-text documents
+    codes, counts = {}, np.zeros(0, np.int64)
+    for number, chunk in enumerate(chunks, 1):
+        try:
+            texts, labels = chunk
+        except (TypeError, ValueError):
+            message = f"chunk {number}: expected a (texts, labels) pair"
+            raise TypeError(message) from None
+        texts = list(checker._checked(texts))
+        labels = list(labels)
+        if len(texts) != len(labels):
+            raise ValueError(f"chunk {number}: {len(texts)} texts but {len(labels)} "
+                             "labels")  # fmt: skip
+        if any(isinstance(label, list | tuple | set | np.ndarray) for label in labels):
+            raise ValueError(f"chunk {number}: fit_stream trains single-label "
+                             "classifiers; a label is a list")  # fmt: skip
+        if not texts:
+            continue
+        check_label_types(np.asarray(labels, dtype=object))
+        X = counter.count(texts) if counter is not None else first.transform(texts)
+        chunk_codes = [codes.setdefault(y, len(codes)) for y in labels]
+        chunk_counts = np.bincount(chunk_codes, minlength=len(codes))
+        chunk_counts[: len(counts)] += counts
+        counts = chunk_counts
+        cache.add(sp.csr_matrix(X), np.array(chunk_codes, np.int32))
+    if cache.n_rows == 0:
+        raise ValueError("fit_stream: the chunks hold no documents")
+    return codes, counts
+
+
+def _feature_map(first, middle, counter):
+    """The function from stored rows to the network's features; fits the
+    vectorizer (and the stateless middle steps)."""
+    if counter is not None:
+        vocabulary, dfs, columns = counter.vocabulary()
+        fitted_vectorizer(first, vocabulary, dfs, counter.n_documents)
+        width = len(vocabulary)
+    else:
+        first.fit([""])  # hashing, or a given vocabulary: nothing to learn
+        width = first.transform([""]).shape[1]
+    stub = sp.csr_matrix((1, width), dtype=np.float32)
+    for step in middle:
+        stub = step.fit(stub).transform(stub)  # stateless: fitted on nothing
+
+    def features(indptr, indices, data):
+        indptr = np.asarray(indptr, np.int64)
+        indices, data = np.asarray(indices, np.int64), np.asarray(data, np.float32)
+        n = len(indptr) - 1
+        if n == 0:  # a bucket no row was drawn into
+            return sp.csr_matrix((0, out_width), dtype=np.float32)
+        if counter is not None:
+            mapped = columns[indices] if len(indices) else indices
+            keep = mapped >= 0
+            rows = np.repeat(np.arange(n), np.diff(indptr))[keep]
+            X = sp.csr_matrix((data[keep], (rows, mapped[keep])), shape=(n, width))
+            X.sort_indices()
+            X = finish_counts(first, X)
+        else:
+            X = sp.csr_matrix((data, indices, indptr), shape=(n, width))
+        for step in middle:
+            X = step.transform(X)
+        return sp.csr_matrix(X, dtype=np.float32)
+
+    out_width = None
+    out_width = features(np.zeros(2, np.int64), [], []).shape[1]
+    return features, out_width
+
+
+def _classes(codes):
+    """``classes_`` (sorted, as a fit finds them) and each stored code's position
+    in it."""
+    labels = np.asarray(list(codes), dtype=object)
+    try:
+        labels = np.asarray(labels.tolist())  # strings or numbers, as fit sees y
+    except ValueError:
+        pass
+    order = np.argsort(labels, kind="stable")
+    position = np.empty(len(labels), np.int64)
+    position[order] = np.arange(len(labels))
+    return labels[order], position
+
+
+def _fit_network(mlp, rows, classes, counts):
+    """Fit ``mlp`` on the streamed ``rows``: the estimator's own fit, on one
+    placeholder row per class, with the rows handed to its training."""
+    weights = None
+    if mlp.class_weight in ("balanced", "balanced_sqrt"):
+        # scikit-learn's "balanced": n_samples / (n_classes * count of the class)
+        weights = rows.shape[0] / (len(classes) * counts)
+        if mlp.class_weight == "balanced_sqrt":
+            weights = np.sqrt(weights)
+    placeholder = sp.csr_matrix((len(classes), rows.shape[1]), dtype=np.float32)
+    mlp._streamed_rows = rows
+    try:
+        mlp.fit(placeholder, classes, sample_weight=weights)
+    finally:
+        vars(mlp).pop("_streamed_rows", None)
+    mlp.X_shape_ = rows.shape
+    return mlp

@@ -1,0 +1,79 @@
+"""The feature cache stores every row once, in random buckets, reproducibly."""
+
+import numpy as np
+import scipy.sparse as sp
+
+from skbig._streaming._buckets import BucketRows, FeatureCache, read_bucket
+
+
+def _rows(n, seed=0):
+    X = sp.random(n, 50, density=0.1, format="csr", dtype=np.float32, random_state=seed)
+    X.data[:] = np.arange(1, X.nnz + 1)  # every entry its own value
+    codes = np.repeat(np.arange(4, dtype=np.int32), n // 4)  # sorted by label
+    return X, codes
+
+
+def _fill(folder, X, codes, seed=0, chunk=64, reservoir=30):
+    cache = FeatureCache(folder, n_buckets=8, reservoir_size=reservoir, seed=seed)
+    for start in range(0, X.shape[0], chunk):
+        cache.add(X[start : start + chunk], codes[start : start + chunk])
+    cache.close()
+    return cache
+
+
+def _as_rows(indptr, indices, data, codes):
+    return sorted(
+        (tuple(indices[a:b]), tuple(data[a:b]), int(c))
+        for a, b, c in zip(indptr[:-1], indptr[1:], codes, strict=True)
+    )
+
+
+def _identity(indptr, indices, data):
+    return sp.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, 50))
+
+
+def test_every_row_is_stored_once_and_buckets_mix_a_sorted_corpus(tmp_path):
+    X, codes = _rows(400)
+    cache = _fill(tmp_path, X, codes)
+    stored = []
+    for path in cache.paths:
+        indptr, indices, data, bucket_codes = read_bucket(path)
+        stored += _as_rows(indptr, indices, data, bucket_codes)
+        # A label-sorted corpus: each bucket still holds every class.
+        assert len(set(bucket_codes.tolist())) == 4
+    stored += sorted((tuple(i), tuple(d), int(c)) for i, d, c in cache.reservoir)
+    assert sorted(stored) == _as_rows(X.indptr, X.indices, X.data, codes)
+    assert len(cache.reservoir) == 30 and cache.n_rows == 400
+    # The reservoir is a sample of the whole stream, not its head.
+    assert len({int(c) for *_, c in cache.reservoir}) == 4
+
+
+def test_the_seed_decides_everything(tmp_path):
+    X, codes = _rows(200)
+    caches = []
+    for name, seed in (("a", 1), ("b", 1), ("c", 2)):
+        (tmp_path / name).mkdir()
+        caches.append(_fill(tmp_path / name, X, codes, seed=seed))
+    files = [[open(p, "rb").read() for p in cache.paths] for cache in caches]
+    assert files[0] == files[1] and files[0] != files[2]
+
+
+def test_epochs_visit_every_training_row_once_and_hold_out_the_rest(tmp_path):
+    X, codes = _rows(400)
+    cache = _fill(tmp_path, X, codes)
+    rows = BucketRows(cache.paths, cache.reservoir, 50, _identity, 400, np.arange(4))
+    rows.labelled(np.array([10, 11, 12, 13]), np.array([1.0, 2.0, 3.0, 4.0]))
+    training, (X_val, y_val) = rows.hold_out(20, seed=0)
+    assert training.shape == (380, 50) and X_val.shape == (20, 50)
+    assert set(y_val.tolist()) <= {10, 11, 12, 13}
+    rng = np.random.default_rng(0)
+    batches = list(training.epoch(64, rng))
+    assert [b[0].shape[0] for b in batches] == [64] * 5 + [60]
+    seen = sp.vstack([b[0] for b in batches] + [X_val], format="csr")
+    seen_codes = np.concatenate([b[1] for b in batches] + [y_val - 10])
+    assert _as_rows(seen.indptr, seen.indices, seen.data, seen_codes) == _as_rows(
+        X.indptr, X.indices, X.data, codes
+    )
+    # A new epoch, a new order.
+    again = list(training.epoch(64, rng))
+    assert not all((a[0] != b[0]).nnz == 0 for a, b in zip(batches, again, strict=True))

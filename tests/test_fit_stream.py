@@ -1,0 +1,116 @@
+"""fit_stream: an ordinary fitted pipeline from chunks read once."""
+
+import os
+import tempfile
+
+import numpy as np
+import pytest
+from conftest import make_corpus
+
+import skbig
+from skbig import fit_stream, make_text_classifier
+
+SMALL = dict(
+    mlp__hidden_layer_sizes=(16,),
+    mlp__epochs=6,
+    mlp__batch_size=32,
+    mlp__learning_rate_init=0.05,
+    mlp__random_state=0,
+)
+
+
+def _chunks(texts, labels, size=50):
+    def chunks():
+        for start in range(0, len(texts), size):
+            yield texts[start : start + size], labels[start : start + size]
+
+    return chunks
+
+
+@pytest.fixture(scope="module")
+def data():
+    texts, labels = make_corpus(300)
+    order = np.argsort(labels, kind="stable")  # sorted by label, as files often are
+    return [texts[i] for i in order], labels[order].tolist()
+
+
+@pytest.fixture(scope="module")
+def streamed(data):
+    return fit_stream(make_text_classifier(**SMALL), _chunks(*data))
+
+
+def test_an_ordinary_pipeline_that_learnt_what_fit_learns(streamed, data):
+    texts = data[0]
+    in_memory = make_text_classifier(**SMALL)[0].fit(texts)  # the vectorizer
+    assert streamed[0].vocabulary_ == in_memory.vocabulary_
+    np.testing.assert_array_equal(streamed[0].idf_, in_memory.idf_)
+    mlp = streamed[-1]
+    assert mlp.classes_.tolist() == ["food", "sport", "tech"]
+    assert mlp.X_shape_ == (300, len(streamed[0].vocabulary_))
+    # Held out from the stream for the stopping rule, as the plan says.
+    assert mlp.training_plan_["n_validation"] == 30
+    test, truth = make_corpus(90, seed=5)
+    assert (streamed.predict(test) == truth).mean() >= 0.9
+
+
+def test_a_seed_gives_the_same_model_and_files_are_cleaned_up(streamed, data):
+    before = set(os.listdir(tempfile.gettempdir()))
+    again = fit_stream(make_text_classifier(**SMALL), _chunks(*data, size=300))
+    assert not {n for n in os.listdir(tempfile.gettempdir()) if "skbig-stream" in n
+                } - before  # fmt: skip
+    texts = data[0][:20]
+    # The same seed but other chunk sizes: the same split and batches.
+    np.testing.assert_allclose(
+        again.predict_proba(texts), streamed.predict_proba(texts), atol=1e-6
+    )
+
+
+def test_it_saves_and_loads_like_any_pipeline(streamed, data, tmp_path):
+    skbig.save(streamed, tmp_path / "m.skbig")
+    loaded = skbig.load(tmp_path / "m.skbig")
+    np.testing.assert_allclose(
+        loaded.predict_proba(data[0][:10]), streamed.predict_proba(data[0][:10])
+    )
+
+
+@pytest.mark.slow
+def test_hashing_reads_once_without_a_vocabulary(data):
+    clf = make_text_classifier(vectorizer="hashing", mlp__epochs=4, **{
+        k: v for k, v in SMALL.items() if k != "mlp__epochs"})  # fmt: skip
+    iterator = iter(list(_chunks(*data)()))  # a one-shot iterable, not a function
+    fit_stream(clf, iterator)
+    assert next(iterator, None) is None
+    assert [name for name, _ in clf.steps] == ["hashing", "tf", "mlp"]
+    test, truth = make_corpus(60, seed=6)
+    assert (clf.predict(test) == truth).mean() >= 0.8
+
+
+def test_refused_pipelines_and_data_name_the_problem(data, streamed):
+    texts, labels = data
+    with pytest.raises(ValueError, match="does not train privately"):
+        fit_stream(make_text_classifier(dp_epsilon=8), _chunks(*data))
+    with pytest.raises(ValueError, match="single-label"):
+        fit_stream(make_text_classifier(), [(texts[:2], [["a"], ["b"]])])
+    with pytest.raises(ValueError, match="3 texts but 2 labels"):
+        fit_stream(make_text_classifier(), [(texts[:3], labels[:2])])
+    with pytest.raises(ValueError, match="missing"):
+        fit_stream(make_text_classifier(), [([None, "a b"], ["x", "y"])])
+    with pytest.raises(ValueError, match="no documents"):
+        fit_stream(make_text_classifier(), [])
+    with pytest.raises(TypeError, match="MLPClassifier"):
+        fit_stream(make_text_classifier()[:1], _chunks(*data))
+    with pytest.raises(ValueError, match=r"\['TfidfTransformer'\] do"):
+        clf = make_text_classifier(vectorizer="hashing", tf__use_idf=True)
+        fit_stream(clf, _chunks(*data))
+
+
+def test_a_failed_stream_leaves_the_pipeline_as_it_was(data):
+    clf = make_text_classifier(**SMALL)
+
+    def broken():
+        yield data[0][:50], data[1][:50]
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fit_stream(clf, broken)
+    assert not hasattr(clf[0], "vocabulary_") and not hasattr(clf[-1], "model_")
