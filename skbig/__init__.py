@@ -13,6 +13,7 @@ from ._network.layers import SparseDense
 from ._network.optimizers import LazyAdam, SparseAdagrad
 from ._privacy import PrivacyWarning
 from ._regressor import MLPRegressor
+from ._report import model_card, report
 from ._streaming import fit_stream
 from ._text import TextPipeline, TfidfVectorizer, make_text_classifier
 from ._version import __version__
@@ -52,6 +53,8 @@ __all__ = [
     "fit_stream",
     "load",
     "make_text_classifier",
+    "model_card",
     "model_info",
+    "report",
     "save",
 ]

@@ -190,8 +190,10 @@ def test_tune_ranks_candidates_and_saves_the_best(files):
 
 
 @pytest.mark.parametrize(
-    "command", ["demo", "train", "evaluate", "predict", "tune", "explain", "export"]
-)
+    "command",
+    ["demo", "train", "evaluate", "predict", "tune", "explain", "export", "report",
+     "card"],
+)  # fmt: skip
 def test_every_command_has_help_with_examples(command, capsys):
     with pytest.raises(SystemExit) as exit:
         main([command, "--help"])
@@ -514,3 +516,22 @@ def test_train_stream_scores_the_held_out_rows_it_left_out(files, tmp_path, caps
     assert main([*args[:3], str(tmp_path / "m.skbig"), "--stream",
                  "--label-separator", "|"]) == 2  # fmt: skip
     assert "single-label" in capsys.readouterr().err
+
+
+def test_report_and_card_describe_a_saved_model(trained, files, tmp_path, capsys):
+    model, _ = trained
+    notes = tmp_path / "notes.md"
+    notes.write_text("For the three topics of the tests.")
+    page = tmp_path / "report.html"
+    assert main(["report", str(model), str(files / "test.tsv"), "-o", str(page),
+                 "--card-notes", str(notes)]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "accuracy" in out and "(60 documents)" in out
+    text = page.read_text()
+    assert "test.tsv" in text and "For the three topics of the tests." in text
+    card = tmp_path / "README.md"
+    assert main(["card", str(model), "-o", str(card), "--license", "mit"]) == 0
+    assert card.read_text().startswith('---\nlibrary_name: skbig\nlicense: "mit"')
+    assert main(["card", str(model), "-o", str(card), "--card-notes",
+                 str(tmp_path / "missing.md")]) == 1  # fmt: skip
+    assert "missing.md: cannot read it" in capsys.readouterr().err

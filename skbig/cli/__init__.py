@@ -1,4 +1,5 @@
-"""The ``skbig`` command line: demo, train, evaluate, predict, tune, explain, export.
+"""The ``skbig`` command line: demo, train, evaluate, predict, tune, explain, export,
+report, card.
 
 Exit codes: 0 on success, 1 when a data or model file cannot be used (one line on
 stderr says why), 2 for a command line that cannot work (with the usage).
@@ -11,6 +12,7 @@ import sys
 from ._commands import UsageError, demo, evaluate, explain, predict, train, tune
 from ._data import DataError
 from ._export import export_model
+from ._report import card, report
 
 _FORMATS = "CSV, TSV, JSON Lines (optionally .gz) or Parquet (with pyarrow)"
 
@@ -269,6 +271,56 @@ def build_parser():
         "--quantize",
         choices=["float16", "int8"],
         help="store the weights as float16 (half the size) or int8 (ONNX only)",
+    )
+
+    p = _command(
+        commands,
+        "report",
+        report,
+        "write one self-contained HTML report of a saved model on labelled data",
+        "Score MODEL on DATA and write OUT: headline scores, per-class table, "
+        "confusion matrix, calibration, learning curve, top terms, explained "
+        "examples and the model card, in one file that needs no network "
+        '(needs "skbig[plot]").',
+        [
+            "skbig report news.skbig test.jsonl.gz -o report.html",
+            "skbig report news.skbig test.csv -o report.html --card-notes notes.md",
+        ],
+    )
+    p.add_argument("model", help="model file")
+    p.add_argument("data", help="labelled data file")
+    p.add_argument("-o", "--output", required=True, help="HTML file to write")
+    _add_columns(p, defaults=False)
+    p.add_argument(
+        "--card-notes",
+        metavar="FILE",
+        help="the model's intended use and limits, for the card",
+    )
+
+    p = _command(
+        commands,
+        "card",
+        card,
+        "write a saved model's model card as Markdown (Hugging Face layout)",
+        "Describe MODEL in the Hugging Face model-card layout (a YAML header with "
+        "library, license and metrics; then description, intended use, training, "
+        "evaluation, privacy, versions and the file's SHA-256), to publish beside it.",
+        [
+            "skbig card news.skbig -o README.md --card-notes notes.md",
+            "skbig card news.skbig -o - --license cc-by-4.0",
+        ],
+    )
+    p.add_argument("model", help="model file")
+    p.add_argument("-o", "--output", required=True, help="Markdown file, or -")
+    p.add_argument(
+        "--card-notes",
+        metavar="FILE",
+        help="the model's intended use and limits (Markdown)",
+    )
+    p.add_argument(
+        "--license",
+        default="other",
+        help="license identifier for the header (default other)",
     )
     return parser
 

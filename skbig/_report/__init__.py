@@ -1,0 +1,109 @@
+"""``skbig.report`` and the model card: a fitted classifier, shown in one file."""
+
+import os
+
+from ._card import card_facts, card_markdown, sha256
+from ._page import SECTIONS, build_page
+
+__all__ = ["SECTIONS", "model_card", "report"]
+
+
+def report(
+    estimator,
+    X,
+    y,
+    path,
+    *,
+    data_name=None,
+    model_file=None,
+    card_notes=None,
+    n_errors=10,
+    n_correct=5,
+    random_state=0,
+):
+    """Write an HTML report of a fitted text classifier scored on ``X``, ``y``.
+
+    One self-contained file (styles, script and figures inline; nothing is fetched
+    when it opens) with: the headline scores (accuracy, macro-F1, log-loss,
+    expected calibration error), per-class precision, recall, F1 and support
+    (sortable), the normalised confusion matrix, a reliability diagram, the
+    learning curve from ``history_``, the top terms per class, the most confident
+    errors and a sample of correct predictions with their words highlighted, and
+    the model card. Needs matplotlib (``pip install "skbig[plot]"``).
+
+    Parameters
+    ----------
+    estimator : Pipeline
+        A fitted single-label text classifier, such as
+        :func:`make_text_classifier` builds or :func:`skbig.load` returns.
+    X : list of str
+        Labelled documents to score, new to the model.
+    y : array-like of shape (n_samples,)
+        Their labels.
+    path : str or path-like
+        The HTML file to write.
+    data_name : str, default=None
+        What the data is called in the report (the command line gives the file's
+        name, and its SHA-256).
+    model_file : str, default=None
+        The skbig model file ``estimator`` was loaded from: the card then gives
+        its checksum, format and the library versions it was saved with.
+    card_notes : str, default=None
+        The model's intended use and limits, in your words.
+    n_errors, n_correct : int, default=10, 5
+        Examples shown of each kind.
+    random_state : int, default=0
+        Which correct predictions are shown.
+
+    Returns
+    -------
+    dict
+        The headline scores.
+    """
+    facts = card_facts(estimator, model_file=model_file, notes=card_notes)
+    digest = None
+    if data_name is not None and os.path.isfile(data_name):
+        digest = sha256(data_name)
+        data_name = os.path.basename(data_name)
+    page = build_page(
+        estimator,
+        list(X),
+        y,
+        facts,
+        data_name=data_name or "the data given",
+        data_sha256=digest,
+        n_errors=n_errors,
+        n_correct=n_correct,
+        random_state=random_state,
+    )
+    folder = os.path.dirname(os.path.abspath(path))
+    temporary = os.path.join(folder, f".{os.path.basename(path)}.part")
+    with open(temporary, "w", encoding="utf-8") as file:
+        file.write(page)
+    os.replace(temporary, path)
+    return {k: v for k, v in facts["evaluation"].items() if k != "data"}
+
+
+def model_card(estimator, *, model_file=None, card_notes=None, license="other"):
+    """The model card of a fitted estimator as Markdown, in the Hugging Face
+    model-card layout (a YAML header with the library, license, tags and the
+    held-out scores ``skbig train`` recorded; then description, intended use and
+    limits, training data and procedure, evaluation, privacy, versions, file).
+
+    Parameters
+    ----------
+    estimator : estimator or Pipeline
+        Fitted.
+    model_file : str, default=None
+        The skbig model file it was loaded from (checksum, versions, metadata).
+    card_notes : str, default=None
+        The intended use and limits, in your words (Markdown).
+    license : str, default="other"
+        The license identifier for the header.
+
+    Returns
+    -------
+    str
+    """
+    facts = card_facts(estimator, model_file=model_file, notes=card_notes)
+    return card_markdown(facts, license=license)

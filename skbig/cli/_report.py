@@ -1,0 +1,70 @@
+"""``skbig report`` and ``skbig card``: a saved model, shown and described."""
+
+import os
+import sys
+
+from ._data import DataError, read_dataset
+from ._model import columns, load_model
+
+
+def _notes(args):
+    if not args.card_notes:
+        return None
+    try:
+        with open(args.card_notes, encoding="utf-8") as file:
+            return file.read().strip()
+    except OSError as error:
+        raise DataError(
+            f"{args.card_notes}: cannot read it ({error.strerror})"
+        ) from None
+
+
+def report(args):
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise DataError(
+            'the report draws figures with matplotlib: pip install "skbig[plot]"'
+        ) from None
+    from .._report import report as write_report
+
+    notes = _notes(args)
+    model, metadata = load_model(args.model)
+    if metadata.get("multilabel"):
+        raise DataError(f"{args.model}: the report covers single-label models")
+    text_column, label_column, separator = columns(args, metadata)
+    texts, labels = read_dataset(args.data, text_column, label_column, separator)
+    scores = write_report(
+        model,
+        texts,
+        labels,
+        args.output,
+        data_name=args.data,
+        model_file=args.model,
+        card_notes=notes,
+    )
+    size = os.path.getsize(args.output) / 2**20
+    print(
+        f"accuracy {scores['accuracy']:.4f}, macro-F1 {scores['macro_f1']:.4f}, "
+        f"log-loss {scores['log_loss']:.4f}, ECE {scores['ece']:.4f} "
+        f"({scores['documents']} documents)"
+    )
+    print(f"report written to {args.output} ({size:.1f} MB)")
+    return 0
+
+
+def card(args):
+    from .._report import model_card
+
+    notes = _notes(args)
+    model, _ = load_model(args.model)
+    text = model_card(
+        model, model_file=args.model, card_notes=notes, license=args.license
+    )
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    with open(args.output, "w", encoding="utf-8") as file:
+        file.write(text)
+    print(f"model card written to {args.output}")
+    return 0

@@ -1,0 +1,64 @@
+"""The model card: facts from the estimator and its file, Markdown for the Hub."""
+
+import hashlib
+import types
+
+import skbig
+from skbig._privacy import guarantee
+from skbig._report._card import card_facts, card_markdown
+
+
+def _header(markdown):
+    lines = markdown.splitlines()
+    assert lines[0] == "---"
+    return lines[1 : lines.index("---", 1)]
+
+
+def test_a_saved_model_s_card_names_its_file_versions_and_scores(
+    fitted_pipeline, tmp_path
+):
+    path = tmp_path / "news.skbig"
+    skbig.save(
+        fitted_pipeline,
+        path,
+        metadata={"training": {"accuracy": 0.91, "macro_f1": 0.9}},
+    )
+    markdown = skbig.model_card(
+        fitted_pipeline,
+        model_file=str(path),
+        card_notes="Only for tests.",
+        license="mit",
+    )
+    header = _header(markdown)
+    assert "library_name: skbig" in header and 'license: "mit"' in header
+    assert "- type: accuracy" in [line.strip() for line in header]
+    assert "      value: 0.91" in header
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert f"- sha256: {digest}" in markdown
+    assert "Only for tests." in markdown and "# news" in markdown
+    assert "- `mlp`: MLPClassifier (" in markdown  # the changed parameters
+    assert "Not trained privately" in markdown
+    assert f"- skbig: {skbig.__version__}" in markdown
+
+
+def test_privacy_is_stated_with_its_numbers():
+    private = types.SimpleNamespace(
+        epsilon_=8.0,
+        delta_=1e-5,
+        noise_multiplier_=0.9,
+        sampling_rate_=0.01,
+        steps_=3000,
+        dp_clip_norm=1.0,
+    )
+    facts = card_facts(skbig.MLPClassifier())
+    facts["privacy"] = guarantee(private)
+    assert "(8, 1e-05)-differential privacy" in card_markdown(facts)
+    assert card_facts(skbig.MLPClassifier())["privacy"] is None
+
+
+def test_an_unsaved_estimator_has_a_card_without_a_file(fitted_pipeline):
+    facts = card_facts(fitted_pipeline)
+    assert facts["file"] is None and facts["classes"] == ["food", "sport", "tech"]
+    markdown = card_markdown(facts)
+    assert "## File" not in markdown and "metrics:" not in markdown
+    assert _header(markdown)[0] == "library_name: skbig"
