@@ -165,9 +165,9 @@ def test_a_scheduler_gets_the_model_once_per_worker(scoring, cluster):
         return dask_worker.state.executed_count, moved
 
     report = client.run(seen)
-    # Both workers scored partitions; neither fetched the model from the other
-    # (it was broadcast once to each), and only partitions' inputs moved.
-    assert all(executed > 0 for executed, _ in report.values())
+    # The workers scored the partitions (which ones is the scheduler's choice),
+    # and no worker fetched the model from another: it was broadcast once to each.
+    assert len(report) == 2 and sum(executed for executed, _ in report.values()) > 0
     assert not any("Pipeline" in str(key) for _, moved in report.values()
                    for key in moved)  # fmt: skip
 
