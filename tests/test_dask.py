@@ -165,11 +165,14 @@ def test_a_scheduler_gets_the_model_once_per_worker(scoring, cluster):
         return dask_worker.state.executed_count, moved
 
     report = client.run(seen)
-    # The workers scored the partitions (which ones is the scheduler's choice),
-    # and no worker fetched the model from another: it was broadcast once to each.
-    assert len(report) == 2 and sum(executed for executed, _ in report.values()) > 0
-    assert not any("Pipeline" in str(key) for _, moved in report.values()
-                   for key in moved)  # fmt: skip
+    # The workers scored the partitions (which ones is the scheduler's choice).
+    # The model crossed the network once per worker: a broadcast scatter sends
+    # it to one worker and the others copy it from a peer (Dask's tree
+    # replication), never once per partition.
+    assert len(report) == 2 and sum(executed for executed, _ in report.values()) > 2
+    copies = [sum("Pipeline" in str(key) for key in moved)
+              for _, moved in report.values()]  # fmt: skip
+    assert all(count <= 1 for count in copies) and sum(copies) <= len(report) - 1
 
 
 @pytest.mark.slow
