@@ -1,6 +1,8 @@
 """skbig's own sparse batches: every row once per pass, aligned with its targets;
 prediction over a whole matrix."""
 
+import logging
+
 import keras
 import numpy as np
 import pytest
@@ -92,6 +94,31 @@ def test_predict_concatenates_each_output_of_a_multi_output_model(data):
     np.testing.assert_allclose(
         second, model.predict(X.toarray(), verbose=0)[1], rtol=1e-6
     )
+
+
+def test_each_network_is_traced_once_per_input_kind_and_logs_nothing(data):
+    # Keras' predict_on_batch traced twice per model, and TensorFlow counts
+    # traces across models: predicting with a few models in turn logged
+    # "triggered tf.function retracing" warnings at verbose=0.
+    X, _, _ = data
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("tensorflow")
+    logger.addHandler(handler)
+    try:
+        for seed in range(4):
+            model = build_mlp(
+                9, 3, "softmax", hidden_layer_sizes=(4,), random_state=seed
+            )
+            predict(model, X, batch_size=10)  # rows 10, 10, 3
+            for batch_size in (4, 23):
+                predict(model, X, batch_size=batch_size)
+                predict(model, X.toarray(), batch_size=batch_size)
+            assert len(model.__dict__["_skbig_traced"].functions) == 2  # sparse, dense
+    finally:
+        logger.removeHandler(handler)
+    assert not [r.getMessage() for r in records if "retracing" in r.getMessage()]
 
 
 def test_predict_runs_keras_loop_for_callbacks(data, network):

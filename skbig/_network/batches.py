@@ -10,6 +10,7 @@ rows of the scipy matrix (so each batch's entries are grouped by row, as
 """
 
 import os
+import threading
 
 import keras
 import numpy as np
@@ -50,7 +51,7 @@ def predict(model, X, *, batch_size, callbacks=None, verbose=0, **kwargs):
         if sp.issparse(X):
             X = sp.csr_matrix(X)
         chunks = [
-            model.predict_on_batch(_as_tensor(X[start : start + batch_size]))
+            forward(model, _as_tensor(X[start : start + batch_size]))
             for start in range(0, X.shape[0], batch_size)
         ]
         return keras.tree.map_structure(lambda *c: np.concatenate(c), *chunks)
@@ -58,6 +59,45 @@ def predict(model, X, *, batch_size, callbacks=None, verbose=0, **kwargs):
     if sp.issparse(X) and batch_size is not None:
         return model.predict(sparse_dataset(X, batch_size=batch_size), **kwargs)
     return model.predict(X, batch_size=batch_size, **kwargs)
+
+
+class _Traced:
+    """A model's forward passes, traced once per kind of input; an attribute that
+    Keras neither tracks nor saves (it is not a layer, variable or container)."""
+
+    def __init__(self):
+        self.functions = {}
+
+
+_TRACING = threading.Lock()
+
+
+def forward(model, x):
+    """``model(x, training=False)`` as NumPy, through a function traced once.
+
+    Keras' ``predict_on_batch`` traces its predict function twice for each model
+    (the first batch's exact shapes, then a relaxed signature), and TensorFlow
+    counts traces by the traced function's code across all models: a process
+    that predicts with a few fitted or loaded models in turn logs "triggered
+    tf.function retracing" warnings, at verbose=0. Here each model's forward
+    pass is traced once, as a concrete function for any number of rows, and
+    called directly, which never goes through that count.
+    """
+    if isinstance(x, tf.SparseTensor):
+        spec = tf.SparseTensorSpec([None, x.shape[1]], x.dtype)
+    else:
+        x = tf.convert_to_tensor(x)
+        spec = tf.TensorSpec([None, *x.shape[1:]], x.dtype)
+    traced = model.__dict__.get("_skbig_traced")
+    function = traced.functions.get(spec) if traced is not None else None
+    if function is None:
+        with _TRACING:
+            traced = model.__dict__.setdefault("_skbig_traced", _Traced())
+            function = traced.functions.get(spec)
+            if function is None:
+                step = tf.function(lambda inputs: model(inputs, training=False))
+                function = traced.functions[spec] = step.get_concrete_function(spec)
+    return keras.tree.map_structure(np.asarray, function(x))
 
 
 def _as_tensor(X):
