@@ -3,58 +3,55 @@
 ``MLPClassifier`` and ``MLPRegressor`` are scikit-learn estimators (through scikeras)
 whose Keras network trains directly on sparse input; ``make_text_classifier`` puts a
 TF-IDF vectorizer in front for raw text.
+
+The names below are imported when first used (PEP 562), so ``import skbig`` and
+``skbig --help`` do not start TensorFlow; the modules that import TensorFlow import
+``skbig._runtime`` first, which starts it quietly.
 """
 
-from . import _runtime  # noqa: F401  (quiet TensorFlow before anything imports it)
-from ._classifier import MLPClassifier
-from ._export import NotExportableError, export
-from ._model_file import ModelFileError, ModelVersionWarning, load, model_info, save
-from ._network.layers import SparseDense
-from ._network.optimizers import LazyAdam, SparseAdagrad
-from ._privacy import PrivacyWarning
-from ._regressor import MLPRegressor
-from ._report import model_card, report
-from ._streaming import fit_stream
-from ._text import TextPipeline, TfidfVectorizer, make_text_classifier
-from ._version import __version__
+import importlib
 
-# Public names are the only ones that pickles and model files record, so that a
-# module of skbig can move without breaking a saved model.
-for _public in (
-    LazyAdam,
-    MLPClassifier,
-    MLPRegressor,
-    ModelFileError,
-    ModelVersionWarning,
-    NotExportableError,
-    PrivacyWarning,
-    SparseAdagrad,
-    SparseDense,
-    TextPipeline,
-    TfidfVectorizer,
-):
-    _public.__module__ = __name__
-del _public
+from ._version import __version__ as __version__
 
-__all__ = [
-    "LazyAdam",
-    "MLPClassifier",
-    "MLPRegressor",
-    "ModelFileError",
-    "ModelVersionWarning",
-    "NotExportableError",
-    "PrivacyWarning",
-    "SparseAdagrad",
-    "SparseDense",
-    "TextPipeline",
-    "TfidfVectorizer",
-    "__version__",
-    "export",
-    "fit_stream",
-    "load",
-    "make_text_classifier",
-    "model_card",
-    "model_info",
-    "report",
-    "save",
-]
+#: Public name -> the module that defines it.
+_LAZY = {
+    "LazyAdam": "._network.optimizers",
+    "MLPClassifier": "._classifier",
+    "MLPRegressor": "._regressor",
+    "ModelFileError": "._file_checks",
+    "ModelVersionWarning": "._model_file",
+    "NotExportableError": "._export",
+    "PrivacyWarning": "._privacy",
+    "SparseAdagrad": "._network.optimizers",
+    "SparseDense": "._network.layers",
+    "TextPipeline": "._text",
+    "TfidfVectorizer": "._text",
+    "export": "._export",
+    "fit_stream": "._streaming",
+    "load": "._model_file",
+    "make_text_classifier": "._text",
+    "model_card": "._report",
+    "model_info": "._model_file",
+    "report": "._report",
+    "save": "._model_file",
+}
+#: Public submodules, also reachable as attributes after ``import skbig``.
+_SUBMODULES = ("datasets", "explain")
+
+__all__ = sorted([*_LAZY, "__version__"])
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        importlib.import_module("._runtime", __name__)  # quiet TensorFlow first
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})

@@ -1,5 +1,8 @@
 """What MLPClassifier and MLPRegressor share: parameters, fitting, predicting, state."""
 
+from . import _runtime  # noqa: F401  (starts TensorFlow quietly, before keras)
+
+# isort: split
 import contextlib
 import copy
 import dataclasses

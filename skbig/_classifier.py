@@ -10,11 +10,13 @@ from . import _metrics
 from ._base import _MLPMixin
 from ._calibration import fit_temperature, label_thresholds, tempered
 from ._labels import check_known_labels, check_label_types, class_weighted
+from ._names import public
 from ._network.losses import classifier_output
 from ._params import COMMON_CONSTRAINTS
 from ._scikeras import KerasClassifier
 
 
+@public
 class MLPClassifier(_MLPMixin, KerasClassifier):
     """Multi-layer perceptron classifier trained with Keras.
 
@@ -368,10 +370,9 @@ default="balanced_sqrt"
             if y.ndim == 1 or y.shape[1] == 1:
                 known = np.unique(y) if self.classes_ is None else self.classes_
                 if len(known) < 2:
-                    only = np.asarray(known).tolist()[0]
                     raise ValueError(
                         "MLPClassifier needs samples of at least 2 classes, but the "
-                        f"data contains only one class: {only!r}."
+                        f"data contains only one class: {known.tolist()[0]!r}."
                     )
         return X, y
 
@@ -389,8 +390,7 @@ default="balanced_sqrt"
             self.temperature_ = fit_temperature(raw, np.asarray(y_val))
 
     def _own_probabilities(self):
-        """Whether the outputs are the default network's plain probabilities
-        (not a user's model or loss, nor deliberately smoothed ones)."""
+        """Whether the outputs are the own network's plain, unsmoothed probabilities."""
         return self.model is None and self.loss is None and not self.label_smoothing
 
     def _stratify_labels(self, y):

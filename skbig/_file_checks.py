@@ -29,12 +29,15 @@ import zipfile
 
 import numpy as np
 
+from ._names import public
+
 MAX_MANIFEST = 8 * 2**20
 MAX_NETWORK_JSON = 16 * 2**20
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 _KERAS_MEMBERS = {"metadata.json", "config.json", "model.weights.h5"}
 
 
+@public
 class ModelFileError(ValueError):
     """A model file that ``skbig.load`` cannot load correctly and safely.
 

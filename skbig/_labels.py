@@ -1,8 +1,10 @@
-"""What skbig checks and weighs about class labels, in numpy."""
+"""What skbig checks and weighs about class labels, in numpy.
+
+scikit-learn is imported inside the functions that need it: the command line
+checks its label columns with ``check_label_types`` and starts without it.
+"""
 
 import numpy as np
-from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import type_of_target
 
 
 def class_weighted(y, sample_weight, class_weight):
@@ -14,6 +16,8 @@ def class_weighted(y, sample_weight, class_weight):
     """
     if class_weight is None or y is None:
         return sample_weight  # without y, validation says that y is required
+    from sklearn.utils.class_weight import compute_sample_weight
+
     y = np.asarray(y)
     if class_weight == "balanced_sqrt":
         if y.ndim == 2 and y.shape[1] > 1:
@@ -28,6 +32,8 @@ def class_weighted(y, sample_weight, class_weight):
 
 def check_known_labels(y, classes):
     """Refuse labels of a later ``partial_fit`` call that are not in ``classes``."""
+    from sklearn.utils.multiclass import type_of_target
+
     y = np.asarray(y)
     if type_of_target(y) == "multilabel-indicator":
         return

@@ -28,6 +28,7 @@ import zipfile
 from . import _file_checks, _format1
 from ._file_checks import ModelFileError
 from ._files import write_atomically
+from ._names import public
 from ._network.state import (
     collecting_networks,
     network_from_bytes,
@@ -57,6 +58,7 @@ _SKBIG_TRUSTED = (
 _VERSIONED = ("skbig", "scikit-learn", "keras", "tensorflow")
 
 
+@public
 class ModelVersionWarning(UserWarning):
     """A model file written with other versions of skbig or its dependencies."""
 

@@ -1,5 +1,8 @@
 """The parameters skbig's estimators take: constraints, routing, unknown names."""
 
+from . import _runtime  # noqa: F401  (starts TensorFlow quietly, before keras)
+
+# isort: split
 from numbers import Integral, Real
 
 import keras

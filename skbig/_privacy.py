@@ -12,6 +12,7 @@ import dataclasses
 
 import scipy.sparse as sp
 
+from ._names import public
 from ._network.private import PrivateTrainer, planned_steps
 from ._runtime import quiet
 
@@ -33,6 +34,7 @@ AUTO_BATCH_FRACTION = 0.25
 MIN_AUTO_BATCH = 256
 
 
+@public
 class PrivacyWarning(UserWarning):
     """Something in a private fit that its (epsilon, delta) guarantee does not
     cover: data-derived class weights, a vocabulary learnt from the same data."""

@@ -4,10 +4,12 @@ import numpy as np
 
 from . import _metrics
 from ._base import _MLPMixin
+from ._names import public
 from ._params import COMMON_CONSTRAINTS
 from ._scikeras import KerasRegressor
 
 
+@public
 class MLPRegressor(_MLPMixin, KerasRegressor):
     """Multi-layer perceptron regressor trained with Keras.
 

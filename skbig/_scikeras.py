@@ -26,6 +26,9 @@ It also mends what current scikit-learn needs from scikeras 0.13, its last relea
   ``argmax``.
 """
 
+from . import _runtime  # noqa: F401  (starts TensorFlow quietly, before keras)
+
+# isort: split
 import contextlib
 
 import numpy as np

@@ -13,9 +13,11 @@ from sklearn.preprocessing import FunctionTransformer
 
 from ._base import _MLPMixin
 from ._classifier import MLPClassifier
+from ._names import public
 from ._privacy import PrivacyWarning
 
 
+@public
 class TfidfVectorizer(_sklearn_text.TfidfVectorizer):
     """scikit-learn's ``TfidfVectorizer`` that names bad documents.
 
@@ -93,6 +95,7 @@ class TfidfVectorizer(_sklearn_text.TfidfVectorizer):
         return documents
 
 
+@public
 class TextPipeline(Pipeline):
     """A scikit-learn :class:`~sklearn.pipeline.Pipeline` whose ``fit`` is all or
     nothing, what :func:`make_text_classifier` returns.

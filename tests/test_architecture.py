@@ -102,7 +102,7 @@ def test_the_network_knows_neither_scikit_learn_nor_scikeras(name):
     outside = {
         m
         for m in _skbig_imports(name)
-        if not m.startswith(("skbig._network", "skbig._runtime"))
+        if not m.startswith(("skbig._network", "skbig._runtime", "skbig._names"))
     }
     assert not outside, f"{name} imports {outside}"
 
@@ -193,3 +193,70 @@ def _test_module_for(name):
 )
 def test_every_module_has_a_test_module(name):
     assert (TESTS / _test_module_for(name)).exists(), name
+
+
+HEAVY = {"tensorflow", "keras", "scikeras"}
+
+
+def _starts_runtime(node, package):
+    """Whether an import statement imports ``skbig._runtime`` (or from it)."""
+    if not isinstance(node, ast.ImportFrom) or not node.level:
+        return False
+    base = package.split(".")
+    base = ".".join([*base[: len(base) - node.level + 1], node.module or ""]).strip(".")
+    if base == "skbig._runtime":
+        return True
+    return base == "skbig" and any(a.name == "_runtime" for a in node.names)
+
+
+@pytest.mark.parametrize("name", list(MODULES))
+def test_tensorflow_is_imported_only_after_the_runtime(name):
+    # The package face is lazy, so whichever module imports TensorFlow first
+    # must have let skbig._runtime start it quietly: its own earlier import,
+    # or its package's __init__ (which Python runs before the module).
+    path = MODULES[name]
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    parts = name.split(".")
+    ancestors = [".".join(parts[:i]) for i in range(2, len(parts))]  # not "skbig"
+    started = any(
+        _starts_runtime(node, ancestor)
+        for ancestor in ancestors
+        for node in ast.parse(MODULES[ancestor].read_text()).body
+    )
+    for node in ast.parse(path.read_text()).body:
+        started = started or _starts_runtime(node, package)
+        if isinstance(node, ast.Import):
+            heavy = {alias.name.split(".")[0] for alias in node.names} & HEAVY
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            heavy = {node.module.split(".")[0]} & HEAVY
+        else:
+            continue
+        if heavy and name != "skbig._runtime":
+            assert started, f"{name} imports {heavy} before skbig._runtime"
+
+
+def _python(code):
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )  # fmt: skip
+
+
+def test_import_skbig_and_its_command_line_parser_do_not_start_tensorflow():
+    code = (
+        "import sys, skbig\n"
+        "from skbig.cli import build_parser\n"
+        "build_parser().format_help()\n"
+        "print(sorted({'tensorflow', 'keras', 'scikeras'} & set(sys.modules)))"
+    )
+    result = _python(code)
+    assert result.stdout.strip() == "[]" and result.stderr == ""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "module",
+    ["skbig._base", "skbig._network.batches", "skbig.explain", "skbig.cli._callbacks"],
+)
+def test_the_first_import_of_tensorflow_is_quiet_from_any_module(module):
+    result = _python(f"import {module}, skbig\nskbig.MLPClassifier")
+    assert result.stderr == ""

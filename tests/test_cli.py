@@ -12,7 +12,8 @@ import pytest
 from conftest import TOPICS, make_corpus
 
 from skbig.cli import build_parser, main
-from skbig.cli._progress import Bar, TrainingProgress
+from skbig.cli._callbacks import TrainingProgress
+from skbig.cli._progress import Bar
 
 FAST = ["--param", "mlp__epochs=8", "--param", "mlp__hidden_layer_sizes=(16,)",
         "--param", "mlp__learning_rate_init=0.02",

@@ -6,6 +6,9 @@ TensorFlow Serving run it without Keras, scikit-learn or skbig. The TF-IDF matri
 stays sparse: the first layer is a sparse-dense product.
 """
 
+from .. import _runtime  # noqa: F401  (starts TensorFlow quietly)
+
+# isort: split
 import contextlib
 import os
 import shutil

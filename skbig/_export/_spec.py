@@ -18,6 +18,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from .._names import public
+
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 # Python's ``\w`` on str: letters, numbers and the underscore. RE2 (onnxruntime,
 # TensorFlow) reads ``\w`` as ASCII only, so the classes are spelt out; a run of two
@@ -28,6 +30,7 @@ WORD_RUN = r"[\pL\pN_]{2,}"
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "elu", "softplus", "gelu", "silu")
 
 
+@public
 class NotExportableError(ValueError):
     """The estimator uses a setting that an exported model could not reproduce."""
 

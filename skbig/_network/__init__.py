@@ -19,3 +19,5 @@ other way round.
 ``state``
     A network as the bytes of a ``.keras`` file, for pickles and model files.
 """
+
+from .. import _runtime  # noqa: F401  (starts TensorFlow quietly, before keras)

@@ -17,7 +17,10 @@ import keras
 import tensorflow as tf
 from tensorflow.python.eager import record  # what tf.custom_gradient records with
 
+from .._names import public
 
+
+@public
 @keras.saving.register_keras_serializable(package="skbig")
 class SparseDense(keras.layers.Dense):
     """``keras.layers.Dense`` with a faster path for ``tf.SparseTensor`` input.

@@ -10,7 +10,7 @@ import numpy as np
 from ._data import DataError, OutputWriter, read_dataset, text_chunks, write_json
 from ._labels import Targets, as_lists, hold_out
 from ._model import columns, load_model, metadata_for
-from ._progress import Bar, HeldOutScores, TrainingProgress, interactive
+from ._progress import Bar, interactive
 
 
 class UsageError(Exception):
@@ -118,6 +118,8 @@ def _fit_in_memory(args, pipeline):
                 f"{len(kept)} class(es) with a single document stay in training "
                 f"only: {shown}"
             )
+    from ._callbacks import HeldOutScores, fit_with_progress
+
     callbacks = []
     if test_texts is not None:
         callbacks.append(HeldOutScores(pipeline, test_texts, test_y))
@@ -128,19 +130,6 @@ def _fit_in_memory(args, pipeline):
         metrics = scores(test_y, pipeline.predict(test_texts))
         summary.update(test_documents=len(test_texts), **metrics)
     return targets, summary
-
-
-def fit_with_progress(args, pipeline, callbacks, fit, *data):
-    """``fit(*data)`` with the held-out scores and a progress bar; the seconds."""
-    if interactive(args.quiet):
-        callbacks.append(TrainingProgress())
-    pipeline.set_params(mlp__callbacks=callbacks or None)
-    start = time.perf_counter()
-    try:
-        fit(*data)
-    finally:
-        pipeline.set_params(mlp__callbacks=None)  # live Keras objects are not saved
-    return time.perf_counter() - start
 
 
 def print_trained(pipeline, n_documents, targets, seconds):

@@ -4,9 +4,9 @@ import types
 
 import numpy as np
 
-from ._commands import UsageError, fit_with_progress, print_trained, scores
+from ._callbacks import HeldOutScores, fit_with_progress
+from ._commands import UsageError, print_trained, scores
 from ._data import DataError, check_columns, is_missing, iter_rows
-from ._progress import HeldOutScores
 
 #: Rows read at a time.
 CHUNK_ROWS = 10_000
