@@ -59,3 +59,42 @@ def check_label_types(y):
             "y mixes text and non-text labels (for example "
             f"{text[0]!r} and {number!r}); use one type for every label."
         )
+
+
+#: The smallest probability a log-loss takes the logarithm of.
+MIN_PROBABILITY = 1e-15
+
+
+def true_label_probability(classes, labels, proba):
+    """Each document's probability of its true label; 0 for a label the model
+    never saw (a log-loss then charges it ``-log(MIN_PROBABILITY)``, not an error)."""
+    index = {label: i for i, label in enumerate(np.asarray(classes).tolist())}
+    likelihood = np.zeros(len(labels))
+    rows = [
+        (n, index[v]) for n, v in enumerate(np.asarray(labels).tolist()) if v in index
+    ]
+    if rows:
+        n, column = np.asarray(rows).T
+        likelihood[n] = np.asarray(proba)[n, column]
+    return likelihood
+
+
+def log_loss(classes, labels, proba):
+    """The mean of ``-log`` of :func:`true_label_probability`, clipped."""
+    p = true_label_probability(classes, labels, proba)
+    return float(-np.mean(np.log(np.clip(p, MIN_PROBABILITY, 1.0))))
+
+
+def predicted_labels(model, documents, label_names=None):
+    """``(labels, probabilities)`` of ``documents`` as ``skbig predict`` writes them.
+
+    Single-label: the most probable of ``model.classes_`` for each document.
+    Multi-label (``label_names``, one per output column; a multi-label model's
+    ``classes_`` are the column numbers): the list of the names of the labels that
+    ``model.predict`` picks with its per-label thresholds.
+    """
+    proba = model.predict_proba(documents)
+    if label_names is None:
+        return model.classes_[np.argmax(proba, axis=1)].tolist(), proba
+    picked = model.predict(documents)
+    return [[label_names[j] for j in np.flatnonzero(row)] for row in picked], proba

@@ -29,6 +29,8 @@ import dask
 import numpy as np
 import pandas as pd
 
+from ._labels import predicted_labels
+
 __all__ = ["predict", "predict_proba", "read_texts", "score_partition"]
 
 #: Bytes of an uncompressed JSON Lines file per partition.
@@ -106,22 +108,16 @@ def _labels(texts, model):
     return pd.Series(predicted, index=texts.index)
 
 
-def score_partition(frame, model, column, id_column, multilabel):
+def score_partition(frame, model, column, id_column, label_names=None):
     """``(ids, predictions, probabilities)`` for one partition (a pandas
     DataFrame) as ``skbig predict`` writes them (``ids`` None without an
-    ``id_column``): what a worker runs for the command line."""
+    ``id_column``; ``label_names`` for a multi-label model, as its model file's
+    metadata lists them): what a worker runs for the command line."""
     documents = _documents(frame[column])
     ids = frame[id_column].tolist() if id_column else None
     if not documents:
         return ids, [], np.zeros((0, len(model.classes_)))
-    proba = model.predict_proba(documents)
-    if multilabel:
-        picked = model.predict(documents)
-        names = list(model.classes_)
-        predictions = [[names[j] for j in np.flatnonzero(row)] for row in picked]
-    else:
-        predictions = model.classes_[np.argmax(proba, axis=1)].tolist()
-    return ids, predictions, proba
+    return (ids, *predicted_labels(model, documents, label_names))
 
 
 def read_texts(path, column, *, id_column=None, sep=",", blocksize=BLOCKSIZE):

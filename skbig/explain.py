@@ -305,16 +305,13 @@ def top_terms(pipeline, top_k=20, plot=None, batch_size=2048):
 
 
 def _plot_top_terms(result, path):
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
+    from ._report._figures import subplots
 
     n = len(result)
     columns = min(n, 4)
     rows = -(-n // columns)
     k = max(len(terms) for terms in result.values())
-    figure, axes = plt.subplots(
+    figure, axes = subplots(
         rows, columns, figsize=(3.2 * columns, 0.25 * k * rows + 1), squeeze=False
     )
     for axis, (label, terms) in zip(axes.flat, result.items(), strict=False):
@@ -326,7 +323,6 @@ def _plot_top_terms(result, path):
         axis.axis("off")
     figure.tight_layout()
     figure.savefig(path, dpi=100)
-    plt.close(figure)
 
 
 def deletion_check(pipeline, texts, ks=(1, 3, 5), random_state=None):

@@ -21,7 +21,7 @@ from conftest import make_corpus  # noqa: E402
 import skbig  # noqa: E402
 from skbig.cli import main  # noqa: E402
 from skbig.cli._data import text_chunks  # noqa: E402
-from skbig.dask import predict, predict_proba, read_texts  # noqa: E402
+from skbig.dask import predict, predict_proba, read_texts, score_partition  # noqa: E402
 
 
 def _write_jsonl(path, texts, **extra):
@@ -213,3 +213,21 @@ def test_a_scheduler_that_does_not_answer_fails_in_one_line(scoring, tmp_path):
     assert errors == [errors[0]] and "cannot reach the Dask scheduler" in errors[0]
     assert time.monotonic() - start < 60
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_partition_of_a_multi_label_model_is_scored_with_label_names():
+    # A multi-label model's classes_ are its column numbers; a worker wrote
+    # "0|2" where a local run writes the names from the model file.
+    texts, labels = make_corpus(120)
+    Y = np.array([[label == "sport", label != "sport"] for label in labels], int)
+    model = skbig.make_text_classifier(
+        tfidf__min_df=1, mlp__hidden_layer_sizes=(8,), mlp__epochs=3,
+        mlp__early_stopping=False, mlp__random_state=0,
+    ).fit(texts, Y)  # fmt: skip
+    frame = pd.DataFrame({"text": texts[:20], "id": range(20)})
+    ids, predictions, proba = score_partition(frame, model, "text", "id", ["a", "b"])
+    assert ids == list(range(20)) and proba.shape == (20, 2)
+    picked = model.predict(texts[:20])
+    assert predictions == [[n for n, v in zip("ab", row, strict=True) if v]
+                           for row in picked]  # fmt: skip
+    assert {name for row in predictions for name in row} <= {"a", "b"}

@@ -29,3 +29,24 @@ def test_figures_are_self_contained_svg(svg):
     assert text.startswith("<svg") and text.rstrip().endswith("</svg>")
     assert set(re.findall(r"https?://[^\s\"'<>)]+", text)) <= NAMESPACES
     assert not re.search(r"""href=["'](?!data:|#)""", text)
+
+
+def test_drawing_leaves_matplotlibs_backend_and_pyplot_alone(tmp_path):
+    # skbig used to force the Agg backend, which turned off a notebook's plots.
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from skbig.cli._plots import confusion_matrix, learning_curve
+
+    before = matplotlib.get_backend()
+    matplotlib.use("svg")  # any backend that skbig should keep
+    try:
+        learning_svg({"loss": [1.0, 0.5]})
+        confusion_svg(np.eye(3, dtype=int), ["a", "b", "c"])
+        learning_curve({"loss": [1.0, 0.5], "val_loss": [1.2, 0.8]}, tmp_path / "l.png")
+        confusion_matrix(np.eye(3, dtype=int), ["a", "b", "c"], tmp_path / "c.png")
+        assert matplotlib.get_backend() == "svg"
+        assert plt.get_fignums() == []
+        assert (tmp_path / "l.png").read_bytes().startswith(b"\x89PNG")
+    finally:
+        matplotlib.use(before)

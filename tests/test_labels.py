@@ -38,3 +38,19 @@ def test_mixed_label_types_are_refused():
     check_label_types(np.array([1, 2]))
     with pytest.raises(TypeError, match="mixes text and non-text labels"):
         check_label_types(["a", 1])
+
+
+def test_log_loss_charges_an_unseen_label_the_floor_instead_of_failing():
+    from sklearn.metrics import log_loss as sklearn_log_loss
+
+    from skbig._labels import MIN_PROBABILITY, log_loss, true_label_probability
+
+    classes = np.array(["a", "b", "c"])
+    proba = np.array([[0.7, 0.2, 0.1], [0.1, 0.6, 0.3], [0.2, 0.2, 0.6]])
+    labels = ["a", "c", "c"]
+    expected = sklearn_log_loss(labels, proba, labels=classes)
+    assert log_loss(classes, labels, proba) == pytest.approx(expected)
+    p = true_label_probability(classes, ["a", "z", "c"], proba)
+    np.testing.assert_allclose(p, [0.7, 0.0, 0.6])
+    unseen = log_loss(classes, ["z"], proba[:1])
+    assert unseen == pytest.approx(-np.log(MIN_PROBABILITY))

@@ -8,22 +8,27 @@ import io
 
 import numpy as np
 
+PLOT_EXTRA = 'pip install "skbig[plot]"'
 
-def _pyplot():
+
+def subplots(*args, **kwargs):
+    """A figure and its axes, made without pyplot.
+
+    ``matplotlib.figure.Figure`` draws and saves by itself, so skbig never
+    selects a backend or registers a figure with pyplot: a notebook's or a
+    program's own matplotlib set-up is left as it was. Every figure skbig draws
+    (the report's, ``explain.top_terms(plot=...)``, ``skbig train
+    --report-dir``) is made here.
+    """
     try:
-        import matplotlib
+        from matplotlib.figure import Figure
     except ImportError:
-        raise ImportError(
-            'the report draws its figures with matplotlib: pip install "skbig[plot]"'
-        ) from None
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    return plt
+        raise ImportError(f"drawing figures needs matplotlib: {PLOT_EXTRA}") from None
+    figure = Figure(figsize=kwargs.pop("figsize", None))
+    return figure, figure.subplots(*args, **kwargs)
 
 
 def _svg(figure):
-    plt = _pyplot()
     buffer = io.StringIO()
     # No RDF metadata block: its links are names, but a page should hold none.
     figure.savefig(
@@ -32,7 +37,6 @@ def _svg(figure):
         bbox_inches="tight",
         metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
     )
-    plt.close(figure)
     svg = buffer.getvalue()
     # The document's own <svg> element, without the XML prologue and DOCTYPE.
     return svg[svg.index("<svg") :]
@@ -40,13 +44,12 @@ def _svg(figure):
 
 def confusion_svg(matrix, names):
     """The row-normalised confusion matrix (recall on the diagonal)."""
-    plt = _pyplot()
     matrix = np.asarray(matrix, dtype=float)
     totals = matrix.sum(axis=1, keepdims=True)
     normalised = np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
     n = len(names)
     size = min(16, max(4.5, 0.22 * n + 2.5))
-    figure, axis = plt.subplots(figsize=(size, size))
+    figure, axis = subplots(figsize=(size, size))
     image = axis.imshow(normalised, cmap="Blues", vmin=0, vmax=1)
     font = 9 if n <= 20 else max(5, 9 - n // 12)
     labels = [_short(name) for name in names]
@@ -74,8 +77,7 @@ def confusion_svg(matrix, names):
 
 def reliability_svg(confidence, correct, bins, ece):
     """Accuracy against confidence per bin, with the documents in each."""
-    plt = _pyplot()
-    figure, (axis, counts) = plt.subplots(
+    figure, (axis, counts) = subplots(
         2, 1, figsize=(5, 5.2), sharex=True, gridspec_kw={"height_ratios": [3, 1]}
     )
     edges = np.linspace(0, 1, bins + 1)
@@ -98,8 +100,7 @@ def reliability_svg(confidence, correct, bins, ece):
 
 def learning_svg(history):
     """Loss (and held-out scores) per epoch from a fitted network's ``history_``."""
-    plt = _pyplot()
-    figure, axis = plt.subplots(figsize=(6, 3.6))
+    figure, axis = subplots(figsize=(6, 3.6))
     for key, name in (
         ("loss", "training loss"),
         ("val_loss", "validation loss"),

@@ -9,6 +9,7 @@ import html
 
 import numpy as np
 
+from .._labels import log_loss
 from ._figures import confusion_svg, learning_svg, reliability_svg
 
 #: Confidence bins of the reliability diagram and the expected calibration error.
@@ -33,15 +34,10 @@ def scores(y, proba, classes):
     from sklearn.metrics import accuracy_score, f1_score
 
     predicted = classes[np.argmax(proba, axis=1)]
-    index = {label: i for i, label in enumerate(classes.tolist())}
-    # A label the model never saw has probability 0 (clipped), not an error.
-    true_p = np.array(
-        [proba[n, index[v]] if v in index else 0.0 for n, v in enumerate(y.tolist())]
-    )
     return {
         "accuracy": float(accuracy_score(y, predicted)),
         "macro_f1": float(f1_score(y, predicted, average="macro", zero_division=0)),
-        "log_loss": float(-np.mean(np.log(np.clip(true_p, 1e-15, 1.0)))),
+        "log_loss": log_loss(classes, y, proba),
         "ece": expected_calibration_error(proba.max(axis=1), predicted == y),
     }
 

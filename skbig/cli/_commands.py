@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 
+from .._labels import predicted_labels
 from ._data import DataError, OutputWriter, read_dataset, text_chunks, write_json
 from ._labels import Targets, as_lists, hold_out
 from ._model import columns, load_model, metadata_for
@@ -256,14 +257,8 @@ def predict(args):
         for ids, texts in text_chunks(
             args.data, text_column, args.chunk_size, args.id_column
         ):
-            proba = model.predict_proba(texts)
-            if multilabel:
-                picked = model.predict(texts)
-                predictions = [
-                    [classes[j] for j in np.flatnonzero(row)] for row in picked
-                ]
-            else:
-                predictions = model.classes_[np.argmax(proba, axis=1)].tolist()
+            names = classes if multilabel else None
+            predictions, proba = predicted_labels(model, texts, names)
             if writer is None:
                 writer = OutputWriter(args.output, classes, multilabel)
             writer.write(ids, predictions, proba)

@@ -55,11 +55,14 @@ def predict_on_dask(args, load_model):
         n_workers = max(1, len(client.scheduler_info()["workers"]))
         text_column = args.text_column or metadata.get("text_column") or "text"
         frame = _read(args, text_column, n_workers)
+        names = (
+            classes if multilabel else None
+        )  # a multi-label model's classes_ are 0..n-1
         shared = client.scatter(model, broadcast=True, hash=False)
         try:
             with _Output(args.output, classes, multilabel) as writer:
                 return _score(client, frame, shared, writer, n_workers, text_column,
-                              args.id_column, multilabel)  # fmt: skip
+                              args.id_column, names)  # fmt: skip
         finally:
             client.cancel(shared)  # before the workers go: nothing to lose then
     finally:
@@ -68,7 +71,7 @@ def predict_on_dask(args, load_model):
             cluster.close()
 
 
-def _score(client, frame, model, writer, n_workers, column, id_column, multilabel):
+def _score(client, frame, model, writer, n_workers, column, id_column, names):
     score = dask.delayed(score_partition, pure=False)
     parts = collections.deque(frame.to_delayed())
     pending = collections.deque()
@@ -77,7 +80,7 @@ def _score(client, frame, model, writer, n_workers, column, id_column, multilabe
         # A few partitions ahead of the writer: every worker stays busy and
         # finished results do not pile up on the workers.
         while parts and len(pending) < 2 * n_workers + 1:
-            task = score(parts.popleft(), model, column, id_column, multilabel)
+            task = score(parts.popleft(), model, column, id_column, names)
             pending.append(client.compute(task))
         try:
             ids, predictions, proba = pending.popleft().result()

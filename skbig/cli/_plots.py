@@ -1,24 +1,19 @@
 """PNG reports: the learning curve and the confusion matrix (needs matplotlib)."""
 
+from .._report._figures import PLOT_EXTRA
+from .._report._figures import subplots as _figure_subplots
 from ._data import DataError
 
 
-def _pyplot():
+def _subplots(**kwargs):
     try:
-        import matplotlib
+        return _figure_subplots(**kwargs)
     except ImportError:
-        raise DataError(
-            "writing plots needs matplotlib (pip install matplotlib)"
-        ) from None
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    return plt
+        raise DataError(f"writing plots needs matplotlib: {PLOT_EXTRA}") from None
 
 
 def learning_curve(history, path):
-    plt = _pyplot()
-    figure, axis = plt.subplots(figsize=(6, 4))
+    figure, axis = _subplots(figsize=(6, 4))
     epochs = range(1, len(history["loss"]) + 1)
     axis.plot(epochs, history["loss"], marker="o", label="training loss")
     for key, name in (("test_loss", "held-out loss"), ("val_loss", "validation loss")):
@@ -31,13 +26,11 @@ def learning_curve(history, path):
     axis.legend()
     figure.tight_layout()
     figure.savefig(path, dpi=100)
-    plt.close(figure)
 
 
 def confusion_matrix(matrix, classes, path):
-    plt = _pyplot()
     size = max(4, 0.45 * len(classes) + 2)
-    figure, axis = plt.subplots(figsize=(size, size))
+    figure, axis = _subplots(figsize=(size, size))
     image = axis.imshow(matrix, cmap="Blues")
     axis.set_xticks(range(len(classes)), [str(c) for c in classes], rotation=90)
     axis.set_yticks(range(len(classes)), [str(c) for c in classes])
@@ -52,4 +45,3 @@ def confusion_matrix(matrix, classes, path):
     figure.colorbar(image, ax=axis, fraction=0.046)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
-    plt.close(figure)

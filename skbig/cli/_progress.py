@@ -5,6 +5,8 @@ import time
 
 import numpy as np
 
+from .._labels import MIN_PROBABILITY, log_loss
+
 
 def interactive(quiet):
     """Show progress only on a terminal: piped or redirected output stays clean."""
@@ -43,16 +45,8 @@ def held_out_scores(classes, labels, proba):
     """Log-loss and accuracy (subset accuracy for multi-label) of ``proba``."""
     labels = np.asarray(labels)
     if labels.ndim == 2:  # multi-label indicator matrix, one column per label
-        p = np.clip(proba, 1e-7, 1 - 1e-7)
+        p = np.clip(proba, MIN_PROBABILITY, 1 - MIN_PROBABILITY)
         loss = -np.mean(labels * np.log(p) + (1 - labels) * np.log1p(-p))
         return float(loss), float(np.mean(np.all((proba >= 0.5) == labels, axis=1)))
-    index = {label: i for i, label in enumerate(classes.tolist())}
-    rows = [
-        (n, index[label]) for n, label in enumerate(labels.tolist()) if label in index
-    ]
-    likelihood = np.zeros(len(labels))  # a label the model never saw: probability 0
-    if rows:
-        n, column = np.asarray(rows).T
-        likelihood[n] = proba[n, column]
-    loss = -np.mean(np.log(np.clip(likelihood, 1e-7, 1.0)))
+    loss = log_loss(classes, labels, proba)
     return float(loss), float(np.mean(classes[np.argmax(proba, axis=1)] == labels))
