@@ -1,9 +1,26 @@
-"""Files written whole or not at all."""
+"""Files written whole or not at all, and the kinds of data file skbig reads."""
 
 import contextlib
 import os
 import stat
 import uuid
+
+#: Data file suffixes (before an optional ``.gz``) and their kinds.
+DATA_FORMATS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".parquet": "parquet",
+}
+
+
+def data_format(path):
+    """The kind of a data file from its name (``"csv"``, ``"tsv"``, ``"jsonl"``,
+    ``"parquet"``), or None."""
+    name = os.fspath(path).lower().removesuffix(".gz")
+    return next((k for s, k in DATA_FORMATS.items() if name.endswith(s)), None)
 
 
 def write_atomically(path, data):

@@ -29,6 +29,7 @@ import dask
 import numpy as np
 import pandas as pd
 
+from ._files import data_format
 from ._labels import predicted_labels
 
 __all__ = ["predict", "predict_proba", "read_texts", "score_partition"]
@@ -146,16 +147,16 @@ def read_texts(path, column, *, id_column=None, sep=",", blocksize=BLOCKSIZE):
     name = os.fspath(path)
     if os.path.isdir(name):
         files = sorted(os.listdir(name))
-        kinds = {_kind(f) for f in files if _kind(f)}
+        kinds = {data_format(f) for f in files if data_format(f)}
         if len(kinds) != 1:
             raise ValueError(f"{name}: expected a folder of Parquet or JSON Lines "
                              "files")  # fmt: skip
         kind = kinds.pop()
         name = os.path.join(name, "*" + (".parquet" if kind == "parquet" else ""))
         if kind != "parquet":
-            name = [os.path.join(path, f) for f in files if _kind(f) == kind]
+            name = [os.path.join(path, f) for f in files if data_format(f) == kind]
     else:
-        kind = _kind(name)
+        kind = data_format(name)
     if kind == "parquet":
         return dd.read_parquet(name, columns=columns)
     if kind == "jsonl":
@@ -172,13 +173,3 @@ def read_texts(path, column, *, id_column=None, sep=",", blocksize=BLOCKSIZE):
             keep_default_na=False, blocksize=None, encoding="utf-8-sig",
         )[columns]  # fmt: skip
     raise ValueError(f"{name}: unknown file type; use Parquet, JSON Lines or CSV")
-
-
-def _kind(name):
-    name = name.lower().removesuffix(".gz")
-    for suffix, kind in ((".parquet", "parquet"), (".jsonl", "jsonl"),
-                         (".ndjson", "jsonl"), (".json", "jsonl"), (".csv", "csv"),
-                         (".tsv", "tsv")):  # fmt: skip
-        if name.endswith(suffix):
-            return kind
-    return None

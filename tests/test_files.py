@@ -44,3 +44,15 @@ def test_keeps_the_mode_follows_links_and_takes_long_names(tmp_path):
     long_name = tmp_path / ("m" * 245 + ".skbig")  # 255 is the limit of a name
     write_atomically(str(long_name), b"x")
     assert long_name.read_bytes() == b"x"
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [("a.csv", "csv"), ("A.TSV.gz", "tsv"), ("d.jsonl.gz", "jsonl"),
+     ("d.ndjson", "jsonl"), ("d.json", "jsonl"), ("p.parquet", "parquet"),
+     ("notes.txt", None), ("csv", None)],
+)  # fmt: skip
+def test_data_format_reads_the_suffix_before_gz(name, kind):
+    from skbig._files import data_format
+
+    assert data_format(name) == kind

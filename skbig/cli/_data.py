@@ -7,17 +7,8 @@ import math
 import os
 import zlib
 
+from .._files import data_format
 from .._labels import check_label_types
-
-#: Suffixes (after an optional ``.gz``) and the reader for each.
-_FORMATS = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "jsonl",
-    ".parquet": "parquet",
-}
 
 
 class DataError(Exception):
@@ -25,16 +16,13 @@ class DataError(Exception):
 
 
 def file_format(path):
-    name = os.fspath(path).lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    for suffix, kind in _FORMATS.items():
-        if name.endswith(suffix):
-            return kind
-    raise DataError(
-        f"{path}: unknown file type; use .csv, .tsv, .jsonl (optionally .gz) "
-        "or .parquet"
-    )
+    kind = data_format(path)
+    if kind is None:
+        raise DataError(
+            f"{path}: unknown file type; use .csv, .tsv, .jsonl (optionally .gz) "
+            "or .parquet"
+        )
+    return kind
 
 
 def iter_rows(path):
