@@ -524,3 +524,22 @@ def test_metadata_and_model_info(fitted_pipeline, tmp_path):
     path.write_bytes(b"not a model")
     with pytest.raises(ModelFileError, match="not a readable skbig model file"):
         skbig.model_info(path)
+
+
+@pytest.mark.slow
+def test_a_model_file_loads_in_a_fresh_process_that_imported_only_skbig(
+    tmp_path, fitted_pipeline
+):
+    path = tmp_path / "model.skbig"
+    skbig.save(fitted_pipeline, path)
+    code = (
+        "import sys, skbig\n"
+        f"model = skbig.load({str(path)!r})\n"
+        "print(model.predict(['goal match team']).tolist())"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                            text=True, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(
+        fitted_pipeline.predict(["goal match team"]).tolist()
+    )

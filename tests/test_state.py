@@ -64,3 +64,27 @@ def test_without_the_optimizer_state_the_file_shrinks_and_predicts_the_same():
     np.testing.assert_allclose(again.predict_on_batch(X), model.predict_on_batch(X))
     assert type(again.optimizer) is type(optimizer)
     assert int(again.optimizer.iterations) == 0  # a warm start restarts it
+
+
+def test_the_module_that_reads_networks_registers_skbigs_keras_objects():
+    # The package face imports nothing up front: a model file read in a fresh
+    # process must still find skbig>SparseDense, its loss and its optimizers.
+    import ast
+    import pathlib
+
+    import skbig._network as network
+
+    folder = pathlib.Path(network.__file__).parent
+    registering = {
+        path.stem
+        for path in folder.glob("*.py")
+        if "register_keras_serializable" in path.read_text()
+    }
+    tree = ast.parse((folder / "state.py").read_text())
+    imported = {
+        alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and not node.module
+        for alias in node.names
+    }
+    assert registering and registering <= imported

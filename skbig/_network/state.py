@@ -18,6 +18,11 @@ import keras
 
 from .._runtime import limit_tensorflow_threads, quiet
 
+# Keras finds skbig's layer, loss and optimizers by their registered names only
+# once these modules have run; the package face imports nothing up front, so the
+# module that reads networks imports them itself.
+from . import layers, losses, optimizers  # noqa: F401
+
 _REFERENCE = "skbig_network"
 _sink = contextvars.ContextVar("skbig_network_sink", default=None)
 _with_optimizer = contextvars.ContextVar("skbig_network_optimizer", default=True)
