@@ -536,3 +536,33 @@ def test_report_and_card_describe_a_saved_model(trained, files, tmp_path, capsys
     assert main(["card", str(model), "-o", str(card), "--card-notes",
                  str(tmp_path / "missing.md")]) == 1  # fmt: skip
     assert "missing.md: cannot read it" in capsys.readouterr().err
+
+
+def test_row_format_writes_what_one_csv_or_json_writer_would():
+    # Dask's workers format rows without ids and the client joins them: the
+    # result must be byte for byte what one writer of whole rows writes.
+    import csv
+    import pickle
+
+    from skbig.cli._data import RowFormat
+
+    ids = [1, "a,b", 'q"uote', "", "new\nline", 3.5]
+    predictions = ["x", "y", "x,z", "", 'say "y"', "x"]
+    proba = [[0.25, 0.75], [1 / 3, 2 / 3], [0.1234567, 0.8765433], [1.0, 0.0],
+             [0.5, 0.5], [1e-9, 1 - 1e-9]]  # fmt: skip
+    rounded = [[round(float(p), 6) for p in row] for row in proba]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", "prediction", "proba_x", "proba_y"])
+    rows = list(zip(ids, predictions, rounded, strict=True))
+    writer.writerows([i, p, *r] for i, p, r in rows)
+    lines = "".join(
+        json.dumps({"id": i, "prediction": p,
+                    "probabilities": dict(zip("xy", r, strict=True))}, default=str)
+        + "\n"
+        for i, p, r in rows
+    )  # fmt: skip
+    for jsonl, expected in ((False, buffer.getvalue()), (True, lines)):
+        row_format = pickle.loads(pickle.dumps(RowFormat(["x", "y"], False, jsonl)))
+        tails = row_format.tails(predictions, proba)
+        assert row_format.header() + row_format.rows(ids, tails) == expected

@@ -72,7 +72,7 @@ def predict_on_dask(args, load_model):
 
 
 def _score(client, frame, model, writer, n_workers, column, id_column, names):
-    score = dask.delayed(score_partition, pure=False)
+    score = dask.delayed(_formatted_partition, pure=False)
     parts = collections.deque(frame.to_delayed())
     pending = collections.deque()
     done = 0
@@ -80,18 +80,26 @@ def _score(client, frame, model, writer, n_workers, column, id_column, names):
         # A few partitions ahead of the writer: every worker stays busy and
         # finished results do not pile up on the workers.
         while parts and len(pending) < 2 * n_workers + 1:
-            task = score(parts.popleft(), model, column, id_column, names)
+            task = score(parts.popleft(), model, column, id_column, names,
+                         writer.format)  # fmt: skip
             pending.append(client.compute(task))
         try:
-            ids, predictions, proba = pending.popleft().result()
+            ids, tails = pending.popleft().result()
         except Exception as error:  # a task's error, or the cluster's
             message = " ".join(str(error).split()) or type(error).__name__
             raise DataError(f"scoring on Dask failed: {message}") from None
         if ids is None:
-            ids = range(done + 1, done + len(predictions) + 1)
-        writer.write(ids, predictions, proba)
-        done += len(predictions)
+            ids = range(done + 1, done + len(tails) + 1)
+        writer.write_rows(ids, tails)
+        done += len(tails)
     return done
+
+
+def _formatted_partition(frame, model, column, id_column, names, row_format):
+    """What a worker returns for a partition: its ids (None without an id
+    column) and its rows formatted without them, so the client only joins."""
+    ids, predictions, proba = score_partition(frame, model, column, id_column, names)
+    return ids, row_format.tails(predictions, proba)
 
 
 def _read(args, text_column, n_workers):

@@ -2,6 +2,7 @@
 
 import csv
 import gzip
+import io
 import json
 import math
 import os
@@ -206,13 +207,73 @@ def text_chunks(path, text_column, chunk_size, id_column=None):
         raise DataError(f"{path}: the file has no rows")
 
 
+class RowFormat:
+    """The rows ``skbig predict`` writes: CSV (``id, prediction, proba_<class>...``)
+    or JSON Lines (``{"id", "prediction", "probabilities"}``).
+
+    A row is formatted as its id's part and the rest (``tails``): Dask's workers
+    format the rest of their partitions' rows, and the client, which alone knows
+    the row numbers of a file without ids, only joins each id to its row.
+    """
+
+    def __init__(self, classes, multilabel, jsonl):
+        self.classes = [str(c) for c in classes]
+        self.multilabel, self.jsonl = multilabel, jsonl
+        self._buffer = io.StringIO()
+        self._csv = csv.writer(self._buffer)
+
+    def __getstate__(self):  # sent to workers: the buffer is rebuilt there
+        return {"classes": self.classes, "multilabel": self.multilabel,
+                "jsonl": self.jsonl}  # fmt: skip
+
+    def __setstate__(self, state):
+        self.__init__(state["classes"], state["multilabel"], state["jsonl"])
+
+    def _csv_line(self, fields):
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._csv.writerow(fields)
+        return self._buffer.getvalue()
+
+    def header(self):
+        if self.jsonl:
+            return ""
+        return self._csv_line(
+            ["id", "prediction"] + [f"proba_{c}" for c in self.classes]
+        )
+
+    def tails(self, predictions, probabilities):
+        """Each row without its id, newline included."""
+        tails = []
+        for prediction, proba in zip(predictions, probabilities, strict=True):
+            proba = [round(float(p), 6) for p in proba]
+            if self.jsonl:
+                rest = {
+                    "prediction": prediction,
+                    "probabilities": dict(zip(self.classes, proba, strict=True)),
+                }
+                tails.append(json.dumps(rest, default=str)[1:] + "\n")  # fmt: skip
+            else:
+                shown = "|".join(prediction) if self.multilabel else prediction
+                tails.append(self._csv_line([shown, *proba]))
+        return tails
+
+    def rows(self, ids, tails):
+        """The rows of ``tails`` with their ids, as one string."""
+        if self.jsonl:
+            return "".join(f'{{"id": {json.dumps(i, default=str)}, {tail}'
+                           for i, tail in zip(ids, tails, strict=True))  # fmt: skip
+        # An id's CSV field as in a row of two fields (quoted only when needed).
+        return "".join(self._csv_line([i, ""])[:-3] + "," + tail
+                       for i, tail in zip(ids, tails, strict=True))  # fmt: skip
+
+
 class OutputWriter:
-    """Write predictions as CSV (``-`` is stdout) or JSON Lines, row by row."""
+    """Write predictions as CSV (``-`` is stdout) or JSON Lines, in row order."""
 
     def __init__(self, path, classes, multilabel):
-        self.classes = [str(c) for c in classes]
-        self.multilabel = multilabel
-        self.jsonl = os.fspath(path).lower().endswith((".jsonl", ".ndjson", ".json"))
+        jsonl = os.fspath(path).lower().endswith((".jsonl", ".ndjson", ".json"))
+        self.format = RowFormat(classes, multilabel, jsonl)
         if path == "-":
             import sys
 
@@ -222,21 +283,13 @@ class OutputWriter:
                 open(path, "w", encoding="utf-8", newline=""),
                 True,
             )
-        if not self.jsonl:
-            self.csv = csv.writer(self.file)
-            columns = ["id", "prediction"] + [f"proba_{c}" for c in self.classes]
-            self.csv.writerow(columns)
+        self.file.write(self.format.header())
 
     def write(self, ids, predictions, probabilities):
-        for id_, prediction, proba in zip(ids, predictions, probabilities, strict=True):
-            proba = [round(float(p), 6) for p in proba]
-            if self.jsonl:
-                record = {"id": id_, "prediction": prediction}
-                record["probabilities"] = dict(zip(self.classes, proba, strict=True))
-                self.file.write(json.dumps(record, default=str) + "\n")
-            else:
-                shown = "|".join(prediction) if self.multilabel else prediction
-                self.csv.writerow([id_, shown, *proba])
+        self.write_rows(ids, self.format.tails(predictions, probabilities))
+
+    def write_rows(self, ids, tails):
+        self.file.write(self.format.rows(ids, tails))
 
     def close(self):
         if self.close_file:
