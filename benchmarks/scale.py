@@ -151,6 +151,12 @@ def main():
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--accuracy", action="store_true")
     parser.add_argument("--score-factor", type=int, default=0)
+    parser.add_argument(
+        "--score-ways",
+        nargs="*",
+        default=["local", "1", "2"],
+        help="local (one process) and/or numbers of Dask workers",
+    )
     parser.add_argument("--out", default=os.path.join(HERE, "scale.json"))
     parser.add_argument("--plot", action="store_true")
     args = parser.parse_args()
@@ -183,7 +189,8 @@ def main():
                            check=True, capture_output=True)  # fmt: skip
         scoring = {}
         outputs = []
-        for options in ((), ("--workers", "1"), ("--workers", "2")):
+        ways = [() if w == "local" else ("--workers", w) for w in args.score_ways]
+        for options in ways:
             seconds, out = score(model, path, args.work_dir, *options)
             outputs.append(out)
             name = " ".join(options) or "one process"
@@ -192,7 +199,7 @@ def main():
         contents = {open(o, "rb").read() for o in outputs}
         scoring["identical"] = len(contents) == 1
         scoring["documents"] = sum(1 for _ in open(path))
-        results[f"score_x{args.score_factor}"] = scoring
+        results.setdefault(f"score_x{args.score_factor}", {}).update(scoring)
         print(scoring)
     with open(args.out, "w") as file:
         json.dump(results, file, indent=1)
