@@ -190,6 +190,10 @@ class _MLPMixin:
             loss=self.loss if self.loss is not None else loss,
             metrics=self.metrics,
         )
+        # The optimizer's slots are made here, eagerly: left to Keras, they are
+        # made while the train step is traced, as variables initialised under a
+        # tf.cond each, which costs tracing time on every fit.
+        model.optimizer.build(model.trainable_variables)
         return model
 
     def _make_optimizer(self):

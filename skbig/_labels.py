@@ -96,5 +96,9 @@ def predicted_labels(model, documents, label_names=None):
     proba = model.predict_proba(documents)
     if label_names is None:
         return model.classes_[np.argmax(proba, axis=1)].tolist(), proba
-    picked = model.predict(documents)
-    return [[label_names[j] for j in np.flatnonzero(row)] for row in picked], proba
+    return picked_names(model.predict(documents), label_names), proba
+
+
+def picked_names(indicator, label_names):
+    """The names of the labels each row of a multi-label ``indicator`` picks."""
+    return [[label_names[j] for j in np.flatnonzero(row)] for row in indicator]

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import data_format
-from ._labels import predicted_labels
+from ._labels import picked_names, predicted_labels
 
 __all__ = ["predict", "predict_proba", "read_texts", "score_partition"]
 
@@ -104,8 +104,7 @@ def _labels(texts, model):
     predicted = np.asarray(model.predict(documents))
     if predicted.ndim == 2:  # multi-label indicator rows
         names = [str(c) for c in model.classes_]
-        predicted = ["|".join(n for n, v in zip(names, row, strict=True) if v)
-                     for row in predicted]  # fmt: skip
+        predicted = ["|".join(row) for row in picked_names(predicted, names)]
     return pd.Series(predicted, index=texts.index)
 
 

@@ -54,3 +54,11 @@ def test_log_loss_charges_an_unseen_label_the_floor_instead_of_failing():
     np.testing.assert_allclose(p, [0.7, 0.0, 0.6])
     unseen = log_loss(classes, ["z"], proba[:1])
     assert unseen == pytest.approx(-np.log(MIN_PROBABILITY))
+
+
+def test_picked_names_follow_the_indicator_columns():
+    from skbig._labels import picked_names
+
+    indicator = np.array([[1, 0, 1], [0, 0, 0], [0, 1, 0]])
+    names = ["earn", "grain", "wheat"]
+    assert picked_names(indicator, names) == [["earn", "wheat"], [], ["grain"]]

@@ -179,3 +179,70 @@ def test_sparse_adagrad_state_survives_saving(tmp_path):
         assert len(loaded) == len(saved)
         for got, expected in zip(loaded, saved, strict=True):
             np.testing.assert_array_equal(got, expected)
+
+
+def _train_steps_alive():
+    import gc
+
+    from tensorflow.python.framework.func_graph import FuncGraph
+
+    gc.collect()
+    graphs = [g for g in gc.get_objects() if isinstance(g, FuncGraph)]
+    return sum(g.name == "one_step_on_data" for g in graphs)
+
+
+@pytest.mark.parametrize(
+    "estimator, optimizer",
+    [("MLPClassifier", "sparse_adagrad"), ("MLPRegressor", "sparse_adagrad"),
+     ("MLPClassifier", "adam"), ("MLPClassifier", keras.optimizers.SGD(0.1))],
+)  # fmt: skip
+def test_dense_fits_free_their_traced_train_steps(estimator, optimizer):
+    # Keras' all-reduce of dense gradients wrapped them in a tf.custom_gradient,
+    # whose gradient function TensorFlow keeps in a process-wide registry with the
+    # traced train step it came from: every fit on a dense table kept its graph
+    # (3-4 MB) for the life of the process. skbig's optimizers skip that sum
+    # without a distribution strategy; Keras' own get the same on their instance.
+    import skbig
+
+    X = np.random.RandomState(0).normal(size=(64, 5)).astype(np.float32)
+    y = X[:, 0] > 0 if estimator == "MLPClassifier" else X[:, 0]
+    model = getattr(skbig, estimator)(
+        hidden_layer_sizes=(4,), epochs=1, early_stopping=False, batch_size=64,
+        optimizer=optimizer,
+    )  # fmt: skip
+    before = _train_steps_alive()
+    for _ in range(3):
+        model.fit(X, y)
+    # The last fit's train step belongs to the fitted network, which is alive.
+    assert _train_steps_alive() - before <= 1
+
+
+def test_the_replica_sum_is_kept_under_a_distribution_strategy():
+    from skbig._network.optimizers import _one_replica_sum
+
+    calls = []
+
+    def inherited(grads_and_vars):
+        calls.append(grads_and_vars)
+        return grads_and_vars
+
+    assert _one_replica_sum(inherited, iter([(1, 2)])) == [(1, 2)]
+    assert calls == []
+    with tf.distribute.OneDeviceStrategy("/cpu:0").scope():
+        _one_replica_sum(inherited, [(1, 2)])
+    assert calls == [[(1, 2)]]
+
+
+def test_a_keras_optimizer_with_the_mend_saves_and_pickles(tmp_path):
+    import pickle
+
+    import skbig
+
+    X = np.random.RandomState(0).normal(size=(32, 3)).astype(np.float32)
+    clf = skbig.MLPClassifier(hidden_layer_sizes=(4,), epochs=1, optimizer="adam")
+    clf.fit(X, X[:, 0] > 0)
+    skbig.save(clf, tmp_path / "clf.skbig")
+    for copy in [skbig.load(tmp_path / "clf.skbig"), pickle.loads(pickle.dumps(clf))]:
+        assert type(copy.model_.optimizer) is keras.optimizers.Adam
+        np.testing.assert_array_equal(copy.predict_proba(X), clf.predict_proba(X))
+        copy.partial_fit(X, X[:, 0] > 0)  # a warm start trains on

@@ -170,8 +170,13 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
 
     # Pass p draws its order from (seed, p): every epoch sees a new order, and the
     # pipeline holds no random state, so a seed gives the same orders in any
-    # iterator.
-    passes = tf.data.Dataset.counter() if repeat else tf.data.Dataset.range(1)
+    # iterator. Passes are counted by an endless range, not Dataset.counter(),
+    # which is a scan whose traced function TensorFlow never frees (one per fit).
+    passes = tf.data.Dataset.range(1)
+    if repeat:
+        passes = tf.data.Dataset.range(2**62).apply(
+            tf.data.experimental.assert_cardinality(tf.data.INFINITE_CARDINALITY)
+        )
     rows = passes.map(order).flat_map(batches_of)
     if not repeat:
         rows = rows.apply(tf.data.experimental.assert_cardinality(n_batches))
