@@ -246,3 +246,41 @@ def test_a_keras_optimizer_with_the_mend_saves_and_pickles(tmp_path):
         assert type(copy.model_.optimizer) is keras.optimizers.Adam
         np.testing.assert_array_equal(copy.predict_proba(X), clf.predict_proba(X))
         copy.partial_fit(X, X[:, 0] > 0)  # a warm start trains on
+
+
+@pytest.mark.parametrize(
+    "optimizer, name",
+    [("lazy_adam", "lazy_adam"), ("sparse_adagrad", "sparse_adagrad"),
+     ("adam", "adam"), ("SGD", "sgd"), ("RMSprop", "rm_sprop"),
+     (keras.optimizers.Adagrad, "adagrad")],
+)  # fmt: skip
+def test_every_fit_names_its_optimizer_alike(monkeypatch, optimizer, name):
+    # Left to Keras, each fit's optimizer got a new name (adam_1, adam_2, ...), and
+    # each new name cost the process 0.1-0.4 MB for good (benchmarks/memory.py:
+    # MLPRegressor's LazyAdam grew 0.35 MB a fit); Keras' optimizers.get built one
+    # more, auto-named, instance per fit only to find the class.
+    from skbig._network.optimizers import make_optimizer
+
+    def no_throwaway(identifier):
+        raise AssertionError(f"keras.optimizers.get({identifier!r}) was called")
+
+    monkeypatch.setattr(keras.optimizers, "get", no_throwaway)
+    names = {make_optimizer(optimizer, 1e-3, {}).name for _ in range(3)}
+    assert names == {name}
+    assert make_optimizer(optimizer, 1e-3, {"name": "mine"}).name == "mine"
+
+
+def test_a_registered_optimizer_name_and_a_class_without_name_still_work():
+    from skbig._network.optimizers import make_optimizer
+
+    @keras.saving.register_keras_serializable(package="skbig_test")
+    class Plain(keras.optimizers.SGD):
+        def __init__(self, learning_rate=0.01):  # no **kwargs: no name
+            super().__init__(learning_rate=learning_rate)
+
+    assert isinstance(make_optimizer(Plain, 0.5, {}), Plain)
+    optimizer = make_optimizer("skbig_test>Plain", 0.5, {})
+    assert type(optimizer) is Plain
+    assert float(optimizer.learning_rate) == 0.5
+    with pytest.raises(ValueError, match="nope"):
+        make_optimizer("nope", 1e-3, {})
