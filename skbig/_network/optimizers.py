@@ -219,19 +219,20 @@ def _handle(variable):
     return variable.handle
 
 
-# skbig's optimizers by name, lower case without underscores ("sparse_adagrad").
-_BY_NAME = {"lazyadam": LazyAdam, "sparseadagrad": SparseAdagrad}
-
-
-def _keras_by_name():
-    """Keras' optimizer classes by lower-case name, as keras.optimizers.get reads."""
-    return {
+# Keras' optimizer classes and skbig's by name, lower case without underscores
+# ("sparse_adagrad", "RMSprop"), found without building one: keras.optimizers.get
+# would build (and name) one more optimizer per fit.
+_BY_NAME = {
+    **{
         key.lower(): value
         for key, value in vars(keras.optimizers).items()
         if isinstance(value, type)
         and issubclass(value, keras.optimizers.Optimizer)
         and value is not keras.optimizers.Optimizer
-    }
+    },
+    "lazyadam": LazyAdam,
+    "sparseadagrad": SparseAdagrad,
+}
 
 
 def _takes(cls, keyword):
@@ -255,15 +256,13 @@ def make_optimizer(optimizer, learning_rate, params):
     else:
         if isinstance(optimizer, str):
             name = optimizer.lower().replace("_", "")
-            known = {**_keras_by_name(), **_BY_NAME}
-            # keras.optimizers.get would build (and name) one more instance.
-            optimizer = known.get(name) or type(keras.optimizers.get(optimizer))
+            optimizer = _BY_NAME.get(name) or type(keras.optimizers.get(optimizer))
         # A fixed name: left to Keras, each fit's optimizer gets a new one
         # ("adam_57"), and each new name cost the process memory for good (0.35 MB
         # a fit with Adam, measured; where TensorFlow keeps it was not traced).
-        named = {"name": _snake_case(optimizer.__name__)}
-        if not _takes(optimizer, "name"):
-            named = {}
+        named = {}
+        if _takes(optimizer, "name"):
+            named = {"name": _snake_case(optimizer.__name__)}
         optimizer = optimizer(**{"learning_rate": learning_rate, **named, **params})
     inherited = getattr(optimizer, "_all_reduce_sum_gradients", None)
     if not isinstance(optimizer, LazyAdam) and inherited is not None:
