@@ -65,12 +65,17 @@ def _load(kind, path):
 
 
 def serve(kind, path, texts_file):
+    start = time.perf_counter()
+    predict = _load(kind, path)
+    load = time.perf_counter() - start
+    # The test texts are the bench's, not the service's: read after the load, so
+    # that the load's peak (onnxruntime holds the parsed file and its tensors at
+    # once) is not raised by 7,532 documents a service never holds.
     with open(texts_file) as file:
         texts, labels = json.load(file)
     start = time.perf_counter()
-    predict = _load(kind, path)
     predict(texts[:1])  # the first call builds what is built lazily
-    load = time.perf_counter() - start
+    load += time.perf_counter() - start
     latencies = []
     for text in texts[:1000]:
         start = time.perf_counter()
