@@ -186,6 +186,38 @@ def test_temperature_scaling_wraps_the_text_pipeline(corpus):
     assert calibrated.score(texts, labels) > 0.9
 
 
+
+@pytest.mark.slow
+def test_a_fitted_pipeline_calibrates_on_other_data_without_refitting(corpus):
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.frozen import FrozenEstimator
+
+    from skbig import make_text_classifier
+
+    texts, labels = corpus
+    half = len(texts) // 2
+    pipeline = make_text_classifier(
+        tfidf__min_df=1, mlp__hidden_layer_sizes=(16,), mlp__random_state=0
+    ).fit(texts[:half], labels[:half])
+    network = pipeline[-1].model_
+    try:
+        calibrated = CalibratedClassifierCV(
+            FrozenEstimator(pipeline), method="temperature"
+        )
+    except ValueError:  # scikit-learn < 1.8 has no temperature scaling
+        pytest.skip("CalibratedClassifierCV(method='temperature') needs sklearn 1.8")
+    calibrated.fit(texts[half:], labels[half:])
+    assert pipeline[-1].model_ is network  # frozen: not fitted again
+    # One temperature moves no prediction, only how sure the probabilities are.
+    np.testing.assert_array_equal(calibrated.predict(texts), pipeline.predict(texts))
+    # The calibrated probabilities are the pipeline's at the fitted temperature.
+    beta = calibrated.calibrated_classifiers_[0].calibrators[0].beta_
+    logits = beta * np.log(np.clip(pipeline.predict_proba(texts), 1e-300, 1))
+    expected = np.exp(logits - logits.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(calibrated.predict_proba(texts), expected, atol=1e-4)
+    assert np.isfinite(beta) and beta > 0
+
 def test_temperature_is_fitted_on_held_out_data_and_keeps_predictions(default_fit):
     from skbig._calibration import tempered
 
