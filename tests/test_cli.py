@@ -538,6 +538,26 @@ def test_report_and_card_describe_a_saved_model(trained, files, tmp_path, capsys
     assert "missing.md: cannot read it" in capsys.readouterr().err
 
 
+
+def test_row_format_is_safe_to_share_between_threads():
+    # A Dask worker with several threads formats its partitions with one
+    # RowFormat at once; what each thread gets must be its own rows.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from skbig.cli._data import RowFormat
+
+    row_format = RowFormat(["x", "y"], False, jsonl=False)
+    parts = [
+        ([f"p{k}-{n}" for n in range(200)], [[k / 10, 1 - k / 10]] * 200)
+        for k in range(8)
+    ]
+    alone = [row_format.tails(*part) for part in parts]
+    assert row_format.tails([], []) == [] and row_format.rows([], []) == ""
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(20):
+            together = list(pool.map(lambda part: row_format.tails(*part), parts))
+            assert together == alone
+
 def test_row_format_writes_what_one_csv_or_json_writer_would():
     # Dask's workers format rows without ids and the client joins them: the
     # result must be byte for byte what one writer of whole rows writes.

@@ -3,6 +3,7 @@
 import csv
 import gzip
 import io
+import itertools
 import json
 import math
 import os
@@ -219,44 +220,32 @@ class RowFormat:
     def __init__(self, classes, multilabel, jsonl):
         self.classes = [str(c) for c in classes]
         self.multilabel, self.jsonl = multilabel, jsonl
-        self._buffer = io.StringIO()
-        self._csv = csv.writer(self._buffer)
-
-    def __getstate__(self):  # sent to workers: the buffer is rebuilt there
-        return {"classes": self.classes, "multilabel": self.multilabel,
-                "jsonl": self.jsonl}  # fmt: skip
-
-    def __setstate__(self, state):
-        self.__init__(state["classes"], state["multilabel"], state["jsonl"])
-
-    def _csv_line(self, fields):
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        self._csv.writerow(fields)
-        return self._buffer.getvalue()
 
     def header(self):
         if self.jsonl:
             return ""
-        return self._csv_line(
-            ["id", "prediction"] + [f"proba_{c}" for c in self.classes]
-        )
+        return _csv_lines(
+            [["id", "prediction"] + [f"proba_{c}" for c in self.classes]]
+        )[0]
 
     def tails(self, predictions, probabilities):
         """Each row without its id, newline included."""
-        tails = []
-        for prediction, proba in zip(predictions, probabilities, strict=True):
-            proba = [round(float(p), 6) for p in proba]
-            if self.jsonl:
-                rest = {
-                    "prediction": prediction,
-                    "probabilities": dict(zip(self.classes, proba, strict=True)),
-                }
-                tails.append(json.dumps(rest, default=str)[1:] + "\n")  # fmt: skip
-            else:
-                shown = "|".join(prediction) if self.multilabel else prediction
-                tails.append(self._csv_line([shown, *proba]))
-        return tails
+        rows = [
+            (prediction, [round(float(p), 6) for p in proba])
+            for prediction, proba in zip(predictions, probabilities, strict=True)
+        ]
+        if self.jsonl:
+            return [
+                json.dumps(
+                    {"prediction": prediction,
+                     "probabilities": dict(zip(self.classes, proba, strict=True))},
+                    default=str,
+                )[1:] + "\n"
+                for prediction, proba in rows
+            ]  # fmt: skip
+        if self.multilabel:
+            rows = [("|".join(prediction), proba) for prediction, proba in rows]
+        return _csv_lines([shown, *proba] for shown, proba in rows)
 
     def rows(self, ids, tails):
         """The rows of ``tails`` with their ids, as one string."""
@@ -264,8 +253,19 @@ class RowFormat:
             return "".join(f'{{"id": {json.dumps(i, default=str)}, {tail}'
                            for i, tail in zip(ids, tails, strict=True))  # fmt: skip
         # An id's CSV field as in a row of two fields (quoted only when needed).
-        return "".join(self._csv_line([i, ""])[:-3] + "," + tail
-                       for i, tail in zip(ids, tails, strict=True))  # fmt: skip
+        heads = _csv_lines([i, ""] for i in ids)
+        return "".join(head[:-3] + "," + tail
+                       for head, tail in zip(heads, tails, strict=True))  # fmt: skip
+
+
+def _csv_lines(rows):
+    """Each row as one CSV line, its newline included. Nothing is shared between
+    calls, so threads (a Dask worker's) may format at once."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    ends = list(itertools.accumulate(writer.writerow(row) for row in rows))
+    text = buffer.getvalue()
+    return [text[a:b] for a, b in zip([0, *ends][:-1], ends, strict=True)]
 
 
 class OutputWriter:
