@@ -33,11 +33,26 @@ def test_exported_model_agrees_on_messy_documents(onnx_export, unicode_pipeline)
 
 
 def test_every_run_gives_the_same_numbers(onnx_export, corpus):
-    # onnxruntime's Scatter with reduction="add" loses updates between threads;
-    # the graph sums rows through prefix sums instead.
+    # onnxruntime's Scatter with reduction="add" loses updates between threads,
+    # which is why no version of the graph sums with it.
     texts = np.asarray(corpus[0] * 3, dtype=object)
     runs = [onnx_export[2].run(["probabilities"], {"text": texts})[0] for _ in range(8)]
     assert all(np.array_equal(runs[0], run) for run in runs[1:])
+
+
+def test_a_batch_scores_each_document_as_if_it_were_alone(onnx_export, corpus):
+    texts = [*corpus[0][:12], "", "GOAL!!! match-team"]
+    labels, batch = run(onnx_export[2], texts)
+    for i, text in enumerate(texts):
+        label, alone = run(onnx_export[2], [text])
+        assert label[0] == labels[i]
+        assert np.array_equal(alone[0], batch[i])
+
+
+def test_an_empty_batch_gets_empty_outputs(onnx_export, unicode_pipeline):
+    labels, proba = run(onnx_export[2], [])
+    assert labels.shape == (0,)
+    assert proba.shape == (0, len(unicode_pipeline.classes_))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

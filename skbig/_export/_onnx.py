@@ -2,9 +2,9 @@
 
 skl2onnx builds the graph (opsets, names, the ONNX model) from converters handed
 to one ``convert_sklearn`` call, so skl2onnx's own registry is left as it was.
-skbig converts the vectorizer and the network together: the TF-IDF is computed
-as (row, column, value) triples, the way scikit-learn's sparse matrix holds it,
-and the first layer gathers only the kernel rows of the terms present, so one
+skbig converts the vectorizer and the network together, one document at a time
+(a ``Scan`` over the input): the TF-IDF is the document's terms and their
+values, and the first layer reads only the kernel rows of those terms, so a
 document costs its own length, not the vocabulary's (``_onnx_text.py``).
 (skl2onnx's own text
 converter would also differ from scikit-learn: it tokenises ASCII
@@ -22,16 +22,15 @@ from skl2onnx.common.data_types import (
     StringTensorType,
 )
 
-from ._onnx_text import Nodes, sparse_first_layer
+from ._onnx_text import DOMAIN_VERSIONS, Nodes, document_first_layer
 from ._spec import network_spec, text_spec
 
 OPSET = 20  # StringConcat (n-grams); onnxruntime >= 1.17
 
 
 class _TextNetwork:
-    """A vectorizer and the network after it, converted as one operator: the TF-IDF
-    stays sparse (row, column, value) into the first layer, which reads only the
-    kernel rows of the terms present, as skbig's SparseDense does."""
+    """A vectorizer and the network after it, converted as one operator that
+    scores each document on its own (``_documents``)."""
 
     def __init__(self, text, network):
         self.text, self.network = text, network
@@ -57,8 +56,7 @@ def to_onnx(vectorizer, network):
         if text is None:
             _network_nodes(nodes, net, x, outputs)
         else:
-            first = sparse_first_layer(nodes, text, net.layers[0], x)
-            _network_nodes(nodes, net, first, outputs, computed=1)
+            _documents(nodes, text, net, x, outputs)
 
     def shape(operator):
         rows = operator.inputs[0].get_first_dimension()
@@ -81,16 +79,87 @@ def to_onnx(vectorizer, network):
         custom_shape_calculators={type(model): shape},
         custom_parsers={type(model): parse},
     )
+    # skl2onnx imports the domains and versions its own nodes need, not those
+    # of the body's (StringConcat needs opset 20).
+    needed = {"": OPSET, **DOMAIN_VERSIONS}
+    for opset in onnx_model.opset_import:
+        opset.version = max(opset.version, needed.pop(opset.domain, 0))
+    for domain, version in needed.items():
+        onnx_model.opset_import.append(helper.make_opsetid(domain, version))
+    return onnx_model
+
+
+def _documents(nodes, text, net, x, outputs):
+    """``outputs`` of the strings ``x`` ``[N]``: a ``Scan`` whose body scores one
+    document. Batching documents gains nothing here (each costs its own terms),
+    and one at a time, a batch needs no more memory than its longest document
+    (a batched graph summing rows through prefix sums held every term's units in
+    float64: 1.1 GB for 256 documents)."""
+    body = nodes.subgraph()
+    document = nodes.name("document")
+    one = body("Unsqueeze", document, body.const([0], np.int64))
+    first = document_first_layer(body, text, net.layers[0], one)
+    results = [nodes.name(name) for name, _ in _outputs(net)]
+    _network_nodes(body, net, first, results, computed=1)
+    squeezed = [nodes.name(name) for name, _ in _outputs(net)]
+    for result, output in zip(results, squeezed, strict=True):
+        body.add("Squeeze", [result, body.const([0], np.int64)], [output])
+    kinds = [kind.to_onnx_type().tensor_type.elem_type for _, kind in _outputs(net)]
+    graph = helper.make_graph(
+        body.body,
+        "document",
+        [helper.make_tensor_value_info(document, TensorProto.STRING, [])],
+        [
+            helper.make_tensor_value_info(name, kind, None)
+            for name, kind in zip(squeezed, kinds, strict=True)
+        ],
+    )
     # onnx's shape inference knows nothing of com.microsoft's Tokenizer, and
     # crashes (onnx 1.23) on the LabelEncoder that reads its untyped output.
-    for node in onnx_model.graph.node:
+    for node in graph.node:
         if node.op_type == "Tokenizer":
-            onnx_model.graph.value_info.append(
+            graph.value_info.append(
                 helper.make_tensor_value_info(
                     node.output[0], TensorProto.STRING, [None, None]
                 )
             )
-    return onnx_model
+    # A Scan over no documents fails in onnxruntime (1.23): an empty batch gets
+    # empty outputs from the other branch.
+    scanned = [nodes.name(name) for name in outputs]
+    scan = helper.make_node("Scan", [x], scanned, "Scan", body=graph, num_scan_inputs=1)
+    empty = [nodes.name(name) for name in outputs]
+    none = [
+        helper.make_node("Identity", [nodes.const(value, value.dtype)], [name])
+        for value, name in zip(_empty_outputs(net), empty, strict=True)
+    ]
+    nodes.add(
+        "If",
+        [nodes("Equal", nodes("Size", x), nodes.const(0, np.int64))],
+        outputs,
+        then_branch=_branch(none, "no_documents", empty, kinds),
+        else_branch=_branch([scan], "documents", scanned, kinds),
+    )
+
+
+def _branch(branch_nodes, name, outputs, kinds):
+    info = [
+        helper.make_tensor_value_info(output, kind, None)
+        for output, kind in zip(outputs, kinds, strict=True)
+    ]
+    return helper.make_graph(branch_nodes, name, [], info)
+
+
+def _empty_outputs(spec):
+    """Each output for no input rows: shape ``[0, ...]`` and the output's type."""
+    dtypes = {
+        StringTensorType: object,
+        Int64TensorType: np.int64,
+        FloatTensorType: np.float32,
+    }
+    return [
+        np.zeros([0, *kind.shape[1:]], dtype=dtypes[type(kind)])
+        for _, kind in _outputs(spec)
+    ]
 
 
 def _warn_about_lowercasing(text):

@@ -1,8 +1,10 @@
-"""The ONNX graph of a text pipeline's front: raw strings to the first layer.
+"""The ONNX graph of one document: a raw string to the first layer.
 
-The TF-IDF is computed as (row, column, value) triples, the way scikit-learn's
-sparse matrix holds it, and the first layer gathers only the kernel rows of the
-terms present, so one document costs its own length, not the vocabulary's.
+The exported text graph runs this once per document (a ``Scan`` over the input):
+each document's TF-IDF is its terms and their values, and the first layer
+multiplies those values by only the kernel rows of those terms, as skbig's
+SparseDense does, so a document costs its own length, not the vocabulary's, and
+a batch costs what its documents cost one by one, in memory as in time.
 """
 
 import numpy as np
@@ -17,64 +19,82 @@ LOCALE = "C.UTF-8"
 
 # Versions of the operators the graphs use from the non-default domains
 # (LabelEncoder 2: string keys to int64 values).
-_DOMAIN_VERSIONS = {"com.microsoft": 1, "ai.onnx.ml": 2}
+DOMAIN_VERSIONS = {"com.microsoft": 1, "ai.onnx.ml": 2}
 
 
 class Nodes:
-    """Adds nodes and constants to skl2onnx's container under unique names."""
+    """Adds nodes and constants under unique names: to skl2onnx's container, or
+    to a subgraph's node list (``body``) whose constants go to the container, for
+    the subgraph to read from the graph around it."""
 
-    def __init__(self, scope, container):
-        self.scope, self.container = scope, container
+    def __init__(self, scope, container, body=None, constants=None):
+        self.scope, self.container, self.body = scope, container, body
+        # Small constants are stored once: onnxruntime would merge equal ones
+        # when it loads, and warns when those are read inside a subgraph.
+        self.constants = {} if constants is None else constants
+
+    def subgraph(self):
+        """Nodes for a subgraph (a ``Scan`` body): ``.body`` lists them."""
+        return Nodes(self.scope, self.container, body=[], constants=self.constants)
+
+    def name(self, hint):
+        return self.scope.get_unique_variable_name(hint)
 
     def const(self, value, dtype=np.float32):
-        name = self.scope.get_unique_variable_name("c")
         array = np.asarray(value)
+        if array.dtype.kind not in "OUS":
+            array = array.astype(dtype)
+        key = (array.dtype.kind, array.shape, tuple(array.ravel().tolist()))
+        if array.size <= 16 and key in self.constants:
+            return self.constants[key]
+        name = self.name("c")
+        if array.size <= 16:
+            self.constants[key] = name
         if array.dtype.kind in "OUS":
             self.container.add_initializer(
                 name, TensorProto.STRING, list(array.shape), array.ravel().tolist()
             )
         else:
-            tensor = numpy_helper.from_array(array.astype(dtype), name)
+            tensor = numpy_helper.from_array(array, name)
             self.container.add_initializer(name, None, None, tensor)
         return name
 
-    def __call__(self, op_type, *inputs, domain="", **attrs):
-        output = self.scope.get_unique_variable_name(op_type.lower())
+    def add(self, op_type, inputs, outputs, domain="", **attrs):
+        name = self.scope.get_unique_operator_name(op_type)
+        if self.body is not None:
+            self.body.append(
+                helper.make_node(op_type, inputs, outputs, name, domain=domain, **attrs)
+            )
+            return
         self.container.add_node(
             op_type,
             list(inputs),
-            [output],
+            list(outputs),
             op_domain=domain,
-            op_version=_DOMAIN_VERSIONS.get(domain),
-            name=self.scope.get_unique_operator_name(op_type),
+            op_version=DOMAIN_VERSIONS.get(domain),
+            name=name,
             **attrs,
         )
+
+    def __call__(self, op_type, *inputs, domain="", **attrs):
+        output = self.name(op_type.lower())
+        self.add(op_type, inputs, [output], domain=domain, **attrs)
         return output
 
     def multi(self, op_type, *inputs, n_outputs, pick, **attrs):
         """A node with several outputs; returns those at the ``pick`` positions."""
-        outputs = [
-            self.scope.get_unique_variable_name(op_type.lower())
-            for _ in range(n_outputs)
-        ]
-        self.container.add_node(
-            op_type,
-            list(inputs),
-            outputs,
-            name=self.scope.get_unique_operator_name(op_type),
-            **attrs,
-        )
+        outputs = [self.name(op_type.lower()) for _ in range(n_outputs)]
+        self.add(op_type, inputs, outputs, **attrs)
         return [outputs[i] for i in pick]
 
     def identity(self, x, output):
-        self.container.add_node(
-            "Identity", [x], [output], name=self.scope.get_unique_operator_name("Id")
-        )
+        self.add("Identity", [x], [output])
 
 
-def _sparse_tfidf(nodes, spec, text):
-    """Strings ``[N]`` to the TF-IDF matrix's nonzero entries: (row, column, value)
-    as three 1-D tensors, computed without a dense ``[N, n_terms]`` matrix."""
+def _document_tfidf(nodes, spec, text):
+    """A string ``[1]`` to its TF-IDF row's nonzero entries: the columns and
+    their values, two 1-D tensors of the same length (empty for a document
+    without a known term)."""
     if spec.lowercase:
         text = nodes(
             "StringNormalizer", text, case_change_action="LOWER", locale=LOCALE
@@ -88,19 +108,8 @@ def _sparse_tfidf(nodes, spec, text):
         mincharnum=1,
         pad_value="#",  # never a token: tokens are runs of word characters
     )
-    width = spec.width
-    n_rows = nodes("Shape", text)
-    row_index = nodes(
-        "Unsqueeze",
-        nodes(
-            "Range",
-            nodes.const(0, np.int64),
-            nodes("Squeeze", n_rows),
-            nodes.const(1, np.int64),
-        ),
-        nodes.const([1], np.int64),
-    )
-    keys = []
+    flat = nodes.const([-1], np.int64)
+    columns = []
     min_n, max_n = spec.ngram_range
     for n in range(min_n, max_n + 1):
         if spec.hashing:
@@ -117,21 +126,13 @@ def _sparse_tfidf(nodes, spec, text):
                 values_int64s=[c for _, c in terms],
                 default_int64=-1,
             )
-        owner = nodes("Expand", row_index, nodes("Shape", ids))
-        key = nodes("Add", nodes("Mul", owner, nodes.const(width, np.int64)), ids)
-        flat = nodes("Reshape", key, nodes.const([-1], np.int64))
-        known = nodes(
-            "Reshape",
-            nodes("GreaterOrEqual", ids, nodes.const(0, np.int64)),
-            nodes.const([-1], np.int64),
-        )
-        keys.append(nodes("Compress", flat, known, axis=0))
-    if not keys:
-        keys = [nodes.const(np.zeros(0, np.int64), np.int64)]
-    keys = keys[0] if len(keys) == 1 else nodes("Concat", *keys, axis=0)
-    unique, counts = nodes.multi("Unique", keys, n_outputs=4, pick=(0, 3), sorted=1)
-    row = nodes("Div", unique, nodes.const(width, np.int64))
-    column = nodes("Mod", unique, nodes.const(width, np.int64))
+        ids = nodes("Reshape", ids, flat)
+        known = nodes("GreaterOrEqual", ids, nodes.const(0, np.int64))
+        columns.append(nodes("Compress", ids, known, axis=0))
+    if not columns:
+        columns = [nodes.const(np.zeros(0, np.int64), np.int64)]
+    columns = columns[0] if len(columns) == 1 else nodes("Concat", *columns, axis=0)
+    column, counts = nodes.multi("Unique", columns, n_outputs=4, pick=(0, 3))
     value = nodes("Cast", counts, to=TensorProto.FLOAT)
     if spec.binary:
         value = nodes("Min", value, nodes.const(1.0))
@@ -141,46 +142,10 @@ def _sparse_tfidf(nodes, spec, text):
         value = nodes(
             "Mul", value, nodes("Gather", nodes.const(spec.idf), column, axis=0)
         )
-    rows = _Segments(nodes, row, n_rows)
     if spec.norm is not None:
-        size = nodes("Mul", value, value) if spec.norm == "l2" else nodes("Abs", value)
-        sums = rows.sums(size)
-        norms = nodes("Sqrt", sums) if spec.norm == "l2" else sums
-        value = nodes("Div", value, nodes("Gather", norms, row, axis=0))
-    return rows, column, value
-
-
-class _Segments:
-    """Sums over the entries of each row, the entries sorted by row.
-
-    Through float64 prefix sums, not ``Scatter*(reduction="add")``: onnxruntime
-    runs those on several threads and loses updates to the same row (2 runs in 10
-    were off by up to 0.05 in probability, on R8).
-    """
-
-    def __init__(self, nodes, row, n_rows):
-        self.nodes, self.row = nodes, row
-        unique, counts = nodes.multi("Unique", row, n_outputs=4, pick=(0, 3), sorted=1)
-        zeros = nodes("ConstantOfShape", n_rows, value=_tensor(0, TensorProto.INT64))
-        # Each row once: a scatter without reduction has no race.
-        per_row = nodes("ScatterElements", zeros, unique, counts, axis=0)
-        self.end = nodes("CumSum", per_row, nodes.const(0, np.int64))
-        self.start = nodes("Sub", self.end, per_row)
-
-    def sums(self, values, width=None):
-        """``values`` ``[U]`` (or ``[U, width]``) summed per row: ``[N(, width)]``."""
-        nodes = self.nodes
-        wide = nodes("Cast", values, to=TensorProto.DOUBLE)
-        prefix = nodes("CumSum", wide, nodes.const(0, np.int64))
-        first = np.zeros((1,) if width is None else (1, width))
-        prefix = nodes("Concat", nodes.const(first, np.float64), prefix, axis=0)
-        # entry i of prefix is the sum of entries before i
-        total = nodes(
-            "Sub",
-            nodes("Gather", prefix, self.end, axis=0),
-            nodes("Gather", prefix, self.start, axis=0),
-        )
-        return nodes("Cast", total, to=TensorProto.FLOAT)
+        reduce = "ReduceL2" if spec.norm == "l2" else "ReduceL1"
+        value = nodes("Div", value, nodes(reduce, value, keepdims=1))
+    return column, value
 
 
 def _hashed_columns(nodes, tokens, n, n_features):
@@ -231,17 +196,11 @@ def _ngrams(nodes, tokens, n):
     return gram
 
 
-def _tensor(value, dtype):
-    return helper.make_tensor("value", dtype, [1], [value])
-
-
-def sparse_first_layer(nodes, spec, layer, text):
-    """The first layer's pre-activation ``[N, units]`` from raw text: the kernel
-    rows of the terms present, weighted by their TF-IDF and summed per row."""
-    rows, column, value = _sparse_tfidf(nodes, spec, text)
+def document_first_layer(nodes, spec, layer, text):
+    """The first layer's pre-activation ``[1, units]`` of one document (a string
+    ``[1]``): its TF-IDF values times the kernel rows of its terms, plus the
+    bias."""
+    column, value = _document_tfidf(nodes, spec, text)
     rows_of_kernel = nodes("Gather", nodes.const(layer.kernel), column, axis=0)
-    weighted = nodes(
-        "Mul", rows_of_kernel, nodes("Unsqueeze", value, nodes.const([1], np.int64))
-    )
-    summed = rows.sums(weighted, width=layer.kernel.shape[1])
-    return nodes("Add", summed, nodes.const(layer.bias))
+    row = nodes("Unsqueeze", value, nodes.const([0], np.int64))
+    return nodes("Add", nodes("MatMul", row, rows_of_kernel), nodes.const(layer.bias))

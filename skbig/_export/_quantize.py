@@ -8,7 +8,7 @@ where it is read, which onnxruntime folds into a float32 constant when it loads.
 """
 
 import numpy as np
-from onnx import TensorProto, helper, numpy_helper
+from onnx import AttributeProto, TensorProto, helper, numpy_helper
 
 # Constants smaller than this stay float32: vectors cost nothing and keep the
 # TF-IDF, the scaling and the biases exact.
@@ -26,17 +26,27 @@ def quantized(model, how):
         and len(tensor.dims) == 2  # kernels; the IDF vector stays exact
         and np.prod(tensor.dims) >= _MIN_ELEMENTS
     }
-    nodes = []
-    for node in graph.node:
-        if node.op_type == "Gather" and node.input[0] in weights:
-            nodes.extend(_gathered(graph, weights.pop(node.input[0]), node, how))
-        elif node.op_type == "MatMul" and node.input[1] in weights:
-            nodes.extend(_widened(graph, weights.pop(node.input[1]), how))
-            nodes.append(node)
-        else:
-            nodes.append(node)
+    widening = []  # in the main graph, where onnxruntime folds them at load
+
+    def rewrite(nodes):
+        kept = []
+        for node in nodes:
+            if node.op_type == "Gather" and node.input[0] in weights:
+                kept.extend(_gathered(graph, weights.pop(node.input[0]), node, how))
+                continue
+            if node.op_type == "MatMul" and node.input[1] in weights:
+                widening.extend(_widened(graph, weights.pop(node.input[1]), how))
+            for attribute in node.attribute:  # a Scan's body reads the weights
+                if attribute.type == AttributeProto.GRAPH:
+                    body = rewrite(attribute.g.node)
+                    del attribute.g.node[:]
+                    attribute.g.node.extend(body)
+            kept.append(node)
+        return kept
+
+    nodes = rewrite(graph.node)
     del graph.node[:]
-    graph.node.extend(nodes)
+    graph.node.extend(widening + nodes)
     return model
 
 
