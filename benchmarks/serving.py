@@ -33,10 +33,15 @@ def _load(kind, path):
 
         model = skbig.load(path)
         return lambda texts: model.predict(texts)
-    if kind == "onnx":
+    if kind in ("onnx", "onnx-1-thread"):
         import onnxruntime
 
-        session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+        options = onnxruntime.SessionOptions()
+        if kind == "onnx-1-thread":  # a serving process per core, as fastText runs
+            options.intra_op_num_threads = 1
+        session = onnxruntime.InferenceSession(
+            path, options, providers=["CPUExecutionProvider"]
+        )
 
         def predict(texts):
             feed = {"text": np.asarray(texts, dtype=object)}
@@ -147,6 +152,7 @@ def prepare(args):
         ("skbig.save + skbig.load", "skbig", work("model.skbig")),
         ("skbig.save(include_optimizer=False)", "skbig", work("inference.skbig")),
         ("ONNX float32 (onnxruntime)", "onnx", work("model-float32.onnx")),
+        ("ONNX float32, one thread", "onnx-1-thread", work("model-float32.onnx")),
         ("ONNX float16 (onnxruntime)", "onnx", work("model-float16.onnx")),
         ("ONNX int8 (onnxruntime)", "onnx", work("model-int8.onnx")),
         ("SavedModel (tf.saved_model.load)", "savedmodel", work("savedmodel")),

@@ -102,3 +102,56 @@ def test_count_and_hashing_vectorizers(vectorizer, tmp_path):
     label, proba = run(session, probe)
     assert list(label) == list(model.predict(probe))
     assert np.abs(proba - model.predict_proba(probe)).max() < 1e-4
+
+
+class _Names:
+    """skl2onnx's scope and container, as far as ``Nodes`` uses them."""
+
+    def __init__(self):
+        self.count, self.initializers = 0, []
+
+    def get_unique_variable_name(self, hint):
+        self.count += 1
+        return f"{hint}_{self.count}"
+
+    get_unique_operator_name = get_unique_variable_name
+
+    def add_initializer(self, name, onnx_type, shape, tensor):
+        self.initializers.append(tensor)
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        [],
+        [7],
+        [3, 3, 3],
+        [5, 0, 5, 2, 0, 5],
+        list(np.random.default_rng(0).integers(0, 9, 300)),
+    ],
+    ids=["none", "one", "one-repeated", "mixed", "many"],
+)
+def test_distinct_columns_are_counted_as_numpy_counts_them(columns):
+    from onnx import TensorProto, helper
+
+    from skbig._export._onnx_text import Nodes, _counted
+
+    names = _Names()
+    nodes = Nodes(names, names, body=[])
+    distinct, counts = _counted(nodes, "columns")
+    graph = helper.make_graph(
+        nodes.body,
+        "counts",
+        [helper.make_tensor_value_info("columns", TensorProto.INT64, [None])],
+        [
+            helper.make_tensor_value_info(name, TensorProto.INT64, [None])
+            for name in (distinct, counts)
+        ],
+        names.initializers,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)])
+    session = onnxruntime.InferenceSession(model.SerializeToString())
+    got = session.run(None, {"columns": np.asarray(columns, dtype=np.int64)})
+    expected = np.unique(np.asarray(columns, dtype=np.int64), return_counts=True)
+    assert np.array_equal(got[0], expected[0])
+    assert np.array_equal(got[1], expected[1])
