@@ -12,9 +12,9 @@ temperature is fitted on its own held-out tenth, as always.
 """
 
 import argparse
-import os
 
 import numpy as np
+from _worker import DATA_DIR
 from bench import expected_calibration_error, logistic_regression
 from corpora import load_corpus
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -24,11 +24,8 @@ from skbig import MLPClassifier
 
 
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data-dir", default=os.path.join(here, "..", "..", "shared", "data")
-    )
+    parser.add_argument("--data-dir", default=DATA_DIR)
     parser.add_argument(
         "--corpora",
         nargs="+",

@@ -9,21 +9,18 @@ four. Nothing in skbig averages networks; this measures what it would be worth.
 """
 
 import argparse
-import os
 import time
 
 import numpy as np
+from _worker import DATA_DIR
 from corpora import load_corpus
 
 from skbig import make_text_classifier
 
 
 def main():
-    here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data-dir", default=os.path.join(here, "..", "..", "shared", "data")
-    )
+    parser.add_argument("--data-dir", default=DATA_DIR)
     parser.add_argument("--corpora", nargs="+", default=["mr", "r8", "20ng", "20ng_50"])
     args = parser.parse_args()
     print("| corpus | one network | two averaged | four averaged | fit s (one) |")

@@ -14,6 +14,7 @@ import tempfile
 import time
 
 import numpy as np
+from _worker import DATA_DIR
 from corpora import load_corpus
 from serving import _size
 
@@ -50,8 +51,7 @@ def run_savedmodel(path, texts):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    shared = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
-    parser.add_argument("--data-dir", default=shared)
+    parser.add_argument("--data-dir", default=DATA_DIR)
     parser.add_argument(
         "--corpora", nargs="+", default=["20ng", "r8", "mr", "sms_spam"]
     )

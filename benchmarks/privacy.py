@@ -27,11 +27,11 @@ each beside today's features on the same 20 % held out (two fits a setting,
 
 import argparse
 import itertools
-import os
 import time
 
 import numpy as np
 import scipy.sparse as sp
+from _worker import DATA_DIR
 from corpora import load_corpus
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import normalize
@@ -174,8 +174,7 @@ def probe(corpus, X, y, epsilons, df_sigmas):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    shared = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
-    parser.add_argument("--data-dir", default=shared)
+    parser.add_argument("--data-dir", default=DATA_DIR)
     parser.add_argument("--corpora", nargs="+", default=["20ng", "sms_spam"])
     parser.add_argument("--epsilons", nargs="+", type=float, default=[1, 2, 4, 8])
     parser.add_argument("--tune", action="store_true")

@@ -13,10 +13,10 @@ is a statement the data supports, next to the epsilon the fit claims.
 """
 
 import argparse
-import os
 import string
 
 import numpy as np
+from _worker import DATA_DIR
 from corpora import load_corpus
 from scipy.stats import beta
 from sklearn.metrics import roc_auc_score
@@ -65,8 +65,7 @@ def audit(make, X, y, label, n_canaries, seed):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    shared = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")
-    parser.add_argument("--data-dir", default=shared)
+    parser.add_argument("--data-dir", default=DATA_DIR)
     parser.add_argument("--corpus", default="sms_spam")
     parser.add_argument("--canaries", type=int, default=100)
     parser.add_argument("--epsilons", nargs="+", type=float, default=[1, 8])

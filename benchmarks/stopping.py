@@ -28,6 +28,7 @@ from collections import defaultdict
 
 import keras
 import numpy as np
+from _worker import DATA_DIR
 from corpora import GROUPS, load_corpus
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -143,9 +144,8 @@ def table(records, rules=("today", "slack1", "slack1-quiet", "loss")):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    shared = os.path.join(here, "..", "..", "shared", "data")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default=shared)
+    parser.add_argument("--data-dir", default=DATA_DIR)
     parser.add_argument("--group", choices=sorted(GROUPS), default="tuning")
     parser.add_argument("--corpora", nargs="+")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
