@@ -519,6 +519,29 @@ def test_train_stream_scores_the_held_out_rows_it_left_out(files, tmp_path, caps
     assert "single-label" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "labels, message",
+    [
+        ([1, "2"], "row 2: column 'label' mixes text and non-text labels"),
+        (["sport", "NaN"], "row 2: column 'label' is missing"),
+        ([{"a": 1}, {"b": 2}], "row 1: column 'label' holds a dict label"),
+    ],
+    ids=["mixed-types", "spreadsheet-nan", "dict"],
+)
+def test_train_stream_checks_labels_as_training_in_memory_does(
+    labels, message, tmp_path, capsys
+):
+    data = tmp_path / "rows.jsonl"
+    rows = [{"text": f"goal match {i}", "label": labels[i % 2]} for i in range(20)]
+    data.write_text("\n".join(json.dumps(row) for row in rows))
+    for stream in ([], ["--stream"]):
+        code = main(["train", str(data), "-o", str(tmp_path / "m.skbig"), *stream])
+        assert code == 1
+        err = capsys.readouterr().err
+        assert "rows.jsonl" in err and "column 'label'" in err
+    assert message in err  # streaming names the row it stopped at
+
+
 def test_report_and_card_describe_a_saved_model(trained, files, tmp_path, capsys):
     model, _ = trained
     notes = tmp_path / "notes.md"
@@ -536,7 +559,6 @@ def test_report_and_card_describe_a_saved_model(trained, files, tmp_path, capsys
     assert main(["card", str(model), "-o", str(card), "--card-notes",
                  str(tmp_path / "missing.md")]) == 1  # fmt: skip
     assert "missing.md: cannot read it" in capsys.readouterr().err
-
 
 
 def test_row_format_is_safe_to_share_between_threads():
@@ -557,6 +579,7 @@ def test_row_format_is_safe_to_share_between_threads():
         for _ in range(20):
             together = list(pool.map(lambda part: row_format.tails(*part), parts))
             assert together == alone
+
 
 def test_row_format_writes_what_one_csv_or_json_writer_would():
     # Dask's workers format rows without ids and the client joins them: the

@@ -186,7 +186,6 @@ def test_temperature_scaling_wraps_the_text_pipeline(corpus):
     assert calibrated.score(texts, labels) > 0.9
 
 
-
 @pytest.mark.slow
 def test_a_fitted_pipeline_calibrates_on_other_data_without_refitting(corpus):
     from sklearn.calibration import CalibratedClassifierCV
@@ -217,6 +216,7 @@ def test_a_fitted_pipeline_calibrates_on_other_data_without_refitting(corpus):
     expected /= expected.sum(axis=1, keepdims=True)
     np.testing.assert_allclose(calibrated.predict_proba(texts), expected, atol=1e-4)
     assert np.isfinite(beta) and beta > 0
+
 
 def test_temperature_is_fitted_on_held_out_data_and_keeps_predictions(default_fit):
     from skbig._calibration import tempered

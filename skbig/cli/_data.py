@@ -119,7 +119,7 @@ def is_missing(value):
     )
 
 
-def _missing_label(value):
+def is_missing_label(value):
     """A missing label: also the text "NaN" that spreadsheets write for one (a
     document that reads "nan" is still a document)."""
     return is_missing(value) or (isinstance(value, str) and value.strip() == "NaN")
@@ -136,7 +136,7 @@ def read_dataset(path, text_column, label_column, label_separator=None):
             missing_text.append(number)
         if isinstance(label, list):
             pass
-        elif _missing_label(label):
+        elif is_missing_label(label):
             missing_label.append(number)
         elif label_separator is not None:
             label = [part for part in str(label).split(label_separator) if part]
@@ -150,7 +150,7 @@ def read_dataset(path, text_column, label_column, label_separator=None):
                 f"{path}: column {column!r} has missing values in {len(rows)} "
                 f"row(s) (first: row {rows[0]})"
             )
-    _check_label_types(path, label_column, labels)
+    check_label_column(path, label_column, labels)
     bad = [i for i, t in enumerate(texts, 1) if not isinstance(t, str)]
     if bad:
         raise DataError(
@@ -160,7 +160,7 @@ def read_dataset(path, text_column, label_column, label_separator=None):
     return texts, labels
 
 
-def _check_label_types(path, column, labels):
+def check_label_column(path, column, labels):
     """Labels 1, "1" and 2 would become the classes "1" and "2" silently."""
     flat = [
         v for label in labels for v in (label if isinstance(label, list) else [label])

@@ -6,7 +6,14 @@ import numpy as np
 
 from ._callbacks import HeldOutScores, fit_with_progress
 from ._commands import UsageError, print_trained, scores
-from ._data import DataError, check_columns, is_missing, iter_rows
+from ._data import (
+    DataError,
+    check_columns,
+    check_label_column,
+    is_missing,
+    is_missing_label,
+    iter_rows,
+)
 
 #: Rows read at a time.
 CHUNK_ROWS = 10_000
@@ -90,10 +97,14 @@ def _chunks(args, path, holding):
         if isinstance(label, list):
             raise DataError(f"{path}, row {number}: a list of labels; --stream trains "
                             "single-label classifiers")  # fmt: skip
-        if is_missing(label):
+        if is_missing_label(label):
             raise DataError(
                 f"{path}, row {number}: column {args.label_column!r} is missing"
             )
+        if not isinstance(label, str | int | float | bool) or label not in distinct:
+            # read_dataset's checks, once per new label: against one seen before
+            check_label_column(f"{path}, row {number}", args.label_column,
+                               [*list(distinct)[:1], label])  # fmt: skip
         texts.append(text)
         labels.append(label)
         distinct.add(label)
