@@ -1,8 +1,10 @@
 """The feature cache stores every row once, in random buckets, reproducibly."""
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
+from skbig._streaming import _buckets
 from skbig._streaming._buckets import BucketRows, FeatureCache, read_bucket
 
 
@@ -58,12 +60,19 @@ def test_the_seed_decides_everything(tmp_path):
     assert files[0] == files[1] and files[0] != files[2]
 
 
-def test_epochs_visit_every_training_row_once_and_hold_out_the_rest(tmp_path):
+@pytest.mark.parametrize("in_memory", [False, True], ids=["on-disk", "in-memory"])
+def test_epochs_visit_every_training_row_once_and_hold_out_the_rest(
+    tmp_path, monkeypatch, in_memory
+):
     X, codes = _rows(400)
     cache = _fill(tmp_path, X, codes)
+    if not in_memory:  # this store is small enough to be read once
+        monkeypatch.setattr(_buckets, "SMALL_STORE", 0)
     rows = BucketRows(cache.paths, cache.reservoir, 50, _identity, 400, np.arange(4))
     rows.labelled(np.array([10, 11, 12, 13]), np.array([1.0, 2.0, 3.0, 4.0]))
     training, (X_val, y_val) = rows.hold_out(20, seed=0)
+    # One part in memory, or every bucket and the reservoir's training rows.
+    assert len(training.parts()) == (1 if in_memory else 8 + 1)
     assert training.shape == (380, 50) and X_val.shape == (20, 50)
     assert set(y_val.tolist()) <= {10, 11, 12, 13}
     rng = np.random.default_rng(0)

@@ -174,3 +174,35 @@ def test_non_canonical_csr_is_canonicalised_on_a_copy():
     assert X_valid.has_canonical_format
     np.testing.assert_array_equal(X_valid.toarray(), [[2.0, 0.0, 4.0], [0, 5.0, 0]])
     np.testing.assert_array_equal(X.indices, [2, 0, 2, 1])  # the caller's is untouched
+
+
+def test_callbacks_without_predict_hooks_leave_predict_on_the_direct_path(
+    monkeypatch,
+):
+    import keras
+
+    class EpochLog(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            self.epochs = epoch + 1
+
+    class PredictLog(keras.callbacks.Callback):
+        batches = 0
+
+        def on_predict_batch_end(self, batch, logs=None):
+            self.batches += 1
+
+    X = np.random.default_rng(0).normal(size=(40, 3)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    epoch_log, predict_log = EpochLog(), PredictLog()
+    clf = MLPClassifier((4,), epochs=2, early_stopping=False, random_state=0,
+                        callbacks=[epoch_log, [predict_log]]).fit(X, y)  # fmt: skip
+    assert epoch_log.epochs == 2
+    clf.predict(X)  # the callback that listens to predict still hears it
+    assert predict_log.batches > 0
+    clf.set_params(callbacks=[epoch_log]).fit(X, y)
+
+    def keras_predict_loop(*args, **kwargs):
+        raise AssertionError("Keras' predict loop ran for a callback that ignores it")
+
+    monkeypatch.setattr(type(clf.model_), "predict", keras_predict_loop)
+    assert clf.predict_proba(X).shape == (40, 2)
