@@ -3,7 +3,7 @@
 skl2onnx builds the graph (opsets, names, the ONNX model) from converters handed
 to one ``convert_sklearn`` call, so skl2onnx's own registry is left as it was.
 skbig converts the vectorizer and the network together, one document at a time
-(a ``Scan`` over the input): the TF-IDF is the document's terms and their
+(a ``Loop`` over the input): the TF-IDF is the document's terms and their
 values, and the first layer reads only the kernel rows of those terms, so a
 document costs its own length, not the vocabulary's (``_onnx_text.py``).
 (skl2onnx's own text

@@ -1,6 +1,6 @@
 """The ONNX graph of one document: a raw string to the first layer.
 
-The exported text graph runs this once per document (a ``Scan`` over the input):
+The exported text graph runs this once per document (a ``Loop`` over the input):
 each document's TF-IDF is its terms and their values, and the first layer
 multiplies those values by only the kernel rows of those terms, as skbig's
 SparseDense does, so a document costs its own length, not the vocabulary's, and
@@ -34,7 +34,7 @@ class Nodes:
         self.constants = {} if constants is None else constants
 
     def subgraph(self):
-        """Nodes for a subgraph (a ``Scan`` body): ``.body`` lists them."""
+        """Nodes for a subgraph (a ``Loop`` body): ``.body`` lists them."""
         return Nodes(self.scope, self.container, body=[], constants=self.constants)
 
     def name(self, hint):

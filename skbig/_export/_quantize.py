@@ -36,7 +36,7 @@ def quantized(model, how):
                 continue
             if node.op_type == "MatMul" and node.input[1] in weights:
                 widening.extend(_widened(graph, weights.pop(node.input[1]), how))
-            for attribute in node.attribute:  # a Scan's body reads the weights
+            for attribute in node.attribute:  # a Loop's body reads the weights
                 if attribute.type == AttributeProto.GRAPH:
                     body = rewrite(attribute.g.node)
                     del attribute.g.node[:]
