@@ -68,6 +68,8 @@ def test_epochs_visit_every_training_row_once_and_hold_out_the_rest(
     cache = _fill(tmp_path, X, codes)
     if not in_memory:  # this store is small enough to be read once
         monkeypatch.setattr(_buckets, "SMALL_STORE", 0)
+    reads, read = [], _buckets.read_bucket
+    monkeypatch.setattr(_buckets, "read_bucket", lambda p: reads.append(p) or read(p))
     rows = BucketRows(cache.paths, cache.reservoir, 50, _identity, 400, np.arange(4))
     rows.labelled(np.array([10, 11, 12, 13]), np.array([1.0, 2.0, 3.0, 4.0]))
     training, (X_val, y_val) = rows.hold_out(20, seed=0)
@@ -86,3 +88,5 @@ def test_epochs_visit_every_training_row_once_and_hold_out_the_rest(
     # A new epoch, a new order.
     again = list(training.epoch(64, rng))
     assert not all((a[0] != b[0]).nnz == 0 for a, b in zip(batches, again, strict=True))
+    # Each bucket read once an epoch, or once in all when kept in memory.
+    assert sorted(reads) == sorted(cache.paths * (1 if in_memory else 2))

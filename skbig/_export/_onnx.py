@@ -102,14 +102,14 @@ def _documents(nodes, text, net, x, outputs):
     at = body("Unsqueeze", index, body.const([0], np.int64))
     one = body("Gather", x, at, axis=0)
     first = document_first_layer(body, text, net.layers[0], one)
-    results = [nodes.name(name) for name, _ in _outputs(net)]
+    names, kinds = zip(*_outputs(net), strict=True)
+    results = [nodes.name(name) for name in names]
     _network_nodes(body, net, first, results, computed=1)
-    squeezed = [nodes.name(name) for name, _ in _outputs(net)]
+    squeezed = [nodes.name(name) for name in names]
     for result, output in zip(results, squeezed, strict=True):
         body.add("Squeeze", [result, body.const([0], np.int64)], [output])
     still = nodes.name("still")
     body.add("Identity", [going], [still])
-    kinds = [kind.to_onnx_type().tensor_type.elem_type for _, kind in _outputs(net)]
     scalar = [
         helper.make_tensor_value_info(index, TensorProto.INT64, []),
         helper.make_tensor_value_info(going, TensorProto.BOOL, []),
@@ -121,7 +121,9 @@ def _documents(nodes, text, net, x, outputs):
         [
             helper.make_tensor_value_info(still, TensorProto.BOOL, []),
             *(
-                helper.make_tensor_value_info(name, kind, None)
+                helper.make_tensor_value_info(
+                    name, kind.to_onnx_type().tensor_type.elem_type, None
+                )
                 for name, kind in zip(squeezed, kinds, strict=True)
             ),
         ],
@@ -143,22 +145,9 @@ def _documents(nodes, text, net, x, outputs):
         body=graph,
     )
     # After no iteration, onnxruntime gives each output the shape [0].
-    for value, output, name in zip(_empty_outputs(net), outputs, looped, strict=True):
-        shape = nodes.const([-1, *value.shape[1:]], np.int64)
+    for kind, output, name in zip(kinds, outputs, looped, strict=True):
+        shape = nodes.const([-1, *kind.shape[1:]], np.int64)
         nodes.add("Reshape", [name, shape], [output])
-
-
-def _empty_outputs(spec):
-    """Each output for no input rows: shape ``[0, ...]`` and the output's type."""
-    dtypes = {
-        StringTensorType: object,
-        Int64TensorType: np.int64,
-        FloatTensorType: np.float32,
-    }
-    return [
-        np.zeros([0, *kind.shape[1:]], dtype=dtypes[type(kind)])
-        for _, kind in _outputs(spec)
-    ]
 
 
 def _warn_about_lowercasing(text):

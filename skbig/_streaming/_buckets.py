@@ -132,12 +132,16 @@ class BucketRows(StreamedRows):
         super().__init__(n_rows, n_features, class_order)
         self.paths = self._stored = paths
         self._features = features
-        self._memory = {}
+        self._memory = None  # read on first use: hold_out may make another
         self._reservoir = reservoir
         self.max_validation = len(reservoir)  # what can be held out
-        if reservoir:
-            self._memory["reservoir"] = self._matrix(reservoir)
-        if sum(os.path.getsize(path) for path in paths) <= SMALL_STORE:
+
+    def _read_memory(self):
+        """The reservoir's rows, and the whole store when it is small."""
+        self._memory = {}
+        if self._reservoir:
+            self._memory["reservoir"] = self._matrix(self._reservoir)
+        if sum(os.path.getsize(path) for path in self.paths) <= SMALL_STORE:
             parts = [self.load(part) for part in self.parts()]
             X = sp.vstack([X for X, _ in parts], format="csr")
             self.paths = []
@@ -154,9 +158,13 @@ class BucketRows(StreamedRows):
         return X, np.array([r[2] for r in rows], np.int32)
 
     def parts(self):
+        if self._memory is None:
+            self._read_memory()
         return list(self.paths) + list(self._memory)
 
     def load(self, part):
+        if self._memory is None:
+            self._read_memory()
         if part in self._memory:
             return self._memory[part]
         indptr, indices, data, codes = read_bucket(part)
