@@ -5,8 +5,10 @@ import gzip
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import TOPICS, make_corpus
@@ -540,6 +542,51 @@ def test_train_stream_checks_labels_as_training_in_memory_does(
         err = capsys.readouterr().err
         assert "rows.jsonl" in err and "column 'label'" in err
     assert message in err  # streaming names the row it stopped at
+
+
+@pytest.mark.slow
+def test_sigterm_stops_a_streamed_fit_and_leaves_no_store_or_model(files, tmp_path):
+    temp, model = tmp_path / "temp", tmp_path / "m.skbig"
+    temp.mkdir()
+    command = [
+        sys.executable,
+        "-m",
+        "skbig",
+        "train",
+        str(files / "train.csv"),
+        "-o",
+        str(model),
+        "--stream",
+        *FAST,
+        "--param",
+        "mlp__epochs=100000",
+    ]
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list(temp.glob("skbig-stream-*/bucket*.bin")):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.2)
+    time.sleep(3)  # into the (endless) training
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert "terminated" in err
+    assert not list(temp.glob("skbig-stream-*")) and not model.exists()
+
+
+def test_main_puts_the_sigterm_handler_back(tmp_path, capsys):
+    before = signal.getsignal(signal.SIGTERM)
+    assert (
+        main(["train", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "m")]) == 1
+    )
+    assert signal.getsignal(signal.SIGTERM) is before
+    assert "missing.csv" in capsys.readouterr().err
 
 
 def test_report_and_card_describe_a_saved_model(trained, files, tmp_path, capsys):

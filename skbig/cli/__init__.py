@@ -7,7 +7,9 @@ stderr says why), 2 for a command line that cannot work (with the usage).
 
 import argparse
 import os
+import signal
 import sys
+import threading
 
 from ._commands import UsageError, demo, evaluate, explain, predict, train, tune
 from ._data import DataError
@@ -354,16 +356,30 @@ def _refuse_overwriting_inputs(args):
                 )
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM unwinds as Ctrl-C does: no feature store or model file is left."""
+
+
+def _terminate(signum, frame):
+    raise _Terminated
+
+
 def main(argv=None):
     """Run the ``skbig`` command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    on_term = threading.current_thread() is threading.main_thread()
+    if on_term:
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         _refuse_overwriting_inputs(args)
         return args.handler(args)
     except UsageError as error:
         print(f"skbig {args.command}: usage error: {error}", file=sys.stderr)
         return 2
+    except _Terminated:
+        print("terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -373,9 +389,11 @@ def main(argv=None):
         print(f"skbig: error: {error}", file=sys.stderr)
         return 1
     except (ValueError, TypeError) as error:  # ModelFileError, what sklearn rejects
-        message = " ".join(str(error).split())
-        print(f"skbig: error: {message}", file=sys.stderr)
+        print(f"skbig: error: {' '.join(str(error).split())}", file=sys.stderr)
         return 1
+    finally:
+        if on_term:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":
