@@ -34,7 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from skbig import MLPClassifier
 from skbig._network.batches import predict
-from skbig._network.stopping import LOSS_RTOL
+from skbig._network.stopping import LOSS_FLOOR, LOSS_RTOL
 from skbig._plan import training_plan
 
 NEVER = 10**6
@@ -87,7 +87,9 @@ def replay(val_score, val_loss, patience, n_validation, rule):
 
     ``"today"`` is skbig's rule (``_network/stopping.py``): a better epoch has a
     higher accuracy, or the same at a lower loss; patience restarts on a higher
-    accuracy or the same one at a loss ``LOSS_RTOL`` lower. ``"slack<d>"``: an
+    accuracy or the same one at a loss lower by ``LOSS_RTOL`` of the best loss,
+    or of ``LOSS_FLOOR`` when the best is below it; ``"rtol-only"``: the rule
+    before the floor (2026-12-03); ``"floor<f>"``: a floor of ``f``. ``"slack<d>"``: an
     accuracy at most ``d`` held-out documents below the highest counts as the
     same, and the loss decides; ``"slack<d>-quiet"``: the same, but only a higher
     accuracy, or the same at a lower loss, restarts the patience. ``"loss"``: the
@@ -96,7 +98,11 @@ def replay(val_score, val_loss, patience, n_validation, rule):
     best, best_loss, best_epoch, top, stale = -np.inf, np.inf, 0, -np.inf, 0
     for epoch, (score, loss) in enumerate(zip(val_score, val_loss, strict=True), 1):
         lower = loss < best_loss * (1 - LOSS_RTOL)
-        if rule == "today":
+        if rule in ("today", "rtol-only") or rule.startswith("floor"):
+            floor = {"today": LOSS_FLOOR, "rtol-only": 0.0}.get(rule)
+            floor = float(rule[5:]) if floor is None else floor
+            if np.isfinite(best_loss):
+                lower = loss < best_loss - LOSS_RTOL * max(best_loss, floor)
             improved = score >= best + 1e-4 or (score >= best and lower)
             better = score > best or (score == best and loss < best_loss)
         elif rule.startswith("slack"):
@@ -116,7 +122,7 @@ def replay(val_score, val_loss, patience, n_validation, rule):
     return max(best_epoch, 1), len(val_score)
 
 
-def table(records, rules=("today", "slack1", "slack1-quiet", "loss")):
+def table(records, rules=("today", "rtol-only", "floor0.2", "slack1", "loss")):
     by_corpus = defaultdict(list)
     for record in records:
         by_corpus[record["corpus"]].append(record)

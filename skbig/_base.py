@@ -24,7 +24,7 @@ from ._network import batches
 from ._network.build import build_mlp
 from ._network.optimizers import make_optimizer
 from ._network.state import network_from_state, network_state
-from ._network.stopping import Convergence
+from ._network.stopping import Convergence, outputs_per_row
 from ._network.streamed import fit_inputs
 from ._params import as_sizes, refuse_unknown_parameters, routed
 from ._plan import hold_out, training_plan
@@ -310,6 +310,7 @@ class _MLPMixin:
             loss=functools.partial(self._validation_loss, kind=self._target_kind),
             batch_size=batches.PREDICT_BATCH_SIZE,
             keep_weights=keep_weights,
+            outputs_per_row=outputs_per_row(validation, self._target_kind),
         )
         callbacks.append(monitor)
         data = fit_inputs(X, y, sample_weight, fit_args, seed)

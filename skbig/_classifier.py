@@ -60,9 +60,9 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the training data (shuffled and
         stratified) and stop when its accuracy has not improved by ``tol`` (nor,
-        at equal accuracy, its log-loss by 1 %) for ``n_iter_no_change`` epochs,
-        keeping the best epoch's weights. "auto" does so whenever there are at
-        least 20 samples. See "How long skbig trains" in the user guide.
+        at equal accuracy, its log-loss by 1 % of max(itself, 0.1)) for
+        ``n_iter_no_change`` epochs, keeping the best epoch's weights. "auto" does
+        so whenever there are at least 20 samples (user guide: "How long skbig trains").
     refit : bool, default=True
         After early stopping has found the best number of epochs, train a new
         network on *all* the training data for that many epochs (skbig's own

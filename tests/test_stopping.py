@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from skbig._network.stopping import LOSS_RTOL, Convergence
+from skbig._network.stopping import LOSS_RTOL, Convergence, outputs_per_row
 
 
 @pytest.fixture
@@ -13,7 +13,7 @@ def network():
     return keras.Model(inputs, keras.layers.Dense(1)(inputs))
 
 
-def _run(network, scores, losses, patience, keep_weights=True):
+def _run(network, scores, losses, patience, keep_weights=True, outputs=1):
     scores, losses = iter(scores), iter(losses)
     monitor = Convergence(
         tol=1e-4,
@@ -22,6 +22,7 @@ def _run(network, scores, losses, patience, keep_weights=True):
         score=lambda y, raw: next(scores),
         loss=lambda y, raw: next(losses),
         keep_weights=keep_weights,
+        outputs_per_row=outputs,
     )
     monitor.set_model(network)
     network.stop_training = False  # what Keras sets when training begins
@@ -51,6 +52,26 @@ def test_equal_score_counts_as_progress_only_with_a_clearly_lower_loss(network):
     monitor, epochs, _ = _run(network, scores, losses, patience=3)
     assert epochs == 5  # epochs 3-5 were no progress
     assert monitor.best_epoch == 5  # yet each lower loss was a better epoch
+
+
+@pytest.mark.parametrize("outputs, epochs, best", [(1, 6, 6), (100, 15, 10)])
+def test_one_percent_of_a_tiny_loss_is_no_progress(network, outputs, epochs, best):
+    # Every row right but a few: nine epochs each take 3 % off a loss of 0.02 a
+    # row, 0.0006, under 1 % of the 0.1 floor; then the loss stays. Averaged
+    # over 100 outputs a row (multi-label), the same loss is 2 nats a row.
+    losses = [0.02 * 0.97 ** min(k, 9) for k in range(30)]
+    monitor, ran, _ = _run(network, [0.99] * 30, losses, 5, outputs=outputs)
+    assert ran == epochs and monitor.best_epoch == best
+
+
+def test_outputs_per_row_counts_each_output_with_its_own_loss():
+    y = np.zeros((7, 3))
+    assert outputs_per_row(None, "multiclass") == 1
+    assert outputs_per_row((None, y), "multiclass") == 1  # one-hot rows
+    assert outputs_per_row((None, y[:, 0]), "binary") == 1
+    assert outputs_per_row((None, y), "multilabel-indicator") == 3
+    assert outputs_per_row((None, y), "continuous-multioutput") == 3
+    assert outputs_per_row((None, y[:, 0]), "continuous") == 1
 
 
 def test_without_keep_weights_the_last_weights_stay(network):
