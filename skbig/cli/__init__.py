@@ -2,7 +2,8 @@
 report, card.
 
 Exit codes: 0 on success, 1 when a data or model file cannot be used (one line on
-stderr says why), 2 for a command line that cannot work (with the usage).
+stderr says why), 2 for a command line that cannot work (with the usage), 130 after
+Ctrl-C, 143 after SIGTERM.
 """
 
 import argparse
@@ -366,8 +367,7 @@ def _terminate(signum, frame):
 
 def main(argv=None):
     """Run the ``skbig`` command line; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     on_term = threading.current_thread() is threading.main_thread()
     if on_term:
         previous = signal.signal(signal.SIGTERM, _terminate)
