@@ -39,14 +39,14 @@ from ._runtime import quiet
 from ._version import __version__
 
 FORMAT_NAME = "skbig-model"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _MANIFEST = "skbig.json"
 _ESTIMATOR = "estimator.skops"
 _NETWORK = "networks/{}.keras"
 
 #: Types that skops does not trust by default but that skbig's estimators are made
 #: of, by their public names (everything scikit-learn ships is trusted by skops).
-#: Format 2 names nothing else of skbig's, and nothing of scikeras'.
+#: Formats 2 and 3 name nothing else of skbig's, and nothing of scikeras'.
 _SKBIG_TRUSTED = (
     "skbig.MLPClassifier",
     "skbig.MLPRegressor",

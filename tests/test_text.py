@@ -174,3 +174,45 @@ def test_hashing_variant_has_a_fixed_feature_space():
     assert not clf[1].use_idf and clf[1].sublinear_tf
     with pytest.raises(ValueError, match='vectorizer must be "tfidf" or "hashing"'):
         make_text_classifier(vectorizer="bag-of-words")
+
+
+# ------------------------------------------------ the vocabulary in saved state
+MESSY = ["Café crème 東京 😀 x_y 42", "naïve CAFÉ tokyo 東京", "x_y again"]
+
+
+def test_a_pickled_vectorizer_keeps_its_vocabulary_as_two_arrays():
+    import skbig
+
+    vectorizer = skbig.TfidfVectorizer(min_df=1).fit(MESSY)
+    state = vectorizer.__getstate__()
+    assert "vocabulary_" not in state
+    assert state["_vocabulary_text"].dtype == np.uint8
+    assert len(state["_vocabulary_lengths"]) == len(vectorizer.vocabulary_)
+    copy = pickle.loads(pickle.dumps(vectorizer))
+    assert copy.vocabulary_ == vectorizer.vocabulary_
+    assert "_vocabulary_text" not in vars(copy)
+    assert (copy.transform(MESSY) != vectorizer.transform(MESSY)).nnz == 0
+    # Unfitted, or a vocabulary whose columns are not 0 .. n-1, stays as it is.
+    assert "_vocabulary_text" not in skbig.TfidfVectorizer().__getstate__()
+    vectorizer.vocabulary_ = {"a": 0, "b": 2}
+    assert vectorizer.__getstate__()["vocabulary_"] == {"a": 0, "b": 2}
+
+
+@pytest.mark.parametrize(
+    "text, lengths, problem",
+    [
+        (b"ab\xff", [1, 2], "not UTF-8"),
+        (b"abc", [1, 1], "lengths do not fit"),
+        (b"abc", [4, -1], "lengths do not fit"),
+        (b"abab", [2, 2], "repeats a term"),
+        (b"ab", None, "not two 1-D arrays"),
+    ],
+)
+def test_a_damaged_stored_vocabulary_is_refused(text, lengths, problem):
+    import skbig
+
+    state = skbig.TfidfVectorizer().__getstate__()
+    state["_vocabulary_text"] = np.frombuffer(text, dtype=np.uint8)
+    state["_vocabulary_lengths"] = None if lengths is None else np.array(lengths)
+    with pytest.raises(ValueError, match=problem):
+        skbig.TfidfVectorizer().__setstate__(state)
