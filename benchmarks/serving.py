@@ -10,11 +10,17 @@ at a time, throughput on the whole test split at the best of 1, 32 and 256
 documents per call, accuracy, and the peak RSS after the batched calls too.
 
     python benchmarks/serving.py --data-dir ../shared/data --corpus 20ng
+
+``--rounds N`` serves every file N times, round-robin, and reports each column's
+median (one-document latency drifts by up to 1.8x between runs here);
+``--reuse --only ONNX fastText`` serves again files an earlier run left in
+``--workdir``.
 """
 
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -147,8 +153,13 @@ def prepare(args):
         skbig.export(pipeline, work(f"model-{quantize or 'float32'}.onnx"),
                      quantize=quantize)  # fmt: skip
     skbig.export(pipeline, work("savedmodel"), format="savedmodel")
-    fasttext_bin, fasttext_ftz = _train_fasttext(X_train, y_train, work)
-    return texts_file, [
+    _train_fasttext(X_train, y_train, work)
+    return texts_file, _candidates(work)
+
+
+def _candidates(work):
+    """[(name, kind, path)] of the files :func:`prepare` writes."""
+    return [
         ("skbig.save + skbig.load", "skbig", work("model.skbig")),
         ("skbig.save(include_optimizer=False)", "skbig", work("inference.skbig")),
         ("ONNX float32 (onnxruntime)", "onnx", work("model-float32.onnx")),
@@ -156,8 +167,8 @@ def prepare(args):
         ("ONNX float16 (onnxruntime)", "onnx", work("model-float16.onnx")),
         ("ONNX int8 (onnxruntime)", "onnx", work("model-int8.onnx")),
         ("SavedModel (tf.saved_model.load)", "savedmodel", work("savedmodel")),
-        ("fastText .bin (25 epochs, bigrams)", "fasttext", fasttext_bin),
-        ("fastText .ftz (quantized)", "fasttext", fasttext_ftz),
+        ("fastText .bin (25 epochs, bigrams)", "fasttext", work("fasttext.bin")),
+        ("fastText .ftz (quantized)", "fasttext", work("fasttext.ftz")),
     ]
 
 
@@ -173,7 +184,6 @@ def _train_fasttext(X_train, y_train, work):
     model.save_model(work("fasttext.bin"))
     model.quantize(qnorm=True, retrain=False, cutoff=100_000)
     model.save_model(work("fasttext.ftz"))
-    return work("fasttext.bin"), work("fasttext.ftz")
 
 
 def main():
@@ -183,24 +193,52 @@ def main():
     parser.add_argument("--corpus", default="20ng")
     parser.add_argument("--workdir", default="/tmp/skbig-serving")
     parser.add_argument("--serve", nargs=3, metavar=("KIND", "PATH", "TEXTS"))
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="serve every file this many times"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="serve the files already in --workdir"
+    )
+    parser.add_argument(
+        "--only", nargs="+", help="serve only the rows whose name holds one of these"
+    )
     args = parser.parse_args()
     if args.serve:
         print(json.dumps(serve(*args.serve)))
         return
-    texts_file, candidates = prepare(args)
+    if args.reuse:
+        work = lambda name: os.path.join(args.workdir, name)  # noqa: E731
+        texts_file, candidates = work("test.json"), _candidates(work)
+    else:
+        texts_file, candidates = prepare(args)
     print(
         "| served as | file MB | load s | 1 doc median ms | p99 ms "
         "| docs/s (per call) | accuracy | RSS MB one at a time | after batches |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for name, kind, path in candidates:
-        command = [sys.executable, __file__, "--serve", kind, path, texts_file]
-        done = subprocess.run(command, capture_output=True, text=True, check=True)
-        r = json.loads(done.stdout.strip().splitlines()[-1])
+    if args.only:
+        candidates = [c for c in candidates if any(w in c[0] for w in args.only)]
+    # Round-robin: every candidate once a round, so a drift of the machine's
+    # speed (1.2-1.8x between hours here) falls on all of them alike; each
+    # column is the median over the rounds.
+    runs = {name: [] for name, _, _ in candidates}
+    for _ in range(args.rounds):
+        for name, kind, path in candidates:
+            command = [sys.executable, __file__, "--serve", kind, path, texts_file]
+            done = subprocess.run(command, capture_output=True, text=True, check=True)
+            runs[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    for name, _, path in candidates:
+        r = {
+            key: statistics.median(run[key] for run in runs[name])
+            for key in runs[name][0]
+            if key != "batch"
+        }
+        batches = sorted({run["batch"] for run in runs[name]})
         print(
             f"| {name} | {_size(path) / 1e6:.1f} | {r['load_s']:.2f} "
             f"| {r['median_ms']:.3f} | {r['p99_ms']:.3f} "
-            f"| {r['docs_per_s']:,.0f} ({r['batch']}) | {r['accuracy']:.4f} "
+            f"| {r['docs_per_s']:,.0f} ({'/'.join(map(str, batches))}) "
+            f"| {r['accuracy']:.4f} "
             f"| {r['serving_rss_mb']:.0f} | {r['peak_rss_mb']:.0f} |",
             flush=True,
         )
