@@ -110,17 +110,20 @@ def check_network(data):
         limits = dict.fromkeys(("metadata.json", "config.json"), MAX_NETWORK_JSON)
         _check_stored(infos, limits, archive.fp)
         config = json.loads(archive.read("config.json"))
-        weights = (
-            archive.read("model.weights.h5") if "model.weights.h5" in names else b""
-        )
-    declared = 4 * _declared_parameters(config)
-    if declared > len(weights):
-        raise ModelFileError(
-            f"the network's configuration declares {declared} bytes of weights, but "
-            f"its weights file holds {len(weights)}"
-        )
-    if weights:
-        _check_hdf5(weights)
+        size = 0
+        if "model.weights.h5" in names:
+            size = archive.getinfo("model.weights.h5").file_size
+        declared = 4 * _declared_parameters(config)
+        if declared > size:
+            raise ModelFileError(
+                f"the network's configuration declares {declared} bytes of weights, "
+                f"but its weights file holds {size}"
+            )
+        if size:
+            # Read in place (the member is stored, so the stream can seek), not
+            # copied: a copy was as large as the network's weights.
+            with archive.open("model.weights.h5") as weights:
+                _check_hdf5(weights, size)
 
 
 def _declared_parameters(config):
@@ -134,7 +137,7 @@ def _declared_parameters(config):
     return total
 
 
-def _check_hdf5(data):
+def _check_hdf5(data, size):
     import h5py
 
     sizes = []
@@ -143,11 +146,11 @@ def _check_hdf5(data):
         if isinstance(item, h5py.Dataset):
             sizes.append(int(np.prod(item.shape, dtype=np.int64)) * item.dtype.itemsize)
 
-    with h5py.File(io.BytesIO(data), "r") as file:
+    with h5py.File(data, "r") as file:
         file.visititems(visit)
-    if sum(sizes) > len(data):
+    if sum(sizes) > size:
         raise ModelFileError(
-            f"the network's weights declare {sum(sizes)} bytes in a file of {len(data)}"
+            f"the network's weights declare {sum(sizes)} bytes in a file of {size}"
         )
 
 

@@ -373,9 +373,9 @@ def _load_network(members, index):
     # Taken out of ``members`` so that the file's copy of a large network is
     # freed before Keras reads its own.
     try:
-        data = members.pop(_NETWORK.format(index))
-        _file_checks.check_network(data)
-        return network_from_bytes([data])
+        data = [members.pop(_NETWORK.format(index))]
+        _file_checks.check_network(data[0])
+        return network_from_bytes(data)  # empties ``data``
     except Exception as error:
         raise ModelFileError(
             f"network {index} could not be loaded by Keras in safe mode "

@@ -88,3 +88,17 @@ def test_the_module_that_reads_networks_registers_skbigs_keras_objects():
         for alias in node.names
     }
     assert registering and registering <= imported
+
+
+@pytest.mark.parametrize("extra", ["../escaped.txt", "assets/file.txt"])
+def test_a_network_archive_with_other_members_is_refused(network, extra):
+    # The archive is written out as Keras' unzipped layout before loading: only
+    # Keras' own three members, so no name can reach outside that folder.
+    import io
+    import zipfile
+
+    buffer = io.BytesIO(network_bytes(network))
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr(extra, "x")
+    with pytest.raises(ValueError, match="not a Keras network archive"):
+        network_from_bytes(buffer.getvalue())

@@ -11,8 +11,11 @@ the references are resolved. Networks are always read by Keras in safe mode.
 
 import contextlib
 import contextvars
+import io
 import os
+import shutil
 import tempfile
+import zipfile
 
 import keras
 
@@ -23,6 +26,8 @@ from .._runtime import limit_tensorflow_threads, quiet
 # module that reads networks imports them itself.
 from . import layers, losses, optimizers  # noqa: F401
 
+#: What Keras writes in a ``.keras`` archive of a network without assets.
+_MEMBERS = {"config.json", "metadata.json", "model.weights.h5"}
 _REFERENCE = "skbig_network"
 _sink = contextvars.ContextVar("skbig_network_sink", default=None)
 _with_optimizer = contextvars.ContextVar("skbig_network_optimizer", default=True)
@@ -73,10 +78,23 @@ def network_from_bytes(data):
     """
     limit_tensorflow_threads()  # often a worker's first TensorFlow operation
     with tempfile.TemporaryDirectory() as folder, quiet():
-        path = os.path.join(folder, "model.keras")
-        with open(path, "wb") as file:
-            file.write(data.pop() if isinstance(data, list) else data)
-        return keras.saving.load_model(path, compile=True, safe_mode=True)
+        _unzip_network(data.pop() if isinstance(data, list) else data, folder)
+        return keras.saving.load_model(folder, compile=True, safe_mode=True)
+
+
+def _unzip_network(data, folder):
+    """Write the ``.keras`` archive ``data`` out as Keras' unzipped layout
+    (``save_model(..., zipped=False)``): Keras reads a ``.keras`` archive's whole
+    weights file into memory before loading it, and a folder's from disk, which
+    lowers the peak memory of loading a network by the size of its weights."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        if set(names) - _MEMBERS or len(set(names)) != len(names):
+            raise ValueError(f"not a Keras network archive: it holds {names}")
+        for name in names:
+            with archive.open(name) as source:
+                with open(os.path.join(folder, name), "wb") as target:
+                    shutil.copyfileobj(source, target, 1 << 20)
 
 
 @contextlib.contextmanager
