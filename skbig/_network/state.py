@@ -36,8 +36,8 @@ _source = contextvars.ContextVar("skbig_network_source", default=None)
 
 class NetworkRef:
     """How model files of format 1 (skbig 0.1.0) marked a network stored beside the
-    estimator; format 2 writes ``{"skbig_network": index}`` instead, which names no
-    type at all."""
+    estimator; formats 2 and 3 write ``{"skbig_network": index}`` instead, which
+    names no type at all."""
 
     def __init__(self, index):
         self.index = index
