@@ -656,3 +656,25 @@ def test_row_format_writes_what_one_csv_or_json_writer_would():
         row_format = pickle.loads(pickle.dumps(RowFormat(["x", "y"], False, jsonl)))
         tails = row_format.tails(predictions, proba)
         assert row_format.header() + row_format.rows(ids, tails) == expected
+
+
+def test_sigterm_inside_a_finalizer_is_delivered_again(monkeypatch):
+    # Python drops an exception raised inside a __del__ (it printed "Exception
+    # ignored in AtomicFunction.__del__" and training went on): the handler sends
+    # the signal again a moment later instead; anywhere else it raises.
+    from skbig.cli import _signals
+
+    sent = []
+    monkeypatch.setattr(_signals.os, "kill", lambda pid, signum: sent.append(signum))
+
+    class Finalized:
+        def __del__(self):
+            _signals.terminate(signal.SIGTERM, sys._getframe())
+
+    Finalized()
+    deadline = time.monotonic() + 10
+    while not sent and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert sent == [signal.SIGTERM]
+    with pytest.raises(_signals.Terminated):
+        _signals.terminate(signal.SIGTERM, sys._getframe())

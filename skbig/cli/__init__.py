@@ -16,6 +16,7 @@ from ._commands import UsageError, demo, evaluate, explain, predict, train, tune
 from ._data import DataError
 from ._export import export_model
 from ._report import card, report
+from ._signals import Terminated, terminate
 
 _FORMATS = "CSV, TSV, JSON Lines (optionally .gz) or Parquet (with pyarrow)"
 
@@ -357,27 +358,19 @@ def _refuse_overwriting_inputs(args):
                 )
 
 
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM unwinds as Ctrl-C does: no feature store or model file is left."""
-
-
-def _terminate(signum, frame):
-    raise _Terminated
-
-
 def main(argv=None):
     """Run the ``skbig`` command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     on_term = threading.current_thread() is threading.main_thread()
     if on_term:
-        previous = signal.signal(signal.SIGTERM, _terminate)
+        previous = signal.signal(signal.SIGTERM, terminate)
     try:
         _refuse_overwriting_inputs(args)
         return args.handler(args)
     except UsageError as error:
         print(f"skbig {args.command}: usage error: {error}", file=sys.stderr)
         return 2
-    except _Terminated:
+    except Terminated:
         print("terminated", file=sys.stderr)
         return 128 + signal.SIGTERM
     except KeyboardInterrupt:
