@@ -34,7 +34,8 @@ from ._names import public
 MAX_MANIFEST = 8 * 2**20
 MAX_NETWORK_JSON = 16 * 2**20
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-_KERAS_MEMBERS = {"metadata.json", "config.json", "model.weights.h5"}
+#: What Keras writes in a ``.keras`` archive of a network without assets.
+KERAS_MEMBERS = frozenset({"metadata.json", "config.json", "model.weights.h5"})
 
 
 @public
@@ -104,8 +105,8 @@ def check_network(data):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
         names = {info.filename for info in infos}
-        if names - _KERAS_MEMBERS or len(names) != len(infos):
-            extra = ", ".join(sorted(names - _KERAS_MEMBERS)) or "duplicates"
+        if names - KERAS_MEMBERS or len(names) != len(infos):
+            extra = ", ".join(sorted(names - KERAS_MEMBERS)) or "duplicates"
             raise ModelFileError(f"the network holds unexpected members: {extra}")
         limits = dict.fromkeys(("metadata.json", "config.json"), MAX_NETWORK_JSON)
         _check_stored(infos, limits, archive.fp)

@@ -19,6 +19,7 @@ import zipfile
 
 import keras
 
+from .._file_checks import KERAS_MEMBERS
 from .._runtime import limit_tensorflow_threads, quiet
 
 # Keras finds skbig's layer, loss and optimizers by their registered names only
@@ -26,8 +27,6 @@ from .._runtime import limit_tensorflow_threads, quiet
 # module that reads networks imports them itself.
 from . import layers, losses, optimizers  # noqa: F401
 
-#: What Keras writes in a ``.keras`` archive of a network without assets.
-_MEMBERS = {"config.json", "metadata.json", "model.weights.h5"}
 _REFERENCE = "skbig_network"
 _sink = contextvars.ContextVar("skbig_network_sink", default=None)
 _with_optimizer = contextvars.ContextVar("skbig_network_optimizer", default=True)
@@ -89,7 +88,7 @@ def _unzip_network(data, folder):
     lowers the peak memory of loading a network by the size of its weights."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
-        if set(names) - _MEMBERS or len(set(names)) != len(names):
+        if set(names) - KERAS_MEMBERS or len(set(names)) != len(names):
             raise ValueError(f"not a Keras network archive: it holds {names}")
         for name in names:
             with archive.open(name) as source:
