@@ -118,13 +118,15 @@ class TfidfVectorizer(_sklearn_text.TfidfVectorizer):
 def _packed_vocabulary(vocabulary):
     """``(utf8, lengths)`` arrays of a vocabulary whose columns are 0 .. n-1, the
     terms in column order; None for anything else (kept as it is)."""
-    if not isinstance(vocabulary, dict) or not all(
-        isinstance(term, str) for term in vocabulary
-    ):
+    if not isinstance(vocabulary, dict):
         return None
     terms = [None] * len(vocabulary)
     for term, column in vocabulary.items():
-        if not isinstance(column, int | np.integer) or not 0 <= column < len(terms):
+        if not (
+            isinstance(term, str)
+            and isinstance(column, int | np.integer)
+            and 0 <= column < len(terms)
+        ):
             return None
         terms[column] = term
     if any(term is None for term in terms):
