@@ -13,7 +13,9 @@ can be resumed and summarised later::
     python benchmarks/bench.py --summary results/bench.jsonl [--before OLD.jsonl]
 
 ``--config`` adds skbig variants (``MLPClassifier`` parameters as Python literals),
-as ``sweep.py`` does: ``--methods skbig --config "epochs=10"``.
+as ``sweep.py`` does: ``--methods skbig --config "epochs=10"``. ``--tfidf`` changes
+the shared vectoriser for every method (``--tfidf "ngram_range=(1, 2)"``); write
+such a run to its own ``--out``, as ``--summary`` does not tell the two apart.
 """
 
 import argparse
@@ -126,6 +128,7 @@ def run_corpus(name, args, done, out):
     Xtr, ytr, Xte, yte = load_corpus(name, args.data_dir)
     ytr, yte = np.asarray(ytr), np.asarray(yte)
     tfidf = clone(make_text_classifier().named_steps["tfidf"])
+    tfidf.set_params(**parse_config(args.tfidf))
     start = time.perf_counter()
     Xtr = tfidf.fit_transform(Xtr)
     vectorize_s = time.perf_counter() - start
@@ -138,7 +141,7 @@ def run_corpus(name, args, done, out):
         if method in args.one_seed_for and Xtr.shape[0] > 5000:
             seeds = seeds[:1]
         for seed in seeds:
-            key = (name, method, config, seed)
+            key = (name, method, config, seed, args.tfidf)
             if key in done:
                 continue
             model = METHODS[method](seed, **parse_config(config))
@@ -153,6 +156,7 @@ def run_corpus(name, args, done, out):
                 method=method,
                 config=config,
                 seed=seed,
+                tfidf=args.tfidf,
                 fit_s=fit_s,
                 vectorize_s=vectorize_s,
                 n_train=Xtr.shape[0],
@@ -239,6 +243,12 @@ def main():
     parser.add_argument("--config", action="append", default=None)
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument(
+        "--tfidf",
+        default="",
+        help="the shared vectoriser's settings other than the default, as --config "
+        'writes them: --tfidf "ngram_range=(1, 2)"',
+    )
+    parser.add_argument(
         "--one-seed-for",
         default="sklearn_mlp",
         help="methods run with the first seed only on corpora of 5,000+ documents "
@@ -267,7 +277,9 @@ def main():
     if os.path.exists(args.out):
         for line in open(args.out):
             r = json.loads(line)
-            done.add((r["corpus"], r["method"], r["config"], r["seed"]))
+            done.add(
+                (r["corpus"], r["method"], r["config"], r["seed"], r.get("tfidf", ""))
+            )
     with open(args.out, "a") as out:
         for name in names:
             run_corpus(name, args, done, out)
