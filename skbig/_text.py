@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 from sklearn.feature_extraction import text as _sklearn_text
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
@@ -214,8 +215,10 @@ def restored_on_failure(steps):
 def _learns_from_data(step):
     """Whether fitting ``step`` keeps statistics of its training data."""
     if step in (None, "passthrough") or isinstance(
-        step, HashingVectorizer | FunctionTransformer
+        step, HashingVectorizer | FunctionTransformer | FrozenEstimator
     ):
+        # A frozen step is not fitted here: it was fitted before (on public text,
+        # or the user says so by freezing it).
         return False
     if isinstance(step, TfidfTransformer):
         return step.use_idf

@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import make_pipeline
+from sklearn.frozen import FrozenEstimator
 
 import skbig
 from skbig import MLPClassifier, MLPRegressor, PrivacyWarning, make_text_classifier
@@ -67,13 +67,17 @@ def test_a_vocabulary_from_the_same_data_is_said_not_hidden():
     )
     with pytest.warns(PrivacyWarning, match=r"\['tfidf'\].*vocabulary"):
         model.fit(texts, labels)
-    public = make_pipeline(
+    fitted_on_public_text = TfidfVectorizer().fit(make_corpus(n_docs=30, seed=2)[0])
+    for public in (
         TfidfVectorizer(vocabulary=["goal", "code", "bread"], use_idf=False),
-        MLPClassifier(dp_epsilon=8, **PRIVATE),
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", PrivacyWarning)
-        public.fit(texts, labels)
+        FrozenEstimator(fitted_on_public_text),
+    ):
+        model = skbig.TextPipeline(
+            [("words", public), ("mlp", MLPClassifier(dp_epsilon=8, **PRIVATE))]
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PrivacyWarning)
+            model.fit(texts, labels)
 
 
 def test_class_weights_from_the_data_are_said_not_hidden():
