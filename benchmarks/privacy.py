@@ -183,7 +183,7 @@ def probe(corpus, X, y, epsilons, df_sigmas):
 def public_text(corpus, X, y, X_test, y_test, epsilons, fraction):
     """Private fits on the training split less a random ``fraction`` of it, whose
     text (not labels) feeds the features; scored on the test split."""
-    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+    from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.frozen import FrozenEstimator
     from sklearn.pipeline import make_pipeline
 
@@ -193,10 +193,9 @@ def public_text(corpus, X, y, X_test, y_test, epsilons, fraction):
         list(X), y, test_size=fraction, random_state=0
     )
     vocabulary = skbig.TfidfVectorizer(sublinear_tf=True, min_df=2).fit(X_public)
-    hashing = skbig.make_text_classifier(dp_epsilon=1.0)[:2]
+    hashing = skbig.make_text_classifier(dp_epsilon=1.0)[0]  # stateless
     hashed_idf = make_pipeline(
-        HashingVectorizer(**hashing[0].get_params()),
-        TfidfTransformer(sublinear_tf=True).fit(hashing[0].transform(X_public)),
+        hashing, TfidfTransformer(sublinear_tf=True).fit(hashing.transform(X_public))
     )
     features = {
         "hashed, no IDF (default)": {},
