@@ -30,12 +30,11 @@ import zipfile
 import numpy as np
 
 from ._names import public
+from ._network.state import KERAS_MEMBERS
 
 MAX_MANIFEST = 8 * 2**20
 MAX_NETWORK_JSON = 16 * 2**20
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-#: What Keras writes in a ``.keras`` archive of a network without assets.
-KERAS_MEMBERS = frozenset({"metadata.json", "config.json", "model.weights.h5"})
 
 
 @public

@@ -19,7 +19,6 @@ import zipfile
 
 import keras
 
-from .._file_checks import KERAS_MEMBERS
 from .._runtime import limit_tensorflow_threads, quiet
 
 # Keras finds skbig's layer, loss and optimizers by their registered names only
@@ -27,6 +26,8 @@ from .._runtime import limit_tensorflow_threads, quiet
 # module that reads networks imports them itself.
 from . import layers, losses, optimizers  # noqa: F401
 
+#: What Keras writes in a ``.keras`` archive of a network without assets.
+KERAS_MEMBERS = frozenset({"metadata.json", "config.json", "model.weights.h5"})
 _REFERENCE = "skbig_network"
 _sink = contextvars.ContextVar("skbig_network_sink", default=None)
 _with_optimizer = contextvars.ContextVar("skbig_network_optimizer", default=True)
