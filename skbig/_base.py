@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _privacy
 from ._network import batches
-from ._network.build import build_mlp
+from ._network.build import InitialState, build_mlp
 from ._network.optimizers import make_optimizer
 from ._network.state import network_from_state, network_state
 from ._network.stopping import Convergence, outputs_per_row
@@ -247,6 +247,7 @@ class _MLPMixin:
             keras_args=keras_args,
         )  # fmt: skip
         refit = plan.refit and validation is not None and new_network
+        initial = InitialState.of(self.model_) if refit else None
         first = run(
             X, y, sample_weight, plan.epochs, initial_epoch, validation, patience,
             keep_weights=not refit,
@@ -259,11 +260,15 @@ class _MLPMixin:
             self._learn_from_validation(first.best_raw, held_out)
         best = first.best_epoch - initial_epoch
         if refit and best > 0:
-            # The held-out part has told how long to train; now train a new
-            # network on all the data for that many epochs.
-            self.model_ = None
-            gc.collect()  # the first network's weights and slots, before the next
-            self.model_ = self._build_network(seed)
+            # The held-out part has told how long to train; now train the network
+            # again from its initial state (or a new one, if it is large) on all
+            # the data for that many epochs.
+            if initial is not None:
+                initial.restore()
+            else:
+                self.model_ = None
+                gc.collect()  # the first network's weights and slots, before the next
+                self.model_ = self._build_network(seed)
             again = run(X_all, y_all, weights_all, best, 0, None, np.inf)
             hist = {**hist, "refit_loss": again.history["loss"]}
         self._record_history(hist, self.warm_start, partial, validation, first)

@@ -2,9 +2,13 @@
 
 import keras
 import numpy as np
+import pytest
+import scipy.sparse as sp
 
-from skbig import SparseDense
-from skbig._network.build import build_mlp
+from skbig import MLPClassifier, SparseAdagrad, SparseDense
+from skbig._network import build
+from skbig._network.batches import _as_tensor
+from skbig._network.build import _COPIED, InitialState, build_mlp
 
 
 def _layers(model, kind):
@@ -46,3 +50,58 @@ def test_random_state_fixes_the_weights_and_none_varies_them():
     np.testing.assert_array_equal(weights(0), weights(0))
     assert not np.array_equal(weights(0), weights(1))
     assert not np.array_equal(weights(None), weights(None))
+
+
+def test_initial_state_puts_back_weights_slots_and_dropout_seeds():
+    # A first layer (and its Adagrad slot) over the copying limit: refilled and
+    # redrawn, not copied; everything else copied.
+    model = build_mlp(3000, 3, "softmax", hidden_layer_sizes=(32,), dropout=0.5,
+                      random_state=0)  # fmt: skip
+    model.compile(optimizer=SparseAdagrad(), loss="categorical_crossentropy")
+    model.optimizer.build(model.trainable_variables)
+    variables = [*model.variables, *model.optimizer.variables]
+    assert max(np.prod(v.shape) for v in variables) > _COPIED
+    built = [v.numpy().copy() for v in variables]
+    initial = InitialState(model)
+    X = sp.random(64, 3000, density=0.01, format="csr", random_state=0)
+    y = keras.utils.to_categorical(np.arange(64) % 3, 3)
+    model.fit(_as_tensor(X), y, epochs=2, batch_size=16, verbose=0)
+    changed = " ".join(
+        v.path for a, v in zip(built, variables, strict=True)
+        if not np.array_equal(a, v.numpy())
+    )  # fmt: skip
+    for part in ("hidden_0/kernel", "accumulator", "seed_generator_state", "iteration"):
+        assert part in changed
+    initial.restore()
+    for before, variable in zip(built, variables, strict=True):
+        np.testing.assert_array_equal(variable.numpy(), before, err_msg=variable.path)
+
+
+@pytest.mark.parametrize("max_reset", [build.MAX_RESET, 0])
+def test_the_refit_trains_the_stopping_runs_network_again_from_the_start(
+    max_reset, monkeypatch
+):
+    """The refit reuses the network (its training step is not traced again), or
+    builds a new one when it is too large to reset; either way it ends exactly as
+    a plain fit of ``best_epoch_`` epochs on all the data."""
+    monkeypatch.setattr(build, "MAX_RESET", max_reset)
+    X = sp.random(300, 3000, density=0.02, format="csr", random_state=1)
+    y = np.asarray(X[:, :1500].sum(axis=1) > X[:, 1500:].sum(axis=1)).ravel()
+    trained = []
+
+    class Seen(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            trained.append(self.model)
+
+    params = dict(hidden_layer_sizes=(32,), dropout=0.2, random_state=0)
+    clf = MLPClassifier(**params, callbacks=[Seen()]).fit(X, y)
+    assert len(trained) == 2 and trained[1] is clf.model_
+    assert (trained[0] is trained[1]) == (max_reset > 0)
+    plain = MLPClassifier(
+        **params, early_stopping=False, epochs=clf.best_epoch_,
+        batch_size=clf.training_plan_["batch_size"],  # a tenth of the stopping run's
+    ).fit(X, y)  # fmt: skip
+    for refit, fresh in zip(
+        clf.model_.get_weights(), plain.model_.get_weights(), strict=True
+    ):
+        np.testing.assert_array_equal(refit, fresh)
