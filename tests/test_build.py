@@ -62,7 +62,7 @@ def test_initial_state_puts_back_weights_slots_and_dropout_seeds():
     variables = [*model.variables, *model.optimizer.variables]
     assert max(np.prod(v.shape) for v in variables) > _COPIED
     built = [v.numpy().copy() for v in variables]
-    initial = InitialState(model)
+    initial = InitialState.of(model)
     X = sp.random(64, 3000, density=0.01, format="csr", random_state=0)
     y = keras.utils.to_categorical(np.arange(64) % 3, 3)
     model.fit(_as_tensor(X), y, epochs=2, batch_size=16, verbose=0)

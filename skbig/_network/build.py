@@ -116,17 +116,13 @@ class InitialState:
     @classmethod
     def of(cls, model):
         """The state of ``model``, or None when it is too large to reset."""
-        kernels = [x.kernel for x in model.layers if isinstance(x, keras.layers.Dense)]
-        if any(np.prod(kernel.shape) > MAX_RESET for kernel in kernels):
+        dense = [x for x in model.layers if isinstance(x, keras.layers.Dense)]
+        if any(np.prod(layer.kernel.shape) > MAX_RESET for layer in dense):
             return None
-        return cls(model)
+        return cls(model, {id(x.kernel): x.kernel_initializer for x in dense})
 
-    def __init__(self, model):
-        kernels = {
-            id(layer.kernel): layer.kernel_initializer
-            for layer in model.layers
-            if isinstance(layer, keras.layers.Dense)
-        }
+    def __init__(self, model, kernels):
+        """``kernels`` maps ``id(kernel)`` to the kernel's initializer."""
         self.values = []
         for variable in [*model.variables, *model.optimizer.variables]:
             value = kernels.get(id(variable))
