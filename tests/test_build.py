@@ -52,9 +52,12 @@ def test_random_state_fixes_the_weights_and_none_varies_them():
     assert not np.array_equal(weights(None), weights(None))
 
 
-def test_initial_state_puts_back_weights_slots_and_dropout_seeds():
+@pytest.mark.parametrize("block", [build._BLOCK, 1000])
+def test_initial_state_puts_back_weights_slots_and_dropout_seeds(block, monkeypatch):
     # A first layer (and its Adagrad slot) over the copying limit: refilled and
-    # redrawn, not copied; everything else copied.
+    # redrawn (whole, or a block of rows at a time), not copied; everything else
+    # copied.
+    monkeypatch.setattr(build, "_BLOCK", block)
     model = build_mlp(3000, 3, "softmax", hidden_layer_sizes=(32,), dropout=0.5,
                       random_state=0)  # fmt: skip
     model.compile(optimizer=SparseAdagrad(), loss="categorical_crossentropy")
@@ -77,14 +80,18 @@ def test_initial_state_puts_back_weights_slots_and_dropout_seeds():
         np.testing.assert_array_equal(variable.numpy(), before, err_msg=variable.path)
 
 
-@pytest.mark.parametrize("max_reset", [build.MAX_RESET, 0])
+@pytest.mark.parametrize("way", ["reset", "reset in blocks", "rebuilt"])
 def test_the_refit_trains_the_stopping_runs_network_again_from_the_start(
-    max_reset, monkeypatch
+    way, monkeypatch
 ):
     """The refit reuses the network (its training step is not traced again), or
     builds a new one when it is too large to reset; either way it ends exactly as
     a plain fit of ``best_epoch_`` epochs on all the data."""
-    monkeypatch.setattr(build, "MAX_RESET", max_reset)
+    if way == "reset in blocks":
+        monkeypatch.setattr(build, "_BLOCK", 1000)
+    if way == "rebuilt":  # as for a large kernel with another initializer
+        monkeypatch.setattr(build, "MAX_RESET", 0)
+        monkeypatch.setattr(build, "_glorot_limit", lambda initializer: None)
     X = sp.random(300, 3000, density=0.02, format="csr", random_state=1)
     y = np.asarray(X[:, :1500].sum(axis=1) > X[:, 1500:].sum(axis=1)).ravel()
     trained = []
@@ -96,7 +103,7 @@ def test_the_refit_trains_the_stopping_runs_network_again_from_the_start(
     params = dict(hidden_layer_sizes=(32,), dropout=0.2, random_state=0)
     clf = MLPClassifier(**params, callbacks=[Seen()]).fit(X, y)
     assert len(trained) == 2 and trained[1] is clf.model_
-    assert (trained[0] is trained[1]) == (max_reset > 0)
+    assert (trained[0] is trained[1]) == (way != "rebuilt")
     plain = MLPClassifier(
         **params, early_stopping=False, epochs=clf.best_epoch_,
         batch_size=clf.training_plan_["batch_size"],  # a tenth of the stopping run's
@@ -105,3 +112,20 @@ def test_the_refit_trains_the_stopping_runs_network_again_from_the_start(
         clf.model_.get_weights(), plain.model_.get_weights(), strict=True
     ):
         np.testing.assert_array_equal(refit, fresh)
+
+
+@pytest.mark.parametrize(
+    ("shape", "seed"), [((5003, 37), 123456789), ((4097, 3), 2**31 - 2), ((9, 250), 0)]
+)
+def test_a_kernel_drawn_a_block_at_a_time_is_keras_own_draw(shape, seed, monkeypatch):
+    # Blocks of rows whose sizes are not multiples of the columns, seeds at the
+    # ends of the range: bit for bit the values of the initializer's whole draw.
+    monkeypatch.setattr(build, "_BLOCK", 1000)
+    initializer = keras.initializers.GlorotUniform(seed=seed)
+    variable = keras.Variable(np.zeros(shape, "float32"))
+    assert build._in_blocks(variable, initializer)
+    expected = keras.ops.convert_to_numpy(initializer(shape, "float32"))
+    np.testing.assert_array_equal(variable.numpy(), expected)
+    assert build._in_blocks(variable, build._Fill(0.1))
+    np.testing.assert_array_equal(variable.numpy(), np.full(shape, 0.1, "float32"))
+    assert not build._in_blocks(variable, keras.initializers.HeUniform(seed=0))
