@@ -261,8 +261,8 @@ class _MLPMixin:
         best = first.best_epoch - initial_epoch
         if refit and best > 0:
             # The held-out part has told how long to train; now train the network
-            # again from its initial state (or a new one, if it is large) on all
-            # the data for that many epochs.
+            # again from its initial state (or a new one, if its initializers cannot
+            # be redrawn in place) on all the data for that many epochs.
             if initial is not None:
                 initial.restore()
             else:
@@ -329,7 +329,7 @@ class _MLPMixin:
             )
         # A plain record, not the callback: the callback holds the network and a
         # copy of its best weights (230 MB on 20 Newsgroups), which a refit must
-        # not keep alive beside the new network.
+        # not keep alive during the refit.
         return TrainingResult(
             history={k: [float(v) for v in vs] for k, vs in hist.history.items()},
             best=float(monitor.best),

@@ -1,15 +1,15 @@
 """How long and in what batches a fit trains: the rule behind the "auto" defaults.
 
 Every corpus is new to the defaults, so the defaults do not fix a number of epochs.
-With ``early_stopping="auto"`` a fit holds out a stratified ``validation_fraction`` of
-the training data, trains until the held-out score has not improved for a while,
-and then (``refit=True``) trains a new network on *all* the training data for the
-number of epochs that scored best. "A while" and the ceiling are counted in update
-steps, not epochs, so that a 400-document corpus and a 100,000-document one get the
-same amount of evidence before stopping. The batch is ``AUTO_BATCH`` samples, or a
-tenth of the data when that is smaller, so small sets still take several steps per
-epoch. Each part can be set by hand; the measurements behind the constants are in
-``benchmarks/README.md``.
+With ``early_stopping="auto"`` a fit holds out a stratified ``validation_fraction``
+of the training data, trains until the held-out score has not improved for a while,
+and then (``refit=True``) trains the network again from its initial weights on *all*
+the training data for the number of epochs that scored best. "A while" and the
+ceiling are counted in update steps, not epochs, so that a 400-document corpus and a
+100,000-document one get the same amount of evidence before stopping. The batch is
+``AUTO_BATCH`` samples, or a tenth of the data when that is smaller, so small sets
+still take several steps per epoch. Each part can be set by hand; the measurements
+behind the constants are in ``benchmarks/README.md``.
 """
 
 import math
@@ -51,8 +51,8 @@ class TrainingPlan:
     patience : int
         Epochs without improvement before stopping.
     refit : bool
-        Whether a new network is then trained on all the data for the best
-        number of epochs.
+        Whether the network is then trained again from its initial weights on
+        all the data for the best number of epochs.
     """
 
     batch_size: int
