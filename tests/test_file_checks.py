@@ -190,3 +190,30 @@ def test_trusted_may_be_any_iterable_and_files_may_be_objects(saved):
     assert skbig.load(io.BytesIO(saved.read_bytes())).predict(TEXTS[:1]).shape == (1,)
     with pytest.raises(ModelFileError, match="<BytesIO>"):
         skbig.load(io.BytesIO(b"not a zip file"))
+
+
+def test_a_stored_member_is_read_in_place_as_zipfile_reads_it():
+    from skbig._file_checks import _StoredMember
+
+    payload = np.random.RandomState(0).bytes(50_000)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("first.json", b"{}")
+        archive.writestr(zipfile.ZipInfo("model.weights.h5"), payload)
+    data = buffer.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo("model.weights.h5")
+    member = _StoredMember(data, info)
+    assert member.seek(0, io.SEEK_END) == len(payload)
+    for at, n in [(40_000, 100), (10, 7), (49_990, 64), (0, 50_000)]:
+        member.seek(at)
+        assert member.read(n) == payload[at : at + n]
+        assert member.tell() == min(at + n, len(payload))
+    moved = zipfile.ZipInfo("model.weights.h5")
+    moved.header_offset, moved.file_size = len(data) - 10, info.file_size
+    with pytest.raises(ModelFileError, match="is not where it says"):
+        _StoredMember(data, moved)
+    moved.header_offset = 0  # the first member's header, not this one's data
+    moved.file_size = len(data)
+    with pytest.raises(ModelFileError, match="is not where it says"):
+        _StoredMember(data, moved)
