@@ -91,7 +91,7 @@ def test_the_refit_trains_the_stopping_runs_network_again_from_the_start(
         monkeypatch.setattr(build, "_BLOCK", 1000)
     if way == "rebuilt":  # as for a large kernel with another initializer
         monkeypatch.setattr(build, "MAX_RESET", 0)
-        monkeypatch.setattr(build, "_glorot_limit", lambda initializer: None)
+        monkeypatch.setattr(build, "_drawable", lambda initializer: False)
     X = sp.random(300, 3000, density=0.02, format="csr", random_state=1)
     y = np.asarray(X[:, :1500].sum(axis=1) > X[:, 1500:].sum(axis=1)).ravel()
     trained = []

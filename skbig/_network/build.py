@@ -123,7 +123,7 @@ class InitialState:
         dense = [x for x in model.layers if isinstance(x, keras.layers.Dense)]
         for layer in dense:
             size = np.prod(layer.kernel.shape)
-            if size > MAX_RESET and _glorot_limit(layer.kernel_initializer) is None:
+            if size > MAX_RESET and not _drawable(layer.kernel_initializer):
                 return None
         return cls(model, {id(x.kernel): x.kernel_initializer for x in dense})
 
@@ -163,15 +163,14 @@ def _fill_value(variable):
     return _Fill(float(low))
 
 
-def _glorot_limit(initializer):
-    """A function of the shape giving ``initializer``'s bound, when it is a
-    ``GlorotUniform`` with an integer seed (what ``build_mlp`` uses), else None."""
-    if type(initializer) is not keras.initializers.GlorotUniform:
-        return None
-    if not isinstance(initializer.seed, int) or keras.backend.backend() != "tensorflow":
-        return None
-    # Keras' VarianceScaling: scale 1 over the mean of the fans, uniform.
-    return lambda rows, cols: math.sqrt(3.0 / max(1.0, (rows + cols) / 2.0))
+def _drawable(initializer):
+    """Whether ``_in_blocks`` can redraw ``initializer``'s values: a
+    ``GlorotUniform`` with an integer seed (what ``build_mlp`` uses)."""
+    return (
+        type(initializer) is keras.initializers.GlorotUniform
+        and isinstance(initializer.seed, int)
+        and keras.backend.backend() == "tensorflow"
+    )
 
 
 def _in_blocks(variable, value):
@@ -184,15 +183,17 @@ def _in_blocks(variable, value):
     of the block's shape whose counter is advanced by ``o // 4``.
     """
     target = variable.value
-    limit = _glorot_limit(value) if callable(value) else None
+    drawn = callable(value) and _drawable(value)
     if not isinstance(target, tf.Variable) or len(variable.shape) != 2:
         return False
-    if limit is None and not isinstance(value, _Fill):
+    if not drawn and not isinstance(value, _Fill):
         return False
     rows, cols = variable.shape
     step = max(4, _BLOCK // cols // 4 * 4)  # so each block starts at i % 4 == 0
-    if limit is not None:
-        bound = tf.constant(limit(rows, cols), variable.dtype)
+    if drawn:
+        # Keras' VarianceScaling for Glorot: scale 1 over the mean of the fans.
+        limit = math.sqrt(3.0 / max(1.0, (rows + cols) / 2.0))
+        bound = tf.constant(limit, variable.dtype)
         # Keras' seed for an integer, as its TensorFlow backend casts it.
         seed = tf.constant([value.seed % (2**31 - 2), 0], tf.int32)
         key, counter = tf.raw_ops.StatelessRandomGetKeyCounter(seed=seed)
@@ -200,7 +201,7 @@ def _in_blocks(variable, value):
         low, high = (int(c) for c in counter.numpy())
     for start in range(0, rows, step):
         shape = [min(step, rows - start), cols]
-        if limit is None:
+        if not drawn:
             block = tf.fill(shape, tf.constant(value.value, variable.dtype))
         else:
             skip = low + start * cols // 4
