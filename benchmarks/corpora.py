@@ -157,12 +157,7 @@ def _reuters10(data_dir):
     single = [labels[0] for labels in ytr if len(labels) == 1]
     labels, counts = np.unique(single, return_counts=True)
     top = set(labels[np.argsort(-counts, kind="stable")[:10]])
-
-    def keep(X, y):
-        rows = [i for i, lab in enumerate(y) if len(lab) == 1 and lab[0] in top]
-        return [X[i] for i in rows], [y[i][0] for i in rows]
-
-    return (*keep(Xtr, ytr), *keep(Xte, yte))
+    return (*_single_label(Xtr, ytr, top), *_single_label(Xte, yte, top))
 
 
 def _r52(data_dir):
@@ -172,12 +167,13 @@ def _r52(data_dir):
     Xte, yte = _read(data_dir, "reuters21578_modapte", "test")
     both = {lab[0] for lab in ytr if len(lab) == 1}
     both &= {lab[0] for lab in yte if len(lab) == 1}
+    return (*_single_label(Xtr, ytr, both), *_single_label(Xte, yte, both))
 
-    def keep(X, y):
-        rows = [i for i, lab in enumerate(y) if len(lab) == 1 and lab[0] in both]
-        return [X[i] for i in rows], [y[i][0] for i in rows]
 
-    return (*keep(Xtr, ytr), *keep(Xte, yte))
+def _single_label(X, y, categories):
+    """The documents of (X, y) with one label, one of ``categories``."""
+    rows = [i for i, lab in enumerate(y) if len(lab) == 1 and lab[0] in categories]
+    return [X[i] for i in rows], [y[i][0] for i in rows]
 
 
 def _derived_20ng(name, data_dir):

@@ -119,7 +119,8 @@ class InitialState:
 
     @classmethod
     def of(cls, model):
-        """The state of ``model``, or None when it is too large to reset."""
+        """The state of ``model``, or None when a kernel over ``MAX_RESET`` entries
+        cannot be redrawn in place."""
         dense = [x for x in model.layers if isinstance(x, keras.layers.Dense)]
         for layer in dense:
             size = np.prod(layer.kernel.shape)
