@@ -59,16 +59,23 @@ _THRESHOLDS = (
 )
 _FLOAT32_BATCHES = (
     "the network computes in float32 and oneDNN picks its matrix kernels by batch "
-    "shape, so a row's output can move in its last bit (2e-7 seen) between a whole "
-    "batch and a subset; standardised targets are scaled back by their spread, and "
-    "the check allows 1e-7."
+    "shape, and on some CPUs blocks rows so that a row's output depends on its "
+    "place in the batch: it can move in its last bit (float32's 1.2e-7 relative; "
+    "2e-7 seen on an Intel and 2.5e-7 on an AMD EPYC machine) between a whole batch "
+    "and a subset or a reordering; standardised targets are scaled back by their "
+    "spread, and the checks allow 1e-7."
 )
+_FLOAT32_XFAILS = {
+    "check_methods_subset_invariance": _FLOAT32_BATCHES,
+    "check_methods_sample_order_invariance": _FLOAT32_BATCHES,
+}
 EXPECTED_FAILED_CHECKS = {
-    "MLPClassifier": {**_COMMON_XFAILS, "check_classifier_multioutput": _THRESHOLDS},
-    "MLPRegressor": {
+    "MLPClassifier": {
         **_COMMON_XFAILS,
-        "check_methods_subset_invariance": _FLOAT32_BATCHES,
+        **_FLOAT32_XFAILS,
+        "check_classifier_multioutput": _THRESHOLDS,
     },
+    "MLPRegressor": {**_COMMON_XFAILS, **_FLOAT32_XFAILS},
 }
 
 
