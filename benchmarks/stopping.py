@@ -18,9 +18,13 @@ decides how long to train can beat them.
 
     python benchmarks/stopping.py --data-dir ../shared/data --group tuning
     python benchmarks/stopping.py --replay benchmarks/results/stopping.jsonl
+
+``--pool 3`` (the default) adds the rules that pool three stopping runs' held-out
+curves (``pooled``), averaged over every three of a corpus' seeds.
 """
 
 import argparse
+import itertools
 import json
 import os
 import time
@@ -122,25 +126,57 @@ def replay(val_score, val_loss, patience, n_validation, rule):
     return max(best_epoch, 1), len(val_score)
 
 
-def pooled(runs):
-    """Today's rule on the mean of the runs' held-out curves (truncated to the
-    shortest), one epoch count for every run: what stopping runs on three folds,
-    their curves averaged, would choose. The epochs counted are every stopping
-    run's and one refit's."""
+def pooled(runs, way="lockstep"):
+    """(test accuracy, epochs) of one epoch count chosen from several stopping
+    runs (one per seed: another held-out part, another initialisation) and
+    applied to each run's refit curve. The epochs are every stopping run's and
+    one refit's.
+
+    ``"lockstep"``: today's rule on the mean of the runs' held-out curves, as if
+    the runs went epoch by epoch together; ``"sequential"``: each run stops by
+    today's rule on its own, and the best epoch of the mean curves over the
+    epochs all of them ran is taken; ``"mean-best"``: the mean of the runs' own
+    best epochs, rounded.
+    """
+    own = [
+        replay(r["val_score"], r["val_loss"], r["patience"], r["n_validation"], "today")
+        for r in runs
+    ]
     n = min(len(r["val_score"]) for r in runs)
-    score = np.mean([r["val_score"][:n] for r in runs], axis=0).tolist()
-    loss = np.mean([r["val_loss"][:n] for r in runs], axis=0).tolist()
-    held_out = sum(r["n_validation"] for r in runs)
-    k, ran = replay(score, loss, runs[0]["patience"], held_out, "today")
-    accuracy = np.mean([r["test"][k - 1] for r in runs])
-    return f"{100 * accuracy:.2f} ({len(runs) * ran + k} ep)"
+    score = np.mean([r["val_score"][:n] for r in runs], axis=0)
+    loss = np.mean([r["val_loss"][:n] for r in runs], axis=0)
+    if way == "lockstep":
+        held_out = sum(r["n_validation"] for r in runs)
+        k, ran = replay(
+            score.tolist(), loss.tolist(), runs[0]["patience"], held_out, "today"
+        )
+        epochs = len(runs) * ran + k
+    else:
+        epochs = sum(ran for _, ran in own)
+        if way == "sequential":
+            m = min(ran for _, ran in own)
+            # The best of the common epochs: highest mean accuracy, then lowest loss.
+            k = 1 + max(range(m), key=lambda e: (score[e], -loss[e]))
+        else:
+            k = round(float(np.mean([best for best, _ in own])))
+        epochs += k
+    return np.mean([r["test"][k - 1] for r in runs]), epochs
 
 
-def table(records, rules=("today", "rtol-only", "floor0.2", "slack1", "loss")):
+def pooled_cell(runs, size, way):
+    """``pooled`` averaged over every ``size`` of the corpus' runs."""
+    results = [pooled(list(c), way) for c in itertools.combinations(runs, size)]
+    accuracy, epochs = np.mean(results, axis=0)
+    return f"{100 * accuracy:.2f} ({epochs:.0f} ep)"
+
+
+def table(records, rules=("today", "rtol-only", "floor0.2", "slack1", "loss"), pool=3):
     by_corpus = defaultdict(list)
     for record in records:
         by_corpus[record["corpus"]].append(record)
-    head = [*rules, "pooled", "hindsight, per corpus", "hindsight, per seed"]
+    ways = ("lockstep", "sequential", "mean-best")
+    head = [*rules, *(f"{way} {pool}" for way in ways)]
+    head += ["hindsight, per corpus", "hindsight, per seed"]
     print("| corpus | " + " | ".join(head) + " |")
     print("|---|" + "---:|" * len(head))
     for corpus, runs in by_corpus.items():
@@ -155,7 +191,8 @@ def table(records, rules=("today", "rtol-only", "floor0.2", "slack1", "loss")):
                 accs.append(r["test"][k - 1])
                 epochs.append(ran + k)  # the stopping run, then the refit
             cells.append(f"{100 * np.mean(accs):.2f} ({np.mean(epochs):.1f} ep)")
-        cells.append(pooled(runs))
+        for way in ways:
+            cells.append(pooled_cell(runs, min(pool, len(runs)), way))
         n = min(len(r["test"]) for r in runs)
         mean = np.mean([r["test"][:n] for r in runs], axis=0)
         cells.append(f"{100 * mean.max():.2f} ({mean.argmax() + 1} ep)")
@@ -174,6 +211,11 @@ def main():
         "--out", default=os.path.join(here, "results", "stopping.jsonl")
     )
     parser.add_argument("--replay", help="only replay the rules on this file")
+    parser.add_argument(
+        "--pool", type=int, default=3,
+        help="stopping runs whose curves are pooled (averaged over every such "
+        "choice of a corpus' seeds)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.replay is None:
         os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
@@ -181,7 +223,7 @@ def main():
             for name in args.corpora or GROUPS[args.group]:
                 curves(name, args.data_dir, args.seeds, out)
     with open(args.replay or args.out) as lines:
-        table([json.loads(line) for line in lines])
+        table([json.loads(line) for line in lines], pool=args.pool)
 
 
 if __name__ == "__main__":

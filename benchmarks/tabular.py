@@ -8,6 +8,10 @@ what a user would build. Prints a markdown table of mean test accuracy (R² for
 regression) and fit seconds::
 
     python benchmarks/tabular.py --seeds 0,1,2
+    python benchmarks/tabular.py --group checking
+
+``--group`` runs the tables defaults for dense input are chosen on (``tuning``) or
+the ones that check them (``checking``).
 """
 
 import argparse
@@ -45,6 +49,11 @@ def load(name):
         return X, y, "regression" if name == "diabetes" else "classification"
     kind, size, scale = name.split("_")  # e.g. cls_1000_wide
     n = int(size)
+    if kind in EXTRA:
+        X, y = EXTRA[kind](n)
+        if scale == "wide":
+            X = _scaled_columns(X, 1)
+        return X, y, "classification" if kind in ("moons", "cls5") else "regression"
     if kind == "cls":
         X, y = datasets.make_classification(
             n_samples=n, n_features=20, n_informative=8, n_classes=3, random_state=0
@@ -58,11 +67,37 @@ def load(name):
     return X, y, "classification" if kind == "cls" else "regression"
 
 
-DATASETS = [
-    "iris", "wine", "breast_cancer", "digits", "diabetes",
-    "cls_300_unit", "cls_3000_unit", "cls_3000_wide", "cls_20000_wide",
-    "reg_300_unit", "reg_3000_wide", "reg_20000_wide",
-]  # fmt: skip
+#: Checking tables added on 2026-12-03, after alpha="auto"'s constant was chosen
+#: on the tuning group and before it was run on them: a non-linear regression
+#: (Friedman #1) small and large, two noisy half-moons, five classes, and a
+#: regression with columns over six orders of magnitude.
+EXTRA = {
+    "friedman": lambda n: datasets.make_friedman1(
+        n_samples=n, noise=1.0, random_state=1
+    ),
+    "moons": lambda n: datasets.make_moons(n_samples=n, noise=0.3, random_state=1),
+    "cls5": lambda n: datasets.make_classification(
+        n_samples=n, n_features=30, n_informative=10, n_classes=5, random_state=1
+    ),
+    "regw": lambda n: datasets.make_regression(
+        n_samples=n, n_features=15, n_informative=5, noise=20.0, random_state=1
+    ),
+}
+
+#: What defaults for dense input are chosen on, and what checks them: the tables
+#: held back since the first dense sweep, and the ones above.
+GROUPS = {
+    "tuning": [
+        "iris", "breast_cancer", "digits", "diabetes", "cls_300_unit",
+        "reg_300_unit", "cls_20000_wide", "reg_20000_wide",
+    ],
+    "checking": [
+        "wine", "cls_3000_unit", "cls_3000_wide", "reg_3000_wide",
+        "friedman_500_unit", "friedman_5000_unit", "moons_500_unit",
+        "cls5_1000_unit", "regw_1000_wide",
+    ],
+}  # fmt: skip
+DATASETS = GROUPS["tuning"] + GROUPS["checking"]
 
 
 def methods(task, seed):
@@ -93,7 +128,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--datasets", default=",".join(DATASETS))
+    parser.add_argument("--group", choices=sorted(GROUPS))
     args = parser.parse_args()
+    if args.group:
+        args.datasets = ",".join(GROUPS[args.group])
     seeds = [int(s) for s in args.seeds.split(",")]
     print("| dataset | method | score | fit s |")
     print("|---|---|---:|---:|")

@@ -27,7 +27,7 @@ from ._network.state import network_from_state, network_state
 from ._network.stopping import Convergence, outputs_per_row
 from ._network.streamed import fit_inputs
 from ._params import as_sizes, refuse_unknown_parameters, routed
-from ._plan import hold_out, training_plan
+from ._plan import hold_out, resolved_alpha, training_plan
 from ._runtime import check_not_forked, limit_tensorflow_threads, quiet, seeded
 
 
@@ -174,6 +174,9 @@ class _MLPMixin:
     def _build_network(self, seed):
         """skbig's own network, compiled, its weights and dropout seeded by ``seed``."""
         n_outputs, output_activation, loss = self._output_spec()
+        partial = vars(self).get("_scikeras_partial", False)
+        n, sparse = self.X_shape_[0], self._sparse_input
+        self.alpha_ = resolved_alpha(self, n, sparse=sparse, partial=partial)
         model = build_mlp(
             self.n_features_in_,
             n_outputs,
@@ -181,7 +184,7 @@ class _MLPMixin:
             hidden_layer_sizes=as_sizes(self.hidden_layer_sizes),
             activation=self.activation,
             dropout=self.dropout,
-            alpha=self.alpha,
+            alpha=self.alpha_,
             sparse=self._sparse_input,
             random_state=seed,
         )

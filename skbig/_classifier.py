@@ -34,9 +34,10 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     activation : str, default="relu"
         Hidden-layer activation: any Keras activation name, or scikit-learn's
         ``"identity"``, ``"logistic"``, ``"tanh"``, ``"relu"``.
-    alpha : float, default=0.0
-        Strength of the L2 penalty on the kernels (``alpha / 2 * ||W||²``); on
-        sparse input it makes every step rewrite the whole first-layer kernel.
+    alpha : float or "auto", default="auto"
+        L2 penalty on the kernels (``alpha / 2 * ||W||²``): "auto" is
+        ``3 / n_samples`` on dense input, 0 on sparse input (where a penalty makes
+        every step rewrite the whole first-layer kernel), partial_fit and DP.
     dropout : float, default=0.5
         Dropout rate after each hidden layer.
     optimizer : str, keras Optimizer class or instance, default="sparse_adagrad"
@@ -107,12 +108,12 @@ default="balanced_sqrt"
         (the same value, the same model) without touching the global generators,
         except around a user ``model``'s build and fit, as scikeras did.
     verbose : int, default=0
-        0 prints nothing; 1 shows Keras' progress bar; 2 one line per epoch.
+        0 prints nothing; 1 Keras' progress bar; 2 one line per epoch.
     warm_start : bool, default=False
-        Keep the fitted network and continue training it on the next ``fit``.
+        Keep the fitted network and train it further on the next ``fit``.
     model : None, keras.Model or callable, default=None
-        Your own network, or a function that builds it (see scikeras' ``model``).
-        When None, the MLP described by the parameters above is built.
+        Your own network, or a function that builds it (scikeras' ``model``);
+        None builds the MLP described above.
     loss : str, keras Loss or None, default=None
         Loss to train with; None picks cross-entropy to match the target.
     metrics : list or None, default=None
@@ -155,6 +156,8 @@ default="balanced_sqrt"
     training_plan_ : dict
         What the last fit resolved the "auto" parameters to: ``batch_size``,
         ``epochs``, ``patience``, ``n_validation``, ``early_stopping``, ``refit``.
+    alpha_ : float
+        The L2 penalty of the network's kernels (``alpha``, resolved).
     temperature_ : float or None
         The fitted temperature (see ``temperature``), or None.
     thresholds_ : ndarray of shape (n_labels,) or None
@@ -195,7 +198,7 @@ default="balanced_sqrt"
         hidden_layer_sizes=(512,),
         activation="relu",
         *,
-        alpha=0.0,
+        alpha="auto",
         dropout=0.5,
         optimizer="sparse_adagrad",
         learning_rate_init=3e-3,
@@ -259,15 +262,13 @@ default="balanced_sqrt"
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data. Sparse input (CSR) stays sparse.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels (strings or integers), or a binary indicator matrix for
-            multi-label classification.
+            Class labels (strings or integers), or a multi-label indicator matrix.
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights.
 
         Returns
         -------
         self : MLPClassifier
-            The fitted classifier.
         """
         with self._fitting(self.warm_start):
             super().fit(
@@ -294,7 +295,6 @@ default="balanced_sqrt"
         Returns
         -------
         self : MLPClassifier
-            The updated classifier.
         """
         if self.__sklearn_is_fitted__() and classes is None:
             check_known_labels(y, self.classes_)

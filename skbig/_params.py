@@ -26,7 +26,7 @@ _EQUIVALENTS = {
 COMMON_CONSTRAINTS = {
     "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
     "activation": [str],
-    "alpha": [Interval(Real, 0, None, closed="left")],
+    "alpha": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
     "dropout": [Interval(Real, 0, 1, closed="left")],
     "learning_rate_init": [
         Interval(Real, 0, None, closed="neither"),

@@ -32,6 +32,9 @@ MAX_STEPS = 5000
 MIN_EPOCHS = 20
 #: The fewest samples ``early_stopping="auto"`` holds some out of.
 MIN_SAMPLES_TO_HOLD_OUT = 20
+#: With ``alpha="auto"`` on dense input: an L2 penalty of this many samples' worth
+#: of loss, ``ALPHA_SAMPLES / n_samples`` on the mean loss of a batch.
+ALPHA_SAMPLES = 3.0
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,23 @@ def training_plan(
         # fresh; it keeps the best held-out weights instead.
         refit=bool(stop and estimator.refit and estimator.model is None),
     )
+
+
+def resolved_alpha(estimator, n_samples, *, sparse, partial):
+    """The L2 penalty ``alpha`` stands for in a network built for ``n_samples``.
+
+    ``"auto"`` is ``ALPHA_SAMPLES / n_samples`` on dense input: one prior on the
+    weights whatever the data's size, so it matters on a table of a few hundred
+    rows and fades on one of tens of thousands, as a penalty on a summed loss
+    would. Text (sparse input) has none: a penalty on the first layer would update
+    all its rows at every step instead of the batch's terms. Neither has a
+    ``partial_fit`` stream, whose size is unknown, nor a private fit.
+    """
+    if estimator.alpha != "auto":
+        return float(estimator.alpha)
+    if sparse or partial or estimator.dp_epsilon is not None or n_samples < 1:
+        return 0.0
+    return ALPHA_SAMPLES / n_samples
 
 
 def hold_out(X, y, sample_weight, n_validation, seed, stratify=None):

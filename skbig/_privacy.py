@@ -153,7 +153,7 @@ def fit_privately(estimator, X, y, sample_weight, seed):
         sampling_rate=plan.sampling_rate,
         noise_multiplier=sigma,
         clip_norm=estimator.dp_clip_norm,
-        alpha=estimator.alpha,
+        alpha=estimator.alpha_,
         sparse=sp.issparse(X),
     )
     rate = estimator.learning_rate_init

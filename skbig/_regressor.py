@@ -25,8 +25,11 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     activation : str, default="relu"
         Hidden-layer activation: any Keras activation name, or scikit-learn's
         ``"identity"``, ``"logistic"``, ``"tanh"``, ``"relu"``.
-    alpha : float, default=0.0
-        Strength of the L2 penalty on the kernels (``alpha / 2 * ||W||²``).
+    alpha : float or "auto", default="auto"
+        Strength of the L2 penalty on the kernels (``alpha / 2 * ||W||²`` on a
+        batch's mean loss). ``"auto"``: ``3 / n_samples`` on dense input, a prior
+        that matters on small tables and fades on large ones; none on sparse
+        input, on a ``partial_fit`` stream or in a private fit.
     dropout : float, default=0.0
         Dropout rate after each hidden layer.
     optimizer : str, keras Optimizer class or instance, default="lazy_adam"
@@ -116,6 +119,8 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         After a private fit: what the guarantee is computed from.
     training_plan_ : dict
         What the last fit resolved the "auto" parameters to.
+    alpha_ : float
+        The L2 penalty of the network's kernels (``alpha``, resolved).
     feature_encoder_, target_encoder_ : transformers
         Dense features and the targets are standardised for the network (a
         :class:`~sklearn.preprocessing.StandardScaler` and per-output mean and
@@ -144,7 +149,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         hidden_layer_sizes=(256,),
         activation="relu",
         *,
-        alpha=0.0,
+        alpha="auto",
         dropout=0.0,
         optimizer="lazy_adam",
         learning_rate_init=1e-3,
