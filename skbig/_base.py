@@ -185,7 +185,7 @@ class _MLPMixin:
             activation=self.activation,
             dropout=self.dropout,
             alpha=self.alpha_,
-            sparse=self._sparse_input,
+            sparse=sparse,
             random_state=seed,
         )
         model.compile(
