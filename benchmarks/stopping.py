@@ -138,10 +138,6 @@ def pooled(runs, way="lockstep"):
     epochs all of them ran is taken; ``"mean-best"``: the mean of the runs' own
     best epochs, rounded.
     """
-    own = [
-        replay(r["val_score"], r["val_loss"], r["patience"], r["n_validation"], "today")
-        for r in runs
-    ]
     n = min(len(r["val_score"]) for r in runs)
     score = np.mean([r["val_score"][:n] for r in runs], axis=0)
     loss = np.mean([r["val_loss"][:n] for r in runs], axis=0)
@@ -152,6 +148,12 @@ def pooled(runs, way="lockstep"):
         )
         epochs = len(runs) * ran + k
     else:
+        own = [
+            replay(
+                r["val_score"], r["val_loss"], r["patience"], r["n_validation"], "today"
+            )
+            for r in runs
+        ]
         epochs = sum(ran for _, ran in own)
         if way == "sequential":
             m = min(ran for _, ran in own)

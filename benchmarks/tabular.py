@@ -50,10 +50,9 @@ def load(name):
     kind, size, scale = name.split("_")  # e.g. cls_1000_wide
     n = int(size)
     if kind in EXTRA:
-        X, y = EXTRA[kind](n)
-        if scale == "wide":
-            X = _scaled_columns(X, 1)
-        return X, y, "classification" if kind in ("moons", "cls5") else "regression"
+        task, make = EXTRA[kind]
+        X, y = make(n)
+        return (_scaled_columns(X, 1) if scale == "wide" else X), y, task
     if kind == "cls":
         X, y = datasets.make_classification(
             n_samples=n, n_features=20, n_informative=8, n_classes=3, random_state=0
@@ -72,17 +71,19 @@ def load(name):
 #: (Friedman #1) small and large, two noisy half-moons, five classes, and a
 #: regression with columns over six orders of magnitude.
 EXTRA = {
-    "friedman": lambda n: datasets.make_friedman1(
+    "friedman": ("regression", lambda n: datasets.make_friedman1(
         n_samples=n, noise=1.0, random_state=1
-    ),
-    "moons": lambda n: datasets.make_moons(n_samples=n, noise=0.3, random_state=1),
-    "cls5": lambda n: datasets.make_classification(
+    )),
+    "moons": ("classification", lambda n: datasets.make_moons(
+        n_samples=n, noise=0.3, random_state=1
+    )),
+    "cls5": ("classification", lambda n: datasets.make_classification(
         n_samples=n, n_features=30, n_informative=10, n_classes=5, random_state=1
-    ),
-    "regw": lambda n: datasets.make_regression(
+    )),
+    "regw": ("regression", lambda n: datasets.make_regression(
         n_samples=n, n_features=15, n_informative=5, noise=20.0, random_state=1
-    ),
-}
+    )),
+}  # fmt: skip
 
 #: What defaults for dense input are chosen on, and what checks them: the tables
 #: held back since the first dense sweep, and the ones above.
