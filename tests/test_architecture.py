@@ -87,6 +87,7 @@ def test_no_module_imports_the_package_face(name):
             "__version__",
             "TfidfVectorizer",
             "SparseDense",
+            "SpreadScaler",
             "LazyAdam",
             "SparseAdagrad",
             "ModelFileError",
