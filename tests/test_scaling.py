@@ -83,3 +83,10 @@ def test_dense_networks_scale_with_it_and_files_keep_it(Estimator, tmp_path):
     loaded = skbig.load(tmp_path / "m.skbig")
     assert isinstance(loaded.feature_encoder_, SpreadScaler)
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+def test_a_standard_scaler_in_front_gives_plain_standardisation():
+    X = _columns([1.0, 3.0])
+    Z = StandardScaler().fit_transform(X)
+    np.testing.assert_allclose(SpreadScaler().fit(Z).scale_, 1.0)
+    np.testing.assert_allclose(SpreadScaler().fit_transform(Z), Z, atol=1e-12)
