@@ -11,7 +11,13 @@ import pytest
 
 import skbig
 
-NAMES = [name for name in skbig.__all__ if name != "__version__"]
+#: The names pytest's collection skips; functions keep their modules' names and
+#: their examples run there.
+NAMES = [
+    name
+    for name in skbig.__all__
+    if getattr(getattr(skbig, name), "__module__", None) == "skbig"
+]
 
 
 def _examples(name):
@@ -20,8 +26,7 @@ def _examples(name):
 
 
 def test_public_classes_have_examples_to_run():
-    classes = [n for n in NAMES if isinstance(getattr(skbig, n), type)]
-    with_examples = [n for n in classes if _examples(n)]
+    with_examples = [n for n in NAMES if _examples(n)]
     assert {"MLPClassifier", "MLPRegressor", "SpreadScaler"} <= set(with_examples)
 
 
