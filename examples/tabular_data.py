@@ -3,7 +3,7 @@ Tabular data: classification and regression next to scikit-learn's models
 ==========================================================================
 
 ``MLPClassifier`` and ``MLPRegressor`` take numeric arrays as well as text. They
-scale the features (and a regressor's target) inside, so unscaled columns
+standardise the features (and a regressor's target) inside, so unscaled columns
 such as the breast-cancer measurements, which span four orders of magnitude, need
 no ``StandardScaler`` in front. Here both are cross-validated beside the models a
 user would otherwise pick, on datasets that ship with scikit-learn. On tables this

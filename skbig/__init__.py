@@ -24,7 +24,6 @@ _LAZY = {
     "PrivacyWarning": "._privacy",
     "SparseAdagrad": "._network.optimizers",
     "SparseDense": "._network.layers",
-    "SpreadScaler": "._scaling",
     "TextPipeline": "._text",
     "TfidfVectorizer": "._text",
     "export": "._export",

@@ -165,8 +165,8 @@ default="balanced_sqrt"
         ``predict_proba``, chosen on the held-out part to maximise that label's F1
         (or micro-F1, for labels with fewer than 3 held-out positives).
     feature_encoder_ : transformer
-        A :class:`SpreadScaler` for dense input (the network sees centred
-        features on about unit scale), a pass-through for sparse input.
+        A :class:`~sklearn.preprocessing.StandardScaler` for dense input (the
+        network sees standardised features), a pass-through for sparse input.
 
     See Also
     --------

@@ -50,7 +50,6 @@ _NETWORK = "networks/{}.keras"
 _SKBIG_TRUSTED = (
     "skbig.MLPClassifier",
     "skbig.MLPRegressor",
-    "skbig.SpreadScaler",
     "skbig.TextPipeline",
     "skbig.TfidfVectorizer",
     "numpy.dtype",

@@ -122,9 +122,9 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     alpha_ : float
         The L2 penalty of the network's kernels (``alpha``, resolved).
     feature_encoder_, target_encoder_ : transformers
-        Dense features and the targets are scaled for the network (a
-        :class:`SpreadScaler` and per-output mean and scale); predictions are
-        mapped back to the targets' units.
+        Dense features and the targets are standardised for the network (a
+        :class:`~sklearn.preprocessing.StandardScaler` and per-output mean and
+        scale); predictions are mapped back to the targets' units.
 
     See Also
     --------

@@ -87,7 +87,6 @@ def test_no_module_imports_the_package_face(name):
             "__version__",
             "TfidfVectorizer",
             "SparseDense",
-            "SpreadScaler",
             "LazyAdam",
             "SparseAdagrad",
             "ModelFileError",

@@ -27,7 +27,7 @@ def _examples(name):
 
 def test_public_classes_have_examples_to_run():
     with_examples = [n for n in NAMES if _examples(n)]
-    assert {"MLPClassifier", "MLPRegressor", "SpreadScaler"} <= set(with_examples)
+    assert {"MLPClassifier", "MLPRegressor", "SparseAdagrad"} <= set(with_examples)
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -97,9 +97,7 @@ def test_default_fit_stops_on_held_out_data_then_refits(default_fit):
     assert clf.loss_curve_ == clf.history_["refit_loss"]
     assert len(clf.validation_scores_) == len(clf.history_["loss"])
     assert clf.best_validation_score_ == max(clf.validation_scores_)
-    # Well above chance (1/3). Not higher: 40 held-out rows let the stop fall
-    # anywhere from 13 epochs (this seed, 0.76 on its training data) to 70.
-    assert clf.score(X, y) > 0.7
+    assert clf.score(X, y) > 0.8
 
 
 def test_default_fit_is_deterministic_under_random_state(default_fit):
