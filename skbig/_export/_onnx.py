@@ -90,42 +90,35 @@ def to_onnx(vectorizer, network):
 
 
 def _documents(nodes, text, net, x, outputs):
-    """``outputs`` of the strings ``x`` ``[N]``: a ``Loop`` whose body scores one
-    document. Batching documents gains nothing here (each costs its own terms),
-    and one at a time, a batch needs no more memory than its longest document
-    (a batched graph summing rows through prefix sums held every term's units in
-    float64: 1.1 GB for 256 documents). A ``Loop``, not a ``Scan``: onnxruntime's
-    Scan fails on an empty batch, and an ``If`` around it would nest the body one
-    level deeper, which costs a copy of the vocabulary (7 MB for 56,000 terms)."""
+    """``outputs`` of the strings ``x`` ``[N]``: a ``Loop`` whose body computes
+    one document's first layer, then the rest of the network on the ``[N,
+    units]`` rows at once. Batching the TF-IDF gains nothing here (each document
+    costs its own terms), and one at a time, a batch needs no more memory than
+    its longest document (a batched graph summing rows through prefix sums held
+    every term's units in float64: 1.1 GB for 256 documents). Only the first
+    layer is in the body: a node costs onnxruntime about a microsecond a run
+    whatever its size, and a node in the body runs once a document. A ``Loop``,
+    not a ``Scan``: onnxruntime's Scan fails on an empty batch, and an ``If``
+    around it would nest the body one level deeper, which costs a copy of the
+    vocabulary (7 MB for 56,000 terms)."""
     body = nodes.subgraph()
     index, going = nodes.name("index"), nodes.name("going")
     at = body("Unsqueeze", index, body.const([0], np.int64))
     one = body("Gather", x, at, axis=0)
-    first = document_first_layer(body, text, net.layers[0], one)
-    names, kinds = zip(*_outputs(net), strict=True)
-    results = [nodes.name(name) for name in names]
-    _network_nodes(body, net, first, results, computed=1)
-    squeezed = [nodes.name(name) for name in names]
-    for result, output in zip(results, squeezed, strict=True):
-        body.add("Squeeze", [result, body.const([0], np.int64)], [output])
+    first = nodes.name("first")
+    document_first_layer(body, text, net.layers[0], one, first)
     still = nodes.name("still")
-    body.add("Identity", [going], [still])
-    scalar = [
-        helper.make_tensor_value_info(index, TensorProto.INT64, []),
-        helper.make_tensor_value_info(going, TensorProto.BOOL, []),
-    ]
+    body.identity(going, still)
     graph = helper.make_graph(
         body.body,
         "document",
-        scalar,
+        [
+            helper.make_tensor_value_info(index, TensorProto.INT64, []),
+            helper.make_tensor_value_info(going, TensorProto.BOOL, []),
+        ],
         [
             helper.make_tensor_value_info(still, TensorProto.BOOL, []),
-            *(
-                helper.make_tensor_value_info(
-                    name, kind.to_onnx_type().tensor_type.elem_type, None
-                )
-                for name, kind in zip(squeezed, kinds, strict=True)
-            ),
+            helper.make_tensor_value_info(first, TensorProto.FLOAT, None),
         ],
     )
     # onnx's shape inference knows nothing of com.microsoft's Tokenizer, and
@@ -137,17 +130,14 @@ def _documents(nodes, text, net, x, outputs):
                     node.output[0], TensorProto.STRING, [None, None]
                 )
             )
-    looped = [nodes.name(name) for name in outputs]
+    rows = nodes.name("rows")
     nodes.add(
-        "Loop",
-        [nodes("Size", x), nodes.const(True, np.bool_)],
-        looped,
-        body=graph,
+        "Loop", [nodes("Size", x), nodes.const(True, np.bool_)], [rows], body=graph
     )
-    # After no iteration, onnxruntime gives each output the shape [0].
-    for kind, output, name in zip(kinds, outputs, looped, strict=True):
-        shape = nodes.const([-1, *kind.shape[1:]], np.int64)
-        nodes.add("Reshape", [name, shape], [output])
+    # After no iteration, onnxruntime gives the rows the shape [0].
+    units = net.layers[0].kernel.shape[1]
+    rows = nodes("Reshape", rows, nodes.const([-1, units], np.int64))
+    _network_nodes(nodes, net, rows, outputs, computed=1)
 
 
 def _warn_about_lowercasing(text):
@@ -229,12 +219,14 @@ def _network_nodes(nodes, spec, x, outputs, computed=0):
         return
     temperature = spec.temperature if spec.temperature not in (None, 1.0) else None
     if spec.kind == "multiclass":
-        proba = nodes("Softmax", x, axis=1)
-        if temperature is not None:
-            # As predict_proba: softmax(log(clip(p, 1e-12, 1)) / T).
-            clipped = nodes("Clip", proba, nodes.const(1e-12), nodes.const(1.0))
-            logits = nodes("Div", nodes("Log", clipped), nodes.const([temperature]))
-            proba = nodes("Softmax", logits, axis=1)
+        if temperature is None:
+            proba = nodes("Softmax", x, axis=1)
+        else:
+            # As predict_proba: softmax(log(clip(p, 1e-12, 1)) / T), from log p.
+            log_p = nodes("LogSoftmax", x, axis=1)
+            log_p = nodes("Max", log_p, nodes.const([np.log(1e-12)]))
+            log_p = nodes("Mul", log_p, nodes.const([1.0 / temperature]))
+            proba = nodes("Softmax", log_p, axis=1)
     else:
         if temperature is not None:
             # logit(clip(p, 1e-12, 1 - 1e-12)) / T, on the logits themselves

@@ -163,8 +163,7 @@ def _counted(nodes, columns):
     before = nodes("Concat", outside, ordered, axis=0)  # value i - 1, for i <= T
     at = nodes("Concat", ordered, outside, axis=0)  # value i
     # A run starts at i < T, and the last ends at T, where the values differ.
-    edges = nodes("Not", nodes("Equal", at, before))
-    edges = nodes("Reshape", nodes("NonZero", edges), outside)
+    edges = nodes("Reshape", nodes("NonZero", nodes("Sub", at, before)), outside)
     starts = nodes("Slice", edges, nodes.const([0], np.int64), outside)
     ends = nodes(
         "Slice", edges, nodes.const([1], np.int64), nodes.const([2**62], np.int64)
@@ -221,11 +220,11 @@ def _ngrams(nodes, tokens, n):
     return gram
 
 
-def document_first_layer(nodes, spec, layer, text):
-    """The first layer's pre-activation ``[1, units]`` of one document (a string
-    ``[1]``): its TF-IDF values times the kernel rows of its terms, plus the
-    bias."""
+def document_first_layer(nodes, spec, layer, text, output):
+    """Writes to ``output`` the first layer's pre-activation ``[units]`` of one
+    document (a string ``[1]``): its TF-IDF values ``[terms]`` times the kernel
+    rows of its terms, plus the bias."""
     column, value = _document_tfidf(nodes, spec, text)
     rows_of_kernel = nodes("Gather", nodes.const(layer.kernel), column, axis=0)
-    row = nodes("Unsqueeze", value, nodes.const([0], np.int64))
-    return nodes("Add", nodes("MatMul", row, rows_of_kernel), nodes.const(layer.bias))
+    product = nodes("MatMul", value, rows_of_kernel)
+    nodes.add("Add", [product, nodes.const(layer.bias)], [output])
