@@ -2,11 +2,11 @@
 
 skl2onnx builds the graph (opsets, names, the ONNX model) from converters handed
 to one ``convert_sklearn`` call, so skl2onnx's own registry is left as it was.
-skbig converts the vectorizer and the network together, one document at a time
-(a ``Loop`` over the input): the TF-IDF is the document's terms and their
-values, and the first layer reads only the kernel rows of those terms, so a
-document costs its own length, not the vocabulary's (``_onnx_text.py``).
-(skl2onnx's own text
+skbig converts the vectorizer and the network together: a ``Loop`` over the
+input computes each document's first layer on its own (its TF-IDF is its terms
+and their values, and the first layer reads only the kernel rows of those terms,
+so a document costs its own length, not the vocabulary's; ``_onnx_text.py``),
+and the rest of the network runs once on the batch's rows. (skl2onnx's own text
 converter would also differ from scikit-learn: it tokenises ASCII
 ``[a-zA-Z0-9_]+`` and computes sublinear tf as ``log(1 + tf)``.)
 """
