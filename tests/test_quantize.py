@@ -1,4 +1,4 @@
-"""Smaller ONNX files: float16 weights and onnxruntime's dynamic int8."""
+"""Smaller ONNX files: float16 weights; int8 weights with a scale a row or column."""
 
 import numpy as np
 import pytest
@@ -76,3 +76,21 @@ def test_text_pipeline_quantizes_the_kernel_and_keeps_the_idf(tmp_path):
         session = onnxruntime.InferenceSession(str(tmp_path / f"{how}.onnx"))
         _, proba = session.run(None, {"text": np.asarray(texts[:50], dtype=object)})
         assert np.abs(proba - model.predict_proba(texts[:50])).max() < 1e-2, how
+
+
+def test_int8_text_graph_scales_the_values_not_the_rows(unicode_pipeline, tmp_path):
+    # The first layer's int8 rows are widened but not scaled; their scales (one
+    # a term) multiply the TF-IDF values the MatMul multiplies the rows by.
+    report = skbig.export(unicode_pipeline, tmp_path / "t.onnx", quantize="int8")
+    (loop,) = [n for n in _graph(tmp_path / "t.onnx").node if n.op_type == "Loop"]
+    body = {node.output[0]: node for node in loop.attribute[0].g.node}
+    (matmul,) = [node for node in body.values() if node.op_type == "MatMul"]
+    scaled, rows = (body[name] for name in matmul.input)
+    assert rows.op_type == "Cast" and body[rows.input[0]].op_type == "Gather"
+    assert scaled.op_type == "Mul" and body[scaled.input[1]].op_type == "Gather"
+    session = onnxruntime.InferenceSession(str(tmp_path / "t.onnx"))
+    texts = [*unicode_pipeline[0].get_feature_names_out()[:40], "", "x y"]
+    label, proba = session.run(None, {"text": np.asarray(texts, dtype=object)})
+    assert np.abs(proba - unicode_pipeline.predict_proba(texts)).max() < 2e-2
+    assert np.mean(label == unicode_pipeline.predict(texts)) >= 0.95
+    assert report["label_agreement"] >= 0.95
