@@ -32,24 +32,19 @@ def quantized(model, how):
     widening = []  # in the main graph, where onnxruntime folds them at load
 
     def rewrite(nodes):
-        # MatMuls that multiply something by gathered rows, by the rows' name
-        readers = {node.input[1] for node in nodes if node.op_type == "MatMul"}
-        scaling = {}  # gathered rows' name -> their scales, for the MatMul's input
+        scaling = {}  # gathered int8 rows' name -> their scales, for their MatMul
         kept = []
         for node in nodes:
             if node.op_type == "Gather" and node.input[0] in weights:
-                tensor = weights.pop(node.input[0])
-                if how == "int8" and node.output[0] in readers:
-                    rows, scale = _gathered_unscaled(graph, tensor, node)
-                    kept.extend(rows)
-                    scaling[node.output[0]] = scale
-                else:
-                    kept.extend(_gathered(graph, tensor, node, how))
+                rows, scales = _gathered(graph, weights.pop(node.input[0]), node, how)
+                kept.extend(rows)
+                if scales is not None:
+                    scaling[node.output[0]] = scales
                 continue
             if node.op_type == "MatMul" and node.input[1] in scaling:
-                scale = scaling.pop(node.input[1])
                 scaled = f"{node.input[1]}_scaled_values"
-                kept.append(helper.make_node("Mul", [node.input[0], scale], [scaled]))
+                scales = scaling.pop(node.input[1])
+                kept.append(helper.make_node("Mul", [node.input[0], scales], [scaled]))
                 node.input[0] = scaled
             if node.op_type == "MatMul" and node.input[1] in weights:
                 widening.extend(_widened(graph, weights.pop(node.input[1]), how))
@@ -59,6 +54,8 @@ def quantized(model, how):
                     del attribute.g.node[:]
                     attribute.g.node.extend(body)
             kept.append(node)
+        if scaling:  # int8 rows left unscaled: every graph of skbig's has its MatMul
+            raise RuntimeError(f"gathered int8 rows read by no MatMul: {list(scaling)}")
         return kept
 
     nodes = rewrite(graph.node)
@@ -67,9 +64,9 @@ def quantized(model, how):
     return model
 
 
-def _stored(graph, tensor, how, axis, flat=False):
+def _stored(graph, tensor, how, axis):
     """Replace ``tensor`` by its ``how`` encoding; returns the names of the stored
-    values and (int8) of the scales along ``axis`` (1-D with ``flat``)."""
+    values and (int8) of the scales along ``axis``, a 1-D vector."""
     values = numpy_helper.to_array(tensor)
     graph.initializer.remove(tensor)
     name = tensor.name
@@ -83,50 +80,26 @@ def _stored(graph, tensor, how, axis, flat=False):
     scale = np.where(scale > 0, scale, 1.0).astype(np.float32)
     codes = np.clip(np.round(values / scale), -127, 127).astype(np.int8)
     graph.initializer.append(numpy_helper.from_array(codes, f"{name}_int8"))
-    stored_scale = scale.ravel() if flat else scale
-    graph.initializer.append(numpy_helper.from_array(stored_scale, f"{name}_scale"))
+    graph.initializer.append(numpy_helper.from_array(scale.ravel(), f"{name}_scale"))
     return f"{name}_int8", f"{name}_scale"
 
 
-def _gathered_unscaled(graph, tensor, node):
-    """``node`` (a Gather of ``tensor``'s rows, read by a MatMul as its second
-    input) on int8 rows widened to float32 but not scaled; returns those nodes
-    and the name of the gathered scales (one a row, 1-D) for the MatMul's other
-    input."""
-    stored, scale = _stored(graph, tensor, "int8", axis=1, flat=True)
+def _gathered(graph, tensor, node, how):
+    """``node`` (a Gather of ``tensor``'s rows) on the stored rows, widened to
+    float32 after; returns those nodes and, for int8, the name of the gathered
+    rows' scales (one a row), which the caller applies to the values the rows
+    are multiplied by."""
+    stored, scale = _stored(graph, tensor, how, axis=1)
     out = node.output[0]
     nodes = [
         helper.make_node("Gather", [stored, node.input[1]], [f"{out}_stored"], axis=0),
         helper.make_node("Cast", [f"{out}_stored"], [out], to=TensorProto.FLOAT),
-        helper.make_node("Gather", [scale, node.input[1]], [f"{out}_scales"], axis=0),
     ]
-    return nodes, f"{out}_scales"
-
-
-def _gathered(graph, tensor, node, how):
-    """``node`` (a Gather of ``tensor``'s rows) on the stored rows, widened after."""
-    stored, scale = _stored(graph, tensor, how, axis=1)
-    out = node.output[0]
-    rows = helper.make_node(
-        "Gather", [stored, node.input[1]], [f"{out}_stored"], axis=0
-    )
-    widened = helper.make_node(
-        "Cast",
-        [f"{out}_stored"],
-        [out if scale is None else f"{out}_cast"],
-        to=TensorProto.FLOAT,
-    )
     if scale is None:
-        return [rows, widened]
-    scales = helper.make_node(
-        "Gather", [scale, node.input[1]], [f"{out}_scales"], axis=0
-    )
-    return [
-        rows,
-        widened,
-        scales,
-        helper.make_node("Mul", [f"{out}_cast", f"{out}_scales"], [out]),
-    ]
+        return nodes, None
+    scales = f"{out}_scales"
+    nodes.append(helper.make_node("Gather", [scale, node.input[1]], [scales], axis=0))
+    return nodes, scales
 
 
 def _widened(graph, tensor, how):
