@@ -24,7 +24,7 @@ MLP = dict(
     refit=True,
     validation_fraction=0.1,
     n_iter_no_change="auto",
-    alpha=0.0,
+    alpha="auto",
     class_weight="balanced_sqrt",
 )
 # The fixed network the other implementations train: skbig's width and dropout, the
