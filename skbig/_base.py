@@ -15,7 +15,6 @@ from collections import defaultdict
 import keras
 import numpy as np
 import scipy.sparse as sp
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -27,8 +26,9 @@ from ._network.state import network_from_state, network_state
 from ._network.stopping import Convergence, outputs_per_row
 from ._network.streamed import fit_inputs
 from ._params import as_sizes, refuse_unknown_parameters, routed
-from ._plan import hold_out, resolved_alpha, training_plan
+from ._plan import hold_out, resolved_alpha, training_plan, warn_unconverged
 from ._runtime import check_not_forked, limit_tensorflow_threads, quiet, seeded
+from ._weights import learned_weights, learns_weights, weighted
 
 
 class _MLPMixin:
@@ -40,6 +40,9 @@ class _MLPMixin:
 
     #: Whether targets are numbers to regress on (validation casts them).
     _numeric_target = False
+    #: Parameters added since a model file could have been written, as the
+    #: file's network was trained (``__setstate__``).
+    _ADDED_PARAMS = {"dp_epsilon": None, "dp_delta": None, "dp_clip_norm": 1.0}
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
@@ -116,8 +119,7 @@ class _MLPMixin:
 
         Dense features are standardised inside, as a network needs: unscaled
         columns (a breast-cancer area in the thousands beside a smoothness near
-        0.1) stall training. Sparse input (TF-IDF) is already on one scale, and
-        centring it would make it dense.
+        0.1) stall training. Sparse input (TF-IDF) is on one scale already.
         """
         # A private fit learns no statistics of the data outside the guarantee.
         if getattr(self, "_sparse_input", True) or self.dp_epsilon is not None:
@@ -134,8 +136,7 @@ class _MLPMixin:
         return state
 
     def __setstate__(self, state):
-        # Parameters added since a file was written take their defaults.
-        state = {"dp_epsilon": None, "dp_delta": None, "dp_clip_norm": 1.0, **state}
+        state = {**self._ADDED_PARAMS, **state}
         if "model_" in state:
             state = dict(state, model_=network_from_state(state["model_"]))
         super().__setstate__(state)
@@ -221,6 +222,8 @@ class _MLPMixin:
         """
         for name in _privacy.ATTRIBUTES:
             vars(self).pop(name, None)
+        if new_network:
+            self.feature_weights_ = None  # until this fit learns its own
         streamed = vars(self).pop("_streamed_rows", None)
         if streamed is not None:
             # skbig.fit_stream: X and y were one placeholder row per class, whose
@@ -237,6 +240,9 @@ class _MLPMixin:
         # A plain dict: model files hold only types anyone can load safely.
         self.training_plan_ = dataclasses.asdict(plan)
         validation = None
+        learn = learns_weights(self, X, new_network and not partial)
+        if not learn:  # a warm start or partial_fit keeps the fitted weights
+            X = weighted(X, getattr(self, "feature_weights_", None))
         X_all, y_all, weights_all = X, y, sample_weight
         if plan.early_stopping and streamed is not None:
             X, validation = X.hold_out(plan.n_validation, seed)
@@ -244,6 +250,8 @@ class _MLPMixin:
             X, y, sample_weight, validation = hold_out(
                 X, y, sample_weight, plan.n_validation, seed, self._stratify_labels(y)
             )
+        if learn:  # from the rows this run trains on, never the held-out ones
+            X, validation = learned_weights(self, X, y, validation)
         patience = np.inf if partial else plan.patience
         run = functools.partial(
             self._train, plan=plan, seed=seed, callbacks=callbacks,
@@ -272,6 +280,8 @@ class _MLPMixin:
                 self.model_ = None
                 gc.collect()  # the first network's weights and slots, before the next
                 self.model_ = self._build_network(seed)
+            if learn:
+                X_all, _ = learned_weights(self, X_all, y_all)
             again = run(X_all, y_all, weights_all, best, 0, None, np.inf)
             hist = {**hist, "refit_loss": again.history["loss"]}
         self._record_history(hist, self.warm_start, partial, validation, first)
@@ -280,22 +290,11 @@ class _MLPMixin:
 
     def _warn_after_fit(self):
         """After ``fit`` (outside its quieted block): what a private fit's
-        guarantee does not cover, and, as scikit-learn's MLP does, a training
-        that ended at the epoch ceiling while it was still improving."""
+        guarantee does not cover, and a training that did not converge."""
         for message in vars(self).pop("_privacy_notes", ()):
             warnings.warn(message, _privacy.PrivacyWarning, stacklevel=3)
-        if not vars(self).pop("_unconverged", False):
-            return
-        plan = self.training_plan_
-        advice = "raise epochs="
-        if not plan["early_stopping"]:
-            advice += " or set early_stopping=True to stop on held-out data"
-        warnings.warn(
-            f"{type(self).__name__} reached epochs={plan['epochs']} while still "
-            f"improving: training has not converged; {advice}.",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
+        if vars(self).pop("_unconverged", False):
+            warn_unconverged(self, stacklevel=4)
 
     def _train(
         self, X, y, sample_weight, epochs, initial_epoch, validation, patience, *,
@@ -376,6 +375,7 @@ class _MLPMixin:
         check_not_forked()
         X, _ = self._check_data(X, reset=False)
         X = self.feature_encoder_.transform(X)
+        X = weighted(X, getattr(self, "feature_weights_", None))
         args = {"batch_size": batches.PREDICT_BATCH_SIZE, "verbose": 0}
         args.update(routed(self.get_params(), "predict"))
         args.update(kwargs)

@@ -56,3 +56,18 @@ def label_thresholds(y_true, proba):
     enough = y_true.sum(axis=0) >= _MIN_POSITIVES
     thresholds[enough] = _THRESHOLDS[np.argmax(per_label[:, enough], axis=0)]
     return thresholds
+
+
+def learn_from_held_out(clf, raw, y_val):
+    """Sets ``clf``'s temperature (single-label) or per-label thresholds
+    (multi-label) from the best epoch's held-out outputs ``raw`` (None when
+    nothing was held out)."""
+    clf.thresholds_ = None
+    clf.temperature_ = None
+    if raw is None:
+        return
+    raw = np.asarray(raw, dtype=np.float64).reshape(len(y_val), -1)
+    if clf._target_kind == "multilabel-indicator":
+        clf.thresholds_ = label_thresholds(np.asarray(y_val) > 0.5, raw)
+    elif clf.temperature == "auto" and clf._own_probabilities():
+        clf.temperature_ = fit_temperature(raw, np.asarray(y_val))

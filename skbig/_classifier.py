@@ -4,12 +4,16 @@ from numbers import Real
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
 
 from . import _metrics
 from ._base import _MLPMixin
-from ._calibration import fit_temperature, label_thresholds, tempered
-from ._labels import check_known_labels, check_label_types, class_weighted
+from ._calibration import learn_from_held_out, tempered
+from ._labels import (
+    check_fit_targets,
+    check_known_labels,
+    check_label_types,
+    class_weighted,
+)
 from ._names import public
 from ._network.losses import classifier_output
 from ._params import COMMON_CONSTRAINTS
@@ -83,6 +87,11 @@ default="balanced_sqrt"
         (``sqrt(n_samples / (n_classes * count))``): rare classes count more
         without the whole decision moving to them. Ignored for multi-label
         targets.
+    nb_weights : bool, default=True
+        On sparse input (TF-IDF), scale each column by naive Bayes' log-count ratio
+        of its term (how unevenly it falls across the classes) and each row back
+        to its norm, learned from the rows each run trains on (user guide, "Which
+        terms count"). Not for dense input, ``partial_fit``, streams or DP.
     label_smoothing : float in [0, 1), default=0.0
         Train the default cross-entropy against targets smoothed towards uniform:
         ``(1 - label_smoothing) * onehot + label_smoothing / n_classes`` (for binary
@@ -164,6 +173,8 @@ default="balanced_sqrt"
         Multi-label targets with early stopping: each label's decision threshold on
         ``predict_proba``, chosen on the held-out part to maximise that label's F1
         (or micro-F1, for labels with fewer than 3 held-out positives).
+    feature_weights_ : ndarray of shape (``n_features_in_``,) or None
+        The column weights of ``nb_weights`` (mean square 1), or None.
     feature_encoder_ : transformer
         A :class:`~sklearn.preprocessing.StandardScaler` for dense input (the
         network sees standardised features), a pass-through for sparse input.
@@ -186,9 +197,12 @@ default="balanced_sqrt"
     (2, 2)
     """
 
+    _ADDED_PARAMS = {**_MLPMixin._ADDED_PARAMS, "nb_weights": False}
+
     _parameter_constraints = {
         **COMMON_CONSTRAINTS,
         "class_weight": [dict, StrOptions({"balanced", "balanced_sqrt"}), None],
+        "nb_weights": ["boolean"],
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
         "temperature": [StrOptions({"auto"}), None],
     }
@@ -210,6 +224,7 @@ default="balanced_sqrt"
         n_iter_no_change="auto",
         tol=1e-4,
         class_weight="balanced_sqrt",
+        nb_weights=True,
         label_smoothing=0.0,
         temperature="auto",
         dp_epsilon=None,
@@ -238,6 +253,7 @@ default="balanced_sqrt"
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.class_weight = class_weight
+        self.nb_weights = nb_weights
         self.label_smoothing = label_smoothing
         self.temperature = temperature
         self.dp_epsilon = dp_epsilon
@@ -366,28 +382,11 @@ default="balanced_sqrt"
             check_label_types(y)
         X, y = super()._check_data(X, y, reset=reset)
         if reset and y is not None:
-            check_classification_targets(y)
-            if y.ndim == 1 or y.shape[1] == 1:
-                known = np.unique(y) if self.classes_ is None else self.classes_
-                if len(known) < 2:
-                    raise ValueError(
-                        "MLPClassifier needs samples of at least 2 classes, but the "
-                        f"data contains only one class: {known.tolist()[0]!r}."
-                    )
+            check_fit_targets(y, self.classes_)
         return X, y
 
     def _learn_from_validation(self, raw, y_val):
-        """A temperature (single-label) or per-label thresholds (multi-label) from
-        the held-out outputs; see ``skbig._calibration``."""
-        self.thresholds_ = None
-        self.temperature_ = None
-        if raw is None:
-            return
-        raw = np.asarray(raw, dtype=np.float64).reshape(len(y_val), -1)
-        if self._target_kind == "multilabel-indicator":
-            self.thresholds_ = label_thresholds(np.asarray(y_val) > 0.5, raw)
-        elif self.temperature == "auto" and self._own_probabilities():
-            self.temperature_ = fit_temperature(raw, np.asarray(y_val))
+        learn_from_held_out(self, raw, y_val)
 
     def _own_probabilities(self):
         """Whether the outputs are the own network's plain, unsmoothed probabilities."""

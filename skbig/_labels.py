@@ -5,6 +5,7 @@ checks its label columns with ``check_label_types`` and starts without it.
 """
 
 import numpy as np
+from sklearn.utils.multiclass import check_classification_targets
 
 
 def class_weighted(y, sample_weight, class_weight):
@@ -44,6 +45,19 @@ def check_known_labels(y, classes):
             f"{unseen.tolist()}; the classifier knows {classes.tolist()}. "
             "Pass every label through classes= on the first call."
         )
+
+
+def check_fit_targets(y, classes):
+    """Classification targets to fit on: single-label ones of at least 2 classes
+    (those of ``classes``, when the user gave them)."""
+    check_classification_targets(y)
+    if y.ndim == 1 or y.shape[1] == 1:
+        known = np.unique(y) if classes is None else classes
+        if len(known) < 2:
+            raise ValueError(
+                "MLPClassifier needs samples of at least 2 classes, but the "
+                f"data contains only one class: {known.tolist()[0]!r}."
+            )
 
 
 def check_label_types(y):

@@ -13,9 +13,11 @@ behind the constants are in ``benchmarks/README.md``.
 """
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
 #: Samples per step when ``batch_size="auto"``, unless a tenth of the data is less.
@@ -148,3 +150,18 @@ def hold_out(X, y, sample_weight, n_validation, seed, stratify=None):
     train, val = next(splitter.split(np.zeros(n), stratify))
     weights = None if sample_weight is None else sample_weight[train]
     return X[train], y[train], weights, (X[val], y[val])
+
+
+def warn_unconverged(estimator, stacklevel):
+    """As scikit-learn's MLP does: a training that ended at the epoch ceiling
+    while it was still improving."""
+    plan = estimator.training_plan_
+    advice = "raise epochs="
+    if not plan["early_stopping"]:
+        advice += " or set early_stopping=True to stop on held-out data"
+    warnings.warn(
+        f"{type(estimator).__name__} reached epochs={plan['epochs']} while still "
+        f"improving: training has not converged; {advice}.",
+        ConvergenceWarning,
+        stacklevel=stacklevel,
+    )

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._runtime import quiet
+from ._weights import weighted
 
 #: Points on the straight path from the empty document to the document.
 IG_STEPS = 32
@@ -209,6 +210,8 @@ def explain_text(pipeline, text, target=None, top_k=10, steps=IG_STEPS):
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {type(text).__name__}")
     x = sp.csr_matrix(head.transform([text]), dtype=np.float32)
+    # The network reads the columns as its nb_weights scaled them.
+    x = weighted(x, getattr(clf, "feature_weights_", None))
     present = x.indices
     names = _vocabulary(head)[present]
     values = x.data.astype(np.float32)

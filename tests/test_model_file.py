@@ -92,6 +92,8 @@ def test_a_format_2_file_loads_and_predicts_as_written():
         warnings.simplefilter("ignore", ModelVersionWarning)
         model = skbig.load(data / "format2_text.skbig")
     assert model[0].vocabulary_ == expected["vocabulary"]
+    # written before nb_weights existed: its network read unweighted columns
+    assert model[-1].get_params()["nb_weights"] is False
     np.testing.assert_allclose(
         model.predict_proba(expected["texts"]), expected["proba"], rtol=1e-5
     )

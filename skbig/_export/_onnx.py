@@ -22,8 +22,8 @@ from skl2onnx.common.data_types import (
     StringTensorType,
 )
 
-from ._onnx_text import DOMAIN_VERSIONS, Nodes, document_first_layer
-from ._spec import network_spec, text_spec
+from ._onnx_text import DOMAIN_VERSIONS, Nodes, document_first_layer, rescaled
+from ._spec import folded, network_spec, text_spec
 
 OPSET = 20  # StringConcat (n-grams); onnxruntime >= 1.17
 
@@ -44,7 +44,7 @@ def to_onnx(vectorizer, network):
         model, text = network, None
         initial = [("X", FloatTensorType([None, net.n_features]))]
     else:
-        text = text_spec(vectorizer)
+        text, net = folded(text_spec(vectorizer), net)
         _warn_about_lowercasing(text)
         model = _TextNetwork(text, net)
         initial = [("text", StringTensorType([None]))]
@@ -106,7 +106,7 @@ def _documents(nodes, text, net, x, outputs):
     at = body("Unsqueeze", index, body.const([0], np.int64))
     one = body("Gather", x, at, axis=0)
     first = nodes.name("first")
-    document_first_layer(body, text, net.layers[0], one, first)
+    document_first_layer(body, text, net, one, first)
     still = nodes.name("still")
     body.identity(going, still)
     graph = helper.make_graph(
@@ -201,6 +201,8 @@ def _network_nodes(nodes, spec, x, outputs, computed=0):
         x = nodes(
             "Div", nodes("Sub", x, nodes.const(spec.mean)), nodes.const(spec.scale)
         )
+    if spec.feature_weights is not None and not computed:
+        x = rescaled(nodes, x, spec.feature_weights, axis=1)
     for i, layer in enumerate(spec.layers):
         if i >= computed:
             kernel, bias = nodes.const(layer.kernel), nodes.const(layer.bias)

@@ -220,11 +220,32 @@ def _ngrams(nodes, tokens, n):
     return gram
 
 
-def document_first_layer(nodes, spec, layer, text, output):
+def document_first_layer(nodes, spec, net, text, output):
     """Writes to ``output`` the first layer's pre-activation ``[units]`` of one
-    document (a string ``[1]``): its TF-IDF values ``[terms]`` times the kernel
-    rows of its terms, plus the bias."""
+    document (a string ``[1]``): its TF-IDF values ``[terms]`` (scaled by the
+    network's feature weights, if any) times the kernel rows of its terms, plus
+    the bias."""
+    layer = net.layers[0]
     column, value = _document_tfidf(nodes, spec, text)
+    if net.feature_weights is not None:
+        weights = nodes("Gather", nodes.const(net.feature_weights), column, axis=0)
+        value = rescaled(nodes, value, weights)
     rows_of_kernel = nodes("Gather", nodes.const(layer.kernel), column, axis=0)
     product = nodes("MatMul", value, rows_of_kernel)
     nodes.add("Add", [product, nodes.const(layer.bias)], [output])
+
+
+def rescaled(nodes, x, weights, axis=None):
+    """``x`` times ``weights`` (a constant array or a node's output), each row
+    (along ``axis``; all of ``x`` when None) rescaled to the L2 norm it had, as
+    skbig's ``nb_weights`` computes it; a row whose weighted values are all 0
+    stays 0."""
+    if not isinstance(weights, str):
+        weights = nodes.const(weights)
+    scaled = nodes("Mul", x, weights)
+    axes = [] if axis is None else [nodes.const([axis], np.int64)]
+    before = nodes("ReduceL2", x, *axes, keepdims=1)
+    after = nodes("ReduceL2", scaled, *axes, keepdims=1)
+    floor = nodes.const(np.finfo(np.float32).tiny)
+    factor = nodes("Div", before, nodes("Max", after, floor))
+    return nodes("Mul", scaled, factor)

@@ -18,7 +18,7 @@ import uuid
 import numpy as np
 import tensorflow as tf
 
-from ._spec import NotExportableError, network_spec, text_spec
+from ._spec import NotExportableError, folded, network_spec, text_spec
 
 # What separates tokens: anything but the word characters of WORD_RUN.
 _NOT_WORD = r"[^\pL\pN_]+"
@@ -55,6 +55,8 @@ class _Serving(tf.Module):
                 default_value=-1,
             )
             self.idf = None if text.idf is None else tf.constant(text.idf)
+        weights = network.feature_weights
+        self.weights = None if weights is None else tf.constant(weights)
         self.kernels = [
             tf.Variable(layer.kernel.astype(weight_dtype), trainable=False)
             for layer in network.layers
@@ -77,6 +79,15 @@ class _Serving(tf.Module):
             x = inputs
             if self.network.mean is not None:
                 x = (x - self.network.mean) / self.network.scale
+            if self.weights is not None:
+                scaled = x * self.weights
+                x = (
+                    scaled
+                    * _factors(
+                        tf.reduce_sum(x * x, axis=1),
+                        tf.reduce_sum(scaled * scaled, axis=1),
+                    )[:, None]
+                )
         return self._outputs(x)
 
     def _tfidf(self, text):
@@ -115,6 +126,13 @@ class _Serving(tf.Module):
             norms = tf.math.unsorted_segment_sum(size, row, n_rows)
             norms = tf.sqrt(norms) if spec.norm == "l2" else norms
             values = values / tf.gather(norms, row)
+        if self.weights is not None:  # nb_weights behind a norm other than L2
+            scaled = values * tf.gather(self.weights, column)
+            factors = _factors(
+                tf.math.unsorted_segment_sum(values * values, row, n_rows),
+                tf.math.unsorted_segment_sum(scaled * scaled, row, n_rows),
+            )
+            values = scaled * tf.gather(factors, row)
         matrix = tf.sparse.reorder(
             tf.sparse.SparseTensor(
                 tf.stack([row, column], axis=1), values, [n_rows, width]
@@ -210,12 +228,19 @@ class Exported:
         )
 
 
+def _factors(before, after):
+    """sqrt(before / after), 0 where ``after`` is 0: a row rescaled to its
+    norm before the feature weights (``skbig._weights``)."""
+    return tf.where(after > 0, tf.sqrt(before / tf.maximum(after, 1e-30)), 0.0)
+
+
 def build(vectorizer, network, quantize=None, metadata=None):
     """The :class:`Exported` SavedModel of ``[vectorizer ->] network``, with
     ``metadata`` (str to str) as string variables of the loaded object's
     ``metadata`` dict."""
     net = network_spec(network)
     text = None if vectorizer is None else text_spec(vectorizer)
+    text, net = folded(text, net)
     if text is not None and text.hashing:
         raise NotExportableError(
             "A HashingVectorizer exports to ONNX only: TensorFlow has no "

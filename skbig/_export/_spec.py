@@ -5,6 +5,7 @@ Both export formats (ONNX and SavedModel) build their graphs from the same
 reproduced exactly are refused here, once, with an error that names them.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,6 +76,8 @@ class NetworkSpec:
     target_mean: np.ndarray | None  # regression: the standardised target's
     target_scale: np.ndarray | None
     flat_target: bool  # predictions of shape (n,) rather than (n, n_outputs)
+    # nb_weights' column scales (each row then rescaled to its norm), or None
+    feature_weights: np.ndarray | None = None
 
 
 def split_pipeline(estimator):
@@ -227,7 +230,21 @@ def network_spec(estimator):
         target_mean=target_mean,
         target_scale=target_scale,
         flat_target=getattr(estimator, "y_ndim_", 1) == 1,
+        feature_weights=getattr(estimator, "feature_weights_", None),
     )
+
+
+def folded(text, net):
+    """``(text, net)`` with the network's feature weights folded into the IDF
+    where that is exact: a row normalised to L2 norm 1, scaled by the weights and
+    rescaled to norm 1, is the row normalised after multiplying its IDF by them.
+    Otherwise (no vectorizer, or another norm) the weights stay on the network."""
+    if text is None or net.feature_weights is None or text.norm != "l2":
+        return text, net
+    weights = np.asarray(net.feature_weights, dtype=np.float32)
+    idf = weights if text.idf is None else text.idf * weights
+    text = dataclasses.replace(text, idf=idf.astype(np.float32))
+    return text, dataclasses.replace(net, feature_weights=None)
 
 
 def check_activations(layers):
