@@ -157,3 +157,16 @@ def test_exports_compute_the_weighted_columns(norm, tmp_path):
     bare = onnxruntime.InferenceSession(str(tmp_path / "bare.onnx"))
     _, proba = bare.run(None, {"X": X.toarray().astype(np.float32)})
     np.testing.assert_allclose(proba, pipe[-1].predict_proba(X), atol=1e-5)
+
+
+def test_a_streamed_fit_trains_without_weights(tmp_path):
+    texts, labels = make_corpus(n_docs=60, seed=4)
+
+    def chunks():
+        for i in range(0, 60, 20):
+            yield texts[i : i + 20], labels[i : i + 20]
+
+    pipe = make_text_classifier(**FAST)
+    skbig.fit_stream(pipe, chunks, cache_dir=tmp_path)
+    assert pipe[-1].feature_weights_ is None
+    assert list(pipe.predict(texts[:5])) == list(labels[:5])

@@ -38,9 +38,10 @@ def fit_stream(pipeline, chunks, *, cache_dir=None, max_validation=MAX_VALIDATIO
     trains from those files one at a time, in a new random order every epoch. A
     reservoir sample of at most ``max_validation`` documents, drawn from the
     stream with the network's ``random_state``, is what the stopping rule holds
-    out. The result is the same fitted pipeline object, an ordinary one:
-    ``predict``, :func:`skbig.save`, :func:`skbig.export` and
-    :mod:`skbig.explain` work on it unchanged.
+    out. The network trains without ``nb_weights`` (the rows are not a matrix to
+    count them from before training). The result is the same fitted pipeline
+    object, an ordinary one: ``predict``, :func:`skbig.save`,
+    :func:`skbig.export` and :mod:`skbig.explain` work on it unchanged.
 
     Parameters
     ----------
