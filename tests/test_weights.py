@@ -170,3 +170,27 @@ def test_a_streamed_fit_trains_without_weights(tmp_path):
     skbig.fit_stream(pipe, chunks, cache_dir=tmp_path)
     assert pipe[-1].feature_weights_ is None
     assert list(pipe.predict(texts[:5])) == list(labels[:5])
+
+
+@pytest.mark.parametrize("norm", ["l2", None])
+def test_savedmodels_compute_the_weighted_columns(norm, tmp_path):
+    import tensorflow as tf
+
+    texts, labels = make_corpus(n_docs=150, seed=2)
+    pipe = make_pipeline(
+        TfidfVectorizer(norm=norm, sublinear_tf=True),
+        MLPClassifier(epochs=6, random_state=0, **TINY),
+    ).fit(texts, labels)
+    probe = [*texts[:20], "", "match recipe", "unknown words only"]
+    skbig.export(pipe, tmp_path / "text", format="savedmodel")
+    serve = tf.saved_model.load(str(tmp_path / "text")).signatures["serving_default"]
+    out = serve(text=tf.constant(probe, tf.string))
+    assert [x.decode() for x in out["label"].numpy()] == list(pipe.predict(probe))
+    np.testing.assert_allclose(
+        out["probabilities"].numpy(), pipe.predict_proba(probe), atol=1e-5
+    )
+    X = pipe[0].transform(probe).toarray().astype(np.float32)
+    skbig.export(pipe[-1], tmp_path / "bare", format="savedmodel")
+    serve = tf.saved_model.load(str(tmp_path / "bare")).signatures["serving_default"]
+    proba = serve(X=tf.constant(X))["probabilities"].numpy()
+    np.testing.assert_allclose(proba, pipe[-1].predict_proba(X), atol=1e-5)
