@@ -28,7 +28,7 @@ from ._network.streamed import fit_inputs
 from ._params import as_sizes, refuse_unknown_parameters, routed
 from ._plan import hold_out, resolved_alpha, training_plan, warn_unconverged
 from ._runtime import check_not_forked, limit_tensorflow_threads, quiet, seeded
-from ._weights import learned_weights, learns_weights, weighted
+from ._weights import kept_weights, learned_weights, learns_weights, weighted
 
 
 class _MLPMixin:
@@ -242,7 +242,7 @@ class _MLPMixin:
         validation = None
         learn = learns_weights(self, X, new_network and not partial)
         if not learn:  # a warm start or partial_fit keeps the fitted weights
-            X = weighted(X, getattr(self, "feature_weights_", None))
+            X = kept_weights(self, X)
         X_all, y_all, weights_all = X, y, sample_weight
         if plan.early_stopping and streamed is not None:
             X, validation = X.hold_out(plan.n_validation, seed)

@@ -26,6 +26,19 @@ def learns_weights(estimator, X, new_network):
     return wanted and new_network and sp.issparse(X)
 
 
+def kept_weights(estimator, X):
+    """``X`` weighted by the weights the estimator's network was trained with,
+    for a warm start or ``partial_fit`` (unweighted when it has none)."""
+    weights = getattr(estimator, "feature_weights_", None)
+    if weights is not None and not (sp.issparse(X) or isinstance(X, np.ndarray)):
+        raise ValueError(
+            "This network was trained on columns scaled by nb_weights, which a "
+            "streamed fit cannot compute; continue it on data in memory, or "
+            "stream into a new network (warm_start=False)."
+        )
+    return weighted(X, weights)
+
+
 def learned_weights(estimator, X, y, validation=None):
     """Learns ``estimator.feature_weights_`` from the rows a training run trains
     on, ``X`` and ``y``; returns ``X`` and the held-out ``validation`` pair

@@ -194,3 +194,15 @@ def test_savedmodels_compute_the_weighted_columns(norm, tmp_path):
     serve = tf.saved_model.load(str(tmp_path / "bare")).signatures["serving_default"]
     proba = serve(X=tf.constant(X))["probabilities"].numpy()
     np.testing.assert_allclose(proba, pipe[-1].predict_proba(X), atol=1e-5)
+
+
+def test_a_weighted_network_is_not_warm_started_on_a_stream(tmp_path):
+    texts, labels = make_corpus(n_docs=60, seed=4)
+    pipe = make_text_classifier(**FAST).fit(texts, labels)
+    pipe.set_params(mlp__warm_start=True)
+
+    def chunks():
+        yield texts, labels
+
+    with pytest.raises(ValueError, match="nb_weights"):
+        skbig.fit_stream(pipe, chunks, cache_dir=tmp_path)
