@@ -159,7 +159,7 @@ default="balanced_sqrt"
         The epoch with the best held-out score, with early stopping.
     epsilon_, delta_ : float
         After a private fit: its (epsilon, delta) guarantee, from dp-accounting's
-        RDP accountant.
+        PLD accountant (RDP above epsilon 100; ``training_plan_["accountant"]``).
     noise_multiplier_, sampling_rate_, steps_ : float, float, int
         After a private fit: what the guarantee is computed from.
     training_plan_ : dict

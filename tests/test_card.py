@@ -52,7 +52,12 @@ def test_privacy_is_stated_with_its_numbers():
     )
     facts = card_facts(skbig.MLPClassifier())
     facts["privacy"] = guarantee(private)
+    # a fit that recorded no accountant predates PLD: it was RDP's
     assert "(8, 1e-05)-differential privacy" in card_markdown(facts)
+    assert "dp-accounting's RDP accountant" in card_markdown(facts)
+    private.training_plan_ = {"accountant": "PLD"}
+    facts["privacy"] = guarantee(private)
+    assert "dp-accounting's PLD accountant" in card_markdown(facts)
     assert card_facts(skbig.MLPClassifier())["privacy"] is None
 
 

@@ -35,11 +35,30 @@ def test_epsilon_recomputed_independently_matches(private_pipeline):
         ),
         mlp.steps_,
     )
-    accountant = dp_accounting.rdp.RdpAccountant()
+    # dp-accounting's own PLD accountant at its default (finer) grid
+    accountant = dp_accounting.pld.PLDAccountant()
     accountant.compose(event)
     assert accountant.get_epsilon(mlp.delta_) == pytest.approx(mlp.epsilon_, rel=0.01)
     assert mlp.epsilon_ <= 4.0 and mlp.epsilon_ == pytest.approx(4.0, rel=0.01)
     assert mlp.delta_ == pytest.approx(1 / (10 * 300))  # the default, 1 / (10 n)
+    assert mlp.training_plan_["accountant"] == "PLD"
+    # RDP's looser bound calls the same noise a larger epsilon
+    rdp = dp_accounting.rdp.RdpAccountant()
+    rdp.compose(event)
+    assert rdp.get_epsilon(mlp.delta_) > 1.05 * mlp.epsilon_
+
+
+def test_noise_is_the_least_each_accountant_allows():
+    from skbig._privacy import accountant_for, epsilon_of, noise_for
+
+    q, steps, delta = 0.25, 121, 1e-5
+    for name in ("PLD", "RDP"):
+        sigma = noise_for(8.0, delta, q, steps, name)
+        assert epsilon_of(sigma, q, steps, delta, name) <= 8.0 + 1e-6
+        assert epsilon_of(0.97 * sigma, q, steps, delta, name) > 8.0
+    pld, rdp = (noise_for(8.0, delta, q, steps, name) for name in ("PLD", "RDP"))
+    assert pld < rdp
+    assert accountant_for(8.0) == "PLD" and accountant_for(1e5) == "RDP"
 
 
 def test_private_pipeline_learns_nothing_outside_the_guarantee(private_pipeline):

@@ -166,12 +166,14 @@ def card_markdown(facts, license="other"):
     body += ["## Privacy", ""]
     privacy = facts["privacy"]
     if privacy:
+        accountant = str(privacy.get("accountant", "dp-accounting RDP"))
+        accountant = accountant.split(";")[0].removeprefix("dp-accounting ")
         body.append(
             f"Trained with differentially private SGD: ({privacy['epsilon']:.3g}, "
             f"{privacy['delta']:.2g})-differential privacy for each training document "
             f"(noise multiplier {privacy['noise_multiplier']:.3g}, "
             f"{privacy['steps']} steps at sampling rate "
-            f"{privacy['sampling_rate']:.3g}; dp-accounting's RDP accountant)."
+            f"{privacy['sampling_rate']:.3g}; dp-accounting's {accountant} accountant)."
         )
     else:
         body.append("Not trained privately: the model may reveal its training text.")
