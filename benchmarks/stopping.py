@@ -40,19 +40,23 @@ from skbig import MLPClassifier
 from skbig._network.batches import predict
 from skbig._network.stopping import LOSS_FLOOR, LOSS_RTOL
 from skbig._plan import training_plan
+from skbig._weights import weighted
 
 NEVER = 10**6
 
 
 class TestAccuracy(keras.callbacks.Callback):
-    """Test accuracy of the network after every epoch."""
+    """Test accuracy of the network after every epoch. The network reads its
+    input scaled by the ``feature_weights_`` that ``estimator`` learns before
+    training (``nb_weights``), so the test matrix is scaled by them too."""
 
-    def __init__(self, X, y):
+    def __init__(self, X, y, estimator):
         super().__init__()
-        self.X, self.y, self.curve = X, y, []
+        self.X, self.y, self.estimator, self.curve = X, y, estimator, []
 
     def on_epoch_end(self, epoch, logs=None):
-        raw = np.asarray(predict(self.model, self.X, batch_size=4096, verbose=0))
+        X = weighted(self.X, getattr(self.estimator, "feature_weights_", None))
+        raw = np.asarray(predict(self.model, X, batch_size=4096, verbose=0))
         pred = raw.argmax(1) if raw.shape[1] > 1 else (raw[:, 0] > 0.5).astype(int)
         self.curve.append(float(np.mean(pred == self.y)))
 
@@ -70,13 +74,15 @@ def curves(name, data_dir, seeds, out):
         a = MLPClassifier(
             random_state=seed, epochs=epochs, n_iter_no_change=NEVER, refit=False
         ).fit(A, ytr)
-        test = TestAccuracy(T, y_test)
         # The refit's batch is the one planned for the stopping run's share.
-        MLPClassifier(
+        b = MLPClassifier(
             random_state=seed, epochs=epochs, early_stopping=False,
             batch_size=a.training_plan_["batch_size"], n_iter_no_change=NEVER,
-            callbacks=[test],
-        ).fit(A, ytr)  # fmt: skip
+        )  # fmt: skip
+        test = TestAccuracy(T, y_test, b)
+        b.set_params(callbacks=[test]).fit(A, ytr)
+        # What the replay of b's last epoch must give: skbig's own predict.
+        assert abs(test.curve[-1] - np.mean(b.predict(T) == yte)) < 1e-9
         record = {
             "corpus": name, "seed": seed, "epochs": epochs,
             "patience": plan.patience, "n_validation": plan.n_validation,
