@@ -52,12 +52,11 @@ def test_noise_is_the_least_each_accountant_allows():
     from skbig._privacy import accountant_for, epsilon_of, noise_for
 
     q, steps, delta = 0.25, 121, 1e-5
-    for name in ("PLD", "RDP"):
-        sigma = noise_for(8.0, delta, q, steps, name)
-        assert epsilon_of(sigma, q, steps, delta, name) <= 8.0 + 1e-6
-        assert epsilon_of(0.97 * sigma, q, steps, delta, name) > 8.0
-    pld, rdp = (noise_for(8.0, delta, q, steps, name) for name in ("PLD", "RDP"))
-    assert pld < rdp
+    sigma = {name: noise_for(8.0, delta, q, steps, name) for name in ("PLD", "RDP")}
+    for name, noise in sigma.items():
+        assert epsilon_of(noise, q, steps, delta, name) <= 8.0 + 1e-6
+        assert epsilon_of(0.97 * noise, q, steps, delta, name) > 8.0
+    assert sigma["PLD"] < sigma["RDP"]
     assert accountant_for(8.0) == "PLD" and accountant_for(1e5) == "RDP"
 
 
