@@ -37,9 +37,6 @@ MIN_AUTO_BATCH = 256
 #: pessimistic, a valid bound; 1e-4 gives the same noise multiplier to four
 #: digits, 5-10x slower).
 PLD_DISCRETIZATION = 1e-3
-#: PLD's noise multiplier is searched between this fraction of RDP's and RDP's
-#: (0.92-0.94 of it at the private pipeline's plans; 0.76 the least seen).
-PLD_BRACKET = 0.5
 #: Above this epsilon the noise is calibrated with the RDP accountant instead.
 PLD_MAX_EPSILON = 100.0
 
@@ -104,30 +101,17 @@ def epsilon_of(noise_multiplier, sampling_rate, steps, delta, accountant="PLD"):
 
 def noise_for(epsilon, delta, sampling_rate, steps, accountant="PLD"):
     """The smallest noise multiplier that keeps the fit (epsilon, delta)-DP by
-    ``accountant``. RDP's multiplier, quick to find, bounds PLD's search from
-    above (PLD's bound is the tighter one)."""
+    ``accountant``."""
     dpa = _dp_accounting()
-
-    def calibrate(name, bracket=None):
+    with quiet():
         return float(
             dpa.calibrate_dp_mechanism(
-                lambda: _accountant(name),
+                lambda: _accountant(accountant),
                 lambda sigma: dp_event(sigma, sampling_rate, steps),
                 epsilon,
                 delta,
-                bracket_interval=bracket,
             )
         )
-
-    with quiet():
-        sigma = calibrate("RDP")
-        if accountant == "PLD":
-            bracket = dpa.ExplicitBracketInterval(PLD_BRACKET * sigma, sigma)
-            try:
-                sigma = calibrate("PLD", bracket)
-            except ValueError:  # not in the bracket: search from scratch
-                sigma = calibrate("PLD")
-    return sigma
 
 
 def private_plan(estimator, n_samples):
