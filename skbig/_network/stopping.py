@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from .batches import PREDICT_BATCH_SIZE, predict
+from .batches import predict
 
 #: A held-out loss must fall by this share of the best so far to count as progress,
 LOSS_RTOL = 0.01
@@ -43,8 +43,6 @@ class Convergence(keras.callbacks.Callback):
     outputs_per_row : int
         How many outputs' losses ``loss`` averages in each row (1 for a class
         label), to compare its loss a row with ``LOSS_FLOOR``.
-    lead : {"score", "loss"}
-        What decides the best epoch and the patience with ``validation``.
     """
 
     def __init__(
@@ -54,15 +52,11 @@ class Convergence(keras.callbacks.Callback):
         validation=None,
         score=None,
         loss=None,
-        batch_size=PREDICT_BATCH_SIZE,
+        batch_size=4096,
         keep_weights=True,
         outputs_per_row=1,
-        lead="score",
     ):
         super().__init__()
-        if lead not in ("score", "loss") or (lead == "loss" and loss is None):
-            raise ValueError(f"lead={lead!r} needs 'score', or 'loss' with a loss")
-        self.lead = lead
         self.floor = LOSS_FLOOR / outputs_per_row
         self.keep_weights = keep_weights
         self.best_raw = None
@@ -114,20 +108,13 @@ class Convergence(keras.callbacks.Callback):
             # polish, not progress (the held-out loss of a network that fits its
             # training data drifts down for hundreds of epochs), and so is 1 % of
             # a loss that is already tiny (LOSS_FLOOR).
-            if self.lead == "loss":
-                margin = max(self.tol, LOSS_RTOL * max(self.best_loss, self.floor))
-                improved = not np.isfinite(margin) or loss < self.best_loss - margin
-                better = loss < self.best_loss
-            else:
-                margin = LOSS_RTOL * max(self.best_loss, self.floor)
-                lower = loss < (
-                    self.best_loss - margin if np.isfinite(margin) else np.inf
-                )
-                improved = current >= self.best + self.tol
-                improved = improved or (current >= self.best and lower)
-                better = current > self.best or (
-                    current == self.best and loss < self.best_loss
-                )
+            margin = LOSS_RTOL * max(self.best_loss, self.floor)
+            lower = loss < (self.best_loss - margin if np.isfinite(margin) else np.inf)
+            improved = current >= self.best + self.tol
+            improved = improved or (current >= self.best and lower)
+            better = current > self.best or (
+                current == self.best and loss < self.best_loss
+            )
             if better:
                 self.best, self.best_loss, self.best_epoch = current, loss, epoch + 1
                 self.best_raw = raw
@@ -141,12 +128,6 @@ class Convergence(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.best_weights is not None:
             self.model.set_weights(self.best_weights)
-
-
-def lead(kind):
-    """What leads the stopping rule for a target of this ``kind``: the held-out
-    log-loss for class labels, the score (R², or the multi-label F1) otherwise."""
-    return "loss" if kind in ("binary", "multiclass") else "score"
 
 
 def outputs_per_row(validation, kind):
