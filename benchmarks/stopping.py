@@ -95,10 +95,15 @@ def curves(name, data_dir, seeds, out):
 def replay(val_score, val_loss, patience, n_validation, rule):
     """(best epoch, epochs run) of ``rule`` on one run's held-out curves.
 
-    ``"today"`` is skbig's rule (``_network/stopping.py``): a better epoch has a
+    ``"today"`` is skbig's rule for class labels (``_network/stopping.py``,
+    ``lead="loss"``, since 2026-12-04): the best epoch has the lowest held-out
+    loss; patience restarts on a loss lower by ``LOSS_RTOL`` of the best loss, or
+    of ``LOSS_FLOOR`` when the best is below it (the "lossbest" rule of the
+    replay that chose it). ``"accuracy"``: the rule before
+    it (``lead="score"``): a better epoch has a
     higher accuracy, or the same at a lower loss; patience restarts on a higher
     accuracy or the same one at a loss lower by ``LOSS_RTOL`` of the best loss,
-    or of ``LOSS_FLOOR`` when the best is below it; ``"rtol-only"``: the rule
+    or of ``LOSS_FLOOR`` when the best is below it; ``"rtol-only"``: that rule
     before the floor (2026-12-03); ``"floor<f>"``: a floor of ``f``. ``"slack<d>"``: an
     accuracy at most ``d`` held-out documents below the highest counts as the
     same, and the loss decides; ``"slack<d>-quiet"``: the same, but only a higher
@@ -108,8 +113,12 @@ def replay(val_score, val_loss, patience, n_validation, rule):
     best, best_loss, best_epoch, top, stale = -np.inf, np.inf, 0, -np.inf, 0
     for epoch, (score, loss) in enumerate(zip(val_score, val_loss, strict=True), 1):
         lower = loss < best_loss * (1 - LOSS_RTOL)
-        if rule in ("today", "rtol-only") or rule.startswith("floor"):
-            floor = {"today": LOSS_FLOOR, "rtol-only": 0.0}.get(rule)
+        if rule == "today":
+            if np.isfinite(best_loss):
+                lower = loss < best_loss - LOSS_RTOL * max(best_loss, LOSS_FLOOR)
+            better, improved = loss < best_loss, lower
+        elif rule in ("accuracy", "rtol-only") or rule.startswith("floor"):
+            floor = {"accuracy": LOSS_FLOOR, "rtol-only": 0.0}.get(rule)
             floor = float(rule[5:]) if floor is None else floor
             if np.isfinite(best_loss):
                 lower = loss < best_loss - LOSS_RTOL * max(best_loss, floor)
@@ -178,7 +187,7 @@ def pooled_cell(runs, size, way):
     return f"{100 * accuracy:.2f} ({epochs:.0f} ep)"
 
 
-def table(records, rules=("today", "rtol-only", "floor0.2", "slack1", "loss"), pool=3):
+def table(records, rules=("today", "accuracy", "slack1", "loss"), pool=3):
     by_corpus = defaultdict(list)
     for record in records:
         by_corpus[record["corpus"]].append(record)

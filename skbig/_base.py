@@ -23,7 +23,7 @@ from ._network import batches
 from ._network.build import InitialState, build_mlp
 from ._network.optimizers import make_optimizer
 from ._network.state import network_from_state, network_state
-from ._network.stopping import Convergence, outputs_per_row
+from ._network.stopping import Convergence, lead, outputs_per_row
 from ._network.streamed import fit_inputs
 from ._params import as_sizes, refuse_unknown_parameters, routed
 from ._plan import hold_out, resolved_alpha, training_plan, warn_unconverged
@@ -315,9 +315,9 @@ class _MLPMixin:
             validation=validation,
             score=functools.partial(self._validation_score, kind=self._target_kind),
             loss=functools.partial(self._validation_loss, kind=self._target_kind),
-            batch_size=batches.PREDICT_BATCH_SIZE,
             keep_weights=keep_weights,
             outputs_per_row=outputs_per_row(validation, self._target_kind),
+            lead=lead(self._target_kind),
         )
         callbacks.append(monitor)
         data = fit_inputs(X, y, sample_weight, fit_args, seed)

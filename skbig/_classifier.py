@@ -64,10 +64,10 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         usually stops long before.
     early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the training data (shuffled and
-        stratified) and stop when its accuracy has not improved by ``tol`` (nor,
-        at equal accuracy, its log-loss by 1 % of max(itself, 0.1)) for
-        ``n_iter_no_change`` epochs, keeping the best epoch's weights. "auto" does
-        so whenever there are at least 20 samples (user guide: "How long skbig trains").
+        stratified) and stop when its log-loss (weighted as in training) has not
+        fallen by 1 % of max(itself, 0.1) (or ``tol``) for ``n_iter_no_change``
+        epochs, keeping the weights of the epoch with the lowest (multi-label: the
+        best subset accuracy). "auto" does so whenever there are at least 20 samples.
     refit : bool, default=True
         After early stopping has found the best number of epochs, train a new
         network on *all* the training data for that many epochs (skbig's own
@@ -79,7 +79,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         update steps (at least 2 epochs). Without early stopping the training
         loss is monitored instead.
     tol : float, default=1e-4
-        Smallest improvement of the monitored score that counts.
+        Smallest improvement of the monitored loss or score that counts.
     class_weight : dict, "balanced", "balanced_sqrt" or None, \
 default="balanced_sqrt"
         Weights of the classes, multiplied into ``sample_weight``.
@@ -154,9 +154,9 @@ default="balanced_sqrt"
     validation_scores_ : list of float or None
         Validation accuracy per epoch with early stopping, else None.
     best_validation_score_ : float or None
-        Best validation accuracy with early stopping, else None.
+        Validation accuracy of the best epoch with early stopping, else None.
     best_epoch_ : int or None
-        The epoch with the best held-out score, with early stopping.
+        The epoch with the lowest held-out loss, with early stopping.
     epsilon_, delta_ : float
         After a private fit: its (epsilon, delta) guarantee, from dp-accounting's
         PLD accountant (RDP above epsilon 100; ``training_plan_["accountant"]``).

@@ -21,10 +21,12 @@ def validation_score(y_true, y_raw, kind=None):
     return _SCORERS[_kind(y_true, y_raw, kind)](y_true, y_raw)
 
 
-def validation_loss(y_true, y_raw, kind=None):
-    """The training loss (without regularisation) on raw network outputs."""
+def validation_loss(y_true, y_raw, kind=None, sample_weight=None):
+    """The training loss (without regularisation) on raw network outputs, its
+    rows averaged with ``sample_weight`` as training averages them."""
     y_true, y_raw = np.asarray(y_true), y_raw.reshape(len(y_raw), -1)
-    return _LOSSES[_kind(y_true, y_raw, kind)](y_true, y_raw)
+    rows = _LOSSES[_kind(y_true, y_raw, kind)](y_true, y_raw)
+    return float(np.average(rows, weights=sample_weight))
 
 
 def _kind(y_true, y_raw, kind=None):
@@ -61,19 +63,19 @@ def _subset_accuracy(y, p):
     return float(np.mean(np.all((p > 0.5) == (y > 0.5), axis=1)))
 
 
+# Each row's loss (a multi-label row's averaged over its labels).
 def _binary_log_loss(y, p):
     y = y.reshape(p.shape).astype(np.float64)
     p = np.clip(p, _EPS, 1 - _EPS)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+    return -np.mean(y * np.log(p) + (1 - y) * np.log1p(-p), axis=1)
 
 
 def _multiclass_log_loss(y, p):
-    p = np.clip(p[np.arange(len(p)), y.ravel().astype(int)], _EPS, 1)
-    return float(-np.mean(np.log(p)))
+    return -np.log(np.clip(p[np.arange(len(p)), y.ravel().astype(int)], _EPS, 1))
 
 
 def _onehot_log_loss(y, p):
-    return float(-np.mean(np.sum(y * np.log(np.clip(p, _EPS, 1)), axis=1)))
+    return -np.sum(y * np.log(np.clip(p, _EPS, 1)), axis=1)
 
 
 _SCORERS = {
@@ -100,6 +102,7 @@ def r2_score(y, p):
     return float(np.mean(r2))
 
 
-def mse(y, p):
-    """Mean squared error over all outputs."""
-    return float(np.mean((y.reshape(p.shape).astype(np.float64) - p) ** 2))
+def mse(y, p, sample_weight=None):
+    """Mean squared error over all outputs, rows weighted by ``sample_weight``."""
+    rows = np.mean((y.reshape(p.shape).astype(np.float64) - p) ** 2, axis=1)
+    return float(np.average(rows, weights=sample_weight))

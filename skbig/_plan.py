@@ -136,7 +136,9 @@ def hold_out(X, y, sample_weight, n_validation, seed, stratify=None):
 
     Keras' own ``validation_split`` takes the last rows unshuffled, which on
     label-sorted corpora holds out one or two classes only. Returns ``X_train,
-    y_train, sample_weight_train, (X_validation, y_validation)``.
+    y_train, sample_weight_train, (X_validation, y_validation,
+    sample_weight_validation)``: the held-out rows are judged with the weights
+    (``sample_weight`` times the class weights) that training gives them.
     """
     n = X.shape[0]
     splitter = ShuffleSplit(n_splits=1, test_size=n_validation, random_state=seed)
@@ -148,8 +150,14 @@ def hold_out(X, y, sample_weight, n_validation, seed, stratify=None):
                 n_splits=1, test_size=n_validation, random_state=seed
             )
     train, val = next(splitter.split(np.zeros(n), stratify))
-    weights = None if sample_weight is None else sample_weight[train]
-    return X[train], y[train], weights, (X[val], y[val])
+    if sample_weight is None:
+        return X[train], y[train], None, (X[val], y[val], None)
+    return (
+        X[train],
+        y[train],
+        sample_weight[train],
+        (X[val], y[val], sample_weight[val]),
+    )
 
 
 def warn_unconverged(estimator, stacklevel):

@@ -47,9 +47,10 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         5,000 update steps (at least 20 epochs).
     early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the training data and stop when its R²
-        has not improved by ``tol`` (nor, at equal R², its squared error by 1 %)
-        for ``n_iter_no_change`` epochs, keeping the best epoch's weights. "auto"
-        does so whenever there are at least 20 samples.
+        has not improved by ``tol`` (nor, at equal R², its squared error, weighted
+        by ``sample_weight``, by 1 %) for ``n_iter_no_change`` epochs, keeping the
+        best epoch's weights. "auto" does so whenever there are at least 20
+        samples.
     refit : bool, default=True
         After early stopping has found the best number of epochs, train a new
         network on all the training data for that many epochs.
@@ -266,5 +267,5 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         return _metrics.r2_score(y, raw.reshape(len(raw), -1))
 
     @staticmethod
-    def _validation_loss(y, raw, kind=None):
-        return _metrics.mse(y, raw.reshape(len(raw), -1))
+    def _validation_loss(y, raw, kind=None, sample_weight=None):
+        return _metrics.mse(y, raw.reshape(len(raw), -1), sample_weight)

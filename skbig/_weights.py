@@ -41,13 +41,13 @@ def kept_weights(estimator, X):
 
 def learned_weights(estimator, X, y, validation=None):
     """Learns ``estimator.feature_weights_`` from the rows a training run trains
-    on, ``X`` and ``y``; returns ``X`` and the held-out ``validation`` pair
+    on, ``X`` and ``y``; returns ``X`` and the held-out ``validation`` tuple
     ``(X_val, y_val)`` (or None) weighted by them."""
     estimator.feature_weights_ = nb_weights(X, y, estimator._target_kind)
     if validation is not None:
         validation = (
             weighted(validation[0], estimator.feature_weights_),
-            validation[1],
+            *validation[1:],
         )
     return weighted(X, estimator.feature_weights_), validation
 

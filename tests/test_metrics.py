@@ -55,3 +55,19 @@ def test_a_known_target_type_is_not_guessed_from_the_outputs():
     p = np.array([[0.4, 0.3, 0.3], [0.2, 0.45, 0.35]])
     assert _metrics.validation_score(y, p) == 1.0
     assert _metrics.validation_score(y, p, "multilabel-indicator") == 0.0
+
+
+def test_losses_weigh_rows_as_scikit_learn_does():
+    # Early stopping weighs the held-out rows as training weighs them.
+    w = RNG.uniform(0.1, 5.0, 100)
+    y = RNG.randint(0, 4, 100)
+    p = RNG.dirichlet(np.ones(4), size=100)
+    expected = log_loss(y, p, sample_weight=w)
+    assert _metrics.validation_loss(y, p, sample_weight=w) == pytest.approx(expected)
+    onehot = np.eye(4)[y]
+    got = _metrics.validation_loss(onehot, p, "multiclass", sample_weight=w)
+    assert got == pytest.approx(expected)
+    y2 = RNG.normal(size=(100, 2))
+    p2 = y2 + RNG.normal(scale=0.3, size=(100, 2))
+    expected = mean_squared_error(y2, p2, sample_weight=w)
+    assert _metrics.mse(y2, p2, sample_weight=w) == pytest.approx(expected)

@@ -23,6 +23,7 @@ from skbig._plan import (
     MIN_EPOCHS,
     MIN_PATIENCE,
     PATIENCE_STEPS,
+    hold_out,
     resolved_alpha,
     training_plan,
 )
@@ -87,8 +88,7 @@ def test_default_fit_stops_on_held_out_data_then_refits(default_fit):
     plan = clf.training_plan_
     assert plan["early_stopping"] and plan["refit"]
     # Stopped by the rule, not by the ceiling. (A better epoch need not restart
-    # the patience: the same accuracy at a loss lower by under 1 % is better, but
-    # not progress.)
+    # the patience: a held-out loss lower by under 1 % is better, but not progress.)
     loss = clf.history_["loss"]
     assert plan["patience"] <= len(loss) < plan["epochs"]
     assert clf.best_epoch_ <= len(loss)
@@ -96,7 +96,9 @@ def test_default_fit_stops_on_held_out_data_then_refits(default_fit):
     assert clf.n_iter_ == clf.best_epoch_ == len(clf.history_["refit_loss"])
     assert clf.loss_curve_ == clf.history_["refit_loss"]
     assert len(clf.validation_scores_) == len(clf.history_["loss"])
-    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    best = int(np.argmin(clf.history_["val_loss"]))
+    assert clf.best_epoch_ == best + 1
+    assert clf.best_validation_score_ == clf.validation_scores_[best]
     assert clf.score(X, y) > 0.8
 
 
@@ -285,3 +287,17 @@ def test_a_refit_without_held_out_data_drops_the_old_temperature(default_fit):
     assert again.temperature_ is None and again.thresholds_ is None
     raw = again.model_.predict_on_batch(again.feature_encoder_.transform(X))
     np.testing.assert_allclose(again.predict_proba(X), raw, atol=1e-5)
+
+
+def test_hold_out_keeps_the_held_out_rows_weights():
+    X = np.arange(40.0).reshape(20, 2)
+    y = np.repeat([0, 1], 10)
+    weight = np.arange(20.0)
+    X_tr, y_tr, w_tr, (X_val, y_val, w_val) = hold_out(X, y, weight, 4, 0, y)
+    # Row i of X starts with 2 * i, whose weight is i: each row keeps its own.
+    np.testing.assert_array_equal(w_tr, X_tr[:, 0] / 2)
+    np.testing.assert_array_equal(w_val, X_val[:, 0] / 2)
+    np.testing.assert_array_equal(y_tr, w_tr >= 10)
+    np.testing.assert_array_equal(y_val, w_val >= 10)
+    assert len(w_val) == 4 and sorted(np.r_[w_tr, w_val]) == list(weight)
+    assert hold_out(X, y, None, 4, 0, y)[3][2] is None

@@ -4,7 +4,12 @@ import keras
 import numpy as np
 import pytest
 
-from skbig._network.stopping import LOSS_RTOL, Convergence, outputs_per_row
+from skbig._network.stopping import (
+    LOSS_RTOL,
+    Convergence,
+    lead,
+    outputs_per_row,
+)
 
 
 @pytest.fixture
@@ -13,7 +18,7 @@ def network():
     return keras.Model(inputs, keras.layers.Dense(1)(inputs))
 
 
-def _run(network, scores, losses, patience, keep_weights=True, outputs=1):
+def _run(network, scores, losses, patience, keep_weights=True, outputs=1, lead="score"):
     scores, losses = iter(scores), iter(losses)
     monitor = Convergence(
         tol=1e-4,
@@ -23,6 +28,7 @@ def _run(network, scores, losses, patience, keep_weights=True, outputs=1):
         loss=lambda y, raw: next(losses),
         keep_weights=keep_weights,
         outputs_per_row=outputs,
+        lead=lead,
     )
     monitor.set_model(network)
     network.stop_training = False  # what Keras sets when training begins
@@ -78,3 +84,59 @@ def test_without_keep_weights_the_last_weights_stay(network):
     monitor, _, _ = _run(network, [0.9, 0.1, 0.1], [1.0] * 3, 2, keep_weights=False)
     assert monitor.best_epoch == 1 and monitor.best_raw is not None
     np.testing.assert_array_equal(network.layers[-1].kernel.numpy(), 2)
+
+
+def test_when_the_loss_leads_the_lowest_loss_wins_whatever_the_accuracy(network):
+    # Epoch 3 has the highest accuracy, epoch 4 the lowest loss. Epoch 4's loss is
+    # lower by under LOSS_RTOL, so it does not restart the patience: the run stops
+    # 2 epochs after epoch 2, the last to lower the loss by enough.
+    small = 1 - LOSS_RTOL / 2
+    scores = [0.5, 0.6, 0.9, 0.7, 0.8, 0.8]
+    losses = [1.0, 0.5, 0.6, 0.5 * small, 0.55, 0.4]
+    monitor, epochs, logs = _run(network, scores, losses, patience=2, lead="loss")
+    assert (epochs, monitor.best_epoch, monitor.best) == (4, 4, 0.7)
+    assert logs["val_loss"] == 0.5 * small
+    np.testing.assert_array_equal(network.layers[-1].kernel.numpy(), 3)
+    # The same curves under the score's lead: epoch 3 wins, and patience runs on.
+    monitor, epochs, _ = _run(network, scores, losses, patience=2)
+    assert (epochs, monitor.best_epoch) == (5, 3)
+
+
+def test_when_the_loss_leads_a_tiny_loss_must_fall_by_a_share_of_the_floor(network):
+    # 0.02 nat a row falling 3 % an epoch: under LOSS_RTOL of the 0.1 floor.
+    losses = [0.02 * 0.97**k for k in range(30)]
+    monitor, ran, _ = _run(network, [0.99] * 30, losses, 3, lead="loss")
+    assert ran == 4 and monitor.best_epoch == 4
+
+
+def test_class_labels_follow_the_loss_and_other_targets_the_score(network):
+    assert lead("binary") == lead("multiclass") == "loss"
+    for kind in ("multilabel-indicator", "continuous", "continuous-multioutput"):
+        assert lead(kind) == "score"
+    with pytest.raises(ValueError, match="lead='loss' needs"):
+        Convergence(tol=1e-4, patience=2, lead="loss")
+
+
+def test_the_held_out_weights_reach_the_loss_and_not_the_score(network):
+    seen = {}
+
+    def loss(y, raw, sample_weight=None):
+        seen["loss"] = sample_weight
+        return 1.0
+
+    def score(y, raw):
+        return 0.5
+
+    weight = np.array([1.0, 2.0, 3.0])
+    validation = (np.zeros((3, 2), np.float32), np.zeros(3), weight)
+    monitor = Convergence(
+        tol=1e-4, patience=1, validation=validation, score=score, loss=loss,
+        lead="loss",
+    )  # fmt: skip
+    monitor.set_model(network)
+    monitor.on_epoch_end(0, {})
+    assert seen["loss"] is weight
+    # Without weights (a streamed hold-out), the loss is called without them.
+    monitor.validation = validation[:2]
+    monitor.on_epoch_end(1, {})
+    assert seen["loss"] is None

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from .batches import predict
+from .batches import PREDICT_BATCH_SIZE, predict
 
 #: A held-out loss must fall by this share of the best so far to count as progress,
 LOSS_RTOL = 0.01
@@ -28,12 +28,13 @@ class Convergence(keras.callbacks.Callback):
         Smallest improvement that counts.
     patience : int
         Epochs without improvement before stopping.
-    validation : tuple (X, y) or None
-        Held-out data in the network's own encoding.
+    validation : tuple (X, y), (X, y, sample_weight) or None
+        Held-out data in the network's own encoding; ``loss`` weighs its rows by
+        ``sample_weight`` when there is one (``score`` does not).
     score : callable or None
         ``score(y, y_raw) -> float``, higher is better.
     loss : callable or None
-        ``loss(y, y_raw) -> float``, logged as ``val_loss``.
+        ``loss(y, y_raw[, sample_weight=w]) -> float``, logged as ``val_loss``.
     batch_size : int
         Batch size for predicting the validation data.
     keep_weights : bool
@@ -43,6 +44,8 @@ class Convergence(keras.callbacks.Callback):
     outputs_per_row : int
         How many outputs' losses ``loss`` averages in each row (1 for a class
         label), to compare its loss a row with ``LOSS_FLOOR``.
+    lead : {"score", "loss"}
+        What decides the best epoch and the patience with ``validation``.
     """
 
     def __init__(
@@ -52,11 +55,15 @@ class Convergence(keras.callbacks.Callback):
         validation=None,
         score=None,
         loss=None,
-        batch_size=4096,
+        batch_size=PREDICT_BATCH_SIZE,
         keep_weights=True,
         outputs_per_row=1,
+        lead="score",
     ):
         super().__init__()
+        if lead not in ("score", "loss") or (lead == "loss" and loss is None):
+            raise ValueError(f"lead={lead!r} needs 'score', or 'loss' with a loss")
+        self.lead = lead
         self.floor = LOSS_FLOOR / outputs_per_row
         self.keep_weights = keep_weights
         self.best_raw = None
@@ -92,7 +99,8 @@ class Convergence(keras.callbacks.Callback):
             if current > self.best:
                 self.best, self.best_epoch = current, epoch + 1
         else:
-            X_val, y_val = self.validation
+            X_val, y_val, *rest = self.validation
+            weight = rest[0] if rest else None
             raw = np.asarray(
                 predict(self.model, X_val, batch_size=self.batch_size, verbose=0)
             )
@@ -100,7 +108,10 @@ class Convergence(keras.callbacks.Callback):
             logs["val_score"] = current
             loss = np.inf
             if self.loss is not None:
-                loss = logs["val_loss"] = self.loss(y_val, raw)
+                # Weighted as training weighs the same rows (class weights too),
+                # so the loss that decides is the one being minimised.
+                extra = {} if weight is None else {"sample_weight": weight}
+                loss = logs["val_loss"] = self.loss(y_val, raw, **extra)
             # Better: a higher score, or the same score at a lower loss. On a small
             # held-out set the accuracy soon stops moving (12 iris flowers are all
             # right after a few epochs) while the loss still says which is better;
@@ -108,13 +119,20 @@ class Convergence(keras.callbacks.Callback):
             # polish, not progress (the held-out loss of a network that fits its
             # training data drifts down for hundreds of epochs), and so is 1 % of
             # a loss that is already tiny (LOSS_FLOOR).
-            margin = LOSS_RTOL * max(self.best_loss, self.floor)
-            lower = loss < (self.best_loss - margin if np.isfinite(margin) else np.inf)
-            improved = current >= self.best + self.tol
-            improved = improved or (current >= self.best and lower)
-            better = current > self.best or (
-                current == self.best and loss < self.best_loss
-            )
+            if self.lead == "loss":
+                margin = max(self.tol, LOSS_RTOL * max(self.best_loss, self.floor))
+                improved = not np.isfinite(margin) or loss < self.best_loss - margin
+                better = loss < self.best_loss
+            else:
+                margin = LOSS_RTOL * max(self.best_loss, self.floor)
+                lower = loss < (
+                    self.best_loss - margin if np.isfinite(margin) else np.inf
+                )
+                improved = current >= self.best + self.tol
+                improved = improved or (current >= self.best and lower)
+                better = current > self.best or (
+                    current == self.best and loss < self.best_loss
+                )
             if better:
                 self.best, self.best_loss, self.best_epoch = current, loss, epoch + 1
                 self.best_raw = raw
@@ -128,6 +146,12 @@ class Convergence(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.best_weights is not None:
             self.model.set_weights(self.best_weights)
+
+
+def lead(kind):
+    """What leads the stopping rule for a target of this ``kind``: the held-out
+    log-loss for class labels, the score (R², or the multi-label F1) otherwise."""
+    return "loss" if kind in ("binary", "multiclass") else "score"
 
 
 def outputs_per_row(validation, kind):
