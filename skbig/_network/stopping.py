@@ -112,13 +112,14 @@ class Convergence(keras.callbacks.Callback):
                 # so the loss that decides is the one being minimised.
                 extra = {} if weight is None else {"sample_weight": weight}
                 loss = logs["val_loss"] = self.loss(y_val, raw, **extra)
-            # Better: a higher score, or the same score at a lower loss. On a small
-            # held-out set the accuracy soon stops moving (12 iris flowers are all
-            # right after a few epochs) while the loss still says which is better;
-            # a loss that falls by less than LOSS_RTOL of itself per epoch is
-            # polish, not progress (the held-out loss of a network that fits its
-            # training data drifts down for hundreds of epochs), and so is 1 % of
-            # a loss that is already tiny (LOSS_FLOOR).
+            # Under the score's lead, better: a higher score, or the same score at a
+            # lower loss. On a small held-out set the accuracy soon stops moving (12
+            # iris flowers are all right after a few epochs) while the loss still
+            # says which is better. Under either lead, a loss that falls by less
+            # than LOSS_RTOL of itself per epoch is polish, not progress (the
+            # held-out loss of a network that fits its training data drifts down
+            # for hundreds of epochs), and so is 1 % of a loss that is already tiny
+            # (LOSS_FLOOR).
             if self.lead == "loss":
                 margin = max(self.tol, LOSS_RTOL * max(self.best_loss, self.floor))
                 improved = not np.isfinite(margin) or loss < self.best_loss - margin
@@ -150,7 +151,8 @@ class Convergence(keras.callbacks.Callback):
 
 def lead(kind):
     """What leads the stopping rule for a target of this ``kind``: the held-out
-    log-loss for class labels, the score (R², or the multi-label F1) otherwise."""
+    log-loss for class labels, the score (R², or the multi-label subset accuracy)
+    otherwise."""
     return "loss" if kind in ("binary", "multiclass") else "score"
 
 
