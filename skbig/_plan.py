@@ -150,14 +150,12 @@ def hold_out(X, y, sample_weight, n_validation, seed, stratify=None):
                 n_splits=1, test_size=n_validation, random_state=seed
             )
     train, val = next(splitter.split(np.zeros(n), stratify))
-    if sample_weight is None:
-        return X[train], y[train], None, (X[val], y[val], None)
-    return (
-        X[train],
-        y[train],
-        sample_weight[train],
-        (X[val], y[val], sample_weight[val]),
+    w_train, w_val = (
+        (None, None)
+        if sample_weight is None
+        else (sample_weight[train], sample_weight[val])
     )
+    return X[train], y[train], w_train, (X[val], y[val], w_val)
 
 
 def warn_unconverged(estimator, stacklevel):

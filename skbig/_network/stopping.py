@@ -120,15 +120,13 @@ class Convergence(keras.callbacks.Callback):
             # held-out loss of a network that fits its training data drifts down
             # for hundreds of epochs), and so is 1 % of a loss that is already tiny
             # (LOSS_FLOOR).
+            margin = LOSS_RTOL * max(self.best_loss, self.floor)
             if self.lead == "loss":
-                margin = max(self.tol, LOSS_RTOL * max(self.best_loss, self.floor))
-                improved = not np.isfinite(margin) or loss < self.best_loss - margin
-                better = loss < self.best_loss
+                margin = max(self.tol, margin)
+            lower = loss < (self.best_loss - margin if np.isfinite(margin) else np.inf)
+            if self.lead == "loss":
+                better, improved = loss < self.best_loss, lower
             else:
-                margin = LOSS_RTOL * max(self.best_loss, self.floor)
-                lower = loss < (
-                    self.best_loss - margin if np.isfinite(margin) else np.inf
-                )
                 improved = current >= self.best + self.tol
                 improved = improved or (current >= self.best and lower)
                 better = current > self.best or (
