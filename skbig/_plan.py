@@ -17,6 +17,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.base import is_regressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
@@ -28,6 +29,11 @@ MIN_BATCH = 16
 #: least ``MIN_PATIENCE`` epochs) without a better held-out score.
 PATIENCE_STEPS = 100
 MIN_PATIENCE = 2
+#: ``MLPRegressor`` on dense input (``dense_regression``): a patience of this many
+#: steps. A regression's held-out R² rests on plateaus for many epochs and then
+#: rises again where a classifier's held-out loss does not (``benchmarks/README.md``,
+#: 2026-12-04). Sparse input (text) keeps ``PATIENCE_STEPS``, where it was measured.
+DENSE_REGRESSION_PATIENCE_STEPS = 1000
 #: With ``epochs="auto"``: at most this many update steps (and at least
 #: ``MIN_EPOCHS`` epochs), so that a fit always ends.
 MAX_STEPS = 5000
@@ -100,7 +106,10 @@ def training_plan(
         epochs = max(MIN_EPOCHS, math.ceil(MAX_STEPS / steps))
     patience = estimator.n_iter_no_change
     if patience == "auto":
-        patience = max(MIN_PATIENCE, math.ceil(PATIENCE_STEPS / steps))
+        wait = PATIENCE_STEPS
+        if dense_regression(estimator, partial=partial):
+            wait = DENSE_REGRESSION_PATIENCE_STEPS
+        patience = max(MIN_PATIENCE, math.ceil(wait / steps))
     return TrainingPlan(
         batch_size=int(batch_size),
         epochs=int(epochs),
@@ -110,6 +119,17 @@ def training_plan(
         # A user's own network may be one Keras object that cannot be rebuilt
         # fresh; it keeps the best held-out weights instead.
         refit=bool(stop and estimator.refit and estimator.model is None),
+    )
+
+
+def dense_regression(estimator, *, partial):
+    """Whether this is a regressor's ``fit`` on dense input, outside a private fit:
+    where the "auto" patience is ``DENSE_REGRESSION_PATIENCE_STEPS``."""
+    return (
+        is_regressor(estimator)
+        and not partial
+        and not getattr(estimator, "_sparse_input", True)
+        and estimator.dp_epsilon is None
     )
 
 
