@@ -19,6 +19,7 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _privacy
+from ._linear import blended, check_linear_part, fit_linear_part
 from ._network import batches
 from ._network.build import InitialState, build_mlp
 from ._network.optimizers import make_optimizer
@@ -77,14 +78,8 @@ class _MLPMixin:
             )
             if y is not None or reset:
                 # With y=None at fit time scikit-learn raises its "requires y" error.
-                X, y = validate_data(
-                    self,
-                    X,
-                    y,
-                    multi_output=True,
-                    y_numeric=self._numeric_target,
-                    **kwargs,
-                )
+                kwargs["y_numeric"] = self._numeric_target
+                X, y = validate_data(self, X, y, multi_output=True, **kwargs)
             else:
                 X = validate_data(self, X, **kwargs)
             if reset:
@@ -229,6 +224,7 @@ class _MLPMixin:
             # skbig.fit_stream: X and y were one placeholder row per class, whose
             # targets and weights label the streamed rows.
             X, y, sample_weight = streamed.labelled(y, sample_weight), None, None
+        check_linear_part(self, new_network)
         if self.dp_epsilon is not None:
             _privacy.check_private_fit(self, partial=partial, new_network=new_network)
             _privacy.fit_privately(self, X, y, sample_weight, seed)
@@ -269,6 +265,9 @@ class _MLPMixin:
             # fit's temperature or thresholds for its new network.
             held_out = validation[1] if validation is not None else None
             self._learn_from_validation(first.best_raw, held_out)
+            if new_network:  # a regressor's ridge, weighed against the network
+                train = (X, y, sample_weight)
+                fit_linear_part(self, train, validation, first.best_raw)
         best = first.best_epoch - initial_epoch
         if refit and best > 0:
             # The held-out part has told how long to train; now train the network
@@ -382,6 +381,7 @@ class _MLPMixin:
         # No quiet() here: predicting changes no process-wide state (loggers,
         # warning filters), so threads predicting at once cannot disturb it.
         raw = np.asarray(batches.predict(self.model_, X, callbacks=callbacks, **args))
+        raw = blended(self, X, raw)  # with the regressor's linear part, if any
         if raw.dtype.kind == "f" and not np.isfinite(raw).all():
             raise ValueError(
                 "the network's outputs are not finite (NaN or infinity) for some "

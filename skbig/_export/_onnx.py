@@ -203,12 +203,17 @@ def _network_nodes(nodes, spec, x, outputs, computed=0):
         )
     if spec.feature_weights is not None and not computed:
         x = rescaled(nodes, x, spec.feature_weights, axis=1)
+    features = x
     for i, layer in enumerate(spec.layers):
         if i >= computed:
             kernel, bias = nodes.const(layer.kernel), nodes.const(layer.bias)
             x = nodes("Add", nodes("MatMul", x, kernel), bias)
         if layer.activation != "logits":
             x = _activation(nodes, layer.activation, x)
+    if spec.linear_coef is not None:  # a regressor's linear part (dense input only)
+        linear = nodes("MatMul", features, nodes.const(spec.linear_coef))
+        linear = nodes("Add", linear, nodes.const(spec.linear_intercept))
+        x = nodes("Add", x, linear)
     if spec.kind == "continuous":
         y = nodes(
             "Add",

@@ -142,6 +142,7 @@ class _Serving(tf.Module):
 
     def _outputs(self, x):
         spec = self.network
+        features = x
         for i, (kernel, bias) in enumerate(zip(self.kernels, self.biases, strict=True)):
             kernel = tf.cast(kernel, tf.float32)
             if isinstance(x, tf.sparse.SparseTensor):
@@ -150,6 +151,8 @@ class _Serving(tf.Module):
                 x = tf.matmul(x, kernel) + bias
             if i < len(self.kernels) - 1:
                 x = _ACTIVATIONS[spec.layers[i].activation](x)
+        if spec.linear_coef is not None:  # a regressor's linear part (dense input)
+            x = x + tf.matmul(features, spec.linear_coef) + spec.linear_intercept
         if spec.kind == "continuous":
             y = x * spec.target_scale + spec.target_mean
             return {"prediction": tf.reshape(y, [-1]) if spec.flat_target else y}

@@ -78,6 +78,11 @@ class NetworkSpec:
     flat_target: bool  # predictions of shape (n,) rather than (n, n_outputs)
     # nb_weights' column scales (each row then rescaled to its norm), or None
     feature_weights: np.ndarray | None = None
+    # a regressor's linear part on the standardised features, added to the
+    # network's outputs (``[n_features, n_outputs]`` and ``[n_outputs]``; the
+    # blend's weights folded in), or None
+    linear_coef: np.ndarray | None = None
+    linear_intercept: np.ndarray | None = None
 
 
 def split_pipeline(estimator):
@@ -231,7 +236,26 @@ def network_spec(estimator):
         target_scale=target_scale,
         flat_target=getattr(estimator, "y_ndim_", 1) == 1,
         feature_weights=getattr(estimator, "feature_weights_", None),
+        **_linear_part(estimator, layers),
     )
+
+
+def _linear_part(estimator, layers):
+    """A regressor's linear part as the spec adds it: the blend's weights folded
+    into the ridge's coefficients and the output layer (which it scales)."""
+    coef = getattr(estimator, "linear_coef_", None)
+    if coef is None:
+        return {}
+    weight = estimator.linear_weight_
+    output = layers[-1]
+    output.kernel = (output.kernel * (1 - weight)).astype(np.float32)
+    output.bias = (output.bias * (1 - weight)).astype(np.float32)
+    return {
+        "linear_coef": np.asarray(coef * weight, dtype=np.float32),
+        "linear_intercept": np.asarray(
+            estimator.linear_intercept_ * weight, np.float32
+        ),
+    }
 
 
 def folded(text, net):

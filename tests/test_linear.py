@@ -1,0 +1,223 @@
+"""MLPRegressor's linear part: a cross-validated ridge, blended with the network."""
+
+import pickle
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.datasets import make_friedman1, make_regression
+from sklearn.linear_model import RidgeCV
+from sklearn.preprocessing import StandardScaler
+
+import skbig
+from skbig import MLPClassifier, MLPRegressor, _linear
+
+NET = dict(hidden_layer_sizes=(16,), learning_rate_init=0.01, batch_size=64)
+TINY = dict(NET, linear_part="auto")
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_regression(
+        n_samples=240, n_features=6, n_informative=4, noise=20.0, random_state=0
+    )
+    X[:, 0] *= 1000.0  # columns on different scales, as a table's are
+    return X, y + 300.0
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, y = data
+    return MLPRegressor(**TINY, epochs=30, random_state=0).fit(X, y)
+
+
+def test_the_ridge_is_cross_validated_on_all_the_standardised_rows(data, fitted):
+    X, y = data
+    Xs = StandardScaler().fit_transform(X.astype(np.float32)).astype(np.float64)
+    ys = (y - y.mean()) / y.std()
+    ridge = RidgeCV(alphas=_linear.ALPHAS).fit(Xs, ys)
+    assert fitted.linear_alpha_ == ridge.alpha_
+    assert fitted.linear_coef_.shape == (6, 1)
+    np.testing.assert_allclose(fitted.linear_coef_[:, 0], ridge.coef_, atol=1e-5)
+    np.testing.assert_allclose(fitted.linear_intercept_, [ridge.intercept_], atol=1e-5)
+    assert 0 <= fitted.linear_weight_ <= 1
+
+
+def test_predictions_blend_the_network_and_the_ridge(data, fitted):
+    X, _ = data
+    Xs = fitted.feature_encoder_.transform(X.astype(np.float32))
+    network = fitted.model_.predict(Xs, verbose=0).astype(np.float64)
+    linear = Xs.astype(np.float64) @ fitted.linear_coef_ + fitted.linear_intercept_
+    weight = fitted.linear_weight_
+    expected = ((1 - weight) * network + weight * linear)[:, 0]
+    expected = expected * fitted.target_encoder_.scale_[0]
+    expected += fitted.target_encoder_.mean_[0]
+    np.testing.assert_allclose(fitted.predict(X), expected, rtol=1e-6)
+
+
+def _held_out_weight(network_outputs, y_val):
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((300, 4))
+    y = X @ [1.0, -2.0, 0.5, 0.0] + 0.1 * rng.standard_normal(300)
+    estimator = SimpleNamespace(
+        _numeric_target=True, linear_part="auto", dp_epsilon=None
+    )
+    train, validation = (X[:250], y[:250], None), (X[250:], y_val(y[250:]), None)
+    _linear.fit_linear_part(estimator, train, validation, network_outputs(y[250:]))
+    return estimator.linear_weight_
+
+
+def test_the_weight_is_the_blend_that_fits_the_held_out_part_best():
+    # A network that predicts nothing: the ridge takes (almost) all the weight.
+    assert _held_out_weight(np.zeros_like, lambda y: y) > 0.95
+    # A network exactly right on the held-out part: the ridge gets none.
+    assert _held_out_weight(lambda y: y, lambda y: y) == 0.0
+    # Targets halfway between the two: the least-squares weight, about one half.
+    assert 0.45 < _held_out_weight(np.zeros_like, lambda y: 0.5 * y) < 0.55
+
+
+def test_a_noisy_linear_target_leans_on_the_ridge():
+    X, y = make_regression(
+        n_samples=300, n_features=8, n_informative=4, noise=80.0, random_state=1
+    )
+    train, test = slice(0, 225), slice(225, None)
+    ridge = RidgeCV(alphas=_linear.ALPHAS).fit(X[train], y[train])
+    # A short patience: this is about the blend, not about how long to train.
+    kwargs = dict(hidden_layer_sizes=(64,), n_iter_no_change=20, random_state=0)
+    plain = MLPRegressor(**kwargs).fit(X[train], y[train])  # off by default
+    reg = MLPRegressor(**kwargs, linear_part="auto").fit(X[train], y[train])
+    assert reg.linear_weight_ > 0.5
+    plain, reg, ridge = (m.score(X[test], y[test]) for m in (plain, reg, ridge))
+    assert plain + 0.05 < reg and reg > ridge - 0.03, (plain, reg, ridge)
+
+
+def test_a_non_linear_target_leans_on_the_network():
+    X, y = make_friedman1(n_samples=300, noise=1.0, random_state=1)
+    reg = MLPRegressor(
+        (32,),
+        batch_size=64,
+        learning_rate_init=0.02,
+        n_iter_no_change=10,
+        linear_part="auto",
+        random_state=0,
+    ).fit(X, y)
+    assert reg.linear_weight_ < 0.2
+    assert reg.score(X, y) > 0.85
+
+
+def test_multi_output_targets_get_one_column_each():
+    X, Y = make_regression(n_samples=150, n_features=5, n_targets=3, random_state=1)
+    reg = MLPRegressor(**TINY, epochs=20, random_state=0).fit(X, Y)
+    assert reg.linear_coef_.shape == (5, 3)
+    assert reg.linear_intercept_.shape == (3,)
+    assert reg.predict(X).shape == (150, 3)
+    assert reg.score(X, Y) > 0.95
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "default",
+        "sparse",
+        "off",
+        "no held-out part",
+        "partial_fit",
+        "private",
+        "too costly",
+    ],
+)
+def test_where_there_is_no_linear_part(data, case, monkeypatch):
+    X, y = data
+    reg = MLPRegressor(**TINY, epochs=2, random_state=0)
+    if case == "default":
+        reg = MLPRegressor(epochs=2, random_state=0).fit(X, y)
+        assert reg.linear_part is False
+    elif case == "sparse":
+        reg.fit(sp.csr_matrix(X / 1000.0), y)
+    elif case == "off":
+        reg.set_params(linear_part=False).fit(X, y)
+    elif case == "no held-out part":
+        reg.set_params(early_stopping=False).fit(X, y)
+    elif case == "partial_fit":
+        reg.partial_fit(X, y)
+    elif case == "private":
+        pytest.importorskip("dp_accounting")
+        reg.set_params(dp_epsilon=10.0, learning_rate_init="auto")
+        reg.fit(X / np.abs(X).max(axis=0), y)
+    elif case == "too costly":
+        monkeypatch.setattr(_linear, "MAX_COST", 240 * 6 * 6 - 1)
+        reg.fit(X, y)
+        assert reg.set_params(linear_part=True).fit(X, y).linear_coef_ is not None
+        reg.set_params(linear_part="auto").fit(X, y)
+    assert reg.linear_coef_ is None and reg.linear_weight_ is None
+    assert reg.linear_alpha_ is None and reg.linear_intercept_ is None
+
+
+def test_a_classifier_has_none(data):
+    X, y = data
+    clf = MLPClassifier(**NET, epochs=2, random_state=0).fit(X, y > 300)
+    assert not hasattr(clf, "linear_coef_")
+    assert "linear_part" not in clf.get_params()
+
+
+def test_settings_that_cannot_have_one_are_refused_before_training(data):
+    X, y = data
+    with pytest.raises(ValueError, match="linear_part=True needs dense input"):
+        MLPRegressor(**NET, linear_part=True).fit(sp.csr_matrix(X), y)
+    with pytest.raises(ValueError, match="linear_part=True cannot be combined"):
+        MLPRegressor(**NET, linear_part=True, dp_epsilon=5.0).fit(X, y)
+    with pytest.raises(ValueError, match="linear_part=True needs held-out data"):
+        MLPRegressor(**NET, linear_part=True, early_stopping=False).fit(X, y)
+    with pytest.raises(ValueError, match="linear_part"):
+        MLPRegressor(linear_part="yes").fit(X, y)
+
+
+def test_warm_start_and_partial_fit_keep_the_fitted_part(data):
+    X, y = data
+    reg = MLPRegressor(**TINY, epochs=10, random_state=0).fit(X, y)
+    part = (reg.linear_coef_.copy(), reg.linear_weight_)
+    reg.set_params(warm_start=True).fit(X[:120], y[:120] + 50)
+    np.testing.assert_array_equal(reg.linear_coef_, part[0])
+    reg.partial_fit(X[120:], y[120:])
+    assert (reg.linear_coef_ == part[0]).all() and reg.linear_weight_ == part[1]
+    reg.set_params(warm_start=False).fit(X[:120], y[:120])
+    assert not np.array_equal(reg.linear_coef_, part[0])  # a new fit, a new part
+
+
+def test_the_part_travels_with_pickles_and_model_files(data, fitted, tmp_path):
+    X, _ = data
+    expected = fitted.predict(X)
+    np.testing.assert_array_equal(
+        pickle.loads(pickle.dumps(fitted)).predict(X), expected
+    )
+    skbig.save(fitted, tmp_path / "reg.skbig")
+    np.testing.assert_array_equal(
+        skbig.load(tmp_path / "reg.skbig").predict(X), expected
+    )
+
+
+def test_a_regressor_saved_before_the_linear_part_predicts_as_before(data, fitted):
+    X, _ = data
+    state = fitted.__getstate__()
+    for name in ("linear_part", *_linear._NAMES):
+        del state[name]
+    old = MLPRegressor.__new__(MLPRegressor)
+    old.__setstate__(state)
+    assert old.linear_part is False
+    Xs = fitted.feature_encoder_.transform(X.astype(np.float32))
+    network = fitted.model_.predict(Xs, verbose=0)[:, 0].astype(np.float64)
+    expected = network * fitted.target_encoder_.scale_[0]
+    expected += fitted.target_encoder_.mean_[0]
+    np.testing.assert_allclose(old.predict(X), expected, rtol=1e-6)
+
+
+def test_onnx_export_computes_the_blend(data, fitted, tmp_path):
+    onnxruntime = pytest.importorskip("onnxruntime")
+    pytest.importorskip("skl2onnx")
+    X, _ = data
+    assert 0 < fitted.linear_weight_ < 1  # both halves of the blend count
+    skbig.export(fitted, tmp_path / "reg.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "reg.onnx"))
+    (prediction,) = session.run(["prediction"], {"X": X.astype(np.float32)})
+    assert np.allclose(prediction, fitted.predict(X), rtol=1e-4, atol=1e-3)
