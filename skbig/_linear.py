@@ -99,7 +99,8 @@ def _applies(estimator, train, validation):
     X = train[0]
     if estimator.linear_part is False or validation is None or train[1] is None:
         return False
-    if not isinstance(X, np.ndarray) or estimator.dp_epsilon is not None:
+    # Sparse input or a stream; a private fit never gets here (its own path).
+    if not isinstance(X, np.ndarray):
         return False
     n, p = X.shape[0] + validation[0].shape[0], X.shape[1]
     return estimator.linear_part is True or n * p * min(n, p) <= MAX_COST
