@@ -25,7 +25,7 @@ MLP = dict(
     validation_fraction=0.1,
     n_iter_no_change="auto",
     alpha="auto",
-    class_weight="balanced_sqrt",
+    class_weight="auto",
 )
 # The fixed network the other implementations train: skbig's width and dropout, the
 # batch, learning rate and 5 epochs skbig used before its rule adapted to the data.

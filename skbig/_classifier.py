@@ -3,17 +3,12 @@
 from numbers import Real
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from . import _metrics
+from . import _labels, _metrics
 from ._base import _MLPMixin
 from ._calibration import learn_from_held_out, tempered
-from ._labels import (
-    check_fit_targets,
-    check_known_labels,
-    check_label_types,
-    class_weighted,
-)
 from ._names import public
 from ._network.losses import classifier_output
 from ._params import COMMON_CONSTRAINTS
@@ -80,13 +75,13 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         loss is monitored instead.
     tol : float, default=1e-4
         Smallest improvement of the monitored loss or score that counts.
-    class_weight : dict, "balanced", "balanced_sqrt" or None, \
-default="balanced_sqrt"
+    class_weight : dict, "auto", "balanced", "balanced_sqrt" or None, default="auto"
         Weights of the classes, multiplied into ``sample_weight``.
         "balanced_sqrt" is the square root of scikit-learn's "balanced" weights
         (``sqrt(n_samples / (n_classes * count))``): rare classes count more
-        without the whole decision moving to them. Ignored for multi-label
-        targets.
+        without the whole decision moving to them. "auto" is "balanced_sqrt" on
+        sparse input (text) and None on dense input (tables) and in private fits.
+        Ignored for multi-label targets.
     nb_weights : bool, default=True
         On sparse input (TF-IDF), scale each column by naive Bayes' log-count ratio
         of its term (how unevenly it falls across the classes) and each row back
@@ -201,7 +196,7 @@ default="balanced_sqrt"
 
     _parameter_constraints = {
         **COMMON_CONSTRAINTS,
-        "class_weight": [dict, StrOptions({"balanced", "balanced_sqrt"}), None],
+        "class_weight": [dict, StrOptions({"auto", "balanced", "balanced_sqrt"}), None],
         "nb_weights": ["boolean"],
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
         "temperature": [StrOptions({"auto"}), None],
@@ -223,7 +218,7 @@ default="balanced_sqrt"
         validation_fraction=0.1,
         n_iter_no_change="auto",
         tol=1e-4,
-        class_weight="balanced_sqrt",
+        class_weight="auto",
         nb_weights=True,
         label_smoothing=0.0,
         temperature="auto",
@@ -287,9 +282,7 @@ default="balanced_sqrt"
         self : MLPClassifier
         """
         with self._fitting(self.warm_start):
-            super().fit(
-                X, y, sample_weight=class_weighted(y, sample_weight, self.class_weight)
-            )
+            super().fit(X, y, sample_weight=self._class_weighted(X, y, sample_weight))
         self._warn_after_fit()
         return self
 
@@ -313,8 +306,8 @@ default="balanced_sqrt"
         self : MLPClassifier
         """
         if self.__sklearn_is_fitted__() and classes is None:
-            check_known_labels(y, self.classes_)
-        sample_weight = class_weighted(y, sample_weight, self.class_weight)
+            _labels.check_known_labels(y, self.classes_)
+        sample_weight = self._class_weighted(X, y, sample_weight)
         with self._fitting(continues=True):
             return super().partial_fit(
                 X, y, classes=classes, sample_weight=sample_weight
@@ -379,10 +372,10 @@ default="balanced_sqrt"
 
     def _check_data(self, X=None, y=None, reset=False):
         if y is not None:
-            check_label_types(y)
+            _labels.check_label_types(y)
         X, y = super()._check_data(X, y, reset=reset)
         if reset and y is not None:
-            check_fit_targets(y, self.classes_)
+            _labels.check_fit_targets(y, self.classes_)
         return X, y
 
     def _learn_from_validation(self, raw, y_val):
@@ -391,6 +384,10 @@ default="balanced_sqrt"
     def _own_probabilities(self):
         """Whether the outputs are the own network's plain, unsmoothed probabilities."""
         return self.model is None and self.loss is None and not self.label_smoothing
+
+    def _class_weighted(self, X, y, sample_weight):
+        auto = dict(sparse=issparse(X), private=self.dp_epsilon is not None)
+        return _labels.class_weighted(y, sample_weight, self.class_weight, **auto)
 
     def _stratify_labels(self, y):
         return y.ravel() if y.ndim == 1 or y.shape[1] == 1 else None

@@ -8,13 +8,17 @@ import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
 
 
-def class_weighted(y, sample_weight, class_weight):
+def class_weighted(y, sample_weight, class_weight, *, sparse=False, private=False):
     """``sample_weight`` times the weights of ``class_weight`` (a new array).
 
-    ``class_weight`` is None, a dict, "balanced", or "balanced_sqrt": the square
-    root of the "balanced" weights, and nothing for multi-label targets (each label
-    is its own output there).
+    ``class_weight`` is None, a dict, "balanced", "balanced_sqrt" (the square root
+    of the "balanced" weights, and nothing for multi-label targets: each label is
+    its own output there) or "auto": "balanced_sqrt" on ``sparse`` input (text,
+    where it was chosen) and None on dense input and in ``private`` fits, whose
+    class counts the privacy guarantee does not cover.
     """
+    if class_weight == "auto":
+        class_weight = "balanced_sqrt" if sparse and not private else None
     if class_weight is None or y is None:
         return sample_weight  # without y, validation says that y is required
     from sklearn.utils.class_weight import compute_sample_weight

@@ -98,6 +98,23 @@ def test_sample_weight_and_class_weight_steer_the_model(blobs):
         assert np.mean(model.predict(X) == "red") > np.mean(plain.predict(X) == "red")
 
 
+def test_default_class_weights_weigh_text_and_leave_tables_alone(blobs):
+    X, y = blobs
+    y = np.where(y == "red", "red", "other")  # one class in three
+    params = dict(TINY, epochs=2, random_state=0)
+    del params["class_weight"]  # the default, "auto"
+
+    def proba(X, class_weight="auto"):
+        clf = MLPClassifier(**params, class_weight=class_weight).fit(X, y)
+        return clf.predict_proba(X)
+
+    table = proba(X)
+    np.testing.assert_array_equal(table, proba(X, None))
+    assert not np.allclose(table, proba(X, "balanced_sqrt"))
+    text = sp.csr_matrix(np.abs(X))
+    np.testing.assert_array_equal(proba(text), proba(text, "balanced_sqrt"))
+
+
 def test_same_random_state_same_predictions(blobs):
     X, y = blobs
     first = MLPClassifier(**TINY, epochs=3, random_state=7).fit(X, y)

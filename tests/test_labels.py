@@ -26,6 +26,14 @@ def test_class_weights_leave_multilabel_and_none_alone():
     )
 
 
+def test_auto_class_weights_weigh_sparse_input_unless_private():
+    y = np.array(["a"] * 90 + ["b"] * 10)
+    text = class_weighted(y, None, "auto", sparse=True)
+    np.testing.assert_allclose(text, class_weighted(y, None, "balanced_sqrt"))
+    assert class_weighted(y, None, "auto") is None  # dense input: a table
+    assert class_weighted(y, None, "auto", sparse=True, private=True) is None
+
+
 def test_unknown_labels_are_named():
     check_known_labels(["a", "b"], np.array(["a", "b", "c"]))
     check_known_labels(np.eye(2, dtype=int), np.array([0, 1]))  # multi-label: no check
