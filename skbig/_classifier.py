@@ -70,9 +70,10 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     n_iter_no_change : int or "auto", default="auto"
-        Epochs without improvement before training stops; "auto" is about 100
-        update steps (at least 2 epochs). Without early stopping the training
-        loss is monitored instead.
+        Epochs without improvement before training stops; "auto" is about 1,000
+        update steps in a ``fit`` on dense input (a table's held-out loss can
+        pause and fall again) and about 100 on sparse input, at least 2 epochs.
+        Without early stopping the training loss is monitored instead.
     tol : float, default=1e-4
         Smallest improvement of the monitored loss or score that counts.
     class_weight : dict, "auto", "balanced", "balanced_sqrt" or None, default="auto"

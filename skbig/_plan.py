@@ -17,7 +17,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.base import is_regressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
@@ -29,11 +28,11 @@ MIN_BATCH = 16
 #: least ``MIN_PATIENCE`` epochs) without a better held-out score.
 PATIENCE_STEPS = 100
 MIN_PATIENCE = 2
-#: ``MLPRegressor`` on dense input (``dense_regression``): a patience of this many
-#: steps. A regression's held-out R² rests on plateaus for many epochs and then
-#: rises again where a classifier's held-out loss does not (``benchmarks/README.md``,
-#: 2026-12-04). Sparse input (text) keeps ``PATIENCE_STEPS``, where it was measured.
-DENSE_REGRESSION_PATIENCE_STEPS = 1000
+#: A ``fit`` on dense input (``dense_fit``): a patience of this many steps. A
+#: table's held-out score rests on plateaus for many epochs and then moves again (a
+#: regressor's R², a classifier's loss: ``benchmarks/README.md``, 2026-12-04).
+#: Sparse input (text) keeps ``PATIENCE_STEPS``, where it was measured.
+DENSE_PATIENCE_STEPS = 1000
 #: With ``epochs="auto"``: at most this many update steps (and at least
 #: ``MIN_EPOCHS`` epochs), so that a fit always ends.
 MAX_STEPS = 5000
@@ -107,8 +106,8 @@ def training_plan(
     patience = estimator.n_iter_no_change
     if patience == "auto":
         wait = PATIENCE_STEPS
-        if dense_regression(estimator, partial=partial):
-            wait = DENSE_REGRESSION_PATIENCE_STEPS
+        if dense_fit(estimator, partial=partial):
+            wait = DENSE_PATIENCE_STEPS
         patience = max(MIN_PATIENCE, math.ceil(wait / steps))
     return TrainingPlan(
         batch_size=int(batch_size),
@@ -122,12 +121,11 @@ def training_plan(
     )
 
 
-def dense_regression(estimator, *, partial):
-    """Whether this is a regressor's ``fit`` on dense input, outside a private fit:
-    where the "auto" patience is ``DENSE_REGRESSION_PATIENCE_STEPS``."""
+def dense_fit(estimator, *, partial):
+    """Whether this is a ``fit`` on dense input, outside a private fit: where the
+    "auto" patience is ``DENSE_PATIENCE_STEPS``."""
     return (
-        is_regressor(estimator)
-        and not partial
+        not partial
         and not getattr(estimator, "_sparse_input", True)
         and estimator.dp_epsilon is None
     )

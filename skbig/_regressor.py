@@ -59,8 +59,9 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         Share of the training data held out for early stopping.
     n_iter_no_change : int or "auto", default="auto"
         Epochs without improvement before training stops; "auto" is about 1,000
-        update steps in a ``fit`` on dense input (a held-out R² can pause on a
-        plateau and rise again) and about 100 on sparse input, at least 2 epochs.
+        update steps in a ``fit`` on dense input (a table's held-out R² can pause
+        on a plateau and rise again) and about 100 on sparse input, at least 2
+        epochs.
         Without early stopping the training loss is monitored instead.
     tol : float, default=1e-4
         Smallest improvement of the monitored quantity that counts.

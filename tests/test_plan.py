@@ -19,7 +19,7 @@ from skbig import MLPClassifier, MLPRegressor
 from skbig._plan import (
     ALPHA_SAMPLES,
     AUTO_BATCH,
-    DENSE_REGRESSION_PATIENCE_STEPS,
+    DENSE_PATIENCE_STEPS,
     MAX_STEPS,
     MIN_BATCH,
     MIN_EPOCHS,
@@ -61,23 +61,22 @@ def test_explicit_values_are_kept():
 
 
 @pytest.mark.parametrize("sparse", [False, True])
-def test_a_dense_regression_waits_longer(sparse):
+def test_a_fit_on_dense_input_waits_longer(sparse):
     # 200 rows: 180 train in batches of 18, 10 steps an epoch.
     X, y = make_classification(n_samples=200, n_features=5, random_state=0)
     X = sp.csr_matrix(X) if sparse else X
+    steps = PATIENCE_STEPS if sparse else DENSE_PATIENCE_STEPS
     reg = MLPRegressor(hidden_layer_sizes=(4,), epochs=2, random_state=0)
     reg.fit(X, y.astype(float))
-    steps = PATIENCE_STEPS if sparse else DENSE_REGRESSION_PATIENCE_STEPS
     assert reg.training_plan_["patience"] == steps // 10
-    # A classifier keeps 100 steps on the same dense table.
     clf = MLPClassifier(hidden_layer_sizes=(4,), epochs=2, random_state=0).fit(X, y)
-    assert clf.training_plan_["patience"] == PATIENCE_STEPS // 10
+    assert clf.training_plan_["patience"] == steps // 10
 
 
 def test_the_longer_patience_stays_out_of_private_fits_and_given_values():
     reg = MLPRegressor()
     reg._sparse_input = False  # as fit records it for a dense table
-    assert training_plan(reg, 1_000).patience == DENSE_REGRESSION_PATIENCE_STEPS // 10
+    assert training_plan(reg, 1_000).patience == DENSE_PATIENCE_STEPS // 10
     private = MLPRegressor(dp_epsilon=1.0)
     private._sparse_input = False
     assert training_plan(private, 1_000).patience == PATIENCE_STEPS // 10
