@@ -8,6 +8,13 @@ import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
 
 
+def resolved_class_weight(class_weight, *, sparse, private):
+    """``class_weight`` with "auto" resolved for ``sparse`` or dense input."""
+    if class_weight != "auto":
+        return class_weight
+    return "balanced_sqrt" if sparse and not private else None
+
+
 def class_weighted(y, sample_weight, class_weight, *, sparse=False, private=False):
     """``sample_weight`` times the weights of ``class_weight`` (a new array).
 
@@ -17,8 +24,7 @@ def class_weighted(y, sample_weight, class_weight, *, sparse=False, private=Fals
     where it was chosen) and None on dense input and in ``private`` fits, whose
     class counts the privacy guarantee does not cover.
     """
-    if class_weight == "auto":
-        class_weight = "balanced_sqrt" if sparse and not private else None
+    class_weight = resolved_class_weight(class_weight, sparse=sparse, private=private)
     if class_weight is None or y is None:
         return sample_weight  # without y, validation says that y is required
     from sklearn.utils.class_weight import compute_sample_weight

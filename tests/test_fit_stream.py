@@ -114,3 +114,18 @@ def test_a_failed_stream_leaves_the_pipeline_as_it_was(data):
     with pytest.raises(KeyboardInterrupt):
         fit_stream(clf, broken)
     assert not hasattr(clf[0], "vocabulary_") and not hasattr(clf[-1], "model_")
+
+
+def test_default_class_weights_count_the_whole_stream(data):
+    texts, labels = data
+    keep = [i for i, label in enumerate(labels) if label != "sport" or i % 5 == 0]
+    chunks = _chunks([texts[i] for i in keep], [labels[i] for i in keep])
+    test = make_corpus(30, seed=5)[0]
+
+    def proba(**weighting):
+        params = dict(SMALL, mlp__epochs=2, mlp__early_stopping=False, **weighting)
+        return fit_stream(make_text_classifier(**params), chunks).predict_proba(test)
+
+    default = proba()  # "auto": the square root of "balanced" on text
+    np.testing.assert_array_equal(default, proba(mlp__class_weight="balanced_sqrt"))
+    assert not np.allclose(default, proba(mlp__class_weight=None))
