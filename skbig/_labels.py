@@ -15,6 +15,17 @@ def resolved_class_weight(class_weight, *, sparse, private):
     return "balanced_sqrt" if sparse and not private else None
 
 
+def balanced_weights(counts, class_weight):
+    """Each class's weight under "balanced" (``n_samples / (n_classes * count)``,
+    as scikit-learn computes it) or "balanced_sqrt" (its square root), from the
+    classes' counts; None for any other ``class_weight`` (resolve "auto" first)."""
+    if class_weight not in ("balanced", "balanced_sqrt"):
+        return None
+    counts = np.asarray(counts, dtype=np.float64)
+    weights = counts.sum() / (len(counts) * counts)
+    return np.sqrt(weights) if class_weight == "balanced_sqrt" else weights
+
+
 def class_weighted(y, sample_weight, class_weight, *, sparse=False, private=False):
     """``sample_weight`` times the weights of ``class_weight`` (a new array).
 
@@ -33,7 +44,8 @@ def class_weighted(y, sample_weight, class_weight, *, sparse=False, private=Fals
     if class_weight == "balanced_sqrt":
         if y.ndim == 2 and y.shape[1] > 1:
             return sample_weight
-        weights = np.sqrt(compute_sample_weight("balanced", y))
+        _, codes, counts = np.unique(y.ravel(), return_inverse=True, return_counts=True)
+        weights = balanced_weights(counts, class_weight)[codes]
     else:
         weights = compute_sample_weight(class_weight, y)
     if sample_weight is None:

@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
 
 from .._classifier import MLPClassifier
-from .._labels import check_label_types, resolved_class_weight
+from .._labels import balanced_weights, check_label_types, resolved_class_weight
 from .._text import TfidfVectorizer, _learns_from_data, restored_on_failure
 from ._buckets import BucketRows, FeatureCache
 from ._vocabulary import (
@@ -216,14 +216,9 @@ def _classes(codes):
 def _fit_network(mlp, rows, classes, counts):
     """Fit ``mlp`` on the streamed ``rows``: the estimator's own fit, on one
     placeholder row per class, with the rows handed to its training."""
-    weights = None
     private = mlp.dp_epsilon is not None
     weighting = resolved_class_weight(mlp.class_weight, sparse=True, private=private)
-    if weighting in ("balanced", "balanced_sqrt"):
-        # scikit-learn's "balanced": n_samples / (n_classes * count of the class)
-        weights = rows.shape[0] / (len(classes) * counts)
-        if weighting == "balanced_sqrt":
-            weights = np.sqrt(weights)
+    weights = balanced_weights(counts, weighting)  # None: fit applies the rest
     placeholder = sp.csr_matrix((len(classes), rows.shape[1]), dtype=np.float32)
     mlp._streamed_rows = rows
     try:
