@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 
-from skbig._labels import check_known_labels, check_label_types, class_weighted
+from skbig._labels import (
+    balanced_weights,
+    check_known_labels,
+    check_label_types,
+    class_weighted,
+)
 
 
 def test_balanced_sqrt_weights_are_the_square_root_of_balanced():
@@ -14,6 +19,17 @@ def test_balanced_sqrt_weights_are_the_square_root_of_balanced():
     np.testing.assert_allclose(
         class_weighted(y, np.full(100, 2.0), "balanced_sqrt"), 2 * weights
     )
+
+
+def test_balanced_weights_from_counts_match_scikit_learn():
+    from sklearn.utils.class_weight import compute_class_weight
+
+    y = np.array([0] * 90 + [1] * 7 + [2] * 3)
+    expected = compute_class_weight("balanced", classes=np.arange(3), y=y)
+    np.testing.assert_array_equal(balanced_weights([90, 7, 3], "balanced"), expected)
+    sqrt = balanced_weights([90, 7, 3], "balanced_sqrt")
+    np.testing.assert_array_equal(sqrt, np.sqrt(expected))
+    assert balanced_weights([90, 7, 3], None) is None
 
 
 def test_class_weights_leave_multilabel_and_none_alone():
