@@ -284,6 +284,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         """
         with self._fitting(self.warm_start):
             super().fit(X, y, sample_weight=self._class_weighted(X, y, sample_weight))
+            self._class_counts = _labels.fit_counts(y, self)
         self._warn_after_fit()
         return self
 
@@ -298,7 +299,8 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
             Its labels.
         classes : array-like of shape (n_classes,), default=None
             Every class that will ever be seen; needed on the first call when this
-            batch does not hold all of them.
+            batch does not hold all of them. "balanced" class weights come from
+            the counts of every batch so far (and of the fit before them).
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights.
 
@@ -306,10 +308,12 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         -------
         self : MLPClassifier
         """
-        if self.__sklearn_is_fitted__() and classes is None:
+        if classes is None and self.__sklearn_is_fitted__():
             _labels.check_known_labels(y, self.classes_)
-        sample_weight = self._class_weighted(X, y, sample_weight)
         with self._fitting(continues=True):
+            seen = _labels.running_counts(y, classes, self)
+            self._class_counts = seen[1]
+            sample_weight = self._class_weighted(X, y, sample_weight, seen=seen)
             return super().partial_fit(
                 X, y, classes=classes, sample_weight=sample_weight
             )
@@ -346,8 +350,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
             Probability of each class, in the order of ``classes_`` (for multi-label
             models, the probability of each label independently).
         """
-        # float64, and rows of a softmax renormalised: float32 sums miss 1 by enough
-        # for scikit-learn's log-loss to warn.
+        # float64, a softmax's rows renormalised (float32 sums make log_loss warn)
         raw = self._outputs(X).astype(np.float64)
         temperature = getattr(self, "temperature_", None)
         if temperature is not None and temperature != 1.0:
@@ -386,8 +389,8 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         """Whether the outputs are the own network's plain, unsmoothed probabilities."""
         return self.model is None and self.loss is None and not self.label_smoothing
 
-    def _class_weighted(self, X, y, sample_weight):
-        auto = dict(sparse=issparse(X), private=self.dp_epsilon is not None)
+    def _class_weighted(self, X, y, sample_weight, seen=None):
+        auto = dict(sparse=issparse(X), private=self.dp_epsilon is not None, seen=seen)
         return _labels.class_weighted(y, sample_weight, self.class_weight, **auto)
 
     def _stratify_labels(self, y):

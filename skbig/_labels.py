@@ -26,7 +26,50 @@ def balanced_weights(counts, class_weight):
     return np.sqrt(weights) if class_weight == "balanced_sqrt" else weights
 
 
-def class_weighted(y, sample_weight, class_weight, *, sparse=False, private=False):
+def class_counts(y, classes, previous=None):
+    """How many labels of each of ``classes`` (sorted) single-label ``y`` holds,
+    added to ``previous`` (a new array); None for multi-label ``y``. Labels that
+    are not in ``classes`` are not counted (validation refuses them)."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] > 1:
+        return None
+    classes = np.asarray(classes)
+    counts = np.zeros(len(classes), np.int64)
+    if previous is not None and len(previous) == len(classes):
+        counts += previous
+    index = {label: i for i, label in enumerate(classes.tolist())}
+    labels, n = np.unique(y.ravel(), return_counts=True)
+    for label, count in zip(labels.tolist(), n.tolist(), strict=True):
+        if label in index:
+            counts[index[label]] += count
+    return counts
+
+
+def fit_counts(y, clf):
+    """The class counts a fit of ``clf`` keeps for a later ``partial_fit``; None
+    in a private fit, whose model must not publish its data's counts."""
+    return None if clf.dp_epsilon is not None else class_counts(y, clf.classes_)
+
+
+def running_counts(y, classes, clf):
+    """``partial_fit``'s ``(classes, counts)``: a fitted ``clf``'s classes and the
+    counts it has trained on (its ``_class_counts``) plus this batch's; on a first
+    call, the ``classes`` given, or ``y``'s own."""
+    if y is None:
+        return None, None
+    if clf.__sklearn_is_fitted__():
+        classes, previous = clf.classes_, vars(clf).get("_class_counts")
+    else:
+        classes, previous = (
+            np.unique(np.asarray(y) if classes is None else classes),
+            None,
+        )
+    return classes, class_counts(y, classes, previous)
+
+
+def class_weighted(
+    y, sample_weight, class_weight, *, sparse=False, private=False, seen=None
+):
     """``sample_weight`` times the weights of ``class_weight`` (a new array).
 
     ``class_weight`` is None, a dict, "balanced", "balanced_sqrt" (the square root
@@ -34,6 +77,11 @@ def class_weighted(y, sample_weight, class_weight, *, sparse=False, private=Fals
     its own output there) or "auto": "balanced_sqrt" on ``sparse`` input (text,
     where it was chosen) and None on dense input and in ``private`` fits, whose
     class counts the privacy guarantee does not cover.
+
+    ``seen`` (``partial_fit``): ``(classes, counts)`` of every single-label target
+    trained on so far, this batch's included; "balanced" and "balanced_sqrt" then
+    weigh by those running counts instead of the batch's own, so that a stream
+    whose batches each hold few classes is weighted as the whole stream would be.
     """
     class_weight = resolved_class_weight(class_weight, sparse=sparse, private=private)
     if class_weight is None or y is None:
@@ -41,7 +89,10 @@ def class_weighted(y, sample_weight, class_weight, *, sparse=False, private=Fals
     from sklearn.utils.class_weight import compute_sample_weight
 
     y = np.asarray(y)
-    if class_weight == "balanced_sqrt":
+    balanced = class_weight in ("balanced", "balanced_sqrt")
+    if balanced and seen is not None and seen[1] is not None:
+        weights = _running_weights(y, *seen, class_weight)
+    elif class_weight == "balanced_sqrt":
         if y.ndim == 2 and y.shape[1] > 1:
             return sample_weight
         _, codes, counts = np.unique(y.ravel(), return_inverse=True, return_counts=True)
@@ -51,6 +102,19 @@ def class_weighted(y, sample_weight, class_weight, *, sparse=False, private=Fals
     if sample_weight is None:
         return weights
     return np.asarray(sample_weight, dtype=np.float64) * weights
+
+
+def _running_weights(y, classes, counts, class_weight):
+    """Each label of ``y``'s "balanced"/"balanced_sqrt" weight from the running
+    ``counts`` of ``classes`` (over the classes seen so far; 1 for any other)."""
+    counts = np.asarray(counts)
+    present = counts > 0
+    per_class = np.ones(len(counts))
+    per_class[present] = balanced_weights(counts[present], class_weight)
+    index = {label: i for i, label in enumerate(np.asarray(classes).tolist())}
+    labels, codes = np.unique(y.ravel(), return_inverse=True)
+    found = [per_class[index[v]] if v in index else 1.0 for v in labels.tolist()]
+    return np.asarray(found)[codes]
 
 
 def check_known_labels(y, classes):

@@ -1,5 +1,6 @@
 """MLPClassifier behaviour a scikit-learn user relies on."""
 
+import pickle
 import subprocess
 import sys
 import textwrap
@@ -170,6 +171,42 @@ def test_partial_fit_with_classes_then_unknown_label(blobs):
     assert list(clf.classes_) == ["blue", "green", "red"]
     with pytest.raises(ValueError, match=r"not seen .*\['purple'\]"):
         clf.partial_fit(X[:3], ["purple"] * 3)
+
+
+def test_partial_fit_balances_classes_over_the_whole_stream(blobs):
+    """Batches of one class each: "balanced" weighs each by the counts of every
+    batch so far, as fit would weigh the whole stream; a fit's counts carry over
+    to partial_fit, through pickling too."""
+    X, y = blobs
+    y = np.where(y == "red", "red", "other")
+    red, other = np.flatnonzero(y == "red")[:90], np.flatnonzero(y == "other")[:10]
+    classes, args = ["other", "red"], dict(TINY, random_state=0)
+
+    def streamed(class_weight, weight_of_other):
+        clf = MLPClassifier(**{**args, "class_weight": class_weight})
+        clf.partial_fit(X[red], y[red], classes=classes)  # counts: 90 red
+        weights = None if weight_of_other is None else np.full(10, weight_of_other)
+        return clf.partial_fit(X[other], y[other], sample_weight=weights)
+
+    proba = streamed("balanced", None).predict_proba(X)
+    explicit = streamed(None, 100 / (2 * 10)).predict_proba(X)  # 90 red, 10 other
+    np.testing.assert_allclose(proba, explicit, atol=1e-6)
+    unweighted = streamed(None, None).predict_proba(X)
+    assert not np.allclose(proba, unweighted, atol=1e-3)
+
+    first = np.concatenate([red[:80], other])  # 80 red, 10 other
+    fitted = MLPClassifier(**{**args, "class_weight": "balanced", "epochs": 1})
+    fitted = pickle.loads(pickle.dumps(fitted.fit(X[first], y[first])))
+    fitted.partial_fit(X[red[80:]], y[red[80:]])  # now 90 red, 10 other
+    by_hand = MLPClassifier(**{**args, "epochs": 1})
+    by_hand.fit(
+        X[first], y[first], sample_weight=np.where(y[first] == "red", 90 / 160, 4.5)
+    )
+    by_hand = pickle.loads(pickle.dumps(by_hand))  # a reload reseeds dropout
+    by_hand.partial_fit(X[red[80:]], y[red[80:]], sample_weight=np.full(10, 100 / 180))
+    np.testing.assert_allclose(
+        fitted.predict_proba(X), by_hand.predict_proba(X), atol=1e-6
+    )
 
 
 def test_user_model_and_routed_parameters(blobs):

@@ -122,10 +122,18 @@ def test_default_class_weights_count_the_whole_stream(data):
     chunks = _chunks([texts[i] for i in keep], [labels[i] for i in keep])
     test = make_corpus(30, seed=5)[0]
 
-    def proba(**weighting):
+    def fitted(**weighting):
         params = dict(SMALL, mlp__epochs=2, mlp__early_stopping=False, **weighting)
-        return fit_stream(make_text_classifier(**params), chunks).predict_proba(test)
+        return fit_stream(make_text_classifier(**params), chunks)
 
-    default = proba()  # "auto": the square root of "balanced" on text
+    def proba(**weighting):
+        return fitted(**weighting).predict_proba(test)
+
+    model = fitted()
+    default = model.predict_proba(test)  # "auto": the square root of "balanced"
     np.testing.assert_array_equal(default, proba(mlp__class_weight="balanced_sqrt"))
     assert not np.allclose(default, proba(mlp__class_weight=None))
+    # A later partial_fit weighs classes by the whole stream's counts.
+    mlp, kept = model[-1], np.asarray([labels[i] for i in keep])
+    counts = [np.sum(kept == label) for label in mlp.classes_]
+    np.testing.assert_array_equal(mlp.__getstate__()["_class_counts"], counts)

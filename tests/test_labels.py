@@ -7,6 +7,7 @@ from skbig._labels import (
     balanced_weights,
     check_known_labels,
     check_label_types,
+    class_counts,
     class_weighted,
 )
 
@@ -48,6 +49,30 @@ def test_auto_class_weights_weigh_sparse_input_unless_private():
     np.testing.assert_allclose(text, class_weighted(y, None, "balanced_sqrt"))
     assert class_weighted(y, None, "auto") is None  # dense input: a table
     assert class_weighted(y, None, "auto", sparse=True, private=True) is None
+
+
+def test_class_counts_add_up_over_batches():
+    classes = np.array(["a", "b", "c"])
+    first = class_counts(["a", "a", "c"], classes)
+    np.testing.assert_array_equal(first, [2, 0, 1])
+    both = class_counts(["b", "a", "x"], classes, first)  # "x": not a class
+    np.testing.assert_array_equal(both, [3, 1, 1])
+    np.testing.assert_array_equal(first, [2, 0, 1])  # a new array, not an edit
+    assert class_counts(np.eye(3, dtype=int), np.arange(3)) is None  # multi-label
+
+
+@pytest.mark.parametrize("weighting", ["balanced", "balanced_sqrt"])
+def test_running_counts_weigh_a_batch_as_the_whole_stream_would(weighting):
+    # Batches of one class each: on their own counts every weight would be 1.
+    classes, counts = np.array(["a", "b"]), np.array([90, 10])
+    batch = np.array(["b"] * 10)
+    weights = class_weighted(batch, None, weighting, seen=(classes, counts))
+    whole = class_weighted(np.array(["a"] * 90 + ["b"] * 10), None, weighting)
+    np.testing.assert_allclose(weights, whole[-10:])
+    assert not np.allclose(class_weighted(batch, None, weighting), whole[-10:])
+    # Classes not seen yet count for nothing; "balanced" is over those seen.
+    first = class_weighted(["a"] * 5, None, weighting, seen=(classes, [5, 0]))
+    np.testing.assert_allclose(first, 1.0)
 
 
 def test_unknown_labels_are_named():

@@ -48,6 +48,13 @@ def test_epsilon_recomputed_independently_matches(private_pipeline):
     assert rdp.get_epsilon(mlp.delta_) > 1.05 * mlp.epsilon_
 
 
+def test_a_private_model_keeps_no_class_counts(private_pipeline):
+    # What a later partial_fit would weigh classes by; the guarantee does not
+    # cover the data's class counts, so a private model must not carry them.
+    mlp = private_pipeline[0][-1]
+    assert mlp.__getstate__()["_class_counts"] is None
+
+
 def test_noise_is_the_least_each_accountant_allows():
     from skbig._privacy import accountant_for, epsilon_of, noise_for
 

@@ -226,4 +226,5 @@ def _fit_network(mlp, rows, classes, counts):
     finally:
         vars(mlp).pop("_streamed_rows", None)
     mlp.X_shape_ = rows.shape
+    mlp._class_counts = None if private else np.asarray(counts, np.int64)
     return mlp
