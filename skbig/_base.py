@@ -23,7 +23,7 @@ from ._linear import blended, check_linear_part, fit_linear_part
 from ._network import batches
 from ._network.build import InitialState, build_mlp
 from ._network.optimizers import make_optimizer
-from ._network.state import network_from_state, network_state
+from ._network.state import dropout_states, network_from_state, network_state
 from ._network.stopping import Convergence, lead, outputs_per_row
 from ._network.streamed import fit_inputs
 from ._params import as_sizes, refuse_unknown_parameters, routed
@@ -71,11 +71,8 @@ class _MLPMixin:
         ``feature_names_in_``, the target's type and whether the input is sparse.
         """
         if X is not None:
-            kwargs = dict(
-                accept_sparse=("csr", "csc", "coo"),
-                dtype=np.float32,
-                reset=reset,
-            )
+            kwargs = dict(accept_sparse=("csr", "csc", "coo"), dtype=np.float32)
+            kwargs["reset"] = reset
             if y is not None or reset:
                 # With y=None at fit time scikit-learn raises its "requires y" error.
                 kwargs["y_numeric"] = self._numeric_target
@@ -121,19 +118,20 @@ class _MLPMixin:
             return FunctionTransformer()
         return StandardScaler()
 
-    # Store the network as a .keras file ourselves (inside the pickle, or beside
-    # the estimator in an skbig.save file) rather than through the
-    # ``keras.Model.__reduce__`` that importing scikeras installs process-wide.
+    # The network as a .keras file of our own (in the pickle, or beside the estimator
+    # in a model file), not the keras.Model.__reduce__ scikeras installs for all.
     def __getstate__(self):
         state = super().__getstate__()
-        if isinstance(state.get("model_"), keras.Model):
-            state = dict(state, model_=network_state(state["model_"]))
+        if isinstance(model := state.get("model_"), keras.Model):
+            seeds = dropout_states(model)  # where its masks got to: training goes on
+            state = dict(state, model_=network_state(model), _dropout_states=seeds)
         return state
 
     def __setstate__(self, state):
         state = {**self._ADDED_PARAMS, **state}
-        if "model_" in state:
-            state = dict(state, model_=network_from_state(state["model_"]))
+        if "model_" in state:  # older files have no _dropout_states
+            seeds = state.pop("_dropout_states", None)
+            state = dict(state, model_=network_from_state(state["model_"], seeds))
         super().__setstate__(state)
 
     @contextlib.contextmanager

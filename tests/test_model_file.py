@@ -225,6 +225,12 @@ def test_warm_start_continues_after_loading(corpus, tmp_path):
     loaded = skbig.load(tmp_path / "m.skbig")
     loaded.fit(texts, labels)
     assert loaded[-1].n_iter_ == 2 * TINY["epochs"]
+    # As if it had never been saved: weights, optimizer state and where dropout's
+    # random masks got to all carry over.
+    model.fit(texts, labels)
+    np.testing.assert_allclose(
+        loaded.predict_proba(texts), model.predict_proba(texts), atol=1e-6
+    )
 
 
 LOAD_AND_PREDICT = """

@@ -7,6 +7,7 @@ import pytest
 from skbig._network.state import (
     NetworkRef,
     collecting_networks,
+    dropout_states,
     network_bytes,
     network_from_bytes,
     network_from_state,
@@ -30,6 +31,20 @@ def test_bytes_round_trip_predicts_the_same(network):
     again = network_from_bytes([data])
     np.testing.assert_allclose(again.predict_on_batch(X), network.predict_on_batch(X))
     assert network_from_state(network_state(network)) is not network
+
+
+def test_dropout_states_carry_the_masks_on_past_a_round_trip():
+    inputs = keras.Input(shape=(3,))
+    hidden = keras.layers.Dropout(0.5, seed=1)(keras.layers.Dense(8)(inputs))
+    model = keras.Model(inputs, keras.layers.Dropout(0.5, seed=2)(hidden))
+    X = np.ones((4, 3), np.float32)
+    model(X, training=True)  # each draw moves the generators on
+    states = dropout_states(model)
+    assert len(states) == 2
+    again = network_from_state(network_state(model), states)
+    np.testing.assert_array_equal(again(X, training=True), model(X, training=True))
+    fresh = network_from_state(network_state(model))  # the generators start over
+    assert not np.array_equal(fresh(X, training=True), again(X, training=True))
 
 
 def test_model_files_get_plain_references_once_per_network(network):

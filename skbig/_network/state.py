@@ -18,6 +18,7 @@ import tempfile
 import zipfile
 
 import keras
+import numpy as np
 
 from .._runtime import limit_tensorflow_threads, quiet
 
@@ -136,10 +137,11 @@ def network_state(model):
     return {_REFERENCE: sink[id(model)][0]}
 
 
-def network_from_state(state):
-    """The network an estimator's ``__setstate__`` gets back for ``network_state``."""
+def network_from_state(state, dropout=None):
+    """The network an estimator's ``__setstate__`` gets back for ``network_state``,
+    its dropout's seed generators set to ``dropout`` (:func:`dropout_states`)."""
     if isinstance(state, bytes):
-        return network_from_bytes(state)
+        return restore_dropout_states(network_from_bytes(state), dropout)
     if isinstance(state, dict) and set(state) == {_REFERENCE}:
         index = state[_REFERENCE]
     elif isinstance(state, NetworkRef):
@@ -152,4 +154,30 @@ def network_from_state(state):
             "this estimator's network is stored in an skbig model file; "
             "load the file with skbig.load"
         )
-    return source[index]
+    return restore_dropout_states(source[index], dropout)
+
+
+def _seed_variables(model):
+    return [v for v in model.variables if v.name == "seed_generator_state"]
+
+
+def dropout_states(model):
+    """Where each of ``model``'s random seed generators (dropout's masks) got to.
+
+    A ``.keras`` file keeps the weights but rebuilds each generator at its first
+    state, so a network trained on after loading would draw again the masks of its
+    first epochs; the estimator keeps these beside the file to carry on instead."""
+    return [np.asarray(v.numpy()) for v in _seed_variables(model)]
+
+
+def restore_dropout_states(model, states):
+    """Set ``model``'s seed generators to ``states`` (as :func:`dropout_states`
+    wrote them; ignored unless they match one to one); returns ``model``."""
+    if states is None:
+        return model
+    variables = _seed_variables(model)
+    if len(states) == len(variables):
+        for variable, value in zip(variables, states, strict=True):
+            if tuple(np.shape(value)) == tuple(variable.shape):
+                variable.assign(np.asarray(value, dtype=variable.dtype))
+    return model
