@@ -6,11 +6,13 @@ import math
 import warnings
 
 import numpy as np
+from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction import text as _sklearn_text
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils.validation import check_is_fitted
 
 from ._base import _MLPMixin
 from ._classifier import MLPClassifier
@@ -192,6 +194,49 @@ class TextPipeline(Pipeline):
         _warn_if_steps_learn_privately(self.steps)
         with restored_on_failure(self.steps):
             return super().fit(X, y, **params)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train the network one ``partial_fit`` epoch on a batch of raw documents.
+
+        The steps in front keep their feature space: fitted ones transform as they
+        are (words a fitted vocabulary never saw are left out); steps that learn
+        nothing from data (hashing, tf without IDF) are fitted on the first batch;
+        an unfitted one that would learn from the batch (a vocabulary) is refused.
+
+        Parameters
+        ----------
+        X : iterable
+            A batch of raw documents.
+        y : array-like
+            Their labels.
+        classes : array-like, default=None
+            Every class that will ever be seen (needed on the first call).
+        sample_weight : array-like, default=None
+            Per-document weights.
+
+        Returns
+        -------
+        self : TextPipeline
+        """
+        *front, (_, last) = self.steps
+        with restored_on_failure(self.steps):
+            for name, step in front:
+                if step in (None, "passthrough"):
+                    continue
+                try:
+                    check_is_fitted(step)
+                except NotFittedError:
+                    if _learns_from_data(step):
+                        raise NotFittedError(
+                            f"step {name!r} ({type(step).__name__}) learns from the "
+                            "data and is not fitted: partial_fit would fit it on one "
+                            "batch. Fit the pipeline first, or use "
+                            'make_text_classifier(vectorizer="hashing").'
+                        ) from None
+                    step.fit(X)
+                X = step.transform(X)
+            last.partial_fit(X, y, classes=classes, sample_weight=sample_weight)
+        return self
 
 
 @contextlib.contextmanager

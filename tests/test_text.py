@@ -12,6 +12,7 @@ from conftest import FAST
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import StackingClassifier, VotingClassifier
+from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import (
@@ -174,6 +175,30 @@ def test_hashing_variant_has_a_fixed_feature_space():
     assert not clf[1].use_idf and clf[1].sublinear_tf
     with pytest.raises(ValueError, match='vectorizer must be "tfidf" or "hashing"'):
         make_text_classifier(vectorizer="bag-of-words")
+
+
+def test_partial_fit_on_raw_text_keeps_the_feature_space(corpus):
+    texts, labels = corpus
+    classes = sorted(set(labels))
+    hashed = make_text_classifier(vectorizer="hashing", **FAST)
+    by_hand = make_text_classifier(vectorizer="hashing", **FAST)
+    for batch in (slice(0, 120), slice(120, 240)):
+        hashed.partial_fit(texts[batch], labels[batch], classes=classes)
+        features = by_hand[:-1].fit(texts[batch]).transform(texts[batch])
+        by_hand[-1].partial_fit(features, labels[batch], classes=classes)
+    assert hashed[-1].n_iter_ == 2
+    np.testing.assert_array_equal(
+        hashed.predict_proba(texts), by_hand.predict_proba(texts)
+    )
+
+    exact = make_text_classifier(**FAST)
+    with pytest.raises(NotFittedError, match=r"step 'tfidf' .* learns from the data"):
+        exact.partial_fit(texts[:10], labels[:10], classes=classes)
+    assert not hasattr(exact[-1], "model_")  # nothing trained
+    exact.fit(texts[:120], labels[:120])
+    vocabulary = dict(exact[0].vocabulary_)
+    exact.partial_fit(["words never seen before", *texts[120:]], labels[119:])
+    assert exact[0].vocabulary_ == vocabulary and exact[-1].n_iter_ == 9
 
 
 # ------------------------------------------------ the vocabulary in saved state
