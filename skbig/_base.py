@@ -23,7 +23,7 @@ from ._linear import blended, check_linear_part, fit_linear_part
 from ._network import batches
 from ._network.build import InitialState, build_mlp
 from ._network.optimizers import make_optimizer
-from ._network.state import dropout_states, network_from_state, network_state
+from ._network.state import dropout_states, network_from_state, network_state, snapshot
 from ._network.stopping import Convergence, lead, outputs_per_row
 from ._network.streamed import fit_inputs
 from ._params import as_sizes, refuse_unknown_parameters, routed
@@ -154,7 +154,7 @@ class _MLPMixin:
             variables = list(model.variables)  # weights and dropout seed state
             if getattr(model, "optimizer", None) is not None:
                 variables += list(model.optimizer.variables)
-        values = [v.numpy() for v in variables]
+        values = snapshot(variables)
         try:
             yield
         except BaseException:

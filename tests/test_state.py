@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from skbig._network.state import (
     NetworkRef,
@@ -13,6 +14,7 @@ from skbig._network.state import (
     network_from_state,
     network_state,
     providing_networks,
+    snapshot,
 )
 
 
@@ -45,6 +47,30 @@ def test_dropout_states_carry_the_masks_on_past_a_round_trip():
     np.testing.assert_array_equal(again(X, training=True), model(X, training=True))
     fresh = network_from_state(network_state(model))  # the generators start over
     assert not np.array_equal(fresh(X, training=True), again(X, training=True))
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sparse_adagrad", "lazy_adam"])
+def test_a_snapshot_keeps_its_values_while_training_changes_the_variables(optimizer):
+    from skbig import MLPClassifier
+
+    X = sp.random(64, 30, density=0.2, format="csr", random_state=0, dtype=np.float32)
+    y = np.tile([0, 1], 32)
+    clf = MLPClassifier(hidden_layer_sizes=(8,), epochs=1, early_stopping=False)
+    clf.set_params(optimizer=optimizer, batch_size=16, random_state=0).fit(X, y)
+    variables = clf.model_.variables + clf.model_.optimizer.variables
+    before = [v.numpy().copy() for v in variables]
+    kept = snapshot(variables)
+    clf.partial_fit(X, y)
+    changed = [
+        not np.array_equal(a, v.numpy()) for a, v in zip(before, variables, strict=True)
+    ]
+    assert any(changed)  # training changed the variables; the snapshot did not
+    for value, taken in zip(before, kept, strict=True):
+        np.testing.assert_array_equal(np.asarray(taken), value)
+    variable = keras.Variable(np.zeros((5, 2), np.float32))
+    taken = snapshot([variable])[0]
+    variable.assign_add(np.ones((5, 2), np.float32))
+    assert not np.asarray(taken).any()
 
 
 def test_model_files_get_plain_references_once_per_network(network):

@@ -157,6 +157,19 @@ def network_from_state(state, dropout=None):
     return restore_dropout_states(source[index], dropout)
 
 
+def snapshot(variables):
+    """Reads of ``variables`` that keep their values while training goes on.
+
+    TensorFlow copies a variable's buffer before changing it in place while a read
+    of it is alive (copy on write), so nothing is copied here: training copies, once
+    and in TensorFlow's kernels, only what it changes, rather than the whole network
+    and optimizer state going into numpy arrays before every ``partial_fit``. (Keras'
+    ``convert_to_tensor`` of a variable is not such a read: it follows the
+    variable.) ``tests/test_state.py`` checks this for the updates training makes.
+    """
+    return [variable.value.read_value() for variable in variables]
+
+
 def _seed_variables(model):
     return [v for v in model.variables if v.name == "seed_generator_state"]
 

@@ -1,0 +1,116 @@
+"""Training on a stream of batches with ``partial_fit``: class weights from each
+batch alone (skbig before 2026-12-05) against the running counts of every batch so
+far (since), on the hashing pipeline, and one ``fit`` of the same pipeline for
+reference. Test accuracy and macro-F1.
+
+    python benchmarks/partial_fit.py --data-dir ../shared/data --corpora r8 sms_spam
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _worker import DATA_DIR
+from corpora import load_corpus
+
+
+def per_batch_weights(labels, class_weight):
+    """The weights skbig gave a batch before: "balanced"/"balanced_sqrt" from the
+    batch's own class counts."""
+    import numpy as np
+
+    from skbig._labels import balanced_weights
+
+    _, codes, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    return balanced_weights(counts, class_weight)[codes]
+
+
+def stream(X, y, X_test, y_test, *, rule, batch, passes, seed):
+    import numpy as np
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from skbig import make_text_classifier
+
+    weighting = None if rule == "per batch" else "balanced_sqrt"
+    model = make_text_classifier(
+        vectorizer="hashing", mlp__class_weight=weighting, mlp__random_state=seed
+    )
+    classes = np.unique(y)
+    rng = np.random.default_rng(seed)
+    start = time.perf_counter()
+    for _ in range(passes):
+        order = rng.permutation(len(y))
+        for i in range(0, len(y), batch):
+            rows = order[i : i + batch]
+            texts, labels = [X[r] for r in rows], y[rows]
+            weights = None
+            if rule == "per batch":
+                weights = per_batch_weights(labels, "balanced_sqrt")
+            model.partial_fit(texts, labels, classes=classes, sample_weight=weights)
+    seconds = time.perf_counter() - start
+    predicted = model.predict(X_test)
+    return (
+        100 * accuracy_score(y_test, predicted),
+        100 * f1_score(y_test, predicted, average="macro"),
+        seconds,
+    )
+
+
+def fitted(X, y, X_test, y_test, *, seed):
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from skbig import make_text_classifier
+
+    model = make_text_classifier(vectorizer="hashing", mlp__random_state=seed)
+    start = time.perf_counter()
+    model.fit(X, y)
+    seconds = time.perf_counter() - start
+    predicted = model.predict(X_test)
+    return (
+        100 * accuracy_score(y_test, predicted),
+        100 * f1_score(y_test, predicted, average="macro"),
+        seconds,
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=DATA_DIR)
+    parser.add_argument("--corpora", nargs="+", default=["r8", "sms_spam"])
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--passes", type=int, default=3)
+    parser.add_argument("--seeds", default="0,1,2")
+    args = parser.parse_args()
+    import numpy as np
+
+    seeds = [int(seed) for seed in args.seeds.split(",")]
+    print(
+        f"| corpus | training ({args.batch} documents a batch, {args.passes} passes) "
+        "| accuracy | macro-F1 | seconds |\n|---|---|---:|---:|---:|"
+    )
+    rows = [
+        ("partial_fit, weights from each batch", "per batch"),
+        ("partial_fit, weights from the running counts", "running"),
+        ("fit (the stopping rule)", None),
+    ]
+    for name in args.corpora:
+        X, y, X_test, y_test = load_corpus(name, args.data_dir)
+        data = (X, np.asarray(y), X_test, y_test)
+        for label, rule in rows:
+            if rule is None:
+                results = [fitted(*data, seed=seed) for seed in seeds]
+            else:
+                kwargs = dict(rule=rule, batch=args.batch, passes=args.passes)
+                results = [stream(*data, seed=seed, **kwargs) for seed in seeds]
+            accuracy, f1, seconds = (
+                statistics.mean(r[i] for r in results) for i in range(3)
+            )
+            print(f"| {name} | {label} | {accuracy:.2f} | {f1:.2f} | {seconds:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
