@@ -4,6 +4,7 @@ far (since), on the hashing pipeline, and one ``fit`` of the same pipeline for
 reference. Test accuracy and macro-F1.
 
     python benchmarks/partial_fit.py --data-dir ../shared/data --corpora r8 sms_spam
+    python benchmarks/partial_fit.py --data-dir ../shared/data --order by-class
 """
 
 import argparse
@@ -29,7 +30,23 @@ def per_batch_weights(labels, class_weight):
     return balanced_weights(counts, class_weight)[codes]
 
 
-def stream(X, y, X_test, y_test, *, rule, batch, passes, seed):
+def batches(y, batch, rng, order):
+    """The rows of each batch of one pass: a shuffled stream, or ("by-class")
+    batches cut from the rows sorted by label, each of one class (as when each
+    batch comes from one source), in a shuffled order of batches."""
+    import numpy as np
+
+    if order == "shuffled":
+        rows = rng.permutation(len(y))
+        return [rows[i : i + batch] for i in range(0, len(y), batch)]
+    cut = []
+    for label in np.unique(y):
+        rows = rng.permutation(np.flatnonzero(y == label))
+        cut += [rows[i : i + batch] for i in range(0, len(rows), batch)]
+    return [cut[i] for i in rng.permutation(len(cut))]
+
+
+def stream(X, y, X_test, y_test, *, rule, batch, passes, seed, order):
     import numpy as np
     from sklearn.metrics import accuracy_score, f1_score
 
@@ -43,9 +60,7 @@ def stream(X, y, X_test, y_test, *, rule, batch, passes, seed):
     rng = np.random.default_rng(seed)
     start = time.perf_counter()
     for _ in range(passes):
-        order = rng.permutation(len(y))
-        for i in range(0, len(y), batch):
-            rows = order[i : i + batch]
+        for rows in batches(y, batch, rng, order):
             texts, labels = [X[r] for r in rows], y[rows]
             weights = None
             if rule == "per batch":
@@ -84,12 +99,14 @@ def main():
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--order", choices=["shuffled", "by-class"], default="shuffled")
     args = parser.parse_args()
     import numpy as np
 
     seeds = [int(seed) for seed in args.seeds.split(",")]
     print(
-        f"| corpus | training ({args.batch} documents a batch, {args.passes} passes) "
+        f"| corpus | training ({args.batch} documents a batch, {args.passes} passes, "
+        f"{args.order}) "
         "| accuracy | macro-F1 | seconds |\n|---|---|---:|---:|---:|"
     )
     rows = [
@@ -105,6 +122,7 @@ def main():
                 results = [fitted(*data, seed=seed) for seed in seeds]
             else:
                 kwargs = dict(rule=rule, batch=args.batch, passes=args.passes)
+                kwargs["order"] = args.order
                 results = [stream(*data, seed=seed, **kwargs) for seed in seeds]
             accuracy, f1, seconds = (
                 statistics.mean(r[i] for r in results) for i in range(3)
