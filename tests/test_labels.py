@@ -70,6 +70,14 @@ def test_running_counts_weigh_a_batch_as_the_whole_stream_would(weighting):
     whole = class_weighted(np.array(["a"] * 90 + ["b"] * 10), None, weighting)
     np.testing.assert_allclose(weights, whole[-10:])
     assert not np.allclose(class_weighted(batch, None, weighting), whole[-10:])
+    # Multi-label targets keep no running counts: "balanced" weighs each batch.
+    Y = np.eye(3, dtype=int)[[0, 1, 2, 0]]
+    from sklearn.utils.class_weight import compute_sample_weight
+
+    np.testing.assert_allclose(
+        class_weighted(Y, None, "balanced", seen=(np.arange(3), None)),
+        compute_sample_weight("balanced", Y),
+    )
     # Classes not seen yet count for nothing; "balanced" is over those seen.
     first = class_weighted(["a"] * 5, None, weighting, seen=(classes, [5, 0]))
     np.testing.assert_allclose(first, 1.0)
