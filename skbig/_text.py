@@ -1,23 +1,22 @@
 """make_text_classifier: raw text in, labels out, as an ordinary Pipeline."""
 
 import contextlib
-import copy
 import math
-import warnings
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction import text as _sklearn_text
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
-from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer
-from sklearn.utils.validation import check_is_fitted
 
-from ._base import _MLPMixin
 from ._classifier import MLPClassifier
 from ._names import public
-from ._privacy import PrivacyWarning
+from ._steps import (
+    is_fitted,
+    learns_from_data,
+    restored_on_failure,
+    warn_if_steps_learn_privately,
+)
 
 
 @public
@@ -191,7 +190,7 @@ class TextPipeline(Pipeline):
         self : TextPipeline
             The fitted pipeline.
         """
-        _warn_if_steps_learn_privately(self.steps)
+        warn_if_steps_learn_privately(self.steps)
         with restored_on_failure(self.steps):
             return super().fit(X, y, **params)
 
@@ -219,77 +218,24 @@ class TextPipeline(Pipeline):
         self : TextPipeline
         """
         *front, (_, last) = self.steps
-        with restored_on_failure(self.steps):
-            for name, step in front:
-                if step in (None, "passthrough"):
-                    continue
-                try:
-                    check_is_fitted(step)
-                except NotFittedError:
-                    if _learns_from_data(step):
-                        raise NotFittedError(
-                            f"step {name!r} ({type(step).__name__}) learns from the "
-                            "data and is not fitted: partial_fit would fit it on one "
-                            "batch. Fit the pipeline first, or use "
-                            'make_text_classifier(vectorizer="hashing").'
-                        ) from None
+        steps = [
+            (name, step) for name, step in front if step not in (None, "passthrough")
+        ]
+        unfitted = [(name, step) for name, step in steps if not is_fitted(step)]
+        for name, step in unfitted:
+            if learns_from_data(step):
+                raise NotFittedError(
+                    f"step {name!r} ({type(step).__name__}) learns from the data and "
+                    "is not fitted: partial_fit would fit it on one batch. Fit the "
+                    'pipeline first, or use make_text_classifier(vectorizer="hashing").'
+                )
+        with restored_on_failure(unfitted):  # only these change; the network restores
+            for name, step in steps:
+                if (name, step) in unfitted:
                     step.fit(X)
                 X = step.transform(X)
             last.partial_fit(X, y, classes=classes, sample_weight=sample_weight)
         return self
-
-
-@contextlib.contextmanager
-def restored_on_failure(steps):
-    """Put every step of ``steps`` back as it was when the block raises (skbig's
-    estimators restore themselves; the others from a copy taken now)."""
-    saved = [
-        (step, copy.deepcopy(vars(step)))
-        for _, step in steps
-        if hasattr(step, "fit") and not isinstance(step, _MLPMixin)
-    ]
-    try:
-        yield
-    except BaseException:
-        for step, state in saved:
-            vars(step).clear()
-            vars(step).update(state)
-        raise
-
-
-def _learns_from_data(step):
-    """Whether fitting ``step`` keeps statistics of its training data."""
-    if step in (None, "passthrough") or isinstance(
-        step, HashingVectorizer | FunctionTransformer | FrozenEstimator
-    ):
-        # A frozen step is not fitted here: it was fitted before (on public text,
-        # or the user says so by freezing it).
-        return False
-    if isinstance(step, TfidfTransformer):
-        return step.use_idf
-    if isinstance(step, _sklearn_text.CountVectorizer):
-        fixed = step.vocabulary is not None
-        return not fixed or bool(getattr(step, "use_idf", False))
-    return True
-
-
-def _warn_if_steps_learn_privately(steps):
-    """A private network behind a step that learns from the same data: the
-    guarantee covers the network, not that step (a vocabulary publishes every
-    word used by a couple of people; IDF is a statistic of the data)."""
-    *front, (_, last) = steps
-    if getattr(last, "dp_epsilon", None) is None:
-        return
-    learning = [name for name, step in front if _learns_from_data(step)]
-    if learning:
-        warnings.warn(
-            f"The network trains privately, but step(s) {learning} learn from the "
-            "same data (a vocabulary, IDF or scaling), which the privacy guarantee "
-            "does not cover. Use make_text_classifier(dp_epsilon=...) (hashed "
-            "features) or a vocabulary fitted on public text.",
-            PrivacyWarning,
-            stacklevel=3,
-        )
 
 
 #: Chosen on 20 Newsgroups with 20 % of its training split held out (issue #18,

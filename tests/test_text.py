@@ -191,6 +191,11 @@ def test_partial_fit_on_raw_text_keeps_the_feature_space(corpus):
         hashed.predict_proba(texts), by_hand.predict_proba(texts)
     )
 
+    fresh = make_text_classifier(vectorizer="hashing", **FAST)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        fresh.partial_fit(texts[:5], [labels[0]] * 5)
+    assert not hasattr(fresh[1], "n_features_in_")  # the step fitted here, put back
+
     exact = make_text_classifier(**FAST)
     with pytest.raises(NotFittedError, match=r"step 'tfidf' .* learns from the data"):
         exact.partial_fit(texts[:10], labels[:10], classes=classes)

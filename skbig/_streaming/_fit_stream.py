@@ -8,7 +8,8 @@ from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
 
 from .._classifier import MLPClassifier
 from .._labels import balanced_weights, check_label_types, resolved_class_weight
-from .._text import TfidfVectorizer, _learns_from_data, restored_on_failure
+from .._steps import learns_from_data, restored_on_failure
+from .._text import TfidfVectorizer
 from ._buckets import BucketRows, FeatureCache
 from ._vocabulary import (
     VocabularyCounter,
@@ -115,7 +116,7 @@ def _check_pipeline(pipeline):
     if first.input != "content":
         raise ValueError(f"fit_stream reads texts; the vectorizer has input="
                          f"{first.input!r}")  # fmt: skip
-    learning = [type(s).__name__ for s in middle if _learns_from_data(s)]
+    learning = [type(s).__name__ for s in middle if learns_from_data(s)]
     if learning:
         raise ValueError(
             f"fit_stream fits steps that learn nothing from the data between the "
