@@ -19,17 +19,6 @@ from _worker import DATA_DIR
 from corpora import load_corpus
 
 
-def per_batch_weights(labels, class_weight):
-    """The weights skbig gave a batch before: "balanced"/"balanced_sqrt" from the
-    batch's own class counts."""
-    import numpy as np
-
-    from skbig._labels import balanced_weights
-
-    _, codes, counts = np.unique(labels, return_inverse=True, return_counts=True)
-    return balanced_weights(counts, class_weight)[codes]
-
-
 def batches(y, batch, rng, order):
     """The rows of each batch of one pass: a shuffled stream, or ("by-class")
     batches cut from the rows sorted by label, each of one class (as when each
@@ -48,9 +37,9 @@ def batches(y, batch, rng, order):
 
 def stream(X, y, X_test, y_test, *, rule, batch, passes, seed, order):
     import numpy as np
-    from sklearn.metrics import accuracy_score, f1_score
 
     from skbig import make_text_classifier
+    from skbig._labels import class_weighted  # the weights of one batch alone
 
     weighting = None if rule == "per batch" else "balanced_sqrt"
     model = make_text_classifier(
@@ -64,26 +53,24 @@ def stream(X, y, X_test, y_test, *, rule, batch, passes, seed, order):
             texts, labels = [X[r] for r in rows], y[rows]
             weights = None
             if rule == "per batch":
-                weights = per_batch_weights(labels, "balanced_sqrt")
+                weights = class_weighted(labels, None, "balanced_sqrt")
             model.partial_fit(texts, labels, classes=classes, sample_weight=weights)
-    seconds = time.perf_counter() - start
-    predicted = model.predict(X_test)
-    return (
-        100 * accuracy_score(y_test, predicted),
-        100 * f1_score(y_test, predicted, average="macro"),
-        seconds,
-    )
+    return scored(model, X_test, y_test, time.perf_counter() - start)
 
 
 def fitted(X, y, X_test, y_test, *, seed):
-    from sklearn.metrics import accuracy_score, f1_score
-
     from skbig import make_text_classifier
 
     model = make_text_classifier(vectorizer="hashing", mlp__random_state=seed)
     start = time.perf_counter()
     model.fit(X, y)
-    seconds = time.perf_counter() - start
+    return scored(model, X_test, y_test, time.perf_counter() - start)
+
+
+def scored(model, X_test, y_test, seconds):
+    """Test accuracy and macro-F1 (percent) of ``model``, and ``seconds``."""
+    from sklearn.metrics import accuracy_score, f1_score
+
     predicted = model.predict(X_test)
     return (
         100 * accuracy_score(y_test, predicted),

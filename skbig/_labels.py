@@ -37,12 +37,15 @@ def class_counts(y, classes, previous=None):
     counts = np.zeros(len(classes), np.int64)
     if previous is not None and len(previous) == len(classes):
         counts += previous
-    index = {label: i for i, label in enumerate(classes.tolist())}
-    labels, n = np.unique(y.ravel(), return_counts=True)
-    for label, count in zip(labels.tolist(), n.tolist(), strict=True):
-        if label in index:
-            counts[index[label]] += count
-    return counts
+    positions = _class_positions(y, classes)
+    return counts + np.bincount(positions[positions >= 0], minlength=len(classes))
+
+
+def _class_positions(y, classes):
+    """Each label of ``y``'s position in ``classes``; -1 for one not among them."""
+    index = {label: i for i, label in enumerate(np.asarray(classes).tolist())}
+    labels, codes = np.unique(np.asarray(y).ravel(), return_inverse=True)
+    return np.array([index.get(v, -1) for v in labels.tolist()], np.int64)[codes]
 
 
 def fit_counts(y, clf):
@@ -111,10 +114,8 @@ def _running_weights(y, classes, counts, class_weight):
     present = counts > 0
     per_class = np.ones(len(counts))
     per_class[present] = balanced_weights(counts[present], class_weight)
-    index = {label: i for i, label in enumerate(np.asarray(classes).tolist())}
-    labels, codes = np.unique(y.ravel(), return_inverse=True)
-    found = [per_class[index[v]] if v in index else 1.0 for v in labels.tolist()]
-    return np.asarray(found)[codes]
+    positions = _class_positions(y, classes)
+    return np.where(positions >= 0, per_class[positions], 1.0)
 
 
 def check_known_labels(y, classes):
