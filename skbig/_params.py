@@ -84,7 +84,13 @@ def routed(params, destination):
 
 
 def as_sizes(hidden_layer_sizes):
-    """``hidden_layer_sizes`` as a tuple of ints."""
+    """``hidden_layer_sizes`` as a tuple of positive ints (``()``: no hidden layer)."""
     if isinstance(hidden_layer_sizes, Integral):
-        return (int(hidden_layer_sizes),)
-    return tuple(int(units) for units in hidden_layer_sizes)
+        hidden_layer_sizes = (hidden_layer_sizes,)
+    sizes = tuple(int(units) for units in hidden_layer_sizes)
+    if any(units < 1 for units in sizes):
+        raise ValueError(
+            f"hidden_layer_sizes must hold positive numbers of units, got "
+            f"{hidden_layer_sizes!r}"
+        )
+    return sizes

@@ -322,9 +322,9 @@ def make_text_classifier(
                 )),
             ]
         )  # fmt: skip
-        return pipeline.set_params(**params)
+        return _with_step_params(pipeline, params)
     if vectorizer == "hashing":
-        return TextPipeline(
+        pipeline = TextPipeline(
             [
                 ("hashing", HashingVectorizer(
                     n_features=HASHING_FEATURES, alternate_sign=False, norm=None,
@@ -333,7 +333,8 @@ def make_text_classifier(
                 ("tf", TfidfTransformer(use_idf=False, sublinear_tf=True)),
                 ("mlp", MLPClassifier()),
             ]
-        ).set_params(**params)  # fmt: skip
+        )  # fmt: skip
+        return _with_step_params(pipeline, params)
     pipeline = TextPipeline(
         [
             (
@@ -343,4 +344,20 @@ def make_text_classifier(
             ("mlp", MLPClassifier()),
         ]
     )
+    return _with_step_params(pipeline, params)
+
+
+def _with_step_params(pipeline, params):
+    """``pipeline.set_params(**params)``, saying which step a bare name belongs to."""
+    steps = dict(pipeline.steps)
+    for name in params:
+        if "__" in name or name in steps:
+            continue
+        owners = [step for step, est in steps.items() if name in est.get_params()]
+        hint = " or ".join(f"{step}__{name}=" for step in owners)
+        raise ValueError(
+            f"make_text_classifier() takes step parameters with their step's name; "
+            f"got {name!r}"
+            + (f", pass it as {hint}" if hint else f"; the steps are {list(steps)}")
+        )
     return pipeline.set_params(**params)

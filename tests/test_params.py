@@ -15,6 +15,13 @@ def test_routed_parameters_take_one_level_of_prefix():
 def test_sizes():
     assert as_sizes(8) == (8,)
     assert as_sizes([4, 2]) == (4, 2)
+    assert as_sizes(()) == ()
+
+
+@pytest.mark.parametrize("sizes", [0, (8, -1), [0]])
+def test_sizes_must_be_positive(sizes):
+    with pytest.raises(ValueError, match="hidden_layer_sizes must hold positive"):
+        as_sizes(sizes)
 
 
 @pytest.mark.parametrize("estimator", [MLPClassifier, MLPRegressor])

@@ -41,6 +41,22 @@ def test_steps_and_parameters():
         make_text_classifier(mlp__not_a_parameter=1)
 
 
+@pytest.mark.parametrize(
+    "kwargs, hint",
+    [
+        ({"random_state": 0}, "pass it as mlp__random_state="),
+        ({"epochs": 3}, "pass it as mlp__epochs="),
+        ({"dtype": "float64"}, "pass it as tfidf__dtype="),
+        ({"n_features": 8}, "pass it as hashing__n_features="),
+        ({"not_a_parameter": 1}, r"the steps are \['tfidf', 'mlp'\]"),
+    ],
+)
+def test_a_bare_step_parameter_is_refused_with_its_step_named(kwargs, hint):
+    vectorizer = "hashing" if "n_features" in kwargs else "tfidf"
+    with pytest.raises(ValueError, match=f"takes step parameters.*{hint}"):
+        make_text_classifier(vectorizer=vectorizer, **kwargs)
+
+
 def test_fit_predict_on_raw_text(fitted_pipeline, corpus):
     texts, labels = corpus
     assert fitted_pipeline.score(texts, labels) > 0.9
