@@ -1,6 +1,6 @@
 """What MLPClassifier and MLPRegressor share: parameters, fitting, predicting, state."""
 
-from . import _runtime  # noqa: F401  (starts TensorFlow quietly, before keras)
+from . import _runtime  # first: it starts TensorFlow quietly, before keras
 
 # isort: split
 import contextlib
@@ -58,9 +58,10 @@ class _MLPMixin:
     @contextlib.contextmanager
     def _fitting(self, continues):
         """Around ``fit``/``partial_fit``: valid parameters, quiet logs at
-        ``verbose=0``, and all or nothing."""
+        ``verbose=0``, arrays from skbig's transformers, and all or nothing."""
         self._check_params()
-        with quiet(self.verbose), self._all_or_nothing(continues):
+        plain = _runtime.plain_output()
+        with quiet(self.verbose), plain, self._all_or_nothing(continues):
             yield
 
     def _check_data(self, X=None, y=None, reset=False):
@@ -371,13 +372,13 @@ class _MLPMixin:
         check_is_fitted(self)
         check_not_forked()
         X, _ = self._check_data(X, reset=False)
-        X = self.feature_encoder_.transform(X)
+        with _runtime.plain_output():
+            X = self.feature_encoder_.transform(X)
         X = weighted(X, getattr(self, "feature_weights_", None))
         args = {"batch_size": batches.PREDICT_BATCH_SIZE, "verbose": 0}
         args.update(routed(self.get_params(), "predict"))
         args.update(kwargs)
-        # No quiet() here: predicting changes no process-wide state (loggers,
-        # warning filters), so threads predicting at once cannot disturb it.
+        # No quiet(): it changes process-wide state (loggers, warning filters).
         raw = np.asarray(batches.predict(self.model_, X, callbacks=callbacks, **args))
         raw = blended(self, X, raw)  # with the regressor's linear part, if any
         if raw.dtype.kind == "f" and not np.isfinite(raw).all():

@@ -18,6 +18,10 @@ cores (see :func:`limit_tensorflow_threads`).
 **Seeds.** skbig's own network is seeded through its layers, its batches and its
 split, never through the global generators; :func:`seeded` is what a seeded fit
 needs on top of that, and the only place skbig touches process-wide random state.
+
+**Output.** skbig's estimators use scikit-learn transformers on arrays inside
+``fit`` and ``predict``, under :func:`plain_output` whatever the user's
+``transform_output`` setting.
 """
 
 import contextlib
@@ -26,6 +30,8 @@ import os
 import random
 import sys
 import warnings
+
+import sklearn
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -77,6 +83,17 @@ def quiet(verbose=0):
     finally:
         for logger, level in zip(loggers, levels, strict=True):
             logger.setLevel(level)
+
+
+def plain_output():
+    """Inside the block, scikit-learn transformers return what they compute.
+
+    ``sklearn.set_config(transform_output="pandas")`` makes every transformer
+    return DataFrames, skbig's own included: the feature scaler, the label encoders
+    scikeras fits, and the targets they encode. They work on arrays, so fitting and
+    predicting run under this (thread-local) setting, whatever the user's.
+    """
+    return sklearn.config_context(transform_output="default")
 
 
 _configured = False

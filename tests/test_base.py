@@ -80,3 +80,23 @@ def test_dense_features_are_standardised_sparse_ones_are_not(fitted):
     X = sp.random(40, 6, density=0.5, format="csr", random_state=0)
     reg = MLPRegressor(hidden_layer_sizes=(4,), epochs=1).fit(X, np.arange(40.0))
     assert isinstance(reg.feature_encoder_, FunctionTransformer)
+
+
+@pytest.mark.parametrize("Estimator", [MLPClassifier, MLPRegressor])
+def test_pandas_transform_output_changes_nothing(Estimator, data):
+    # sklearn.set_config(transform_output="pandas") reaches every transformer,
+    # skbig's scaler and scikeras' target encoders included; they work on arrays.
+    pd = pytest.importorskip("pandas")
+    sklearn = pytest.importorskip("sklearn")
+    X, y = data
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    params = dict(TINY, epochs=3, early_stopping=True)
+    expected = Estimator(**params).fit(frame, y)
+    with sklearn.config_context(transform_output="pandas"):
+        model = Estimator(**params).fit(frame, y)
+        predicted = model.predict(frame)
+        again = pickle.loads(pickle.dumps(model)).predict(frame)
+        model.partial_fit(frame, y)
+    assert isinstance(predicted, np.ndarray)
+    np.testing.assert_array_equal(predicted, expected.predict(frame))
+    np.testing.assert_array_equal(again, predicted)

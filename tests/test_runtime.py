@@ -109,3 +109,14 @@ def test_predict_in_a_forked_child_fails_at_once_instead_of_hanging():
         check=True,
     ).stdout  # fmt: skip
     assert "'spawn' or 'forkserver'" in out
+
+
+def test_plain_output_sets_scikit_learns_default_output_inside_only():
+    import sklearn
+
+    from skbig._runtime import plain_output
+
+    with sklearn.config_context(transform_output="pandas"):
+        with plain_output():
+            assert sklearn.get_config()["transform_output"] == "default"
+        assert sklearn.get_config()["transform_output"] == "pandas"
