@@ -23,7 +23,7 @@ from ._linear import blended, check_linear_part, fit_linear_part
 from ._network import batches
 from ._network.build import InitialState, build_mlp
 from ._network.optimizers import make_optimizer
-from ._network.state import dropout_states, network_from_state, network_state, snapshot
+from ._network.state import Rollback, dropout_states, network_from_state, network_state
 from ._network.stopping import Convergence, lead, outputs_per_row
 from ._network.streamed import fit_inputs
 from ._params import as_sizes, refuse_unknown_parameters, routed
@@ -56,12 +56,12 @@ class _MLPMixin:
         refuse_unknown_parameters(self)
 
     @contextlib.contextmanager
-    def _fitting(self, continues):
-        """Around ``fit``/``partial_fit``: valid parameters, quiet logs at
+    def _fitting(self, continues, X=None):
+        """Around ``fit``/``partial_fit`` on ``X``: valid parameters, quiet logs at
         ``verbose=0``, arrays from skbig's transformers, and all or nothing."""
         self._check_params()
         plain = _runtime.plain_output()
-        with quiet(self.verbose), plain, self._all_or_nothing(continues):
+        with quiet(self.verbose), plain, self._all_or_nothing(continues, X):
             yield
 
     def _check_data(self, X=None, y=None, reset=False):
@@ -136,33 +136,32 @@ class _MLPMixin:
         super().__setstate__(state)
 
     @contextlib.contextmanager
-    def _all_or_nothing(self, continues):
+    def _all_or_nothing(self, continues, X=None):
         """Leave the estimator as it was when fitting stops part-way.
 
         Ctrl-C (``KeyboardInterrupt``) or an error in the middle of training must
         not leave a half-trained network behind: a new fit restores the previous
         attributes (unfitted, or the previous fit); a warm start or ``partial_fit``
         (``continues``), which trains the existing network in place, also puts its
-        weights and optimizer state back.
+        weights, dropout's seed state and optimizer state back (for skbig's own
+        network, only the rows of a sparse first layer that ``X`` can change).
         """
         limit_tensorflow_threads()
         saved = dict(vars(self))
         if "history_" in saved:
             saved["history_"] = copy.deepcopy(saved["history_"])
         model = saved.get("model_") if continues else None
-        variables = []
-        if model is not None:
-            variables = list(model.variables)  # weights and dropout seed state
-            if getattr(model, "optimizer", None) is not None:
-                variables += list(model.optimizer.variables)
-        values = snapshot(variables)
+        # Not for a user's network (it may feed SparseDense dense input) nor a
+        # stream (fit_stream's rows are not X).
+        own = self.model is None and "_streamed_rows" not in saved
+        kept = None if model is None else Rollback(model, X if own else None)
         try:
             yield
         except BaseException:
             vars(self).clear()
             vars(self).update(saved)
-            for variable, value in zip(variables, values, strict=True):
-                variable.assign(value)
+            if kept is not None:
+                kept.restore()
             raise
 
     # ----------------------------------------------------------------- building

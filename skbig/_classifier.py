@@ -282,7 +282,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         -------
         self : MLPClassifier
         """
-        with self._fitting(self.warm_start):
+        with self._fitting(self.warm_start, X):
             super().fit(X, y, sample_weight=self._class_weighted(X, y, sample_weight))
             self._class_counts = _labels.fit_counts(y, self)
         self._warn_after_fit()
@@ -310,7 +310,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         """
         if classes is None and self.__sklearn_is_fitted__():
             _labels.check_known_labels(y, self.classes_)
-        with self._fitting(continues=True):
+        with self._fitting(continues=True, X=X):
             seen = _labels.running_counts(y, classes, self)
             self._class_counts = seen[1]
             sample_weight = self._class_weighted(X, y, sample_weight, seen=seen)

@@ -246,7 +246,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         self : MLPRegressor
             The fitted regressor.
         """
-        with self._fitting(self.warm_start):
+        with self._fitting(self.warm_start, X):
             super().fit(X, y, sample_weight=sample_weight)
         self._warn_after_fit()
         return self
@@ -268,7 +268,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         self : MLPRegressor
             The updated regressor.
         """
-        with self._fitting(continues=True):
+        with self._fitting(continues=True, X=X):
             return super().partial_fit(X, y, sample_weight=sample_weight)
 
     def predict(self, X):

@@ -229,11 +229,18 @@ def test_interrupted_first_fit_leaves_it_unfitted(tfidf_data):
     assert model.predict(X).shape == (X.shape[0],)
 
 
-@pytest.mark.parametrize("how", ["warm_start", "partial_fit", "refit", "dense"])
+@pytest.mark.parametrize(
+    "how", ["warm_start", "partial_fit", "refit", "dense", "few_terms"]
+)
 def test_interrupted_later_fit_keeps_the_previous_one(tfidf_data, how):
     X, y = tfidf_data
     if how == "dense":  # Keras' own Adam updates every weight, in place
         X, how = X[:, :40].toarray(), "partial_fit"
+    batch = slice(None)
+    if how == "few_terms":  # the first layer is kept by the rows these terms touch
+        X = sp.hstack([X, sp.csr_matrix((X.shape[0], 100))], format="csr")
+        batch, how = slice(0, 48), "partial_fit"
+        assert len(np.unique(X[batch].indices)) < X.shape[1] // 2
     model = MLPClassifier(**dict(TINY, batch_size=16), warm_start=how == "warm_start")
     model.fit(X, y)
     before = model.predict_proba(X)
@@ -242,7 +249,7 @@ def test_interrupted_later_fit_keeps_the_previous_one(tfidf_data, how):
     model.set_params(callbacks=[_Interrupt()])
     with pytest.raises(KeyboardInterrupt):
         if how == "partial_fit":
-            model.partial_fit(X, y)
+            model.partial_fit(X[batch], y[batch])
         else:
             model.fit(X, y)
     model.set_params(callbacks=None)

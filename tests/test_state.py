@@ -7,6 +7,7 @@ import scipy.sparse as sp
 
 from skbig._network.state import (
     NetworkRef,
+    Rollback,
     collecting_networks,
     dropout_states,
     network_bytes,
@@ -143,3 +144,47 @@ def test_a_network_archive_with_other_members_is_refused(network, extra):
         archive.writestr(extra, "x")
     with pytest.raises(ValueError, match="not a Keras network archive"):
         network_from_bytes(buffer.getvalue())
+
+
+def _sparse_fit(**params):
+    from skbig import MLPClassifier
+
+    X = sp.random(96, 400, density=0.02, format="csr", random_state=1, dtype=np.float32)
+    y = np.tile([0, 1, 2], 32)
+    clf = MLPClassifier(hidden_layer_sizes=(8,), epochs=2, early_stopping=False)
+    return clf.set_params(batch_size=16, random_state=0, **params).fit(X, y), X, y
+
+
+def _values(model):
+    return [v.numpy().copy() for v in model.variables + model.optimizer.variables]
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1e-3])
+def test_a_rollback_keeps_the_rows_a_sparse_batch_can_change_and_puts_all_back(alpha):
+    clf, X, y = _sparse_fit(alpha=alpha)
+    model, batch = clf.model_, X[:6]
+    kernel = model.layers[1].kernel
+    columns = np.unique(batch.indices)
+    assert 0 < len(columns) < 200
+    before = _values(model)
+    kept = Rollback(model, batch)
+    pairs = zip(kept._kept, kept._values, strict=True)
+    shapes = {v.path: tuple(value.shape) for (v, _), value in pairs}
+    accumulator = next(p for p in shapes if "accumulator" in p)
+    if alpha:  # the penalty's gradient reaches every row: kept whole
+        assert shapes[kernel.path] == shapes[accumulator] == (400, 8)
+    else:
+        assert shapes[kernel.path] == shapes[accumulator] == (len(columns), 8)
+    clf.partial_fit(batch, y[:6])
+    after = _values(model)
+    assert any(not np.array_equal(a, b) for a, b in zip(before, after, strict=True))
+    kept.restore()
+    for old, new in zip(before, _values(model), strict=True):
+        np.testing.assert_array_equal(old, new)
+
+
+def test_a_rollback_keeps_everything_for_dense_or_wide_batches():
+    clf, X, _ = _sparse_fit()
+    for batch in (X[:6].toarray(), X, X[:6, :399], None):
+        kept = Rollback(clf.model_, batch)
+        assert not any(rowwise for _, rowwise in kept._kept)

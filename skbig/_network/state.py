@@ -19,6 +19,8 @@ import zipfile
 
 import keras
 import numpy as np
+import scipy.sparse as sp
+import tensorflow as tf
 
 from .._runtime import limit_tensorflow_threads, quiet
 
@@ -165,11 +167,75 @@ def snapshot(variables):
     are updated row by row (the sparse first layer and its optimizer slots, once
     they have been) are in TensorFlow's copy-on-read mode instead: their read is a
     copy, made here in TensorFlow's kernel: 45-50 ms for the hashing pipeline's two
-    131,072 x 512 tensors, against about 130 ms for the same copies into numpy.
+    131,072 x 512 tensors, against about 130 ms for the same copies into numpy;
+    :class:`Rollback` keeps only the rows a sparse batch can change of those.
     (Keras' ``convert_to_tensor`` of a variable is not such a read: it follows the
     variable.) ``tests/test_state.py`` checks this for the updates training makes.
     """
     return [variable.value.read_value() for variable in variables]
+
+
+class Rollback:
+    """A network's weights and optimizer state as they are now, to put back.
+
+    With ``X`` (the batch about to be trained on, for skbig's own network only),
+    the variables that training changes only in the rows of X's columns are kept
+    by those rows: the kernel of a :class:`skbig.SparseDense` layer with no
+    regulariser, and its :class:`skbig.SparseAdagrad` accumulator, whose updates
+    touch the rows of a batch's terms and no other. Everything else, and these too
+    when X is dense or touches half their rows or more, is kept whole
+    (:func:`snapshot`).
+    """
+
+    def __init__(self, model, X=None):
+        variables = list(model.variables)
+        optimizer = getattr(model, "optimizer", None)
+        if optimizer is not None:
+            variables += list(optimizer.variables)
+        by_row = _row_updated(model)
+        rows = _columns(X, by_row[0].shape[0]) if by_row and X is not None else None
+        by_row = {id(v) for v in by_row} if rows is not None else set()
+        self._rows = rows
+        self._kept = [(v, id(v) in by_row) for v in variables]
+        self._values = [
+            tf.gather(v.value, rows) if rowwise else snapshot([v])[0]
+            for v, rowwise in self._kept
+        ]
+
+    def restore(self):
+        for (variable, rowwise), value in zip(self._kept, self._values, strict=True):
+            if rowwise:
+                variable.value.scatter_update(tf.IndexedSlices(value, self._rows))
+            else:
+                variable.assign(value)
+
+
+def _row_updated(model):
+    """The variables of ``model`` whose sparse updates change only a batch's rows."""
+    optimizer = getattr(model, "optimizer", None)
+    if (
+        type(optimizer) is not optimizers.SparseAdagrad
+        or not optimizer.built
+        or optimizer.weight_decay
+        or optimizer.use_ema
+        or optimizer.gradient_accumulation_steps
+    ):
+        return []
+    found = []
+    for layer in model.layers:
+        kernel = getattr(layer, "kernel", None)
+        if getattr(kernel, "skbig_row_sparse", False) and not layer.kernel_regularizer:
+            index = optimizer._get_variable_index(kernel)
+            found += [kernel, optimizer._accumulators[index]]
+    return found
+
+
+def _columns(X, n_rows):
+    """The columns sparse ``X`` holds, or None where keeping rows would not pay."""
+    if not sp.issparse(X) or X.shape[1] != n_rows:
+        return None
+    columns = np.unique(X.tocsr().indices).astype(np.int64)
+    return columns if 0 < len(columns) < n_rows // 2 else None
 
 
 def _seed_variables(model):
