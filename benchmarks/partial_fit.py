@@ -5,6 +5,12 @@ reference. Test accuracy and macro-F1.
 
     python benchmarks/partial_fit.py --data-dir ../shared/data --corpora r8 sms_spam
     python benchmarks/partial_fit.py --data-dir ../shared/data --order by-class
+    python benchmarks/partial_fit.py --data-dir ../shared/data --corpora 20ng \
+        --call-cost 10 100 1000
+
+``--call-cost`` instead times single calls of each size on a shuffled stream (the
+median of seven calls after a first one), on an exact TF-IDF pipeline fitted on the
+first 2,000 documents and on the hashing pipeline.
 """
 
 import argparse
@@ -79,6 +85,28 @@ def scored(model, X_test, y_test, seconds):
     )
 
 
+def call_costs(name, X, y, sizes):
+    """Milliseconds a ``partial_fit`` call of each size takes, and per document."""
+    import numpy as np
+
+    from skbig import make_text_classifier
+
+    order = np.random.default_rng(0).permutation(len(y))
+    X, y = [X[i] for i in order], y[order]
+    for vectorizer in ("tfidf", "hashing"):
+        model = make_text_classifier(vectorizer=vectorizer, mlp__random_state=0)
+        model.fit(X[:2000], y[:2000])
+        for size in sizes:
+            seconds = []
+            for call in range(8):
+                start = 2000 + (call * size) % (len(y) - 2000 - size)
+                began = time.perf_counter()
+                model.partial_fit(X[start : start + size], y[start : start + size])
+                seconds.append(time.perf_counter() - began)
+            ms = 1000 * statistics.median(seconds[1:])
+            print(f"| {name} | {vectorizer} | {size} | {ms:.0f} | {ms / size:.2f} |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=DATA_DIR)
@@ -87,8 +115,17 @@ def main():
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--order", choices=["shuffled", "by-class"], default="shuffled")
+    parser.add_argument("--call-cost", nargs="+", type=int, metavar="SIZE")
     args = parser.parse_args()
     import numpy as np
+
+    if args.call_cost:
+        print("| corpus | pipeline | documents a call | ms a call | ms a document |")
+        print("|---|---|---:|---:|---:|")
+        for name in args.corpora:
+            X, y, _, _ = load_corpus(name, args.data_dir)
+            call_costs(name, X, np.asarray(y), args.call_cost)
+        return
 
     seeds = [int(seed) for seed in args.seeds.split(",")]
     print(

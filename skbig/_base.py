@@ -317,7 +317,7 @@ class _MLPMixin:
             lead=lead(self._target_kind),
         )
         callbacks.append(monitor)
-        data = fit_inputs(X, y, sample_weight, fit_args, seed)
+        data = fit_inputs(X, y, sample_weight, fit_args, seed, passes=epochs)
         with seeded(seed, user_model=self.model is not None):
             hist = self.model_.fit(
                 **data,

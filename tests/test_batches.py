@@ -9,7 +9,7 @@ import pytest
 import scipy.sparse as sp
 import tensorflow as tf
 
-from skbig._network.batches import predict, sparse_dataset
+from skbig._network.batches import EAGER_BATCHES, predict, sparse_dataset
 from skbig._network.build import build_mlp
 
 
@@ -59,6 +59,26 @@ def test_each_pass_has_a_new_order_reproducible_from_the_seed(data):
         np.testing.assert_array_equal(first, second)  # the same for the same seed
     for order in orders[0]:
         assert sorted(order) == list(range(23))
+
+
+@pytest.mark.parametrize("dense", [False, True])
+def test_one_short_pass_made_as_tensors_equals_the_traced_pipelines_first(data, dense):
+    # partial_fit's pass of a few batches is built without tracing anything; its
+    # batches and element spec must be the endless pipeline's first pass.
+    X, y, w = data
+    X = X.toarray() if dense else X
+    assert sp.issparse(X) != dense and 5 <= EAGER_BATCHES
+    assert sparse_dataset(X, batch_size=5).cardinality() == 5  # Keras counts on it
+    one = sparse_dataset(X, y, w, batch_size=5, shuffle=True, seed=4)
+    endless = sparse_dataset(X, y, w, batch_size=5, shuffle=True, seed=4, repeat=True)
+    assert one.element_spec == endless.element_spec
+    assert one.cardinality() == 5
+    for mine, theirs in zip(one, _passes(endless, 1, 5)[0], strict=True):
+        for a, b in zip(mine, theirs, strict=True):
+            if isinstance(a, tf.SparseTensor):
+                np.testing.assert_array_equal(a.indices, b.indices)
+                a, b = a.values, b.values
+            np.testing.assert_array_equal(a, b)
 
 
 def test_entries_are_grouped_by_row(data):

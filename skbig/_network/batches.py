@@ -27,6 +27,10 @@ import tensorflow as tf
 #: benchmarks/predict_time.py).
 PREDICT_BATCH_SIZE = 512
 
+#: One pass of at most this many batches is made as tensors rather than by a traced
+#: pipeline (:func:`sparse_dataset`): a ``partial_fit`` call, a one-epoch run.
+EAGER_BATCHES = 16
+
 
 def predict(model, X, *, batch_size, callbacks=None, verbose=0, **kwargs):
     """``model.predict(X)``, with skbig's batches when X is scipy sparse.
@@ -136,6 +140,12 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
         Yields one tuple per batch (a bare SparseTensor when there are no arrays).
     """
     n_samples, n_features = X.shape
+    n_batches = batch_count(n_samples, batch_size)
+    if shuffle and seed is None:
+        seed = int.from_bytes(os.urandom(4), "little") >> 1
+    order = _row_order(n_samples, shuffle, seed)
+    if not repeat and n_batches <= EAGER_BATCHES:
+        return _eager_dataset(X, arrays, batch_size, np.asarray(order(0)))
     extras = [tf.constant(np.asarray(a)) for a in arrays if a is not None]
     if sp.issparse(X):
         X = sp.csr_matrix(X)
@@ -158,11 +168,6 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
             return x
         return (x, *(tf.gather(a, rows) for a in extras))
 
-    n_batches = batch_count(n_samples, batch_size)
-    if shuffle and seed is None:
-        seed = int.from_bytes(os.urandom(4), "little") >> 1
-    order = _row_order(n_samples, shuffle, seed)
-
     def batches_of(rows):
         return tf.data.Dataset.range(n_batches).map(
             lambda b: rows[b * batch_size : (b + 1) * batch_size]
@@ -180,7 +185,31 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
     rows = passes.map(order).flat_map(batches_of)
     if not repeat:
         rows = rows.apply(tf.data.experimental.assert_cardinality(n_batches))
-    dataset = rows.map(batch).prefetch(2)
+    return _with_options(rows.map(batch).prefetch(2))
+
+
+def _eager_dataset(X, arrays, batch_size, order):
+    """One pass of :func:`sparse_dataset`'s batches in ``order``, made here as
+    tensors: nothing to trace, where the pipeline's three functions cost most of a
+    ``partial_fit`` of a few hundred rows."""
+    extras = [np.asarray(a) for a in arrays if a is not None]
+    X = sp.csr_matrix(X) if sp.issparse(X) else np.asarray(X, dtype=np.float32)
+    parts = []
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        x = _as_tensor(X[rows]) if sp.issparse(X) else tf.constant(X[rows])
+        batch = (x, *(tf.constant(a[rows]) for a in extras)) if extras else x
+        parts.append(tf.data.Dataset.from_tensors(batch))
+    # First an empty pipeline whose batches have no fixed length, so that the
+    # element spec is the traced pipeline's and Keras' train function fits both.
+    dataset = parts[0].unbatch().batch(batch_size).take(0)
+    for part in parts:
+        dataset = dataset.concatenate(part)
+    count = tf.data.experimental.assert_cardinality(len(parts))
+    return _with_options(dataset.apply(count))
+
+
+def _with_options(dataset):
     options = tf.data.Options()
     # The pipeline is already a few ops; tf.data's default graph rewrites only add
     # start-up time to every fit and predict.

@@ -111,12 +111,13 @@ class StreamedRows:
         return dataset.with_options(options)
 
 
-def fit_inputs(X, y, sample_weight, fit_args, seed):
+def fit_inputs(X, y, sample_weight, fit_args, seed, passes=None):
     """The data arguments of Keras' ``fit`` for ``X``, ``y``, ``sample_weight``:
     skbig's own batches for streamed rows and for arrays and scipy matrices
     (:func:`skbig._network.batches.sparse_dataset`), else Keras' own path. Takes
     ``batch_size`` and ``shuffle`` out of ``fit_args`` and sets
-    ``steps_per_epoch`` when the batches are skbig's."""
+    ``steps_per_epoch`` when the batches are skbig's; ``passes`` is the number of
+    epochs the fit runs (one pass needs no endless pipeline)."""
     if isinstance(X, StreamedRows):
         batch_size = fit_args.pop("batch_size")
         fit_args.pop("shuffle")  # the rows come shuffled
@@ -127,7 +128,7 @@ def fit_inputs(X, y, sample_weight, fit_args, seed):
     batch_size = fit_args.pop("batch_size")
     dataset = batches.sparse_dataset(
         X, y, sample_weight, batch_size=batch_size,
-        shuffle=bool(fit_args.pop("shuffle")), seed=seed, repeat=True,
+        shuffle=bool(fit_args.pop("shuffle")), seed=seed, repeat=passes != 1,
     )  # fmt: skip
     fit_args.setdefault("steps_per_epoch", batches.batch_count(X.shape[0], batch_size))
     return {"x": dataset, "shuffle": False}  # the dataset shuffles; Keras would warn
