@@ -9,6 +9,7 @@ import pytest
 import scipy.sparse as sp
 import tensorflow as tf
 
+from skbig._network import batches
 from skbig._network.batches import EAGER_BATCHES, predict, sparse_dataset
 from skbig._network.build import build_mlp
 
@@ -79,6 +80,19 @@ def test_one_short_pass_made_as_tensors_equals_the_traced_pipelines_first(data, 
                 np.testing.assert_array_equal(a.indices, b.indices)
                 a, b = a.values, b.values
             np.testing.assert_array_equal(a, b)
+
+
+def test_a_long_pass_takes_the_traced_pipeline(data, monkeypatch):
+    X, y, _ = data
+    made = []
+    monkeypatch.setattr(batches, "_eager_dataset", lambda *a: made.append(a))
+    sparse_dataset(X, y, batch_size=1)  # 23 batches
+    monkeypatch.setattr(batches, "EAGER_ROWS", 10)
+    sparse_dataset(X, y, batch_size=5)  # 5 batches, but 23 rows
+    assert not made
+    monkeypatch.setattr(batches, "EAGER_ROWS", 23)
+    sparse_dataset(X, y, batch_size=5)
+    assert len(made) == 1
 
 
 def test_entries_are_grouped_by_row(data):

@@ -27,9 +27,11 @@ import tensorflow as tf
 #: benchmarks/predict_time.py).
 PREDICT_BATCH_SIZE = 512
 
-#: One pass of at most this many batches is made as tensors rather than by a traced
-#: pipeline (:func:`sparse_dataset`): a ``partial_fit`` call, a one-epoch run.
+#: One pass of at most this many batches and rows is made as tensors rather than by
+#: a traced pipeline (:func:`sparse_dataset`): a ``partial_fit`` call, a one-epoch run
+#: on little data. (Made up front, a pass holds every batch's entries at once.)
 EAGER_BATCHES = 16
+EAGER_ROWS = 4096
 
 
 def predict(model, X, *, batch_size, callbacks=None, verbose=0, **kwargs):
@@ -144,7 +146,7 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
     if shuffle and seed is None:
         seed = int.from_bytes(os.urandom(4), "little") >> 1
     order = _row_order(n_samples, shuffle, seed)
-    if not repeat and n_batches <= EAGER_BATCHES:
+    if not repeat and n_batches <= EAGER_BATCHES and n_samples <= EAGER_ROWS:
         return _eager_dataset(X, arrays, batch_size, np.asarray(order(0)))
     extras = [tf.constant(np.asarray(a)) for a in arrays if a is not None]
     if sp.issparse(X):
