@@ -93,6 +93,9 @@ def test_a_long_pass_takes_the_traced_pipeline(data, monkeypatch):
     monkeypatch.setattr(batches, "EAGER_ROWS", 23)
     sparse_dataset(X, y, batch_size=5)
     assert len(made) == 1
+    monkeypatch.undo()
+    empty = sparse_dataset(X[:0], y[:0], batch_size=5)  # no rows: an empty pass
+    assert empty.cardinality() == 0 and not list(empty)
 
 
 def test_entries_are_grouped_by_row(data):

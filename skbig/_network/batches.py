@@ -146,7 +146,7 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
     if shuffle and seed is None:
         seed = int.from_bytes(os.urandom(4), "little") >> 1
     order = _row_order(n_samples, shuffle, seed)
-    if not repeat and n_batches <= EAGER_BATCHES and n_samples <= EAGER_ROWS:
+    if not repeat and n_batches <= EAGER_BATCHES and 0 < n_samples <= EAGER_ROWS:
         return _eager_dataset(X, arrays, batch_size, np.asarray(order(0)))
     extras = [tf.constant(np.asarray(a)) for a in arrays if a is not None]
     if sp.issparse(X):
