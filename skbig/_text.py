@@ -322,8 +322,7 @@ def make_text_classifier(
                 )),
             ]
         )  # fmt: skip
-        return _with_step_params(pipeline, params)
-    if vectorizer == "hashing":
+    elif vectorizer == "hashing":
         pipeline = TextPipeline(
             [
                 ("hashing", HashingVectorizer(
@@ -334,16 +333,16 @@ def make_text_classifier(
                 ("mlp", MLPClassifier()),
             ]
         )  # fmt: skip
-        return _with_step_params(pipeline, params)
-    pipeline = TextPipeline(
-        [
-            (
-                "tfidf",
-                TfidfVectorizer(sublinear_tf=True, min_df=2, dtype=np.float32),
-            ),
-            ("mlp", MLPClassifier()),
-        ]
-    )
+    else:
+        pipeline = TextPipeline(
+            [
+                (
+                    "tfidf",
+                    TfidfVectorizer(sublinear_tf=True, min_df=2, dtype=np.float32),
+                ),
+                ("mlp", MLPClassifier()),
+            ]
+        )
     return _with_step_params(pipeline, params)
 
 

@@ -146,16 +146,17 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
     if shuffle and seed is None:
         seed = int.from_bytes(os.urandom(4), "little") >> 1
     order = _row_order(n_samples, shuffle, seed)
+    X = sp.csr_matrix(X) if sp.issparse(X) else np.asarray(X, dtype=np.float32)
+    extras = [np.asarray(a) for a in arrays if a is not None]
     if not repeat and n_batches <= EAGER_BATCHES and 0 < n_samples <= EAGER_ROWS:
-        return _eager_dataset(X, arrays, batch_size, np.asarray(order(0)))
-    extras = [tf.constant(np.asarray(a)) for a in arrays if a is not None]
+        return _eager_dataset(X, extras, batch_size, np.asarray(order(0)))
+    extras = [tf.constant(a) for a in extras]
     if sp.issparse(X):
-        X = sp.csr_matrix(X)
         indptr = tf.constant(X.indptr, dtype=tf.int64)
         columns = tf.constant(X.indices, dtype=tf.int64)
         values = tf.constant(X.data)
     else:
-        dense = tf.constant(np.asarray(X, dtype=np.float32))
+        dense = tf.constant(X)
 
     def batch(rows):
         if not sp.issparse(X):
@@ -190,12 +191,11 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
     return _with_options(rows.map(batch).prefetch(2))
 
 
-def _eager_dataset(X, arrays, batch_size, order):
-    """One pass of :func:`sparse_dataset`'s batches in ``order``, made here as
-    tensors: nothing to trace, where the pipeline's three functions cost most of a
-    ``partial_fit`` of a few hundred rows."""
-    extras = [np.asarray(a) for a in arrays if a is not None]
-    X = sp.csr_matrix(X) if sp.issparse(X) else np.asarray(X, dtype=np.float32)
+def _eager_dataset(X, extras, batch_size, order):
+    """One pass of :func:`sparse_dataset`'s batches of CSR or float32 ``X`` and the
+    arrays ``extras`` in ``order``, made here as tensors: nothing to trace, where
+    the pipeline's three functions cost most of a ``partial_fit`` of a few hundred
+    rows."""
     parts = []
     for start in range(0, len(order), batch_size):
         rows = order[start : start + batch_size]

@@ -192,11 +192,13 @@ class Rollback:
         optimizer = getattr(model, "optimizer", None)
         if optimizer is not None:
             variables += list(optimizer.variables)
-        by_row = _row_updated(model)
-        rows = _columns(X, by_row[0].shape[0]) if by_row and X is not None else None
-        by_row = {id(v) for v in by_row} if rows is not None else set()
+        row_updated = _row_updated(model)
+        rows = None
+        if row_updated and X is not None:
+            rows = _columns(X, row_updated[0].shape[0])
+        kept_by_row = {id(v) for v in row_updated} if rows is not None else set()
         self._rows = rows
-        self._kept = [(v, id(v) in by_row) for v in variables]
+        self._kept = [(v, id(v) in kept_by_row) for v in variables]
         self._values = [
             tf.gather(v.value, rows) if rowwise else snapshot([v])[0]
             for v, rowwise in self._kept
