@@ -84,10 +84,10 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         sparse input (text) and None on dense input (tables) and in private fits.
         Ignored for multi-label targets.
     nb_weights : bool, default=True
-        On sparse input (TF-IDF), scale each column by naive Bayes' log-count ratio
-        of its term (how unevenly it falls across the classes) and each row back
-        to its norm, learned from the rows each run trains on (user guide, "Which
-        terms count"). Not for dense input, ``partial_fit``, streams or DP.
+        On sparse input (TF-IDF), scale each term's column by naive Bayes' log-count
+        ratio and each row back to its norm, learned from the rows each run trains
+        on (user guide, "Which terms count"; a column non-zero in every row is a
+        number: weight 1). Not for dense input, ``partial_fit``, streams or DP.
     label_smoothing : float in [0, 1), default=0.0
         Train the default cross-entropy against targets smoothed towards uniform:
         ``(1 - label_smoothing) * onehot + label_smoothing / n_classes`` (for binary

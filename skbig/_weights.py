@@ -60,30 +60,39 @@ def nb_weights(X, y, kind):
     For each class (or label) c, a term's share among the terms present in
     class c's rows and its share among the other rows' are compared, each count
     smoothed by ``SMOOTHING``; the weight is the largest absolute log ratio over
-    the classes, scaled so that the weights' mean square is one.
+    the classes, scaled so that the weights' mean square is one. A column that
+    is non-zero in every row is not a term but a number beside them: weight 1.
     """
     present = sp.csr_matrix(X, copy=True)
     present.data = (present.data != 0).astype(np.float64)
     total = np.asarray(present.sum(axis=0)).ravel()
+    # A column non-zero in every row is no term whose presence could tell the
+    # classes apart: it is a number beside the terms (a StandardScaler's column
+    # in a ColumnTransformer), whose ratio would be about 0 whatever its values
+    # say. It keeps weight 1, and the terms are weighed among themselves.
+    terms = total < X.shape[0]
+    present = present[:, terms]
+    total = total[terms]
     y = np.asarray(y)
     if kind == "multilabel-indicator":
         members = [y[:, j] > 0.5 for j in range(y.shape[1])]
     else:
         codes = y.reshape(len(y), -1)[:, 0]
         members = [codes == code for code in np.unique(codes)]
-    ratio = np.zeros(X.shape[1])
+    ratio = np.zeros(present.shape[1])
     for inside in members:
         mine = present.T @ inside.astype(np.float64)
         p = mine + SMOOTHING
         q = total - mine + SMOOTHING
         log_ratio = np.log(p / p.sum()) - np.log(q / q.sum())
         np.maximum(ratio, np.abs(log_ratio), out=ratio)
-    size = np.sqrt(np.mean(ratio**2))
-    if not np.isfinite(size) or size == 0:
-        return np.ones(X.shape[1], dtype=np.float32)
-    # A floor keeps every column (a term spread exactly evenly has ratio 0), so
-    # that no row with terms loses them all.
-    return np.maximum(ratio / size, FLOOR).astype(np.float32)
+    weights = np.ones(X.shape[1], dtype=np.float32)
+    size = np.sqrt(np.mean(ratio**2)) if ratio.size else 0.0
+    if np.isfinite(size) and size > 0:
+        # A floor keeps every column (a term spread exactly evenly has ratio 0),
+        # so that no row with terms loses them all.
+        weights[terms] = np.maximum(ratio / size, FLOOR)
+    return weights
 
 
 def weighted(X, weights):

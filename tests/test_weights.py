@@ -50,11 +50,40 @@ def test_weights_follow_the_log_count_ratio(sparse_data):
 
 
 def test_a_term_the_classes_share_evenly_weighs_least():
-    X = sp.csr_matrix(np.array([[1, 1, 0], [1, 0, 1]] * 10, dtype=np.float32))
-    weights = nb_weights(X, np.array([[0.0], [1.0]] * 10), "binary")
-    assert weights[0] == pytest.approx(1e-3)  # in every document of both classes
+    rows = [[1, 1, 0], [1, 0, 1]] * 10 + [[0, 1, 0], [0, 0, 1]]
+    X = sp.csr_matrix(np.array(rows, dtype=np.float32))
+    weights = nb_weights(X, np.array([[0.0], [1.0]] * 11), "binary")
+    assert weights[0] == pytest.approx(1e-3)  # in 10 documents of each class
     assert weights[1] == pytest.approx(weights[2])
     assert weights[1] > 1
+
+
+def test_a_column_non_zero_in_every_row_is_a_number_not_a_term(sparse_data):
+    X, codes = sparse_data
+    rng = np.random.RandomState(1)
+    numbers = rng.normal(size=(X.shape[0], 2)).astype(np.float32)
+    numbers[:, 1] = np.abs(numbers[:, 1]) + 0.5  # positive, still in every row
+    both = sp.hstack([X, sp.csr_matrix(numbers)]).tocsr()
+    weights = nb_weights(both, codes.reshape(-1, 1).astype(float), "multiclass")
+    np.testing.assert_array_equal(weights[-2:], [1.0, 1.0])
+    # the terms are weighed among themselves, exactly as without the numbers
+    members = [codes == c for c in range(3)]
+    np.testing.assert_allclose(weights[:-2], _brute_force(X, members), rtol=1e-5)
+
+
+def test_numbers_beside_the_text_still_count(sparse_data):
+    # A ColumnTransformer's usual output: TF-IDF and standardised numbers in one
+    # sparse matrix. Here only the number tells the classes apart; as a term its
+    # presence (every row) would have weighed 1e-3 and the fit would be chance.
+    rng = np.random.RandomState(0)
+    texts, _ = make_corpus(n_docs=400, seed=3)
+    number = rng.normal(size=(400, 1)).astype(np.float32)
+    labels = np.where(number[:, 0] > 0, "high", "low")
+    tfidf = TfidfVectorizer(dtype=np.float32).fit_transform(texts)
+    X = sp.hstack([tfidf, sp.csr_matrix(number)]).tocsr()
+    clf = MLPClassifier(epochs=30, random_state=0, **TINY).fit(X[:300], labels[:300])
+    assert clf.feature_weights_[-1] == 1.0
+    assert clf.score(X[300:], labels[300:]) > 0.9
 
 
 def test_weighting_keeps_each_rows_norm_sparse_or_dense(sparse_data):
