@@ -9,6 +9,7 @@ rows of the scipy matrix (so each batch's entries are grouped by row, as
 :class:`skbig.SparseDense` needs).
 """
 
+import functools
 import os
 import threading
 
@@ -204,11 +205,37 @@ def _eager_dataset(X, extras, batch_size, order):
         parts.append(tf.data.Dataset.from_tensors(batch))
     # First an empty pipeline whose batches have no fixed length, so that the
     # element spec is the traced pipeline's and Keras' train function fits both.
-    dataset = parts[0].unbatch().batch(batch_size).take(0)
+    spec = parts[0].element_spec
+    dataset = _no_batches(tuple(map(_layout, spec if extras else [spec])), bool(extras))
     for part in parts:
         dataset = dataset.concatenate(part)
     count = tf.data.experimental.assert_cardinality(len(parts))
     return _with_options(dataset.apply(count))
+
+
+def _layout(spec):
+    """What a batch's component is, less its length: hashable, for _no_batches."""
+    return isinstance(spec, tf.SparseTensorSpec), spec.dtype, tuple(spec.shape[1:])
+
+
+@functools.lru_cache(maxsize=32)
+def _no_batches(layouts, as_tuple):
+    """An empty dataset of batches of any length whose components are laid out as
+    ``layouts`` (see _layout), a tuple of them or the one. Unbatching costs about
+    11 ms to set up, most of a small ``partial_fit``; made once per layout from a
+    batch of no rows, it holds no data."""
+    nothing = []
+    for sparse, dtype, tail in layouts:
+        if sparse:
+            shape = tf.constant([0, *tail], dtype=tf.int64)
+            empty = tf.SparseTensor(
+                tf.zeros([0, 2], tf.int64), tf.zeros([0], dtype), shape
+            )
+        else:
+            empty = tf.zeros([0, *tail], dtype)
+        nothing.append(empty)
+    nothing = tuple(nothing) if as_tuple else nothing[0]
+    return tf.data.Dataset.from_tensors(nothing).unbatch().batch(1).take(0)
 
 
 def _with_options(dataset):
