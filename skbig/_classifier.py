@@ -170,7 +170,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         ``predict_proba``, chosen on the held-out part to maximise that label's F1
         (or micro-F1, for labels with fewer than 3 held-out positives).
     feature_weights_ : ndarray of shape (``n_features_in_``,) or None
-        The column weights of ``nb_weights`` (mean square 1), or None.
+        The weights of ``nb_weights`` (terms: mean square 1; numbers: 1), or None.
     feature_encoder_ : transformer
         A :class:`~sklearn.preprocessing.StandardScaler` for dense input (the
         network sees standardised features), a pass-through for sparse input.
