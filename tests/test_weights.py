@@ -71,7 +71,7 @@ def test_a_column_non_zero_in_every_row_is_a_number_not_a_term(sparse_data):
     np.testing.assert_allclose(weights[:-2], _brute_force(X, members), rtol=1e-5)
 
 
-def test_numbers_beside_the_text_still_count(sparse_data):
+def test_numbers_beside_the_text_still_count():
     # A ColumnTransformer's usual output: TF-IDF and standardised numbers in one
     # sparse matrix. Here only the number tells the classes apart; as a term its
     # presence (every row) would have weighed 1e-3 and the fit would be chance.
