@@ -29,6 +29,7 @@ from ._network.streamed import fit_inputs
 from ._params import as_sizes, refuse_unknown_parameters, routed
 from ._plan import hold_out, resolved_alpha, training_plan, warn_unconverged
 from ._runtime import check_not_forked, limit_tensorflow_threads, quiet, seeded
+from ._tables import as_trained, sparse_training
 from ._weights import kept_weights, learned_weights, learns_weights, weighted
 
 
@@ -84,7 +85,7 @@ class _MLPMixin:
                 # scikeras' metadata, read by users' build functions (``meta``).
                 self.X_shape_ = X.shape
                 self.X_dtype_ = X.dtype
-                self._sparse_input = sp.issparse(X)
+                self._sparse_input = sparse_training(self, X)
             if sp.issparse(X):
                 # Keras turns each batch into a tf.SparseTensor, which wants
                 # canonical (sorted, duplicate-free) CSR; never edit the caller's.
@@ -92,6 +93,7 @@ class _MLPMixin:
                 if not X.has_canonical_format:
                     X = X.copy()
                     X.sum_duplicates()
+            X = as_trained(self, X)
         if y is not None:
             y = np.asarray(y)
             if self._numeric_target and y.dtype.kind in "OUS":

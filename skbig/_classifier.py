@@ -3,7 +3,6 @@
 from numbers import Real
 
 import numpy as np
-from scipy.sparse import issparse
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _labels, _metrics
@@ -11,8 +10,9 @@ from ._base import _MLPMixin
 from ._calibration import learn_from_held_out, tempered
 from ._names import public
 from ._network.losses import classifier_output
-from ._params import COMMON_CONSTRAINTS
+from ._params import COMMON_CONSTRAINTS, check_label_smoothing
 from ._scikeras import KerasClassifier
+from ._tables import sparse_training
 
 
 @public
@@ -40,14 +40,12 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     dropout : float, default=0.5
         Dropout rate after each hidden layer.
     optimizer : str, keras Optimizer class or instance, default="sparse_adagrad"
-        Keras optimizer. A name or class is built with ``learning_rate_init`` and any
-        ``optimizer__*`` parameters; an instance is copied from its config.
-        ``"sparse_adagrad"`` is :class:`SparseAdagrad`: Adagrad at
-        ``optimizer__adagrad_scale`` (7) times the learning rate on the first
-        layer over sparse input, one fused pass over the rows of the terms a batch
-        contains, and Adam on the other layers. ``"lazy_adam"`` is
-        :class:`LazyAdam` (Adam that updates only those rows), ``"adam"`` Keras'
-        dense Adam.
+        Keras optimizer, built with ``learning_rate_init`` and any ``optimizer__*``
+        parameters (an instance is copied from its config). ``"sparse_adagrad"`` is
+        :class:`SparseAdagrad`: Adagrad at ``optimizer__adagrad_scale`` (7) times the
+        learning rate on a sparse first layer (one fused pass over the rows of a
+        batch's terms) and Adam elsewhere; ``"lazy_adam"`` is :class:`LazyAdam`
+        (Adam on those rows only), ``"adam"`` Keras' dense Adam.
     learning_rate_init : float or "auto", default=3e-3
         Initial learning rate of the optimizer ("auto": see "Training privately").
     batch_size : int or "auto", default="auto"
@@ -77,23 +75,25 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     tol : float, default=1e-4
         Smallest improvement of the monitored loss or score that counts.
     class_weight : dict, "auto", "balanced", "balanced_sqrt" or None, default="auto"
-        Weights of the classes, multiplied into ``sample_weight``.
-        "balanced_sqrt" is the square root of scikit-learn's "balanced" weights
-        (``sqrt(n_samples / (n_classes * count))``): rare classes count more
-        without the whole decision moving to them. "auto" is "balanced_sqrt" on
-        sparse input (text) and None on dense input (tables) and in private fits.
-        Ignored for multi-label targets.
+        Weights of the classes, multiplied into ``sample_weight``. "balanced_sqrt"
+        is the square root of scikit-learn's "balanced" weights: rare classes count
+        more without the whole decision moving to them. "auto" is "balanced_sqrt"
+        on text (sparse input) and None on tables and in private fits. Ignored for
+        multi-label targets.
     nb_weights : bool, default=True
         On sparse input (TF-IDF), scale each term's column by naive Bayes' log-count
         ratio and each row back to its norm, learned from the rows each run trains
         on (user guide, "Which terms count"; a column non-zero in every row is a
         number: weight 1). Not for dense input, ``partial_fit``, streams or DP.
+    densify_tables : bool, default=True
+        Train sparse input whose rows (90 % of them) hold equally many non-zeros, as
+        a one-hot encoded table's do, as dense input (user guide, "Tables in a sparse
+        matrix"). Not for ``partial_fit`` or DP; False trains all sparse input as text.
     label_smoothing : float in [0, 1), default=0.0
         Train the default cross-entropy against targets smoothed towards uniform:
-        ``(1 - label_smoothing) * onehot + label_smoothing / n_classes`` (for binary
-        and multi-label targets, each label towards 0.5). It can raise accuracy,
-        but ``predict_proba`` then stays away from 0 and 1 and its log-loss grows
-        (``benchmarks/README.md`` has the measurements). Only for the default loss.
+        ``(1 - label_smoothing) * onehot + label_smoothing / n_classes`` (binary and
+        multi-label: each label towards 0.5). It can raise accuracy, but
+        ``predict_proba`` then stays away from 0 and 1 (higher log-loss).
     temperature : "auto" or None, default="auto"
         With early stopping on single-label targets, "auto" fits one temperature
         ``T`` on the held-out part (the one with the least log-loss) and
@@ -172,8 +172,8 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     feature_weights_ : ndarray of shape (``n_features_in_``,) or None
         The weights of ``nb_weights`` (terms: mean square 1; numbers: 1), or None.
     feature_encoder_ : transformer
-        A :class:`~sklearn.preprocessing.StandardScaler` for dense input (the
-        network sees standardised features), a pass-through for sparse input.
+        A :class:`~sklearn.preprocessing.StandardScaler` for tables (dense input
+        and ``densify_tables``), a pass-through for text (sparse input).
 
     See Also
     --------
@@ -194,11 +194,13 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     """
 
     _ADDED_PARAMS = {**_MLPMixin._ADDED_PARAMS, "nb_weights": False}
+    _ADDED_PARAMS["densify_tables"] = False
 
     _parameter_constraints = {
         **COMMON_CONSTRAINTS,
         "class_weight": [dict, StrOptions({"auto", "balanced", "balanced_sqrt"}), None],
         "nb_weights": ["boolean"],
+        "densify_tables": ["boolean"],
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
         "temperature": [StrOptions({"auto"}), None],
     }
@@ -221,6 +223,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         tol=1e-4,
         class_weight="auto",
         nb_weights=True,
+        densify_tables=True,
         label_smoothing=0.0,
         temperature="auto",
         dp_epsilon=None,
@@ -250,6 +253,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         self.tol = tol
         self.class_weight = class_weight
         self.nb_weights = nb_weights
+        self.densify_tables = densify_tables
         self.label_smoothing = label_smoothing
         self.temperature = temperature
         self.dp_epsilon = dp_epsilon
@@ -363,12 +367,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     # ------------------------------------------------------------------ helpers
     def _check_params(self):
         super()._check_params()
-        if self.label_smoothing and (self.model is not None or self.loss is not None):
-            raise ValueError(
-                f"label_smoothing={self.label_smoothing} applies to skbig's own "
-                "network with its default loss; smooth the labels in your own loss "
-                "instead."
-            )
+        check_label_smoothing(self)
 
     def _output_spec(self):
         kind, smoothing = self._target_kind, self.label_smoothing
@@ -390,7 +389,8 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         return self.model is None and self.loss is None and not self.label_smoothing
 
     def _class_weighted(self, X, y, sample_weight, seen=None):
-        auto = dict(sparse=issparse(X), private=self.dp_epsilon is not None, seen=seen)
+        sparse = sparse_training(self, X, partial=seen is not None)
+        auto = dict(sparse=sparse, private=self.dp_epsilon is not None, seen=seen)
         return _labels.class_weighted(y, sample_weight, self.class_weight, **auto)
 
     def _stratify_labels(self, y):

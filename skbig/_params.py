@@ -94,3 +94,15 @@ def as_sizes(hidden_layer_sizes):
             f"{hidden_layer_sizes!r}"
         )
     return sizes
+
+
+def check_label_smoothing(estimator):
+    """``label_smoothing`` applies to skbig's own network with its default loss."""
+    if estimator.label_smoothing and (
+        estimator.model is not None or estimator.loss is not None
+    ):
+        raise ValueError(
+            f"label_smoothing={estimator.label_smoothing} applies to skbig's own "
+            "network with its default loss; smooth the labels in your own loss "
+            "instead."
+        )

@@ -16,7 +16,7 @@ Examples
 >>> from skbig.dask import predict
 >>> clf = make_text_classifier(tfidf__min_df=1, mlp__hidden_layer_sizes=(8,),
 ...                            mlp__epochs=20, mlp__random_state=0)
->>> clf = clf.fit(["free prize now", "lunch at noon?"] * 4, ["spam", "ham"] * 4)
+>>> clf = clf.fit(["win a free prize now", "lunch at noon?"] * 4, ["spam", "ham"] * 4)
 >>> texts = dd.from_pandas(pd.Series(["claim your prize", "noon lunch"]),
 ...                        npartitions=2)
 >>> predict(clf, texts).compute().tolist()

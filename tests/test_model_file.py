@@ -94,6 +94,7 @@ def test_a_format_2_file_loads_and_predicts_as_written():
     assert model[0].vocabulary_ == expected["vocabulary"]
     # written before nb_weights existed: its network read unweighted columns
     assert model[-1].get_params()["nb_weights"] is False
+    assert model[-1].get_params()["densify_tables"] is False
     np.testing.assert_allclose(
         model.predict_proba(expected["texts"]), expected["proba"], rtol=1e-5
     )

@@ -138,3 +138,19 @@ def test_onnx_serves_with_onnxruntime_alone(exported, pipeline):
     labels, proba = serve_in_a_clean_process(blocked, run, texts)
     assert labels == list(pipeline.predict(texts))
     assert np.abs(proba - pipeline.predict_proba(texts)).max() < 1e-4
+
+
+def test_a_text_classifier_trained_as_a_table_exports_exactly(tmp_path):
+    # Three terms in every document: the rows look like a one-hot table's, and
+    # the classifier standardised them as a table (densify_tables).
+    texts = [f"a{i % 7} b{i * 3 % 11} c{i % 5}" for i in range(80)]
+    labels = [("x", "y")[(i % 7) % 2] for i in range(80)]
+    model = make_text_classifier(**dict(FAST, tfidf__min_df=1)).fit(texts, labels)
+    assert not model[-1]._sparse_input
+    report = skbig.export(model, tmp_path / "table.onnx")
+    assert report["max_difference"] < 1e-4
+    session = onnxruntime.InferenceSession(str(tmp_path / "table.onnx"))
+    probe = [*texts[:5], "a3 unseen", ""]
+    label, proba = session.run(None, {"text": np.asarray(probe, dtype=object)})
+    assert label.tolist() == model.predict(probe).tolist()
+    assert np.abs(proba - model.predict_proba(probe)).max() < 1e-4

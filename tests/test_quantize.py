@@ -65,7 +65,8 @@ def test_text_pipeline_quantizes_the_kernel_and_keeps_the_idf(tmp_path):
 
     rng = np.random.RandomState(0)
     words = [f"w{i}" for i in range(5000)]
-    texts = [" ".join(rng.choice(words, 30)) for _ in range(400)]
+    # documents of many lengths, as text has (equally long rows are a table's)
+    texts = [" ".join(rng.choice(words, rng.randint(10, 50))) for _ in range(400)]
     labels = np.asarray(["a", "b"])[rng.randint(0, 2, 400)]
     params = dict(FAST, tfidf__min_df=1, mlp__hidden_layer_sizes=(4,))
     model = skbig.make_text_classifier(**params).fit(texts, labels)

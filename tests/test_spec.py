@@ -104,3 +104,26 @@ def test_unfitted_or_foreign_estimators_are_refused():
         network_spec(LogisticRegression())
     with pytest.raises(NotFittedError):
         text_spec(make_text_classifier()[0])
+
+
+def test_a_standardisation_is_folded_into_the_first_layer():
+    # A text classifier that trained its TF-IDF as a table (densify_tables)
+    # standardised it first; the text graphs compute the first layer from the
+    # terms, so the standardisation goes into its kernel and bias.
+    from skbig._export._spec import Layer, NetworkSpec, folded
+
+    rng = np.random.RandomState(0)
+    mean, scale = rng.rand(5), rng.rand(5) + 0.5
+    first = Layer(rng.randn(5, 3).astype(np.float32), rng.randn(3), "relu")
+    last = Layer(rng.randn(3, 2).astype(np.float32), rng.randn(2), "logits")
+    net = NetworkSpec(
+        "multiclass", 5, mean, scale, [first, last], None, None, None, None, None, True
+    )
+    text = text_spec(TfidfVectorizer().fit(DOCS))
+    _, got = folded(text, net)
+    assert got.mean is None and got.scale is None and got.layers[1] is last
+    x = rng.rand(4, 5)
+    expected = (x - mean) / scale @ first.kernel + first.bias
+    result = x @ got.layers[0].kernel + got.layers[0].bias
+    np.testing.assert_allclose(result, expected, rtol=1e-5, atol=1e-5)
+    assert folded(None, net) == (None, net)  # a bare network standardises itself

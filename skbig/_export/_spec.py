@@ -259,10 +259,25 @@ def _linear_part(estimator, layers):
 
 
 def folded(text, net):
-    """``(text, net)`` with the network's feature weights folded into the IDF
-    where that is exact: a row normalised to L2 norm 1, scaled by the weights and
-    rescaled to norm 1, is the row normalised after multiplying its IDF by them.
-    Otherwise (no vectorizer, or another norm) the weights stay on the network."""
+    """``(text, net)`` with what the network does to the vectorizer's columns
+    before its first layer folded into the specs, which compute that layer from
+    the document's terms. A standardisation (a classifier that trained the
+    vectorizer's output as a table, ``densify_tables``) goes into the first
+    layer: ``(x - m) / s @ W + b`` is ``x @ (W / s) + (b - m / s @ W)``. Feature
+    weights go into the IDF where that is exact: a row normalised to L2 norm 1,
+    scaled by the weights and rescaled to norm 1, is the row normalised after
+    multiplying its IDF by them. Otherwise (another norm) they stay on the
+    network; without a vectorizer both stay."""
+    if text is not None and net.mean is not None:
+        first = net.layers[0]
+        scale = np.asarray(net.scale, dtype=np.float64)[:, None]
+        kernel = np.asarray(first.kernel, dtype=np.float64) / scale
+        bias = first.bias - np.asarray(net.mean, dtype=np.float64) @ kernel
+        first = dataclasses.replace(
+            first, kernel=kernel.astype(np.float32), bias=bias.astype(np.float32)
+        )
+        layers = [first, *net.layers[1:]]
+        net = dataclasses.replace(net, mean=None, scale=None, layers=layers)
     if text is None or net.feature_weights is None or text.norm != "l2":
         return text, net
     weights = np.asarray(net.feature_weights, dtype=np.float32)
