@@ -54,3 +54,13 @@ def as_trained(estimator, X):
     if sp.issparse(X) and not getattr(estimator, "_sparse_input", True):
         return X.toarray()
     return X
+
+
+def standardised(estimator, rows):
+    """``rows`` of raw features (an array or a tensor) as the estimator's network
+    reads them: standardised where it was trained on dense input."""
+    encoder = getattr(estimator, "feature_encoder_", None)
+    mean = getattr(encoder, "mean_", None)
+    if mean is None:
+        return rows
+    return (rows - mean.astype(np.float32)) / encoder.scale_.astype(np.float32)

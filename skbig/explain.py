@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._runtime import quiet
+from ._tables import standardised
 from ._weights import weighted
 
 #: Points on the straight path from the empty document to the document.
@@ -224,7 +225,7 @@ def explain_text(pipeline, text, target=None, top_k=10, steps=IG_STEPS):
     inputs = tf.constant(dense)
     with quiet(), tf.GradientTape() as tape:
         tape.watch(inputs)
-        raw = _dense_call(clf.model_, inputs)
+        raw = _dense_call(clf.model_, standardised(clf, inputs))
         if target is None:
             row = raw[steps].numpy()
             column = int(row[0] > 0.5) if _is_binary(clf, raw) else int(np.argmax(row))

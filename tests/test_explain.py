@@ -131,3 +131,20 @@ def test_lime_explains_the_pipeline(fitted_pipeline, corpus):
     )  # fmt: skip
     words = [word for word, weight in result.as_list(label=column) if weight > 0]
     assert words and set(words) <= TOPIC_WORDS[label]
+
+
+def test_a_classifier_trained_as_a_table_is_explained_through_its_scaler():
+    # Three terms in every document: trained as a one-hot table (densify_tables),
+    # so the network reads standardised columns, and so must the attributions.
+    texts = [f"a{i % 7} b{i * 3 % 11} c{i % 5}" for i in range(80)]
+    labels = [("x", "y")[(i % 7) % 2] for i in range(80)]
+    pipeline = skbig.make_text_classifier(**dict(FAST, tfidf__min_df=1))
+    pipeline.fit(texts, labels)
+    assert type(pipeline[-1].feature_encoder_).__name__ == "StandardScaler"
+    explanation = explain_text(pipeline, "a3 b9 c3", target="y")
+    proba = pipeline.predict_proba(["a3 b9 c3"])[0, 1]
+    assert explanation.probability == pytest.approx(proba, abs=1e-5)
+    empty = pipeline.predict_proba([""])[0, 1]
+    assert explanation.baseline == pytest.approx(empty, abs=1e-5)
+    total = sum(explanation.all_terms.values())
+    assert total == pytest.approx(proba - empty, abs=0.02)
