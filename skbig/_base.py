@@ -14,11 +14,11 @@ from collections import defaultdict
 
 import keras
 import numpy as np
-import scipy.sparse as sp
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from . import _privacy
+from ._inputs import checked_features, numeric_targets
 from ._linear import blended, check_linear_part, fit_linear_part
 from ._network import batches
 from ._network.build import InitialState, build_mlp
@@ -29,7 +29,6 @@ from ._network.streamed import fit_inputs
 from ._params import as_sizes, refuse_unknown_parameters, routed
 from ._plan import hold_out, resolved_alpha, training_plan, warn_unconverged
 from ._runtime import check_not_forked, limit_tensorflow_threads, quiet, seeded
-from ._tables import as_trained, sparse_training
 from ._weights import kept_weights, learned_weights, learns_weights, weighted
 
 
@@ -66,38 +65,16 @@ class _MLPMixin:
             yield
 
     def _check_data(self, X=None, y=None, reset=False):
-        """Validate ``X`` and ``y`` once, the current scikit-learn way.
-
-        CSR input stays CSR (canonical, never the caller's matrix edited), values
-        become float32; with ``reset`` (a new fit) it records ``n_features_in_``,
-        ``feature_names_in_``, the target's type and whether the input is sparse.
+        """Validate ``X`` and ``y`` once (``skbig._inputs``); with ``reset`` (a new
+        fit) it also records ``n_features_in_``, ``feature_names_in_``, the
+        target's type and whether the network trains on sparse input.
         """
         if X is not None:
-            kwargs = dict(accept_sparse=("csr", "csc", "coo"), dtype=np.float32)
-            kwargs["reset"] = reset
-            if y is not None or reset:
-                # With y=None at fit time scikit-learn raises its "requires y" error.
-                kwargs["y_numeric"] = self._numeric_target
-                X, y = validate_data(self, X, y, multi_output=True, **kwargs)
-            else:
-                X = validate_data(self, X, **kwargs)
-            if reset:
-                # scikeras' metadata, read by users' build functions (``meta``).
-                self.X_shape_ = X.shape
-                self.X_dtype_ = X.dtype
-                self._sparse_input = sparse_training(self, X)
-            if sp.issparse(X):
-                # Keras turns each batch into a tf.SparseTensor, which wants
-                # canonical (sorted, duplicate-free) CSR; never edit the caller's.
-                X = sp.csr_matrix(X)
-                if not X.has_canonical_format:
-                    X = X.copy()
-                    X.sum_duplicates()
-            X = as_trained(self, X)
+            X, y = checked_features(self, X, y, reset)
         if y is not None:
             y = np.asarray(y)
             if self._numeric_target and y.dtype.kind in "OUS":
-                y = y.astype(np.float64)
+                y = numeric_targets(type(self).__name__, y)
             if reset:
                 self.target_type_ = self._type_of_target(y)
                 self.y_dtype_ = y.dtype
