@@ -86,9 +86,9 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         on (user guide, "Which terms count"; a column non-zero in every row is a
         number: weight 1). Not for dense input, ``partial_fit``, streams or DP.
     densify_tables : bool, default=True
-        Train sparse input whose rows (90 % of them) hold equally many non-zeros, as
-        a one-hot encoded table's do, as dense input (user guide, "Tables in a sparse
-        matrix"). Not for ``partial_fit`` or DP; False trains all sparse input as text.
+        Train sparse input whose rows (90 % of 200 or more) hold equally many
+        non-zeros, as a one-hot table's do, as dense input (user guide, "Tables in a
+        sparse matrix"). Not for ``partial_fit`` or DP; False trains all as text.
     label_smoothing : float in [0, 1), default=0.0
         Train the default cross-entropy against targets smoothed towards uniform:
         ``(1 - label_smoothing) * onehot + label_smoothing / n_classes`` (binary and

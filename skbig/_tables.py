@@ -19,14 +19,17 @@ import scipy.sparse as sp
 SAME_COUNT_SHARE = 0.9
 #: The largest dense copy made of a sparse table, in bytes (float32 entries).
 MAX_DENSE_BYTES = 2**30
+#: The fewest rows a table is told by: on a handful, equal counts say nothing (the
+#: rule was checked on tables of 838 to 22,272 rows).
+MIN_ROWS = 200
 
 
 def is_table(X):
-    """Whether the sparse ``X`` looks like an encoded table: ``SAME_COUNT_SHARE``
-    of its rows hold the same (non-zero) number of non-zeros, and its dense copy
-    fits ``MAX_DENSE_BYTES``."""
+    """Whether the sparse ``X`` looks like an encoded table: it has ``MIN_ROWS``
+    rows or more, ``SAME_COUNT_SHARE`` of them hold the same (non-zero) number of
+    non-zeros, and its dense copy fits ``MAX_DENSE_BYTES``."""
     n_rows, n_columns = X.shape
-    if n_rows == 0 or n_rows * n_columns * 4 > MAX_DENSE_BYTES:
+    if n_rows < MIN_ROWS or n_rows * n_columns * 4 > MAX_DENSE_BYTES:
         return False
     counts = np.bincount(np.diff(X.tocsr().indptr))
     counts[0] = 0  # empty rows are no table's

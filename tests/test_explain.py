@@ -136,8 +136,8 @@ def test_lime_explains_the_pipeline(fitted_pipeline, corpus):
 def test_a_classifier_trained_as_a_table_is_explained_through_its_scaler():
     # Three terms in every document: trained as a one-hot table (densify_tables),
     # so the network reads standardised columns, and so must the attributions.
-    texts = [f"a{i % 7} b{i * 3 % 11} c{i % 5}" for i in range(80)]
-    labels = [("x", "y")[(i % 7) % 2] for i in range(80)]
+    texts = [f"a{i % 7} b{i * 3 % 11} c{i % 5}" for i in range(240)]
+    labels = [("x", "y")[(i % 7) % 2] for i in range(240)]
     pipeline = skbig.make_text_classifier(**dict(FAST, tfidf__min_df=1))
     pipeline.fit(texts, labels)
     assert type(pipeline[-1].feature_encoder_).__name__ == "StandardScaler"

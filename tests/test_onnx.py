@@ -143,8 +143,8 @@ def test_onnx_serves_with_onnxruntime_alone(exported, pipeline):
 def test_a_text_classifier_trained_as_a_table_exports_exactly(tmp_path):
     # Three terms in every document: the rows look like a one-hot table's, and
     # the classifier standardised them as a table (densify_tables).
-    texts = [f"a{i % 7} b{i * 3 % 11} c{i % 5}" for i in range(80)]
-    labels = [("x", "y")[(i % 7) % 2] for i in range(80)]
+    texts = [f"a{i % 7} b{i * 3 % 11} c{i % 5}" for i in range(240)]
+    labels = [("x", "y")[(i % 7) % 2] for i in range(240)]
     model = make_text_classifier(**dict(FAST, tfidf__min_df=1)).fit(texts, labels)
     assert not model[-1]._sparse_input
     report = skbig.export(model, tmp_path / "table.onnx")

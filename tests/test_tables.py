@@ -35,7 +35,9 @@ def test_one_hot_rows_are_a_table_and_text_rows_are_not(table):
     assert is_table(X) and is_table(sp.coo_array(X))
     texts, _ = make_corpus(n_docs=120)
     assert not is_table(TfidfVectorizer().fit_transform(texts))
-    assert not is_table(sp.csr_matrix((4, 3)))  # no non-zeros at all
+    assert not is_table(sp.csr_matrix((300, 3)))  # no non-zeros at all
+    assert not is_table(X[: _tables.MIN_ROWS - 1])  # too few rows to tell
+    assert is_table(X[: _tables.MIN_ROWS])
     # a number, standardised, is 0 in a few rows (9 %) or in many (11 %)
     for zeros, expected in ((27, True), (33, False)):
         number = np.arange(300.0) + 1
