@@ -683,3 +683,33 @@ def test_sigterm_inside_a_finalizer_is_delivered_again(monkeypatch):
     assert sent == [signal.SIGTERM]
     with pytest.raises(_signals.Terminated):
         _signals.terminate(signal.SIGTERM, sys._getframe())
+
+
+def test_sigterm_dropped_in_a_weakref_callback_is_delivered_again():
+    # A weakref (or garbage-collector) callback shows no __del__ frame, and Python
+    # drops what it raises too: a training that got SIGTERM there went on for
+    # good. sys.unraisablehook sees the dropped Terminated and sends it again.
+    import weakref
+
+    from skbig.cli import _signals
+
+    class Owner:
+        pass
+
+    def callback():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(1)  # the handler runs here, inside the callback
+
+    before = sys.unraisablehook
+    restore = _signals.install()
+    try:
+        with pytest.raises(_signals.Terminated):
+            owner = Owner()
+            watch = weakref.ref(owner, lambda _: callback())
+            del owner  # the callback runs, its Terminated is dropped
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                time.sleep(0.01)
+    finally:
+        restore()
+    assert watch() is None and sys.unraisablehook is before

@@ -16,7 +16,7 @@ from ._commands import UsageError, demo, evaluate, explain, predict, train, tune
 from ._data import DataError
 from ._export import export_model
 from ._report import card, report
-from ._signals import Terminated, terminate
+from ._signals import Terminated, install
 
 _FORMATS = "CSV, TSV, JSON Lines (optionally .gz) or Parquet (with pyarrow)"
 
@@ -363,7 +363,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     on_term = threading.current_thread() is threading.main_thread()
     if on_term:
-        previous = signal.signal(signal.SIGTERM, terminate)
+        restore = install()
     try:
         _refuse_overwriting_inputs(args)
         return args.handler(args)
@@ -386,7 +386,7 @@ def main(argv=None):
         return 1
     finally:
         if on_term:
-            signal.signal(signal.SIGTERM, previous)
+            restore()
 
 
 if __name__ == "__main__":
