@@ -66,25 +66,30 @@ def _strings_message(name, X):
         values = np.asarray(X, dtype=object)
     except (TypeError, ValueError):
         return None
-    strings = [v for v in values.ravel() if isinstance(v, str)]
-    if not strings:
+    first = next(_strings(values), None)
+    if first is None:
         return None
     if values.ndim == 1:
         return (
             f"{name} takes numbers, not raw text (got strings such as "
-            f"{strings[0][:40]!r}): make_text_classifier() vectorises text first, "
+            f"{first[:40]!r}): make_text_classifier() vectorises text first, "
             "or put a TfidfVectorizer before it in a Pipeline."
         )
     return (
-        f"{name} takes numbers, and X holds strings such as {strings[0][:40]!r}: "
+        f"{name} takes numbers, and X holds strings such as {first[:40]!r}: "
         "encode them first (a OneHotEncoder for categories)."
     )
 
 
+def _strings(values):
+    """The strings among ``values`` (any array-like), lazily."""
+    flat = np.asarray(values, dtype=object).ravel()
+    return (value for value in flat if isinstance(value, str))
+
+
 def _target_message(name, y):
     """What to do with a regressor's targets that are not numbers, or None."""
-    strings = [v for v in np.asarray(y, dtype=object).ravel() if isinstance(v, str)]
-    for value in strings:
+    for value in _strings(y):
         try:
             float(value)
         except ValueError:
