@@ -24,6 +24,14 @@ each beside today's features on the same 20 % held out (two fits a setting,
   charged**: the network trains at the full epsilon, so the numbers bound from
   above what the change can give.
 
+``--chars`` adds two more (2026-12-05): hashed character n-grams (``char_wb``, 2 to
+4 characters) in place of the words, and the words and those n-grams side by side
+(each block l2-normalised, then the row again); they read neither the data nor
+public text. ``--df-sigma`` with no value leaves the noisy IDFs out::
+
+    python benchmarks/privacy.py --probe --chars --df-sigma --corpora sms_spam mr 20ng \
+        --epsilons 1 2 8
+
 ``--public FRACTION`` asks what public text of the same kind is worth: a random
 FRACTION of the training split stands in for public text (its labels dropped),
 the rest is the private training data, and each epsilon's private fit is scored
@@ -150,7 +158,7 @@ def score(epsilon, T, y, T_val, y_val):
     return accuracies
 
 
-def probe(corpus, X, y, epsilons, df_sigmas):
+def probe(corpus, X, y, epsilons, df_sigmas, chars=False):
     import skbig
 
     X, X_val, y, y_val = held_out(X, y)
@@ -158,10 +166,21 @@ def probe(corpus, X, y, epsilons, df_sigmas):
     hashing = skbig.make_text_classifier(dp_epsilon=1.0).named_steps["hashing"]
     stop = type(hashing)(**{**hashing.get_params(), "stop_words": "english"})
     counts = hashing.transform(X)
+    words = features(hashing, X), features(hashing, X_val)
     variants = {
-        "today's features": (features(hashing, X), features(hashing, X_val)),
+        "today's features": words,
         "stop words removed": (features(stop, X), features(stop, X_val)),
     }
+    if chars:
+        pieces = type(hashing)(
+            **{**hashing.get_params(), "analyzer": "char_wb", "ngram_range": (2, 4)}
+        )
+        grams = features(pieces, X), features(pieces, X_val)
+        variants["character n-grams (char_wb, 2-4)"] = grams
+        variants["words and character n-grams"] = tuple(
+            normalize(sp.hstack([w, g]).tocsr()).astype(np.float32)
+            for w, g in zip(words, grams, strict=True)
+        )
     rng = np.random.default_rng(0)
     for sigma in df_sigmas:
         idf = noisy_idf(counts, sigma, rng)
@@ -231,7 +250,8 @@ def main():
     parser.add_argument("--tune", action="store_true")
     parser.add_argument("--grid", nargs="*", default=[])
     parser.add_argument("--probe", action="store_true")
-    parser.add_argument("--df-sigma", nargs="+", type=float, default=[5, 20])
+    parser.add_argument("--df-sigma", nargs="*", type=float, default=[5, 20])
+    parser.add_argument("--chars", action="store_true")
     parser.add_argument("--public", type=float, default=None, metavar="FRACTION")
     args = parser.parse_args()
     for corpus in args.corpora:
@@ -240,7 +260,7 @@ def main():
         if args.public is not None:
             public_text(corpus, X, y, X_test, y_test, args.epsilons, args.public)
         elif args.probe:
-            probe(corpus, X, y, args.epsilons, args.df_sigma)
+            probe(corpus, X, y, args.epsilons, args.df_sigma, args.chars)
         elif args.tune:
             tune(corpus, X, y, args.epsilons, args.grid)
         else:
