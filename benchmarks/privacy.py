@@ -165,7 +165,6 @@ def probe(corpus, X, y, epsilons, df_sigmas, chars=False):
     print(f"| {corpus} | epsilon | features | validation accuracy (two fits) |")
     hashing = skbig.make_text_classifier(dp_epsilon=1.0).named_steps["hashing"]
     stop = type(hashing)(**{**hashing.get_params(), "stop_words": "english"})
-    counts = hashing.transform(X)
     words = features(hashing, X), features(hashing, X_val)
     variants = {
         "today's features": words,
@@ -182,6 +181,7 @@ def probe(corpus, X, y, epsilons, df_sigmas, chars=False):
             for w, g in zip(words, grams, strict=True)
         )
     rng = np.random.default_rng(0)
+    counts = hashing.transform(X) if df_sigmas else None  # for the noisy IDFs only
     for sigma in df_sigmas:
         idf = noisy_idf(counts, sigma, rng)
         variants[f"noisy IDF, sigma {sigma:g} (uncharged)"] = (
