@@ -6,6 +6,9 @@ and report the share of labels that agree with ``pipeline.predict``, the largest
 probability difference from ``pipeline.predict_proba`` and the accuracy change.
 
     python benchmarks/export_parity.py --data-dir ../shared/data [--corpora 20ng r8]
+
+``--analyzer char_wb --ngram-range 2 4`` exports a pipeline of character n-grams
+instead of words.
 """
 
 import argparse
@@ -58,7 +61,16 @@ def main():
     parser.add_argument(
         "--variants", nargs="+", default=[f"{f}:{q}" for f, q in VARIANTS]
     )
+    parser.add_argument(
+        "--analyzer", default="word", choices=["word", "char", "char_wb"]
+    )
+    parser.add_argument("--ngram-range", nargs=2, type=int, metavar=("MIN", "MAX"))
     args = parser.parse_args()
+    params = {"mlp__random_state": 0}
+    if args.analyzer != "word":
+        params["tfidf__analyzer"] = args.analyzer
+    if args.ngram_range:
+        params["tfidf__ngram_range"] = tuple(args.ngram_range)
 
     import skbig
 
@@ -72,7 +84,7 @@ def main():
             np.asarray(y_train).astype(str),
             np.asarray(y_test).astype(str),
         )
-        pipeline = skbig.make_text_classifier(mlp__random_state=0).fit(X_train, y_train)
+        pipeline = skbig.make_text_classifier(**params).fit(X_train, y_train)
         expected = pipeline.predict(X_test)
         expected_proba = pipeline.predict_proba(X_test)
         accuracy = np.mean(expected == y_test)

@@ -174,3 +174,56 @@ def run_onnx(session, texts):
         ["label", "probabilities"], {"text": np.asarray(texts, dtype=object)}
     )
     return label, proba
+
+
+#: Words, runs of every kind of whitespace Python splits on, and words of one
+#: and two characters (the padded words shorter than the n-grams).
+CHAR_MESSY = [
+    "",
+    " ",
+    "a",
+    "a b",
+    "ab  cd",
+    "  lead   and trail  ",
+    "x\u3000y\x85z\x1c  w\t\tq\u2028r",
+    "\n\nab\r\n",
+    "café crème naïve ÉCOLE",
+    "日本語 テキスト 😀🎉 x",
+    "under_score, punct!? 2024",
+]
+CHAR_TEXT = st.text(
+    alphabet=st.sampled_from(list("abcé日😀_1.- \t\n\x0b\x1c\x85\xa0\u3000")),
+    max_size=30,
+)
+
+
+def character_grams(analyzer, ngram_range, text):
+    """How often scikit-learn's ``analyzer`` cuts each n-gram from ``text``."""
+    from collections import Counter
+
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(
+        analyzer=analyzer, ngram_range=ngram_range, lowercase=False
+    )
+    return Counter(vectorizer.build_analyzer()(text))
+
+
+class OnnxNames:
+    """skl2onnx's scope and container, as far as ``Nodes`` uses them."""
+
+    def __init__(self):
+        self.count, self.initializers = 0, []
+
+    def get_unique_variable_name(self, hint):
+        self.count += 1
+        return f"{hint}_{self.count}"
+
+    get_unique_operator_name = get_unique_variable_name
+
+    def add_initializer(self, name, onnx_type, shape, tensor):
+        if onnx_type is not None:  # a list of values (strings), not a tensor
+            from onnx import helper
+
+            tensor = helper.make_tensor(name, onnx_type, shape, tensor)
+        self.initializers.append(tensor)

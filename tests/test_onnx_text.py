@@ -19,7 +19,7 @@ from skbig import MLPClassifier
 onnxruntime = pytest.importorskip("onnxruntime")
 pytest.importorskip("skl2onnx")
 
-from conftest import DOCUMENT, UNICODE_DOCS, make_corpus  # noqa: E402
+from conftest import DOCUMENT, UNICODE_DOCS, OnnxNames, make_corpus  # noqa: E402
 from conftest import run_onnx as run  # noqa: E402
 
 
@@ -139,22 +139,6 @@ def test_count_and_hashing_vectorizers(vectorizer, tmp_path):
     assert np.abs(proba - model.predict_proba(probe)).max() < 1e-4
 
 
-class _Names:
-    """skl2onnx's scope and container, as far as ``Nodes`` uses them."""
-
-    def __init__(self):
-        self.count, self.initializers = 0, []
-
-    def get_unique_variable_name(self, hint):
-        self.count += 1
-        return f"{hint}_{self.count}"
-
-    get_unique_operator_name = get_unique_variable_name
-
-    def add_initializer(self, name, onnx_type, shape, tensor):
-        self.initializers.append(tensor)
-
-
 @pytest.mark.parametrize(
     "columns",
     [
@@ -171,7 +155,7 @@ def test_distinct_columns_are_counted_as_numpy_counts_them(columns):
 
     from skbig._export._onnx_text import Nodes, _counted
 
-    names = _Names()
+    names = OnnxNames()
     nodes = Nodes(names, names, body=[])
     distinct, counts = _counted(nodes, "columns")
     graph = helper.make_graph(

@@ -1,14 +1,18 @@
 """SavedModel export: TF-IDF and the network in one TensorFlow graph."""
 
 import json
+from collections import Counter
 
 import numpy as np
 import pytest
 import tensorflow as tf
 from conftest import (
+    CHAR_MESSY,
+    CHAR_TEXT,
     DOCUMENT,
     FAST,
     UNICODE_DOCS,
+    character_grams,
     make_corpus,
     serve_in_a_clean_process,
 )
@@ -16,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import skbig
-from skbig import MLPRegressor
+from skbig import MLPClassifier, MLPRegressor
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +68,52 @@ def test_savedmodel_agrees_on_generated_unicode(saved, pipeline, texts):
     labels, proba = serve(saved[2], texts)
     assert labels == list(pipeline.predict(texts))
     assert np.abs(proba - pipeline.predict_proba(texts)).max() < 1e-4
+
+
+def _tf_grams(analyzer, ngram_range, texts):
+    from skbig._export._savedmodel import _GRAMS
+
+    grams = _GRAMS[analyzer](tf.constant(texts, tf.string), *ngram_range)
+    rows = tf.concat(grams, axis=1).to_list()
+    return [Counter(gram.decode("utf-8") for gram in row) for row in rows]
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 2), (2, 4), (4, 6)], ids=str)
+@pytest.mark.parametrize("analyzer", ["char", "char_wb"])
+def test_character_grams_are_scikit_learns(analyzer, ngram_range):
+    got = _tf_grams(analyzer, ngram_range, CHAR_MESSY)
+    assert got == [character_grams(analyzer, ngram_range, t) for t in CHAR_MESSY]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    texts=st.lists(CHAR_TEXT, min_size=1, max_size=4),
+    analyzer=st.sampled_from(["char", "char_wb"]),
+    ngram_range=st.sampled_from([(1, 1), (2, 4), (3, 5), (5, 5)]),
+)
+def test_character_grams_are_scikit_learns_on_generated_text(
+    analyzer, ngram_range, texts
+):
+    got = _tf_grams(analyzer, ngram_range, texts)
+    assert got == [character_grams(analyzer, ngram_range, t) for t in texts]
+
+
+@pytest.mark.slow
+def test_a_character_pipeline_exports_and_agrees(tmp_path):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline
+
+    texts, labels = make_corpus(n_docs=120, seed=4)
+    model = make_pipeline(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True),
+        MLPClassifier((8,), epochs=3, batch_size=64, random_state=0),
+    ).fit(texts, labels)
+    skbig.export(model, tmp_path / "chars", format="savedmodel")
+    loaded = tf.saved_model.load(str(tmp_path / "chars"))
+    probe = [*CHAR_MESSY, *UNICODE_DOCS, "ΟΔΟΣ οδός İstanbul", *texts[:20]]
+    labels, proba = serve(loaded, probe)
+    assert labels == list(model.predict(probe))
+    assert np.abs(proba - model.predict_proba(probe)).max() < 1e-4
 
 
 @pytest.mark.slow

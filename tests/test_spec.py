@@ -13,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 
 from skbig import MLPClassifier, NotExportableError, make_text_classifier
 from skbig._export._spec import (
+    WHITESPACE,
     _dense_layers,
     check_activations,
     network_spec,
@@ -29,7 +30,7 @@ DOCS = ["Café au lait", "the cat sat", "dogs and cats", "bread and butter"] * 3
         ({"tokenizer": str.split, "token_pattern": None}, "tokenizer"),
         ({"preprocessor": str.lower}, "preprocessor"),
         ({"strip_accents": "unicode"}, "strip_accents"),
-        ({"analyzer": "char_wb"}, "analyzer"),
+        ({"analyzer": str.split}, "analyzer"),
         ({"token_pattern": r"\S+"}, "token_pattern"),
         ({"stop_words": ["the"], "ngram_range": (1, 2)}, "stop_words"),
     ],
@@ -38,6 +39,24 @@ def test_settings_that_cannot_be_reproduced_are_named(params, named):
     vectorizer = TfidfVectorizer(**params).fit(DOCS)
     with pytest.raises(NotExportableError, match=named):
         text_spec(vectorizer)
+
+
+@pytest.mark.parametrize("analyzer", ["char", "char_wb"])
+def test_character_analyzers_are_exported_whatever_their_word_settings(analyzer):
+    # scikit-learn's character analyzers ignore token_pattern and stop_words
+    vectorizer = TfidfVectorizer(
+        analyzer=analyzer, ngram_range=(2, 4), token_pattern=r"\S+", stop_words=["a"]
+    ).fit(DOCS)
+    spec = text_spec(vectorizer)
+    assert (spec.analyzer, spec.ngram_range) == (analyzer, (2, 4))
+    assert " ca" in spec.terms if analyzer == "char_wb" else "e c" in spec.terms
+    with pytest.raises(NotExportableError, match="strip_accents"):
+        text_spec(TfidfVectorizer(analyzer=analyzer, strip_accents="ascii").fit(DOCS))
+
+
+def test_whitespace_is_what_python_splits_words_on():
+    assert set(WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert len(WHITESPACE) == len(set(WHITESPACE))
 
 
 def test_hashing_settings_that_cannot_be_reproduced_are_named():

@@ -146,7 +146,7 @@ def _warn_about_lowercasing(text):
     greek = [term for term in text.terms or () if "ς" in term]
     if greek:
         warnings.warn(
-            f"{len(greek)} vocabulary terms end in a final sigma (e.g. {greek[0]!r}): "
+            f"{len(greek)} vocabulary terms hold a final sigma (e.g. {greek[0]!r}): "
             "ONNX lowercases a capital sigma to \u03c3 where Python writes "
             "\u03c2, so the ONNX model misses these terms in capitalised text. The "
             "SavedModel format "

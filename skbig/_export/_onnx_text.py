@@ -10,6 +10,7 @@ a batch costs what its documents cost one by one, in memory as in time.
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper
 
+from ._onnx_chars import character_grams
 from ._spec import WORD_RUN
 
 # Lowercasing (StringNormalizer) needs a UTF-8 locale; C.UTF-8 ships with glibc
@@ -99,6 +100,34 @@ def _document_tfidf(nodes, spec, text):
         text = nodes(
             "StringNormalizer", text, case_change_action="LOWER", locale=LOCALE
         )
+    if spec.analyzer == "word":
+        columns = _word_columns(nodes, spec, text)
+    else:
+        grams = character_grams(nodes, spec, text, _slices)
+        if spec.hashing:
+            columns = _hashed(nodes, grams, spec.hashing)
+        else:
+            terms = list(enumerate(spec.terms))
+            columns = _known(nodes, _looked_up(nodes, grams, terms))
+    column, counts = _counted(nodes, columns)
+    value = nodes("Cast", counts, to=TensorProto.FLOAT)
+    if spec.binary:
+        value = nodes("Min", value, nodes.const(1.0))
+    if spec.sublinear_tf:
+        value = nodes("Add", nodes("Log", value), nodes.const(1.0))
+    if spec.idf is not None:
+        value = nodes(
+            "Mul", value, nodes("Gather", nodes.const(spec.idf), column, axis=0)
+        )
+    if spec.norm is not None:
+        reduce = "ReduceL2" if spec.norm == "l2" else "ReduceL1"
+        value = nodes("Div", value, nodes(reduce, value, keepdims=1))
+    return column, value
+
+
+def _word_columns(nodes, spec, text):
+    """The columns of the word n-grams of ``text`` ``[1]`` (1-D, one an
+    n-gram the vectorizer knows)."""
     tokens = nodes(
         "Tokenizer",
         text,
@@ -115,37 +144,44 @@ def _document_tfidf(nodes, spec, text):
         if spec.hashing:
             ids = _hashed_columns(nodes, tokens, n, spec.hashing)
         else:
-            terms = [(t, c) for c, t in enumerate(spec.terms) if t.count(" ") == n - 1]
+            terms = [(c, t) for c, t in enumerate(spec.terms) if t.count(" ") == n - 1]
             if not terms:
                 continue
-            ids = nodes(
-                "LabelEncoder",
-                _ngrams(nodes, tokens, n),
-                domain="ai.onnx.ml",
-                keys_strings=[t for t, _ in terms],
-                values_int64s=[c for _, c in terms],
-                default_int64=-1,
-            )
-        ids = nodes("Reshape", ids, flat)
-        known = nodes("GreaterOrEqual", ids, nodes.const(0, np.int64))
-        columns.append(nodes("Compress", ids, known, axis=0))
+            ids = _looked_up(nodes, _ngrams(nodes, tokens, n), terms)
+        columns.append(_known(nodes, nodes("Reshape", ids, flat)))
     if not columns:
         columns = [nodes.const(np.zeros(0, np.int64), np.int64)]
-    columns = columns[0] if len(columns) == 1 else nodes("Concat", *columns, axis=0)
-    column, counts = _counted(nodes, columns)
-    value = nodes("Cast", counts, to=TensorProto.FLOAT)
-    if spec.binary:
-        value = nodes("Min", value, nodes.const(1.0))
-    if spec.sublinear_tf:
-        value = nodes("Add", nodes("Log", value), nodes.const(1.0))
-    if spec.idf is not None:
-        value = nodes(
-            "Mul", value, nodes("Gather", nodes.const(spec.idf), column, axis=0)
-        )
-    if spec.norm is not None:
-        reduce = "ReduceL2" if spec.norm == "l2" else "ReduceL1"
-        value = nodes("Div", value, nodes(reduce, value, keepdims=1))
-    return column, value
+    return columns[0] if len(columns) == 1 else nodes("Concat", *columns, axis=0)
+
+
+def _looked_up(nodes, grams, terms):
+    """The column of each of ``grams`` among ``terms`` ((column, term) pairs), or
+    -1."""
+    columns, keys = zip(*terms, strict=True) if terms else ((), ())
+    return nodes(
+        "LabelEncoder",
+        grams,
+        domain="ai.onnx.ml",
+        keys_strings=list(keys),
+        values_int64s=list(columns),
+        default_int64=-1,
+    )
+
+
+def _known(nodes, ids):
+    """The ids (1-D) that are columns (>= 0)."""
+    return nodes(
+        "Compress", ids, nodes("GreaterOrEqual", ids, nodes.const(0, np.int64)),
+        axis=0,
+    )  # fmt: skip
+
+
+def _hashed(nodes, grams, n_features):
+    """``abs(murmurhash3_32(gram)) % n_features`` of each of ``grams``, as
+    scikit-learn's HashingVectorizer computes the column."""
+    hashes = nodes("MurmurHash3", grams, domain="com.microsoft", seed=0, positive=0)
+    wide = nodes("Abs", nodes("Cast", hashes, to=TensorProto.INT64))
+    return nodes("Mod", wide, nodes.const(n_features, np.int64))
 
 
 def _counted(nodes, columns):
@@ -176,10 +212,7 @@ def _hashed_columns(nodes, tokens, n, n_features):
     """The column of each ``n``-gram as scikit-learn's HashingVectorizer computes
     it, ``abs(murmurhash3_32(gram)) % n_features``, or -1 for an n-gram that
     holds the tokenizer's padding."""
-    hashes = nodes("MurmurHash3", _ngrams(nodes, tokens, n), domain="com.microsoft",
-                   seed=0, positive=0)  # fmt: skip
-    wide = nodes("Abs", nodes("Cast", hashes, to=TensorProto.INT64))
-    columns = nodes("Mod", wide, nodes.const(n_features, np.int64))
+    columns = _hashed(nodes, _ngrams(nodes, tokens, n), n_features)
     padded = nodes("Equal", tokens, nodes.const("#"))
     if n > 1:
         parts = _slices(nodes, padded, n)

@@ -18,10 +18,12 @@ import uuid
 import numpy as np
 import tensorflow as tf
 
-from ._spec import NotExportableError, folded, network_spec, text_spec
+from ._spec import WHITESPACE, NotExportableError, folded, network_spec, text_spec
 
 # What separates tokens: anything but the word characters of WORD_RUN.
 _NOT_WORD = r"[^\pL\pN_]+"
+# Python's whitespace as an RE2 class (RE2's \s is ASCII only).
+_WHITESPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
 
 _ACTIVATIONS = {
     "relu": tf.nn.relu,
@@ -94,15 +96,7 @@ class _Serving(tf.Module):
         spec = self.text
         if spec.lowercase:
             text = tf.strings.lower(text, encoding="utf-8")
-        tokens = tf.strings.split(tf.strings.regex_replace(text, _NOT_WORD, " "))
-        # \b\w\w+\b: runs of at least two word characters
-        long_enough = tf.strings.length(tokens, unit="UTF8_CHAR") >= 2
-        tokens = tf.ragged.boolean_mask(tokens, long_enough)
-        min_n, max_n = spec.ngram_range
-        grams = [
-            tokens if n == 1 else tf.strings.ngrams(tokens, n, separator=" ")
-            for n in range(min_n, max_n + 1)
-        ]
+        grams = _GRAMS[spec.analyzer](text, *spec.ngram_range)
         grams = grams[0] if len(grams) == 1 else tf.concat(grams, axis=1)
         ids = tf.ragged.map_flat_values(self.table.lookup, grams)
         rows = ids.value_rowids()
@@ -229,6 +223,43 @@ class Exported:
             for root, _, names in os.walk(path)
             for name in names
         )
+
+
+def _word_grams(text, min_n, max_n):
+    tokens = tf.strings.split(tf.strings.regex_replace(text, _NOT_WORD, " "))
+    # \b\w\w+\b: runs of at least two word characters
+    long_enough = tf.strings.length(tokens, unit="UTF8_CHAR") >= 2
+    tokens = tf.ragged.boolean_mask(tokens, long_enough)
+    return [
+        tokens if n == 1 else tf.strings.ngrams(tokens, n, separator=" ")
+        for n in range(min_n, max_n + 1)
+    ]
+
+
+def _char_grams(text, min_n, max_n):
+    """scikit-learn's ``char`` analyzer: every n characters, each run of two or
+    more whitespace characters read as one space."""
+    text = tf.strings.regex_replace(text, _WHITESPACE + "{2,}", " ")
+    chars = tf.strings.unicode_split(text, "UTF-8")
+    return [tf.strings.ngrams(chars, n, separator="") for n in range(min_n, max_n + 1)]
+
+
+def _char_wb_grams(text, min_n, max_n):
+    """scikit-learn's ``char_wb`` analyzer: the n characters inside each
+    whitespace-separated word padded with a space on either side; a padded word
+    shorter than ``min_n`` counts once, whole."""
+    words = tf.strings.split(tf.strings.regex_replace(text, _WHITESPACE + "+", " "))
+    padded = tf.ragged.map_flat_values(lambda w: tf.strings.join([" ", w, " "]), words)
+    chars = tf.strings.unicode_split(padded, "UTF-8")
+    grams = [
+        tf.strings.ngrams(chars, n, separator="").merge_dims(1, 2)
+        for n in range(min_n, max_n + 1)
+    ]
+    short = tf.strings.length(padded, unit="UTF8_CHAR") < min_n
+    return [*grams, tf.ragged.boolean_mask(padded, short)]
+
+
+_GRAMS = {"word": _word_grams, "char": _char_grams, "char_wb": _char_wb_grams}
 
 
 def _factors(before, after):

@@ -26,6 +26,14 @@ DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 # TensorFlow) reads ``\w`` as ASCII only, so the classes are spelt out; a run of two
 # or more is exactly what ``\b\w\w+\b`` finds.
 WORD_RUN = r"[\pL\pN_]{2,}"
+# What Python's ``str.split()`` and ``re``'s ``\s`` take for whitespace (the
+# characters whose ``isspace()`` holds), which character analyzers split on.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+ANALYZERS = ("word", "char", "char_wb")
 
 # Hidden activations both formats compute exactly (Keras names).
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "elu", "softplus", "gelu", "silu")
@@ -38,7 +46,8 @@ class NotExportableError(ValueError):
 
 @dataclass
 class TextSpec:
-    """A fitted Count/Tfidf vectorizer: counts of word n-grams, then tf-idf."""
+    """A fitted Count/Tfidf/Hashing vectorizer: counts of word or character
+    n-grams, then tf-idf."""
 
     terms: list | None  # the term of each output column (None: hashed features)
     lowercase: bool
@@ -48,6 +57,7 @@ class TextSpec:
     idf: np.ndarray | None  # float32, one per column, or None
     norm: str | None
     hashing: int | None = None  # n_features of a HashingVectorizer
+    analyzer: str = "word"  # or scikit-learn's "char" or "char_wb"
 
     @property
     def width(self):
@@ -123,13 +133,15 @@ def text_spec(vectorizer):
         )
     if not hashing:
         check_is_fitted(vectorizer, "vocabulary_")
+    words = vectorizer.analyzer == "word"
     refused = {
         "input": vectorizer.input != "content",
-        "analyzer": vectorizer.analyzer != "word",
+        "analyzer": vectorizer.analyzer not in ANALYZERS,
         "preprocessor": vectorizer.preprocessor is not None,
-        "tokenizer": vectorizer.tokenizer is not None,
+        # character analyzers take no tokenizer, token pattern or stop words
+        "tokenizer": words and vectorizer.tokenizer is not None,
         "strip_accents": vectorizer.strip_accents is not None,
-        "token_pattern": vectorizer.token_pattern != DEFAULT_TOKEN_PATTERN,
+        "token_pattern": words and vectorizer.token_pattern != DEFAULT_TOKEN_PATTERN,
         "norm": getattr(vectorizer, "norm", None) not in (None, "l1", "l2"),
         # signed hashing needs signed sums; a norm before sublinear tf or IDF
         # changes what they see
@@ -143,8 +155,12 @@ def text_spec(vectorizer):
     min_n, max_n = vectorizer.ngram_range
     # Stop words are removed between tokens before n-grams are formed; unigrams
     # that are stop words are simply not in the vocabulary.
-    refused["stop_words"] = bool(stop_words) and (
-        hashing or max_n > 1 or bool(set(stop_words) & set(vectorizer.vocabulary_))
+    refused["stop_words"] = (
+        words
+        and bool(stop_words)
+        and (
+            hashing or max_n > 1 or bool(set(stop_words) & set(vectorizer.vocabulary_))
+        )
     )
     bad = [name for name, is_bad in refused.items() if is_bad]
     if bad:
@@ -152,8 +168,9 @@ def text_spec(vectorizer):
         raise NotExportableError(
             f"Cannot export the {type(vectorizer).__name__}: {shown} cannot be "
             "reproduced exactly outside scikit-learn (supported: word n-grams with "
-            "the default token_pattern, lowercase or not, no accent stripping, no "
-            "callables, unsigned hashing)."
+            "the default token_pattern, or the 'char' and 'char_wb' analyzers; "
+            "lowercase or not, no accent stripping, no callables, unsigned "
+            "hashing)."
         )
     terms = None
     if not hashing:
@@ -178,6 +195,7 @@ def text_spec(vectorizer):
         idf=idf,
         norm=weighting.norm if (tfidf or hashing) else None,
         hashing=int(vectorizer.n_features) if hashing else None,
+        analyzer=vectorizer.analyzer,
     )
 
 

@@ -1,0 +1,117 @@
+"""Character n-grams in ONNX: the pieces scikit-learn's char analyzers cut."""
+
+from collections import Counter
+from functools import cache
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
+from sklearn.pipeline import make_pipeline
+
+import skbig
+from skbig import MLPClassifier
+
+onnxruntime = pytest.importorskip("onnxruntime")
+pytest.importorskip("skl2onnx")
+
+from conftest import (  # noqa: E402
+    CHAR_MESSY,
+    CHAR_TEXT,
+    UNICODE_DOCS,
+    OnnxNames,
+    character_grams,
+    make_corpus,
+)
+from conftest import run_onnx as run  # noqa: E402
+
+RANGES = [(1, 1), (1, 2), (2, 4), (3, 5), (4, 6), (5, 5)]
+
+
+@cache
+def _grams_session(analyzer, ngram_range):
+    """An onnxruntime session of ``character_grams`` alone: a string ``[1]`` to
+    its n-grams."""
+    from onnx import TensorProto, helper
+
+    from skbig._export._onnx_chars import character_grams
+    from skbig._export._onnx_text import DOMAIN_VERSIONS, Nodes, _slices
+    from skbig._export._spec import TextSpec
+
+    spec = TextSpec(
+        terms=None, lowercase=False, ngram_range=ngram_range, binary=False,
+        sublinear_tf=False, idf=None, norm=None, analyzer=analyzer,
+    )  # fmt: skip
+    names = OnnxNames()
+    nodes = Nodes(names, names, body=[])
+    grams = character_grams(nodes, spec, "text", _slices)
+    graph = helper.make_graph(
+        nodes.body,
+        "grams",
+        [helper.make_tensor_value_info("text", TensorProto.STRING, [1])],
+        [helper.make_tensor_value_info(grams, TensorProto.STRING, [None])],
+        names.initializers,
+    )
+    opsets = [helper.make_opsetid("", 20)]
+    opsets += [helper.make_opsetid(d, v) for d, v in DOMAIN_VERSIONS.items()]
+    model = helper.make_model(graph, opset_imports=opsets)
+    return onnxruntime.InferenceSession(model.SerializeToString())
+
+
+def _onnx_grams(analyzer, ngram_range, text):
+    session = _grams_session(analyzer, ngram_range)
+    (grams,) = session.run(None, {"text": np.asarray([text], dtype=object)})
+    return Counter(grams.tolist())
+
+
+@pytest.mark.parametrize("ngram_range", RANGES, ids=str)
+@pytest.mark.parametrize("analyzer", ["char", "char_wb"])
+def test_the_grams_are_scikit_learns(analyzer, ngram_range):
+    for text in CHAR_MESSY:
+        got = _onnx_grams(analyzer, ngram_range, text)
+        assert got == character_grams(analyzer, ngram_range, text), repr(text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=CHAR_TEXT,
+    analyzer=st.sampled_from(["char", "char_wb"]),
+    ngram_range=st.sampled_from(RANGES),
+)
+def test_the_grams_are_scikit_learns_on_generated_text(analyzer, ngram_range, text):
+    got = _onnx_grams(analyzer, ngram_range, text)
+    assert got == character_grams(analyzer, ngram_range, text)
+
+
+@pytest.mark.parametrize(
+    "vectorizer",
+    [
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)),
+        pytest.param(
+            TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True),
+            marks=pytest.mark.slow,
+        ),
+        pytest.param(  # the private pipeline's feature map, on characters
+            HashingVectorizer(
+                analyzer="char_wb",
+                ngram_range=(2, 4),
+                alternate_sign=False,
+                n_features=2**12,
+            ),
+            marks=pytest.mark.slow,
+        ),
+    ],
+    ids=["char_wb-tfidf", "char-sublinear", "char_wb-hashing"],
+)
+def test_a_character_pipeline_exports_and_agrees(vectorizer, tmp_path):
+    texts, labels = make_corpus(n_docs=120, seed=4)
+    model = make_pipeline(
+        vectorizer, MLPClassifier((8,), epochs=3, batch_size=64, random_state=0)
+    ).fit(texts, labels)
+    skbig.export(model, tmp_path / "chars.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "chars.onnx"))
+    probe = [*CHAR_MESSY, *UNICODE_DOCS, *texts[:20], "GOAL match team goal"]
+    label, proba = run(session, probe)
+    assert list(label) == list(model.predict(probe))
+    assert np.abs(proba - model.predict_proba(probe)).max() < 1e-4
