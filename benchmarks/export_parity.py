@@ -8,7 +8,8 @@ probability difference from ``pipeline.predict_proba`` and the accuracy change.
     python benchmarks/export_parity.py --data-dir ../shared/data [--corpora 20ng r8]
 
 ``--analyzer char_wb --ngram-range 2 4`` exports a pipeline of character n-grams
-instead of words.
+instead of words; ``--stop-words english`` drops scikit-learn's English stop
+words.
 """
 
 import argparse
@@ -65,12 +66,15 @@ def main():
         "--analyzer", default="word", choices=["word", "char", "char_wb"]
     )
     parser.add_argument("--ngram-range", nargs=2, type=int, metavar=("MIN", "MAX"))
+    parser.add_argument("--stop-words", choices=["english"])
     args = parser.parse_args()
     params = {"mlp__random_state": 0}
     if args.analyzer != "word":
         params["tfidf__analyzer"] = args.analyzer
     if args.ngram_range:
         params["tfidf__ngram_range"] = tuple(args.ngram_range)
+    if args.stop_words:
+        params["tfidf__stop_words"] = args.stop_words
 
     import skbig
 

@@ -10,6 +10,7 @@ from sklearn.feature_extraction.text import (
     CountVectorizer,
     HashingVectorizer,
     TfidfTransformer,
+    TfidfVectorizer,
 )
 from sklearn.pipeline import make_pipeline
 
@@ -104,16 +105,20 @@ def test_only_the_first_layer_runs_once_per_document(onnx_export):
     "vectorizer",
     [
         CountVectorizer(binary=True, ngram_range=(2, 3), lowercase=False),
-        pytest.param(
-            CountVectorizer(stop_words=["the", "a", "of"]),  # unigrams: absent
-            marks=pytest.mark.slow,
-        ),
+        # dropped before the bigrams are formed: "goal of a goal" is "goal goal"
+        TfidfVectorizer(stop_words=["the", "a", "of"], ngram_range=(1, 2)),
         # 1,024 columns: many words share one, as hashing's collisions do
         pytest.param(
             HashingVectorizer(
                 n_features=2**10, alternate_sign=False, ngram_range=(1, 2), binary=True
             ),
             marks=pytest.mark.slow,  # the private pipeline's export covers hashing
+        ),
+        pytest.param(  # the user guide's private recipe
+            HashingVectorizer(
+                stop_words="english", alternate_sign=False, ngram_range=(1, 2)
+            ),
+            marks=pytest.mark.slow,
         ),
         pytest.param(
             (
@@ -123,7 +128,13 @@ def test_only_the_first_layer_runs_once_per_document(onnx_export):
             marks=pytest.mark.slow,
         ),
     ],
-    ids=["binary-bigrams-trigrams-cased", "stop-words", "hashing", "hashing-tfidf"],
+    ids=[
+        "binary-bigrams-trigrams-cased",
+        "stop-words-bigrams",
+        "hashing",
+        "hashing-stop-words",
+        "hashing-tfidf",
+    ],
 )
 def test_count_and_hashing_vectorizers(vectorizer, tmp_path):
     texts, labels = make_corpus(n_docs=90, seed=5)

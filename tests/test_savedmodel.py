@@ -27,8 +27,12 @@ from skbig import MLPClassifier, MLPRegressor
 def pipeline():
     texts, labels = make_corpus(n_docs=150, seed=3)
     texts = texts + UNICODE_DOCS * 6 + ["ΟΔΟΣ οδός İstanbul"] * 6
+    texts += ["goal of the match", "the code of a team"] * 6  # "goal match"
     labels = np.concatenate([labels, ["sport", "tech", "food"] * 12])
+    labels = np.concatenate([labels, ["sport", "tech"] * 6])
     params = dict(FAST, tfidf__min_df=1, tfidf__ngram_range=(1, 2))
+    # stop words go before the bigrams are formed, in the graph as in scikit-learn
+    params["tfidf__stop_words"] = ["the", "of", "a", "ça"]
     return skbig.make_text_classifier(**params).fit(texts, labels)
 
 
@@ -55,6 +59,15 @@ def test_serving_signature_takes_text_and_gives_labels(saved, pipeline):
     assert json.loads(classes) == list(pipeline.classes_)
 
 
+def test_savedmodel_drops_stop_words_before_the_bigrams(saved, pipeline):
+    assert {"goal match", "code team"} <= set(pipeline[0].vocabulary_)
+    texts = ["Goal of the match", "the code OF A team", "goal match"]
+    labels, proba = serve(saved[2], texts)
+    assert labels == list(pipeline.predict(texts))
+    assert np.abs(proba - pipeline.predict_proba(texts)).max() < 1e-4
+    assert np.abs(proba[0] - proba[2]).max() < 1e-6  # the same bigram
+
+
 def test_savedmodel_lowercases_as_python_does(saved, pipeline):
     texts = ["ΟΔΟΣ and İSTANBUL", *UNICODE_DOCS, "", "goal_team 日本goal"]
     labels, proba = serve(saved[2], texts)
@@ -73,9 +86,33 @@ def test_savedmodel_agrees_on_generated_unicode(saved, pipeline, texts):
 def _tf_grams(analyzer, ngram_range, texts):
     from skbig._export._savedmodel import _GRAMS
 
-    grams = _GRAMS[analyzer](tf.constant(texts, tf.string), *ngram_range)
+    return _counted(_GRAMS[analyzer](tf.constant(texts, tf.string), *ngram_range))
+
+
+def _counted(grams):
     rows = tf.concat(grams, axis=1).to_list()
     return [Counter(gram.decode("utf-8") for gram in row) for row in rows]
+
+
+def test_stop_words_go_before_the_ngrams_are_formed():
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from skbig._export._savedmodel import _word_grams
+
+    stop_words = ["the", "of", "a", "ça"]
+    table = tf.lookup.StaticHashTable(
+        tf.lookup.KeyValueTensorInitializer(
+            tf.constant(stop_words), tf.ones(len(stop_words), tf.int64)
+        ),
+        default_value=0,
+    )
+    texts = [*UNICODE_DOCS, "the goal of a goal", "ça va, the end", "", "of the"]
+    got = _counted(_word_grams(tf.constant(texts), 1, 3, stop=table))
+    analyzer = CountVectorizer(
+        stop_words=stop_words, ngram_range=(1, 3), lowercase=False
+    ).build_analyzer()
+    assert got == [Counter(analyzer(text)) for text in texts]
+    assert got[len(UNICODE_DOCS)] == Counter({"goal": 2, "goal goal": 1})
 
 
 @pytest.mark.parametrize("ngram_range", [(1, 2), (2, 4), (4, 6)], ids=str)

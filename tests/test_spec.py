@@ -32,7 +32,6 @@ DOCS = ["Café au lait", "the cat sat", "dogs and cats", "bread and butter"] * 3
         ({"strip_accents": "unicode"}, "strip_accents"),
         ({"analyzer": str.split}, "analyzer"),
         ({"token_pattern": r"\S+"}, "token_pattern"),
-        ({"stop_words": ["the"], "ngram_range": (1, 2)}, "stop_words"),
     ],
 )
 def test_settings_that_cannot_be_reproduced_are_named(params, named):
@@ -52,6 +51,15 @@ def test_character_analyzers_are_exported_whatever_their_word_settings(analyzer)
     assert " ca" in spec.terms if analyzer == "char_wb" else "e c" in spec.terms
     with pytest.raises(NotExportableError, match="strip_accents"):
         text_spec(TfidfVectorizer(analyzer=analyzer, strip_accents="ascii").fit(DOCS))
+
+
+def test_stop_words_are_exported_for_word_ngrams():
+    vectorizer = TfidfVectorizer(stop_words=["the", "and"], ngram_range=(1, 2))
+    spec = text_spec(vectorizer.fit(DOCS))
+    assert spec.stop_words == ["and", "the"]
+    assert text_spec(TfidfVectorizer().fit(DOCS)).stop_words == []
+    hashed = HashingVectorizer(stop_words="english", alternate_sign=False)
+    assert "the" in text_spec(hashed.fit(DOCS)).stop_words
 
 
 def test_whitespace_is_what_python_splits_words_on():

@@ -138,6 +138,10 @@ def _word_columns(nodes, spec, text):
         pad_value="#",  # never a token: tokens are runs of word characters
     )
     flat = nodes.const([-1], np.int64)
+    if spec.stop_words:  # dropped before the n-grams are formed, as scikit-learn does
+        stop = _looked_up(nodes, tokens, [(0, word) for word in spec.stop_words])
+        kept = nodes("Reshape", nodes("Less", stop, nodes.const(0, np.int64)), flat)
+        tokens = nodes("Compress", tokens, kept, axis=1)
     columns = []
     min_n, max_n = spec.ngram_range
     for n in range(min_n, max_n + 1):

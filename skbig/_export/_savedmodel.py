@@ -57,6 +57,15 @@ class _Serving(tf.Module):
                 default_value=-1,
             )
             self.idf = None if text.idf is None else tf.constant(text.idf)
+            self.stop = None
+            if text.stop_words:
+                self.stop = tf.lookup.StaticHashTable(
+                    tf.lookup.KeyValueTensorInitializer(
+                        tf.constant(text.stop_words, tf.string),
+                        tf.ones(len(text.stop_words), tf.int64),
+                    ),
+                    default_value=0,
+                )
         weights = network.feature_weights
         self.weights = None if weights is None else tf.constant(weights)
         self.kernels = [
@@ -96,7 +105,10 @@ class _Serving(tf.Module):
         spec = self.text
         if spec.lowercase:
             text = tf.strings.lower(text, encoding="utf-8")
-        grams = _GRAMS[spec.analyzer](text, *spec.ngram_range)
+        if spec.analyzer == "word":
+            grams = _word_grams(text, *spec.ngram_range, stop=self.stop)
+        else:
+            grams = _GRAMS[spec.analyzer](text, *spec.ngram_range)
         grams = grams[0] if len(grams) == 1 else tf.concat(grams, axis=1)
         ids = tf.ragged.map_flat_values(self.table.lookup, grams)
         rows = ids.value_rowids()
@@ -225,11 +237,15 @@ class Exported:
         )
 
 
-def _word_grams(text, min_n, max_n):
+def _word_grams(text, min_n, max_n, stop=None):
+    """scikit-learn's word n-grams: runs of word characters, less the stop words
+    (a table that maps each to 1), joined by spaces."""
     tokens = tf.strings.split(tf.strings.regex_replace(text, _NOT_WORD, " "))
     # \b\w\w+\b: runs of at least two word characters
-    long_enough = tf.strings.length(tokens, unit="UTF8_CHAR") >= 2
-    tokens = tf.ragged.boolean_mask(tokens, long_enough)
+    kept = tf.strings.length(tokens, unit="UTF8_CHAR") >= 2
+    if stop is not None:
+        kept = kept & tf.ragged.map_flat_values(lambda t: stop.lookup(t) == 0, tokens)
+    tokens = tf.ragged.boolean_mask(tokens, kept)
     return [
         tokens if n == 1 else tf.strings.ngrams(tokens, n, separator=" ")
         for n in range(min_n, max_n + 1)
@@ -259,7 +275,7 @@ def _char_wb_grams(text, min_n, max_n):
     return [*grams, tf.ragged.boolean_mask(padded, short)]
 
 
-_GRAMS = {"word": _word_grams, "char": _char_grams, "char_wb": _char_wb_grams}
+_GRAMS = {"char": _char_grams, "char_wb": _char_wb_grams}
 
 
 def _factors(before, after):

@@ -58,6 +58,7 @@ class TextSpec:
     norm: str | None
     hashing: int | None = None  # n_features of a HashingVectorizer
     analyzer: str = "word"  # or scikit-learn's "char" or "char_wb"
+    stop_words: list = dataclasses.field(default_factory=list)
 
     @property
     def width(self):
@@ -138,7 +139,7 @@ def text_spec(vectorizer):
         "input": vectorizer.input != "content",
         "analyzer": vectorizer.analyzer not in ANALYZERS,
         "preprocessor": vectorizer.preprocessor is not None,
-        # character analyzers take no tokenizer, token pattern or stop words
+        # character analyzers take no tokenizer or token pattern
         "tokenizer": words and vectorizer.tokenizer is not None,
         "strip_accents": vectorizer.strip_accents is not None,
         "token_pattern": words and vectorizer.token_pattern != DEFAULT_TOKEN_PATTERN,
@@ -151,26 +152,16 @@ def text_spec(vectorizer):
         refused["norm"] = (
             refused["norm"] or getattr(vectorizer, "norm", None) is not None
         )
-    stop_words = vectorizer.get_stop_words() or frozenset()
     min_n, max_n = vectorizer.ngram_range
-    # Stop words are removed between tokens before n-grams are formed; unigrams
-    # that are stop words are simply not in the vocabulary.
-    refused["stop_words"] = (
-        words
-        and bool(stop_words)
-        and (
-            hashing or max_n > 1 or bool(set(stop_words) & set(vectorizer.vocabulary_))
-        )
-    )
     bad = [name for name, is_bad in refused.items() if is_bad]
     if bad:
         shown = ", ".join(f"{name}={getattr(vectorizer, name)!r}" for name in bad)
         raise NotExportableError(
             f"Cannot export the {type(vectorizer).__name__}: {shown} cannot be "
             "reproduced exactly outside scikit-learn (supported: word n-grams with "
-            "the default token_pattern, or the 'char' and 'char_wb' analyzers; "
-            "lowercase or not, no accent stripping, no callables, unsigned "
-            "hashing)."
+            "the default token_pattern and any stop words, or the 'char' and "
+            "'char_wb' analyzers; lowercase or not, no accent stripping, no "
+            "callables, unsigned hashing)."
         )
     terms = None
     if not hashing:
@@ -196,6 +187,8 @@ def text_spec(vectorizer):
         norm=weighting.norm if (tfidf or hashing) else None,
         hashing=int(vectorizer.n_features) if hashing else None,
         analyzer=vectorizer.analyzer,
+        # removed from the tokens before n-grams are formed (words only)
+        stop_words=sorted(vectorizer.get_stop_words() or ()) if words else [],
     )
 
 
