@@ -685,6 +685,34 @@ def test_sigterm_inside_a_finalizer_is_delivered_again(monkeypatch):
         _signals.terminate(signal.SIGTERM, sys._getframe())
 
 
+@pytest.mark.parametrize(
+    ("signalled", "code", "said"),
+    [("Terminated", 128 + signal.SIGTERM, "terminated"), ("KeyboardInterrupt", 130,
+     "interrupted")],
+)  # fmt: skip
+def test_a_signal_inside_an_extensions_call_still_stops_the_command(
+    monkeypatch, capsys, signalled, code, said
+):
+    # SIGTERM while TensorFlow converted a batch through numpy's __array__ came out
+    # of numpy as "SystemError: ... returned a result with an exception set",
+    # chained to the Terminated: the command said "skbig: error" and exited 1.
+    import skbig.cli as cli
+    from skbig.cli import _signals
+
+    stop = getattr(_signals, signalled, None) or KeyboardInterrupt
+
+    def handler(args):
+        try:
+            raise stop()
+        except KeyboardInterrupt as error:
+            raise SystemError("returned a result with an exception set") from error
+
+    monkeypatch.setattr(cli, "demo", handler)
+    assert cli.main(["demo"]) == code
+    assert capsys.readouterr().err.strip() == said
+    assert _signals.interruption(SystemError("no signal behind it")) is None
+
+
 def test_sigterm_dropped_in_a_weakref_callback_is_delivered_again():
     # A weakref (or garbage-collector) callback shows no __del__ frame, and Python
     # drops what it raises too: a training that got SIGTERM there went on for

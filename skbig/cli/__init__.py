@@ -8,7 +8,6 @@ Ctrl-C, 143 after SIGTERM.
 
 import argparse
 import os
-import signal
 import sys
 import threading
 
@@ -16,7 +15,7 @@ from ._commands import UsageError, demo, evaluate, explain, predict, train, tune
 from ._data import DataError
 from ._export import export_model
 from ._report import card, report
-from ._signals import Terminated, install
+from ._signals import install, interruption, stopped
 
 _FORMATS = "CSV, TSV, JSON Lines (optionally .gz) or Parquet (with pyarrow)"
 
@@ -365,17 +364,19 @@ def main(argv=None):
     if on_term:
         restore = install()
     try:
-        _refuse_overwriting_inputs(args)
-        return args.handler(args)
+        try:
+            _refuse_overwriting_inputs(args)
+            return args.handler(args)
+        except Exception as error:
+            signalled = interruption(error)  # SIGTERM or Ctrl-C in an extension's call
+            if signalled is None:
+                raise
+            return stopped(signalled)
     except UsageError as error:
         print(f"skbig {args.command}: usage error: {error}", file=sys.stderr)
         return 2
-    except Terminated:
-        print("terminated", file=sys.stderr)
-        return 128 + signal.SIGTERM
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as signalled:
+        return stopped(signalled)
     except BrokenPipeError:
         return 0  # e.g. `skbig predict ... -o - | head`
     except (DataError, OSError) as error:

@@ -20,6 +20,30 @@ def terminate(signum, frame):
     _deliver_again(signum)
 
 
+def interruption(error):
+    """The ``KeyboardInterrupt`` (a ``Terminated`` too) that ``error`` came from,
+    or None. A signal's exception raised while a C extension calls back into
+    Python comes out of the extension as another error (numpy: a SystemError,
+    "returned a result with an exception set") chained to it."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return error
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def stopped(signalled):
+    """The exit code of a command stopped by SIGTERM or Ctrl-C (``signalled``),
+    said on stderr."""
+    if isinstance(signalled, Terminated):
+        print("terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
+    print("interrupted", file=sys.stderr)
+    return 130
+
+
 def _deliver_again(signum):
     again = threading.Timer(0.05, os.kill, (os.getpid(), signum))
     again.daemon = True
