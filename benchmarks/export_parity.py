@@ -9,7 +9,7 @@ probability difference from ``pipeline.predict_proba`` and the accuracy change.
 
 ``--analyzer char_wb --ngram-range 2 4`` exports a pipeline of character n-grams
 instead of words; ``--stop-words english`` drops scikit-learn's English stop
-words.
+words; ``--token-pattern PATTERN`` sets the vectorizer's.
 """
 
 import argparse
@@ -67,6 +67,7 @@ def main():
     )
     parser.add_argument("--ngram-range", nargs=2, type=int, metavar=("MIN", "MAX"))
     parser.add_argument("--stop-words", choices=["english"])
+    parser.add_argument("--token-pattern")
     args = parser.parse_args()
     params = {"mlp__random_state": 0}
     if args.analyzer != "word":
@@ -75,6 +76,8 @@ def main():
         params["tfidf__ngram_range"] = tuple(args.ngram_range)
     if args.stop_words:
         params["tfidf__stop_words"] = args.stop_words
+    if args.token_pattern:
+        params["tfidf__token_pattern"] = args.token_pattern
 
     import skbig
 

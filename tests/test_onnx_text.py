@@ -107,6 +107,12 @@ def test_only_the_first_layer_runs_once_per_document(onnx_export):
         CountVectorizer(binary=True, ngram_range=(2, 3), lowercase=False),
         # dropped before the bigrams are formed: "goal of a goal" is "goal goal"
         TfidfVectorizer(stop_words=["the", "a", "of"], ngram_range=(1, 2)),
+        # tokens of anything but whitespace ("goal!!!", "c++", "#1")
+        TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), min_df=1),
+        pytest.param(  # single characters are tokens too
+            HashingVectorizer(token_pattern=r"(?u)\b\w+\b", alternate_sign=False),
+            marks=pytest.mark.slow,
+        ),
         # 1,024 columns: many words share one, as hashing's collisions do
         pytest.param(
             HashingVectorizer(
@@ -131,6 +137,8 @@ def test_only_the_first_layer_runs_once_per_document(onnx_export):
     ids=[
         "binary-bigrams-trigrams-cased",
         "stop-words-bigrams",
+        "non-space-tokens",
+        "hashing-one-character-tokens",
         "hashing",
         "hashing-stop-words",
         "hashing-tfidf",
@@ -145,6 +153,7 @@ def test_count_and_hashing_vectorizers(vectorizer, tmp_path):
     skbig.export(model, tmp_path / "counts.onnx")
     session = onnxruntime.InferenceSession(str(tmp_path / "counts.onnx"))
     probe = [*texts[:20], "GOAL match team goal match team", "the goal of a goal"]
+    probe += ["goal!!! c++ #1 a.b (team)", "a b c goal", "x\u3000goal\x85team #"]
     label, proba = run(session, probe)
     assert list(label) == list(model.predict(probe))
     assert np.abs(proba - model.predict_proba(probe)).max() < 1e-4

@@ -94,10 +94,26 @@ def _counted(grams):
     return [Counter(gram.decode("utf-8") for gram in row) for row in rows]
 
 
+@pytest.mark.parametrize("pattern", [r"(?u)\b\w\w+\b", r"\w+", r"\S+"])
+def test_token_patterns_find_scikit_learns_tokens(pattern):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from skbig._export._savedmodel import _word_grams
+    from skbig._export._spec import TOKEN_PATTERNS
+
+    texts = [*CHAR_MESSY, *UNICODE_DOCS, "C++ #1 a.b x_y (z) é-e", "日本 語"]
+    got = _counted(_word_grams(tf.constant(texts), 1, 2, TOKEN_PATTERNS[pattern]))
+    analyzer = CountVectorizer(
+        token_pattern=pattern, ngram_range=(1, 2), lowercase=False
+    ).build_analyzer()
+    assert got == [Counter(analyzer(text)) for text in texts]
+
+
 def test_stop_words_go_before_the_ngrams_are_formed():
     from sklearn.feature_extraction.text import CountVectorizer
 
     from skbig._export._savedmodel import _word_grams
+    from skbig._export._spec import TOKEN_PATTERNS
 
     stop_words = ["the", "of", "a", "ça"]
     table = tf.lookup.StaticHashTable(
@@ -107,7 +123,8 @@ def test_stop_words_go_before_the_ngrams_are_formed():
         default_value=0,
     )
     texts = [*UNICODE_DOCS, "the goal of a goal", "ça va, the end", "", "of the"]
-    got = _counted(_word_grams(tf.constant(texts), 1, 3, stop=table))
+    tokens = TOKEN_PATTERNS[r"(?u)\b\w\w+\b"]
+    got = _counted(_word_grams(tf.constant(texts), 1, 3, tokens, stop=table))
     analyzer = CountVectorizer(
         stop_words=stop_words, ngram_range=(1, 3), lowercase=False
     ).build_analyzer()

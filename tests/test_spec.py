@@ -13,7 +13,11 @@ from sklearn.pipeline import make_pipeline
 
 from skbig import MLPClassifier, NotExportableError, make_text_classifier
 from skbig._export._spec import (
+    NOT_SPACE_CHARACTERS,
+    NOT_WORD_CHARACTERS,
+    SPACE_CHARACTERS,
     WHITESPACE,
+    WORD_CHARACTERS,
     _dense_layers,
     check_activations,
     network_spec,
@@ -31,7 +35,7 @@ DOCS = ["Café au lait", "the cat sat", "dogs and cats", "bread and butter"] * 3
         ({"preprocessor": str.lower}, "preprocessor"),
         ({"strip_accents": "unicode"}, "strip_accents"),
         ({"analyzer": str.split}, "analyzer"),
-        ({"token_pattern": r"\S+"}, "token_pattern"),
+        ({"token_pattern": r"(?u)\b[a-z]+\b"}, "token_pattern"),
     ],
 )
 def test_settings_that_cannot_be_reproduced_are_named(params, named):
@@ -60,6 +64,23 @@ def test_stop_words_are_exported_for_word_ngrams():
     assert text_spec(TfidfVectorizer().fit(DOCS)).stop_words == []
     hashed = HashingVectorizer(stop_words="english", alternate_sign=False)
     assert "the" in text_spec(hashed.fit(DOCS)).stop_words
+
+
+@pytest.mark.parametrize(
+    ("pattern", "shortest", "spaces"),
+    [(r"(?u)\b\w\w+\b", 2, False), (r"\w+", 1, False), (r"\S+", 1, True)],
+)
+def test_token_patterns_that_find_runs_are_exported(pattern, shortest, spaces):
+    spec = text_spec(CountVectorizer(token_pattern=pattern).fit(DOCS))
+    run, between, length = spec.tokens
+    assert length == shortest
+    # runs of word characters, separated by anything else; or of anything but
+    # whitespace, separated by whitespace
+    assert (between, run) == (
+        (SPACE_CHARACTERS, NOT_SPACE_CHARACTERS)
+        if spaces
+        else (NOT_WORD_CHARACTERS, WORD_CHARACTERS)
+    )
 
 
 def test_whitespace_is_what_python_splits_words_on():

@@ -11,12 +11,14 @@ import numpy as np
 from onnx import TensorProto, helper, numpy_helper
 
 from ._onnx_chars import character_grams
-from ._spec import WORD_RUN
 
 # Lowercasing (StringNormalizer) needs a UTF-8 locale; C.UTF-8 ships with glibc
 # systems (Debian, Ubuntu, the python:* images) where en_US.UTF-8 often does not.
 LOCALE = "C.UTF-8"
 
+
+# What the tokenizer pads a row with: never a token, which holds no whitespace.
+PAD = " "
 
 # Versions of the operators the graphs use from the non-default domains
 # (LabelEncoder 2: string keys to int64 values).
@@ -132,10 +134,10 @@ def _word_columns(nodes, spec, text):
         "Tokenizer",
         text,
         domain="com.microsoft",
-        tokenexp=WORD_RUN,
+        tokenexp=f"{spec.tokens[0]}{{{spec.tokens[2]},}}",
         mark=0,
         mincharnum=1,
-        pad_value="#",  # never a token: tokens are runs of word characters
+        pad_value=PAD,
     )
     flat = nodes.const([-1], np.int64)
     if spec.stop_words:  # dropped before the n-grams are formed, as scikit-learn does
@@ -217,7 +219,7 @@ def _hashed_columns(nodes, tokens, n, n_features):
     it, ``abs(murmurhash3_32(gram)) % n_features``, or -1 for an n-gram that
     holds the tokenizer's padding."""
     columns = _hashed(nodes, _ngrams(nodes, tokens, n), n_features)
-    padded = nodes("Equal", tokens, nodes.const("#"))
+    padded = nodes("Equal", tokens, nodes.const(PAD))
     if n > 1:
         parts = _slices(nodes, padded, n)
         padded = parts[0]

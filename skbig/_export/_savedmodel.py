@@ -18,12 +18,13 @@ import uuid
 import numpy as np
 import tensorflow as tf
 
-from ._spec import WHITESPACE, NotExportableError, folded, network_spec, text_spec
-
-# What separates tokens: anything but the word characters of WORD_RUN.
-_NOT_WORD = r"[^\pL\pN_]+"
-# Python's whitespace as an RE2 class (RE2's \s is ASCII only).
-_WHITESPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
+from ._spec import (
+    SPACE_CHARACTERS,
+    NotExportableError,
+    folded,
+    network_spec,
+    text_spec,
+)
 
 _ACTIVATIONS = {
     "relu": tf.nn.relu,
@@ -106,7 +107,7 @@ class _Serving(tf.Module):
         if spec.lowercase:
             text = tf.strings.lower(text, encoding="utf-8")
         if spec.analyzer == "word":
-            grams = _word_grams(text, *spec.ngram_range, stop=self.stop)
+            grams = _word_grams(text, *spec.ngram_range, spec.tokens, stop=self.stop)
         else:
             grams = _GRAMS[spec.analyzer](text, *spec.ngram_range)
         grams = grams[0] if len(grams) == 1 else tf.concat(grams, axis=1)
@@ -237,12 +238,12 @@ class Exported:
         )
 
 
-def _word_grams(text, min_n, max_n, stop=None):
-    """scikit-learn's word n-grams: runs of word characters, less the stop words
-    (a table that maps each to 1), joined by spaces."""
-    tokens = tf.strings.split(tf.strings.regex_replace(text, _NOT_WORD, " "))
-    # \b\w\w+\b: runs of at least two word characters
-    kept = tf.strings.length(tokens, unit="UTF8_CHAR") >= 2
+def _word_grams(text, min_n, max_n, tokens, stop=None):
+    """scikit-learn's word n-grams: the runs of ``tokens`` (a spec's ``tokens``),
+    less the stop words (a table that maps each to 1), joined by spaces."""
+    _, between, shortest = tokens
+    tokens = tf.strings.split(tf.strings.regex_replace(text, between + "+", " "))
+    kept = tf.strings.length(tokens, unit="UTF8_CHAR") >= shortest
     if stop is not None:
         kept = kept & tf.ragged.map_flat_values(lambda t: stop.lookup(t) == 0, tokens)
     tokens = tf.ragged.boolean_mask(tokens, kept)
@@ -255,7 +256,7 @@ def _word_grams(text, min_n, max_n, stop=None):
 def _char_grams(text, min_n, max_n):
     """scikit-learn's ``char`` analyzer: every n characters, each run of two or
     more whitespace characters read as one space."""
-    text = tf.strings.regex_replace(text, _WHITESPACE + "{2,}", " ")
+    text = tf.strings.regex_replace(text, SPACE_CHARACTERS + "{2,}", " ")
     chars = tf.strings.unicode_split(text, "UTF-8")
     return [tf.strings.ngrams(chars, n, separator="") for n in range(min_n, max_n + 1)]
 
@@ -264,7 +265,9 @@ def _char_wb_grams(text, min_n, max_n):
     """scikit-learn's ``char_wb`` analyzer: the n characters inside each
     whitespace-separated word padded with a space on either side; a padded word
     shorter than ``min_n`` counts once, whole."""
-    words = tf.strings.split(tf.strings.regex_replace(text, _WHITESPACE + "+", " "))
+    words = tf.strings.split(
+        tf.strings.regex_replace(text, SPACE_CHARACTERS + "+", " ")
+    )
     padded = tf.ragged.map_flat_values(lambda w: tf.strings.join([" ", w, " "]), words)
     chars = tf.strings.unicode_split(padded, "UTF-8")
     grams = [

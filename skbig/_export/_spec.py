@@ -21,11 +21,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._names import public
 
-DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-# Python's ``\w`` on str: letters, numbers and the underscore. RE2 (onnxruntime,
-# TensorFlow) reads ``\w`` as ASCII only, so the classes are spelt out; a run of two
-# or more is exactly what ``\b\w\w+\b`` finds.
-WORD_RUN = r"[\pL\pN_]{2,}"
 # What Python's ``str.split()`` and ``re``'s ``\s`` take for whitespace (the
 # characters whose ``isspace()`` holds), which character analyzers split on.
 WHITESPACE = (
@@ -33,6 +28,25 @@ WHITESPACE = (
     + "".join(chr(c) for c in range(0x2000, 0x200B))
     + "\u2028\u2029\u202f\u205f\u3000"
 )
+# Python's ``\w`` on str: letters, numbers and the underscore. RE2 (onnxruntime,
+# TensorFlow) reads ``\w`` and ``\s`` as ASCII only, so the classes are spelt out.
+WORD_CHARACTERS = r"[\pL\pN_]"
+NOT_WORD_CHARACTERS = r"[^\pL\pN_]"
+SPACE_CHARACTERS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
+NOT_SPACE_CHARACTERS = "[^" + SPACE_CHARACTERS[1:]
+#: Token patterns both formats reproduce: each finds the maximal runs of some
+#: characters at least so long, (the runs' class, what separates them, shortest).
+TOKEN_PATTERNS = {
+    **dict.fromkeys(
+        (r"(?u)\b\w\w+\b", r"\b\w\w+\b", r"(?u)\w\w+", r"\w\w+"),
+        (WORD_CHARACTERS, NOT_WORD_CHARACTERS, 2),
+    ),
+    **dict.fromkeys(
+        (r"(?u)\b\w+\b", r"\b\w+\b", r"(?u)\w+", r"\w+"),
+        (WORD_CHARACTERS, NOT_WORD_CHARACTERS, 1),
+    ),
+    **dict.fromkeys((r"(?u)\S+", r"\S+"), (NOT_SPACE_CHARACTERS, SPACE_CHARACTERS, 1)),
+}
 ANALYZERS = ("word", "char", "char_wb")
 
 # Hidden activations both formats compute exactly (Keras names).
@@ -59,6 +73,9 @@ class TextSpec:
     hashing: int | None = None  # n_features of a HashingVectorizer
     analyzer: str = "word"  # or scikit-learn's "char" or "char_wb"
     stop_words: list = dataclasses.field(default_factory=list)
+    # words: (RE2 class of a token's characters, of what separates tokens, the
+    # shortest token), from TOKEN_PATTERNS
+    tokens: tuple = TOKEN_PATTERNS[r"(?u)\b\w\w+\b"]
 
     @property
     def width(self):
@@ -142,7 +159,7 @@ def text_spec(vectorizer):
         # character analyzers take no tokenizer or token pattern
         "tokenizer": words and vectorizer.tokenizer is not None,
         "strip_accents": vectorizer.strip_accents is not None,
-        "token_pattern": words and vectorizer.token_pattern != DEFAULT_TOKEN_PATTERN,
+        "token_pattern": words and vectorizer.token_pattern not in TOKEN_PATTERNS,
         "norm": getattr(vectorizer, "norm", None) not in (None, "l1", "l2"),
         # signed hashing needs signed sums; a norm before sublinear tf or IDF
         # changes what they see
@@ -159,9 +176,11 @@ def text_spec(vectorizer):
         raise NotExportableError(
             f"Cannot export the {type(vectorizer).__name__}: {shown} cannot be "
             "reproduced exactly outside scikit-learn (supported: word n-grams with "
-            "the default token_pattern and any stop words, or the 'char' and "
-            "'char_wb' analyzers; lowercase or not, no accent stripping, no "
-            "callables, unsigned hashing)."
+            "any stop words and a token_pattern of runs of word characters "
+            "(r'(?u)\\b\\w\\w+\\b', r'(?u)\\b\\w+\\b', r'\\w+') or of "
+            "anything but whitespace (r'\\S+'), or the 'char' and 'char_wb' "
+            "analyzers; lowercase or not, no accent stripping, no callables, "
+            "unsigned hashing)."
         )
     terms = None
     if not hashing:
@@ -189,6 +208,7 @@ def text_spec(vectorizer):
         analyzer=vectorizer.analyzer,
         # removed from the tokens before n-grams are formed (words only)
         stop_words=sorted(vectorizer.get_stop_words() or ()) if words else [],
+        **({"tokens": TOKEN_PATTERNS[vectorizer.token_pattern]} if words else {}),
     )
 
 
