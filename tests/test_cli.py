@@ -489,6 +489,22 @@ def test_export_writes_onnx_and_savedmodel_and_says_how_close(trained, files, ca
     assert main(["export", str(model), str(model)]) == 2  # its own input
 
 
+def test_export_of_a_numeric_pipeline_speaks_of_rows(tmp_path, capsys):
+    pytest.importorskip("onnxruntime")
+    from sklearn.datasets import make_classification
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    import skbig as library
+
+    X, y = make_classification(80, 4, random_state=0)
+    network = library.MLPClassifier((4,), epochs=2, batch_size=64, random_state=0)
+    library.save(make_pipeline(SimpleImputer(), network).fit(X, y), tmp_path / "m")
+    assert main(["export", str(tmp_path / "m"), str(tmp_path / "m.onnx")]) == 0
+    out = capsys.readouterr().out
+    assert "on 64 probe rows 100.0% of labels agree" in out, out
+
+
 def test_train_with_dp_epsilon_records_the_guarantee(files, tmp_path, capsys):
     pytest.importorskip("dp_accounting")
     import skbig as library

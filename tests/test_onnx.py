@@ -91,6 +91,64 @@ def test_numeric_classifier_standardises_inside_the_graph(tabular, tmp_path):
     assert np.abs(proba - clf.predict_proba(X)).max() < 1e-4
 
 
+def test_numeric_steps_in_front_are_converted_by_skl2onnx(tabular, tmp_path):
+    # A table with missing values: impute, scale, then the network; the graph
+    # takes the raw rows, gaps included.
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y, _, _ = tabular
+    X = X.copy()
+    X[np.random.default_rng(0).random(X.shape) < 0.1] = np.nan
+    model = make_pipeline(
+        SimpleImputer(strategy="median"),
+        StandardScaler(),
+        MLPClassifier((8,), epochs=5, batch_size=64, random_state=0),
+    ).fit(X, y)
+    report = skbig.export(model, tmp_path / "steps.onnx")
+    assert report["label_agreement"] == 1.0  # on probe rows with gaps too
+    session = onnxruntime.InferenceSession(str(tmp_path / "steps.onnx"))
+    assert session.get_inputs()[0].name == "X"
+    assert session.get_modelmeta().custom_metadata_map["input"] == "X"
+    label, proba = session.run(None, {"X": X.astype(np.float32)})
+    assert (label == model.predict(X)).all()
+    assert np.abs(proba - model.predict_proba(X)).max() < 1e-4
+    with pytest.raises(NotExportableError, match="SimpleImputer"):
+        skbig.export(model, tmp_path / "steps", format="savedmodel")
+
+
+def test_steps_skl2onnx_cannot_convert_are_named(tabular, tmp_path):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y, _, _ = tabular
+    model = make_pipeline(
+        FunctionTransformer(np.abs),
+        MLPClassifier((8,), epochs=2, batch_size=64, random_state=0),
+    ).fit(X, y)
+    with pytest.raises(NotExportableError, match="FunctionTransformer"):
+        skbig.export(model, tmp_path / "f.onnx")
+    assert not (tmp_path / "f.onnx").exists()
+
+
+@pytest.mark.slow
+def test_regressor_behind_numeric_steps(tabular, tmp_path):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MinMaxScaler, PolynomialFeatures
+
+    _, _, X, y = tabular
+    model = make_pipeline(
+        PolynomialFeatures(2),
+        MinMaxScaler(),
+        MLPRegressor((8,), epochs=5, batch_size=64, random_state=0),
+    ).fit(X, y)
+    skbig.export(model, tmp_path / "reg.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "reg.onnx"))
+    (prediction,) = session.run(["prediction"], {"X": X.astype(np.float32)})
+    assert np.allclose(prediction, model.predict(X), rtol=1e-4, atol=1e-3)
+
+
 @pytest.mark.slow
 def test_regressor_outputs_prediction_in_target_units(tabular, tmp_path):
     _, _, X, y = tabular

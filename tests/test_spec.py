@@ -10,6 +10,7 @@ from sklearn.feature_extraction.text import (
     TfidfVectorizer,
 )
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from skbig import MLPClassifier, NotExportableError, make_text_classifier
 from skbig._export._spec import (
@@ -18,6 +19,7 @@ from skbig._export._spec import (
     SPACE_CHARACTERS,
     WHITESPACE,
     WORD_CHARACTERS,
+    Preprocessing,
     _dense_layers,
     check_activations,
     network_spec,
@@ -118,6 +120,10 @@ def test_split_pipeline_takes_a_vectorizer_and_a_network_or_the_network():
     assert split_pipeline(mlp) == (None, mlp)
     with pytest.raises(NotExportableError, match="steps"):
         split_pipeline(make_pipeline(TfidfVectorizer(), TfidfVectorizer(), mlp))
+    scaler = StandardScaler()
+    steps, network = split_pipeline(make_pipeline(scaler, "passthrough", mlp))
+    assert isinstance(steps, Preprocessing) and network is mlp
+    assert steps.steps == [("standardscaler", scaler)]
 
 
 def test_network_spec_reads_layers_temperature_and_classes(fitted_pipeline):

@@ -10,7 +10,7 @@ import json
 import numpy as np
 
 from ._probe import probe_inputs
-from ._spec import NotExportableError, split_pipeline
+from ._spec import NotExportableError, Preprocessing, split_pipeline
 
 FORMATS = ("onnx", "savedmodel")
 QUANTIZE = {"onnx": (None, "float16", "int8"), "savedmodel": (None, "float16")}
@@ -33,7 +33,9 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
     estimator : Pipeline, MLPClassifier or MLPRegressor
         A fitted ``make_text_classifier()`` pipeline (a Count, Tfidf or Hashing
         vectorizer, optionally a TfidfTransformer, then an skbig network, as the
-        private pipeline has them), or a bare network on numeric input.
+        private pipeline has them), or a network on numeric input, alone or
+        behind numeric steps that skl2onnx converts (ONNX only: imputers,
+        scalers, PCA, ...).
     path : str or path-like
         The file (ONNX) or folder (SavedModel) to write; replaced atomically.
     format : {"onnx", "savedmodel"}, default="onnx"
@@ -56,7 +58,8 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
     Returns
     -------
     report : dict
-        ``path``, ``format``, ``quantize``, ``bytes`` (size on disk),
+        ``path``, ``format``, ``quantize``, ``input`` (``"text"`` or ``"X"``),
+        ``bytes`` (size on disk),
         ``probe_inputs``, ``label_agreement`` (share of probe inputs with the
         estimator's prediction) and ``max_difference`` (largest absolute
         difference of a probability or prediction).
@@ -94,6 +97,7 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
         "path": str(path),
         "format": format,
         "quantize": quantize,
+        "input": stored["input"],
         "bytes": exported.size(path),
         **report,
     }
@@ -104,7 +108,9 @@ def _metadata(vectorizer, network, given):
 
     stored = {
         "skbig_version": __version__,
-        "input": "X" if vectorizer is None else "text",
+        "input": "X"
+        if vectorizer is None or isinstance(vectorizer, Preprocessing)
+        else "text",
     }
     classes = getattr(network, "classes_", None)
     if classes is not None:

@@ -21,9 +21,10 @@ from skl2onnx.common.data_types import (
     Int64TensorType,
     StringTensorType,
 )
+from sklearn.pipeline import Pipeline
 
 from ._onnx_text import DOMAIN_VERSIONS, Nodes, document_first_layer, rescaled
-from ._spec import folded, network_spec, text_spec
+from ._spec import NotExportableError, Preprocessing, folded, network_spec, text_spec
 
 OPSET = 20  # StringConcat (n-grams); onnxruntime >= 1.17
 
@@ -40,9 +41,13 @@ def to_onnx(vectorizer, network):
     """The ONNX model (``onnx.ModelProto``) of ``[vectorizer ->] network``."""
     # Both specs first: a refusal names the setting before any graph is built.
     net = network_spec(network)
-    if vectorizer is None:
+    if vectorizer is None or isinstance(vectorizer, Preprocessing):
         model, text = network, None
-        initial = [("X", FloatTensorType([None, net.n_features]))]
+        width = net.n_features
+        if vectorizer is not None:  # skl2onnx converts the steps, skbig the network
+            model = Pipeline([*vectorizer.steps, ("network", network)])
+            width = vectorizer.steps[0][1].n_features_in_
+        initial = [("X", FloatTensorType([None, width]))]
     else:
         text, net = folded(text_spec(vectorizer), net)
         _warn_about_lowercasing(text)
@@ -70,15 +75,25 @@ def to_onnx(vectorizer, network):
             operator.outputs.append(scope.declare_local_variable(name, kind))
         return operator.outputs
 
-    onnx_model = convert_sklearn(
-        model,
-        name="skbig",
-        initial_types=initial,
-        target_opset={"": OPSET, "ai.onnx.ml": 3},
-        custom_conversion_functions={type(model): convert},
-        custom_shape_calculators={type(model): shape},
-        custom_parsers={type(model): parse},
-    )
+    own = type(network) if text is None else type(model)
+    try:
+        onnx_model = convert_sklearn(
+            model,
+            name="skbig",
+            initial_types=initial,
+            target_opset={"": OPSET, "ai.onnx.ml": 3},
+            custom_conversion_functions={own: convert},
+            custom_shape_calculators={own: shape},
+            custom_parsers={own: parse},
+        )
+    except (RuntimeError, NotImplementedError, TypeError, ValueError) as error:
+        if not isinstance(vectorizer, Preprocessing):
+            raise
+        names = [type(step).__name__ for _, step in vectorizer.steps]
+        raise NotExportableError(
+            f"skl2onnx could not convert the steps {names} in front of the "
+            f"network: {' '.join(str(error).split())[:300]}"
+        ) from error
     # skl2onnx imports the domains and versions its own nodes need, not those
     # of the body's (StringConcat needs opset 20).
     needed = {"": OPSET, **DOMAIN_VERSIONS}

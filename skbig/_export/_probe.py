@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ._spec import Preprocessing
+
 N_PROBES = 64
 # Words outside any vocabulary, in the scripts and characters serving will meet.
 _NOISE = [
@@ -26,6 +28,8 @@ def probe_inputs(vectorizer, network, n=N_PROBES, seed=0):
     rng = np.random.default_rng(seed)
     if vectorizer is None:
         return _numeric_rows(network, n, rng)
+    if isinstance(vectorizer, Preprocessing):
+        return _raw_rows(vectorizer.steps, network, n, rng)
     first = vectorizer[0] if isinstance(vectorizer, tuple) else vectorizer
     # Hashed features have no vocabulary: any word lands in some column.
     terms = list(getattr(first, "vocabulary_", None) or _WORDS)
@@ -54,3 +58,26 @@ def _numeric_rows(network, n, rng):
     mean = np.zeros(width) if mean is None else mean
     scale = np.ones(width) if scale is None else scale
     return (mean + scale * rng.standard_normal((n, width))).astype(np.float32)
+
+
+def _raw_rows(steps, network, n, rng):
+    """Rows for numeric ``steps`` in front of ``network``: the network's probe rows
+    taken back through the steps where each can invert itself, else rows around
+    the first step's statistics; with some values missing where a step imputes
+    them."""
+    rows = _numeric_rows(network, n, rng).astype(np.float64)
+    try:
+        for _, step in reversed(steps):
+            rows = step.inverse_transform(rows)
+    except (AttributeError, ValueError, TypeError):
+        first = steps[0][1]
+        width = first.n_features_in_
+        center = getattr(first, "mean_", getattr(first, "statistics_", None))
+        center = np.zeros(width) if center is None else np.nan_to_num(center)
+        spread = getattr(first, "scale_", None)
+        spread = np.ones(width) if spread is None else spread
+        rows = center + spread * rng.standard_normal((n, width))
+    rows = np.asarray(rows, dtype=np.float32)
+    if any(hasattr(step, "statistics_") for _, step in steps):  # an imputer
+        rows[rng.random(rows.shape) < 0.1] = np.nan
+    return rows

@@ -21,6 +21,7 @@ import tensorflow as tf
 from ._spec import (
     SPACE_CHARACTERS,
     NotExportableError,
+    Preprocessing,
     folded,
     network_spec,
     text_spec,
@@ -292,6 +293,12 @@ def build(vectorizer, network, quantize=None, metadata=None):
     ``metadata`` (str to str) as string variables of the loaded object's
     ``metadata`` dict."""
     net = network_spec(network)
+    if isinstance(vectorizer, Preprocessing):
+        names = [type(step).__name__ for _, step in vectorizer.steps]
+        raise NotExportableError(
+            f"A SavedModel takes the network alone or behind a vectorizer, not "
+            f"behind {names}; export to ONNX, where skl2onnx converts them."
+        )
     text = None if vectorizer is None else text_spec(vectorizer)
     text, net = folded(text, net)
     if text is not None and text.hashing:

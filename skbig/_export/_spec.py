@@ -113,24 +113,42 @@ class NetworkSpec:
     linear_intercept: np.ndarray | None = None
 
 
+@dataclass
+class Preprocessing:
+    """Numeric steps in front of the network (a scaler, an imputer, ...), which
+    the ONNX export hands to skl2onnx's own converters."""
+
+    steps: list  # (name, fitted transformer)
+
+
+_TEXT_STEPS = (CountVectorizer, HashingVectorizer, TfidfTransformer)
+
+
 def split_pipeline(estimator):
-    """(vectorizer or None, network estimator) of what :func:`skbig.export` takes;
-    a vectorizer followed by a TfidfTransformer comes as the pair."""
+    """(vectorizer, numeric :class:`Preprocessing` or None; network estimator) of
+    what :func:`skbig.export` takes; a vectorizer followed by a TfidfTransformer
+    comes as the pair."""
     if isinstance(estimator, Pipeline):
-        steps = [
-            step for _, step in estimator.steps if step not in (None, "passthrough")
+        named = [
+            (name, step)
+            for name, step in estimator.steps
+            if step not in (None, "passthrough")
         ]
+        steps = [step for _, step in named]
         if len(steps) == 3 and isinstance(steps[1], TfidfTransformer):
             return (steps[0], steps[1]), steps[2]
-        if len(steps) == 2:
-            return steps[0], steps[1]
         if len(steps) == 1:
             return None, steps[0]
+        if len(steps) == 2 and isinstance(steps[0], _TEXT_STEPS):
+            return steps[0], steps[1]
+        if not any(isinstance(step, _TEXT_STEPS) for step in steps):
+            return Preprocessing(named[:-1]), steps[-1]
         names = [type(step).__name__ for step in steps]
         raise NotExportableError(
             "skbig.export takes a vectorizer (optionally followed by a "
             "TfidfTransformer) and an skbig network, as make_text_classifier "
-            f"builds them, or the network alone; got steps {names}."
+            "builds them; numeric steps and a network; or the network alone; "
+            f"got steps {names}."
         )
     return None, estimator
 

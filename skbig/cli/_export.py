@@ -27,11 +27,12 @@ def export_model(args):
     report = export(
         model, args.output, format=args.format, quantize=args.quantize, metadata=given
     )
+    inputs = "documents" if report["input"] == "text" else "rows"  # numeric steps
     print(
         f"exported to {args.output} ({report['format']}"
         f"{', ' + report['quantize'] if report['quantize'] else ''}, "
         f"{report['bytes'] / 2**20:.1f} MB): on {report['probe_inputs']} probe "
-        f"documents {report['label_agreement']:.1%} of labels agree with the model, "
+        f"{inputs} {report['label_agreement']:.1%} of labels agree with the model, "
         f"probabilities within {report['max_difference']:.1g}"
     )
     return 0
