@@ -9,7 +9,8 @@ probability difference from ``pipeline.predict_proba`` and the accuracy change.
 
 ``--analyzer char_wb --ngram-range 2 4`` exports a pipeline of character n-grams
 instead of words; ``--stop-words english`` drops scikit-learn's English stop
-words; ``--token-pattern PATTERN`` sets the vectorizer's.
+words; ``--token-pattern PATTERN`` sets the vectorizer's; ``--beside-words``
+puts the character n-grams beside the default words (a ``FeatureUnion``).
 """
 
 import argparse
@@ -21,6 +22,7 @@ import numpy as np
 from _worker import DATA_DIR
 from corpora import load_corpus
 from serving import _size
+from sklearn.pipeline import make_union
 
 VARIANTS = [("onnx", None), ("onnx", "float16"), ("onnx", "int8"), ("savedmodel", None)]
 
@@ -68,6 +70,7 @@ def main():
     parser.add_argument("--ngram-range", nargs=2, type=int, metavar=("MIN", "MAX"))
     parser.add_argument("--stop-words", choices=["english"])
     parser.add_argument("--token-pattern")
+    parser.add_argument("--beside-words", action="store_true")
     args = parser.parse_args()
     params = {"mlp__random_state": 0}
     if args.analyzer != "word":
@@ -91,7 +94,12 @@ def main():
             np.asarray(y_train).astype(str),
             np.asarray(y_test).astype(str),
         )
-        pipeline = skbig.make_text_classifier(**params).fit(X_train, y_train)
+        pipeline = skbig.make_text_classifier(**params)
+        if args.beside_words:
+            words = skbig.make_text_classifier(mlp__random_state=0)[0]
+            union = make_union(words, pipeline[0])
+            pipeline.set_params(tfidf=union)
+        pipeline.fit(X_train, y_train)
         expected = pipeline.predict(X_test)
         expected_proba = pipeline.predict_proba(X_test)
         accuracy = np.mean(expected == y_test)

@@ -37,7 +37,7 @@ def _grams_session(analyzer, ngram_range):
 
     from skbig._export._onnx_chars import character_grams
     from skbig._export._onnx_text import DOMAIN_VERSIONS, Nodes, _slices
-    from skbig._export._spec import TextSpec
+    from skbig._export._text_spec import TextSpec
 
     spec = TextSpec(
         terms=None, lowercase=False, ngram_range=ngram_range, binary=False,
@@ -112,6 +112,40 @@ def test_a_character_pipeline_exports_and_agrees(vectorizer, tmp_path):
     skbig.export(model, tmp_path / "chars.onnx")
     session = onnxruntime.InferenceSession(str(tmp_path / "chars.onnx"))
     probe = [*CHAR_MESSY, *UNICODE_DOCS, *texts[:20], "GOAL match team goal"]
+    label, proba = run(session, probe)
+    assert list(label) == list(model.predict(probe))
+    assert np.abs(proba - model.predict_proba(probe)).max() < 1e-4
+
+
+@pytest.mark.parametrize(
+    "hashed",
+    [False, pytest.param(True, marks=pytest.mark.slow)],
+    ids=["vocabularies", "hashed"],
+)
+def test_words_beside_characters_export_and_agree(hashed, tmp_path):
+    # A FeatureUnion of words and character n-grams, weighted, then normalised
+    # as one row: each part's columns after the previous part's.
+    from sklearn.pipeline import FeatureUnion
+    from sklearn.preprocessing import Normalizer
+
+    make = HashingVectorizer if hashed else TfidfVectorizer
+    extra = {"alternate_sign": False, "n_features": 2**10} if hashed else {}
+    union = FeatureUnion(
+        [
+            ("words", make(ngram_range=(1, 2), **extra)),
+            ("chars", make(analyzer="char_wb", ngram_range=(2, 4), **extra)),
+        ],
+        transformer_weights={"chars": 0.5},
+    )
+    texts, labels = make_corpus(n_docs=120, seed=4)
+    model = make_pipeline(
+        union,
+        Normalizer(),
+        MLPClassifier((8,), epochs=3, batch_size=64, random_state=0),
+    ).fit(texts, labels)
+    skbig.export(model, tmp_path / "union.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "union.onnx"))
+    probe = [*CHAR_MESSY, *UNICODE_DOCS, *texts[:20]]
     label, proba = run(session, probe)
     assert list(label) == list(model.predict(probe))
     assert np.abs(proba - model.predict_proba(probe)).max() < 1e-4

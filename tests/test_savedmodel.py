@@ -99,7 +99,7 @@ def test_token_patterns_find_scikit_learns_tokens(pattern):
     from sklearn.feature_extraction.text import CountVectorizer
 
     from skbig._export._savedmodel import _word_grams
-    from skbig._export._spec import TOKEN_PATTERNS
+    from skbig._export._text_spec import TOKEN_PATTERNS
 
     texts = [*CHAR_MESSY, *UNICODE_DOCS, "C++ #1 a.b x_y (z) é-e", "日本 語"]
     got = _counted(_word_grams(tf.constant(texts), 1, 2, TOKEN_PATTERNS[pattern]))
@@ -113,7 +113,7 @@ def test_stop_words_go_before_the_ngrams_are_formed():
     from sklearn.feature_extraction.text import CountVectorizer
 
     from skbig._export._savedmodel import _word_grams
-    from skbig._export._spec import TOKEN_PATTERNS
+    from skbig._export._text_spec import TOKEN_PATTERNS
 
     stop_words = ["the", "of", "a", "ça"]
     table = tf.lookup.StaticHashTable(
@@ -164,6 +164,27 @@ def test_a_character_pipeline_exports_and_agrees(tmp_path):
     ).fit(texts, labels)
     skbig.export(model, tmp_path / "chars", format="savedmodel")
     loaded = tf.saved_model.load(str(tmp_path / "chars"))
+    probe = [*CHAR_MESSY, *UNICODE_DOCS, "ΟΔΟΣ οδός İstanbul", *texts[:20]]
+    labels, proba = serve(loaded, probe)
+    assert labels == list(model.predict(probe))
+    assert np.abs(proba - model.predict_proba(probe)).max() < 1e-4
+
+
+@pytest.mark.slow
+def test_words_beside_characters_export_and_agree(tmp_path):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline, make_union
+
+    texts, labels = make_corpus(n_docs=120, seed=4)
+    union = make_union(
+        TfidfVectorizer(stop_words=["the", "of"], ngram_range=(1, 2)),
+        TfidfVectorizer(analyzer="char", ngram_range=(2, 3), lowercase=False),
+    )
+    model = make_pipeline(
+        union, MLPClassifier((8,), epochs=3, batch_size=64, random_state=0)
+    ).fit(texts, labels)
+    skbig.export(model, tmp_path / "union", format="savedmodel")
+    loaded = tf.saved_model.load(str(tmp_path / "union"))
     probe = [*CHAR_MESSY, *UNICODE_DOCS, "ΟΔΟΣ οδός İstanbul", *texts[:20]]
     labels, proba = serve(loaded, probe)
     assert labels == list(model.predict(probe))

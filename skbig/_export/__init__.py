@@ -33,7 +33,8 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
     estimator : Pipeline, MLPClassifier or MLPRegressor
         A fitted ``make_text_classifier()`` pipeline (a Count, Tfidf or Hashing
         vectorizer, optionally a TfidfTransformer, then an skbig network, as the
-        private pipeline has them), or a network on numeric input, alone or
+        private pipeline has them; or a FeatureUnion of such vectorizers,
+        optionally followed by a Normalizer), or a network on numeric input, alone or
         behind numeric steps that skl2onnx converts (ONNX only: imputers,
         scalers, PCA, ...).
     path : str or path-like

@@ -24,7 +24,8 @@ from skl2onnx.common.data_types import (
 from sklearn.pipeline import Pipeline
 
 from ._onnx_text import DOMAIN_VERSIONS, Nodes, document_first_layer, rescaled
-from ._spec import NotExportableError, Preprocessing, folded, network_spec, text_spec
+from ._spec import NotExportableError, Preprocessing, folded, network_spec
+from ._text_spec import text_parts, text_spec
 
 OPSET = 20  # StringConcat (n-grams); onnxruntime >= 1.17
 
@@ -156,9 +157,13 @@ def _documents(nodes, text, net, x, outputs):
 
 
 def _warn_about_lowercasing(text):
-    if not text.lowercase:
-        return
-    greek = [term for term in text.terms or () if "ς" in term]
+    greek = [
+        term
+        for part, _, _ in text_parts(text)
+        if part.lowercase
+        for term in part.terms or ()
+        if "ς" in term
+    ]
     if greek:
         warnings.warn(
             f"{len(greek)} vocabulary terms hold a final sigma (e.g. {greek[0]!r}): "

@@ -17,7 +17,7 @@ empty separator), and an n-gram is a window of n characters:
 
 import numpy as np
 
-from ._spec import WHITESPACE
+from ._text_spec import WHITESPACE
 
 _TRUE = np.ones((1, 1), np.bool_)
 _FALSE = np.zeros((1, 1), np.bool_)

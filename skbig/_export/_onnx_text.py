@@ -11,6 +11,7 @@ import numpy as np
 from onnx import TensorProto, helper, numpy_helper
 
 from ._onnx_chars import character_grams
+from ._text_spec import TextUnion, text_parts
 
 # Lowercasing (StringNormalizer) needs a UTF-8 locale; C.UTF-8 ships with glibc
 # systems (Debian, Ubuntu, the python:* images) where en_US.UTF-8 often does not.
@@ -121,10 +122,7 @@ def _document_tfidf(nodes, spec, text):
         value = nodes(
             "Mul", value, nodes("Gather", nodes.const(spec.idf), column, axis=0)
         )
-    if spec.norm is not None:
-        reduce = "ReduceL2" if spec.norm == "l2" else "ReduceL1"
-        value = nodes("Div", value, nodes(reduce, value, keepdims=1))
-    return column, value
+    return column, _normalised(nodes, value, spec.norm)
 
 
 def _word_columns(nodes, spec, text):
@@ -188,6 +186,35 @@ def _hashed(nodes, grams, n_features):
     hashes = nodes("MurmurHash3", grams, domain="com.microsoft", seed=0, positive=0)
     wide = nodes("Abs", nodes("Cast", hashes, to=TensorProto.INT64))
     return nodes("Mod", wide, nodes.const(n_features, np.int64))
+
+
+def _document_row(nodes, spec, text):
+    """The TF-IDF row of a :class:`TextSpec`, or a :class:`TextUnion`'s parts
+    side by side (each part's columns after the previous parts', its values
+    times its weight), normalised as the union's ``Normalizer`` does."""
+    if not isinstance(spec, TextUnion):
+        return _document_tfidf(nodes, spec, text)
+    columns, values = [], []
+    for part, offset, weight in text_parts(spec):
+        column, value = _document_tfidf(nodes, part, text)
+        if offset:
+            column = nodes("Add", column, nodes.const(offset, np.int64))
+        if weight != 1.0:
+            value = nodes("Mul", value, nodes.const(weight))
+        columns.append(column)
+        values.append(value)
+    column = nodes("Concat", *columns, axis=0)
+    value = nodes("Concat", *values, axis=0)
+    return column, _normalised(nodes, value, spec.norm)
+
+
+def _normalised(nodes, value, norm):
+    """A row's values (1-D) divided by their L2 or L1 norm (``norm``), or as they
+    are (None)."""
+    if norm is None:
+        return value
+    reduce = "ReduceL2" if norm == "l2" else "ReduceL1"
+    return nodes("Div", value, nodes(reduce, value, keepdims=1))
 
 
 def _counted(nodes, columns):
@@ -265,7 +292,7 @@ def document_first_layer(nodes, spec, net, text, output):
     network's feature weights, if any) times the kernel rows of its terms, plus
     the bias."""
     layer = net.layers[0]
-    column, value = _document_tfidf(nodes, spec, text)
+    column, value = _document_row(nodes, spec, text)
     if net.feature_weights is not None:
         weights = nodes("Gather", nodes.const(net.feature_weights), column, axis=0)
         value = rescaled(nodes, value, weights)

@@ -31,8 +31,11 @@ def probe_inputs(vectorizer, network, n=N_PROBES, seed=0):
     if isinstance(vectorizer, Preprocessing):
         return _raw_rows(vectorizer.steps, network, n, rng)
     first = vectorizer[0] if isinstance(vectorizer, tuple) else vectorizer
+    # A union's parts: the first vocabulary of them
+    parts = [step for _, step in getattr(first, "transformer_list", [("", first)])]
+    vocabularies = [_vocabulary(part) for part in parts]
     # Hashed features have no vocabulary: any word lands in some column.
-    terms = list(getattr(first, "vocabulary_", None) or _WORDS)
+    terms = next((list(v) for v in vocabularies if v), _WORDS)
     docs = [""]
     for _ in range(n - 1):
         words = []
@@ -48,6 +51,12 @@ def probe_inputs(vectorizer, network, n=N_PROBES, seed=0):
             words.append(word + _SEPARATORS[int(rng.integers(len(_SEPARATORS)))])
         docs.append("".join(words))
     return docs
+
+
+def _vocabulary(step):
+    if hasattr(step, "steps"):  # a (vectorizer, TfidfTransformer) pipeline
+        step = step.steps[0][1]
+    return getattr(step, "vocabulary_", None)
 
 
 def _numeric_rows(network, n, rng):

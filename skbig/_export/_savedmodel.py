@@ -18,14 +18,8 @@ import uuid
 import numpy as np
 import tensorflow as tf
 
-from ._spec import (
-    SPACE_CHARACTERS,
-    NotExportableError,
-    Preprocessing,
-    folded,
-    network_spec,
-    text_spec,
-)
+from ._spec import NotExportableError, Preprocessing, folded, network_spec
+from ._text_spec import SPACE_CHARACTERS, TextUnion, text_parts, text_spec
 
 _ACTIVATIONS = {
     "relu": tf.nn.relu,
@@ -50,24 +44,16 @@ class _Serving(tf.Module):
             for key, value in metadata.items()
         }
         self.text, self.network = text, network
-        if text is not None:
-            self.table = tf.lookup.StaticHashTable(
-                tf.lookup.KeyValueTensorInitializer(
-                    tf.constant(text.terms, tf.string),
-                    tf.range(len(text.terms), dtype=tf.int64),
-                ),
-                default_value=-1,
-            )
-            self.idf = None if text.idf is None else tf.constant(text.idf)
-            self.stop = None
-            if text.stop_words:
-                self.stop = tf.lookup.StaticHashTable(
-                    tf.lookup.KeyValueTensorInitializer(
-                        tf.constant(text.stop_words, tf.string),
-                        tf.ones(len(text.stop_words), tf.int64),
-                    ),
-                    default_value=0,
-                )
+        if text is not None:  # one table, IDF and stop-word table per part
+            parts = [part for part, _, _ in text_parts(text)]
+            self.tables = [_table(part.terms, range(len(part.terms))) for part in parts]
+            self.idfs = [None if p.idf is None else tf.constant(p.idf) for p in parts]
+            self.stops = [
+                _table(part.stop_words, [1] * len(part.stop_words), default=0)
+                if part.stop_words
+                else None
+                for part in parts
+            ]
         weights = network.feature_weights
         self.weights = None if weights is None else tf.constant(weights)
         self.kernels = [
@@ -104,15 +90,41 @@ class _Serving(tf.Module):
         return self._outputs(x)
 
     def _tfidf(self, text):
-        spec = self.text
+        n_rows = tf.shape(text, out_type=tf.int64)[0]
+        rows, columns, values = [], [], []
+        for i, (part, offset, weight) in enumerate(text_parts(self.text)):
+            row, column, value = self._part(text, i, part, n_rows)
+            rows.append(row)
+            columns.append(column + offset)
+            values.append(value * weight if weight != 1.0 else value)
+        row, column, values = (tf.concat(x, axis=0) for x in (rows, columns, values))
+        if isinstance(self.text, TextUnion):  # the union's Normalizer
+            values = _normalised(values, row, n_rows, self.text.norm)
+        if self.weights is not None:  # nb_weights behind a norm other than L2
+            scaled = values * tf.gather(self.weights, column)
+            factors = _factors(
+                tf.math.unsorted_segment_sum(values * values, row, n_rows),
+                tf.math.unsorted_segment_sum(scaled * scaled, row, n_rows),
+            )
+            values = scaled * tf.gather(factors, row)
+        width = tf.constant(self.text.width, tf.int64)
+        matrix = tf.sparse.reorder(
+            tf.sparse.SparseTensor(
+                tf.stack([row, column], axis=1), values, [n_rows, width]
+            )
+        )
+        return matrix
+
+    def _part(self, text, i, spec, n_rows):
+        """(row, column, value) of each nonzero of part ``i``'s TF-IDF."""
         if spec.lowercase:
             text = tf.strings.lower(text, encoding="utf-8")
         if spec.analyzer == "word":
-            grams = _word_grams(text, *spec.ngram_range, spec.tokens, stop=self.stop)
+            grams = _word_grams(text, *spec.ngram_range, spec.tokens, self.stops[i])
         else:
             grams = _GRAMS[spec.analyzer](text, *spec.ngram_range)
         grams = grams[0] if len(grams) == 1 else tf.concat(grams, axis=1)
-        ids = tf.ragged.map_flat_values(self.table.lookup, grams)
+        ids = tf.ragged.map_flat_values(self.tables[i].lookup, grams)
         rows = ids.value_rowids()
         known = ids.flat_values >= 0
         width = tf.constant(len(spec.terms), tf.int64)
@@ -126,27 +138,9 @@ class _Serving(tf.Module):
             values = tf.ones_like(values)
         if spec.sublinear_tf:
             values = 1.0 + tf.math.log(values)
-        if self.idf is not None:
-            values = values * tf.gather(self.idf, column)
-        n_rows = tf.shape(text, out_type=tf.int64)[0]
-        if spec.norm is not None:
-            size = values * values if spec.norm == "l2" else tf.abs(values)
-            norms = tf.math.unsorted_segment_sum(size, row, n_rows)
-            norms = tf.sqrt(norms) if spec.norm == "l2" else norms
-            values = values / tf.gather(norms, row)
-        if self.weights is not None:  # nb_weights behind a norm other than L2
-            scaled = values * tf.gather(self.weights, column)
-            factors = _factors(
-                tf.math.unsorted_segment_sum(values * values, row, n_rows),
-                tf.math.unsorted_segment_sum(scaled * scaled, row, n_rows),
-            )
-            values = scaled * tf.gather(factors, row)
-        matrix = tf.sparse.reorder(
-            tf.sparse.SparseTensor(
-                tf.stack([row, column], axis=1), values, [n_rows, width]
-            )
-        )
-        return matrix
+        if self.idfs[i] is not None:
+            values = values * tf.gather(self.idfs[i], column)
+        return row, column, _normalised(values, row, n_rows, spec.norm)
 
     def _outputs(self, x):
         spec = self.network
@@ -282,6 +276,27 @@ def _char_wb_grams(text, min_n, max_n):
 _GRAMS = {"char": _char_grams, "char_wb": _char_wb_grams}
 
 
+def _table(keys, values, default=-1):
+    return tf.lookup.StaticHashTable(
+        tf.lookup.KeyValueTensorInitializer(
+            tf.constant(list(keys), tf.string),
+            tf.constant(list(values), tf.int64),
+        ),
+        default_value=default,
+    )
+
+
+def _normalised(values, row, n_rows, norm):
+    """``values`` (one a nonzero, of rows ``row``) divided by their row's L2 or
+    L1 norm, or as they are (``norm`` None)."""
+    if norm is None:
+        return values
+    size = values * values if norm == "l2" else tf.abs(values)
+    norms = tf.math.unsorted_segment_sum(size, row, n_rows)
+    norms = tf.sqrt(norms) if norm == "l2" else norms
+    return values / tf.gather(norms, row)
+
+
 def _factors(before, after):
     """sqrt(before / after), 0 where ``after`` is 0: a row rescaled to its
     norm before the feature weights (``skbig._weights``)."""
@@ -301,7 +316,7 @@ def build(vectorizer, network, quantize=None, metadata=None):
         )
     text = None if vectorizer is None else text_spec(vectorizer)
     text, net = folded(text, net)
-    if text is not None and text.hashing:
+    if text is not None and any(part.hashing for part, _, _ in text_parts(text)):
         raise NotExportableError(
             "A HashingVectorizer exports to ONNX only: TensorFlow has no "
             "murmurhash3, which scikit-learn hashes the words with."

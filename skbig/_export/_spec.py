@@ -1,8 +1,9 @@
 """What an exported model computes, read off a fitted estimator as plain numbers.
 
 Both export formats (ONNX and SavedModel) build their graphs from the same
-:class:`TextSpec` and :class:`NetworkSpec`, so the settings that cannot be
-reproduced exactly are refused here, once, with an error that names them.
+:class:`NetworkSpec` (and ``_text_spec``'s :class:`TextSpec`), so the settings
+that cannot be reproduced exactly are refused here, once, with an error that
+names them.
 """
 
 import dataclasses
@@ -13,41 +14,12 @@ from sklearn.feature_extraction.text import (
     CountVectorizer,
     HashingVectorizer,
     TfidfTransformer,
-    TfidfVectorizer,
 )
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import Normalizer, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from .._names import public
-
-# What Python's ``str.split()`` and ``re``'s ``\s`` take for whitespace (the
-# characters whose ``isspace()`` holds), which character analyzers split on.
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
-    + "".join(chr(c) for c in range(0x2000, 0x200B))
-    + "\u2028\u2029\u202f\u205f\u3000"
-)
-# Python's ``\w`` on str: letters, numbers and the underscore. RE2 (onnxruntime,
-# TensorFlow) reads ``\w`` and ``\s`` as ASCII only, so the classes are spelt out.
-WORD_CHARACTERS = r"[\pL\pN_]"
-NOT_WORD_CHARACTERS = r"[^\pL\pN_]"
-SPACE_CHARACTERS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
-NOT_SPACE_CHARACTERS = "[^" + SPACE_CHARACTERS[1:]
-#: Token patterns both formats reproduce: each finds the maximal runs of some
-#: characters at least so long, (the runs' class, what separates them, shortest).
-TOKEN_PATTERNS = {
-    **dict.fromkeys(
-        (r"(?u)\b\w\w+\b", r"\b\w\w+\b", r"(?u)\w\w+", r"\w\w+"),
-        (WORD_CHARACTERS, NOT_WORD_CHARACTERS, 2),
-    ),
-    **dict.fromkeys(
-        (r"(?u)\b\w+\b", r"\b\w+\b", r"(?u)\w+", r"\w+"),
-        (WORD_CHARACTERS, NOT_WORD_CHARACTERS, 1),
-    ),
-    **dict.fromkeys((r"(?u)\S+", r"\S+"), (NOT_SPACE_CHARACTERS, SPACE_CHARACTERS, 1)),
-}
-ANALYZERS = ("word", "char", "char_wb")
 
 # Hidden activations both formats compute exactly (Keras names).
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "elu", "softplus", "gelu", "silu")
@@ -56,30 +28,6 @@ ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", "elu", "softplus", "gelu", "
 @public
 class NotExportableError(ValueError):
     """The estimator uses a setting that an exported model could not reproduce."""
-
-
-@dataclass
-class TextSpec:
-    """A fitted Count/Tfidf/Hashing vectorizer: counts of word or character
-    n-grams, then tf-idf."""
-
-    terms: list | None  # the term of each output column (None: hashed features)
-    lowercase: bool
-    ngram_range: tuple
-    binary: bool
-    sublinear_tf: bool
-    idf: np.ndarray | None  # float32, one per column, or None
-    norm: str | None
-    hashing: int | None = None  # n_features of a HashingVectorizer
-    analyzer: str = "word"  # or scikit-learn's "char" or "char_wb"
-    stop_words: list = dataclasses.field(default_factory=list)
-    # words: (RE2 class of a token's characters, of what separates tokens, the
-    # shortest token), from TOKEN_PATTERNS
-    tokens: tuple = TOKEN_PATTERNS[r"(?u)\b\w\w+\b"]
-
-    @property
-    def width(self):
-        return self.hashing if self.terms is None else len(self.terms)
 
 
 @dataclass
@@ -137,97 +85,25 @@ def split_pipeline(estimator):
         steps = [step for _, step in named]
         if len(steps) == 3 and isinstance(steps[1], TfidfTransformer):
             return (steps[0], steps[1]), steps[2]
+        if isinstance(steps[0], FeatureUnion) and len(steps) in (2, 3):
+            if len(steps) == 2:
+                return steps[0], steps[1]
+            if isinstance(steps[1], Normalizer):
+                return (steps[0], steps[1]), steps[2]
         if len(steps) == 1:
             return None, steps[0]
         if len(steps) == 2 and isinstance(steps[0], _TEXT_STEPS):
             return steps[0], steps[1]
-        if not any(isinstance(step, _TEXT_STEPS) for step in steps):
+        if not any(isinstance(step, (*_TEXT_STEPS, FeatureUnion)) for step in steps):
             return Preprocessing(named[:-1]), steps[-1]
         names = [type(step).__name__ for step in steps]
         raise NotExportableError(
             "skbig.export takes a vectorizer (optionally followed by a "
-            "TfidfTransformer) and an skbig network, as make_text_classifier "
-            "builds them; numeric steps and a network; or the network alone; "
-            f"got steps {names}."
+            "TfidfTransformer) or a FeatureUnion of them (optionally followed by a "
+            "Normalizer) and an skbig network; numeric steps and a network; or the "
+            f"network alone; got steps {names}."
         )
     return None, estimator
-
-
-def text_spec(vectorizer):
-    """The :class:`TextSpec` of a fitted Count/Tfidf/Hashing vectorizer (or a
-    ``(vectorizer, TfidfTransformer)`` pair), or an error naming the setting an
-    exported model could not reproduce."""
-    transformer = None
-    if isinstance(vectorizer, tuple):
-        vectorizer, transformer = vectorizer
-    hashing = isinstance(vectorizer, HashingVectorizer)
-    if not (hashing or isinstance(vectorizer, CountVectorizer)):
-        raise NotExportableError(
-            f"Cannot export a {type(vectorizer).__name__} in front of the network: "
-            "only a CountVectorizer, TfidfVectorizer or HashingVectorizer is "
-            "reproduced exactly."
-        )
-    if not hashing:
-        check_is_fitted(vectorizer, "vocabulary_")
-    words = vectorizer.analyzer == "word"
-    refused = {
-        "input": vectorizer.input != "content",
-        "analyzer": vectorizer.analyzer not in ANALYZERS,
-        "preprocessor": vectorizer.preprocessor is not None,
-        # character analyzers take no tokenizer or token pattern
-        "tokenizer": words and vectorizer.tokenizer is not None,
-        "strip_accents": vectorizer.strip_accents is not None,
-        "token_pattern": words and vectorizer.token_pattern not in TOKEN_PATTERNS,
-        "norm": getattr(vectorizer, "norm", None) not in (None, "l1", "l2"),
-        # signed hashing needs signed sums; a norm before sublinear tf or IDF
-        # changes what they see
-        "alternate_sign": hashing and vectorizer.alternate_sign,
-    }
-    if transformer is not None:
-        refused["norm"] = (
-            refused["norm"] or getattr(vectorizer, "norm", None) is not None
-        )
-    min_n, max_n = vectorizer.ngram_range
-    bad = [name for name, is_bad in refused.items() if is_bad]
-    if bad:
-        shown = ", ".join(f"{name}={getattr(vectorizer, name)!r}" for name in bad)
-        raise NotExportableError(
-            f"Cannot export the {type(vectorizer).__name__}: {shown} cannot be "
-            "reproduced exactly outside scikit-learn (supported: word n-grams with "
-            "any stop words and a token_pattern of runs of word characters "
-            "(r'(?u)\\b\\w\\w+\\b', r'(?u)\\b\\w+\\b', r'\\w+') or of "
-            "anything but whitespace (r'\\S+'), or the 'char' and 'char_wb' "
-            "analyzers; lowercase or not, no accent stripping, no callables, "
-            "unsigned hashing)."
-        )
-    terms = None
-    if not hashing:
-        terms = [None] * len(vectorizer.vocabulary_)
-        for term, column in vectorizer.vocabulary_.items():
-            terms[column] = term
-        if any(not isinstance(term, str) for term in terms):
-            raise NotExportableError(
-                "The vocabulary must map every column to a string."
-            )
-    weighting = vectorizer if transformer is None else transformer
-    tfidf = isinstance(weighting, TfidfVectorizer | TfidfTransformer)
-    idf = None
-    if tfidf and weighting.use_idf:
-        idf = np.asarray(weighting.idf_, dtype=np.float32)
-    return TextSpec(
-        terms=terms,
-        lowercase=bool(vectorizer.lowercase),
-        ngram_range=(int(min_n), int(max_n)),
-        binary=bool(vectorizer.binary),
-        sublinear_tf=bool(tfidf and weighting.sublinear_tf),
-        idf=idf,
-        norm=weighting.norm if (tfidf or hashing) else None,
-        hashing=int(vectorizer.n_features) if hashing else None,
-        analyzer=vectorizer.analyzer,
-        # removed from the tokens before n-grams are formed (words only)
-        stop_words=sorted(vectorizer.get_stop_words() or ()) if words else [],
-        **({"tokens": TOKEN_PATTERNS[vectorizer.token_pattern]} if words else {}),
-    )
 
 
 def network_spec(estimator):
@@ -327,7 +203,12 @@ def folded(text, net):
         )
         layers = [first, *net.layers[1:]]
         net = dataclasses.replace(net, mean=None, scale=None, layers=layers)
-    if text is None or net.feature_weights is None or text.norm != "l2":
+    if (
+        text is None
+        or net.feature_weights is None
+        or hasattr(text, "parts")  # a TextUnion: the norm is the joined row's
+        or text.norm != "l2"
+    ):
         return text, net
     weights = np.asarray(net.feature_weights, dtype=np.float32)
     idf = weights if text.idf is None else text.idf * weights
