@@ -10,7 +10,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction import text as _sklearn_text
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.frozen import FrozenEstimator
-from sklearn.preprocessing import FunctionTransformer
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import FunctionTransformer, Normalizer
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import _MLPMixin
@@ -46,12 +47,16 @@ def is_fitted(step):
 
 def learns_from_data(step):
     """Whether fitting ``step`` keeps statistics of its training data."""
-    if step in (None, "passthrough") or isinstance(
-        step, HashingVectorizer | FunctionTransformer | FrozenEstimator
+    if step in (None, "passthrough", "drop") or isinstance(
+        step, HashingVectorizer | FunctionTransformer | FrozenEstimator | Normalizer
     ):
         # A frozen step is not fitted here: it was fitted before (on public text,
-        # or the user says so by freezing it).
+        # or the user says so by freezing it). A Normalizer reads each row alone.
         return False
+    if isinstance(step, Pipeline):  # words beside characters, each a pipeline
+        return any(learns_from_data(inner) for _, inner in step.steps)
+    if isinstance(step, FeatureUnion):
+        return any(learns_from_data(inner) for _, inner in step.transformer_list)
     if isinstance(step, TfidfTransformer):
         return step.use_idf
     if isinstance(step, _sklearn_text.CountVectorizer):

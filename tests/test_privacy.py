@@ -176,3 +176,36 @@ def test_the_private_pipeline_exports_to_onnx(private_pipeline, tmp_path):
     assert np.abs(proba - model.predict_proba(texts[:40])).max() < 1e-4
     with pytest.raises(skbig.NotExportableError, match="murmurhash3"):
         skbig.export(model, tmp_path / "private", format="savedmodel")
+
+
+def test_words_beside_characters_stay_private_and_export(tmp_path):
+    # The user guide's recipe: two hashed feature maps side by side, then a
+    # Normalizer of the row; none learns from the data, so no warning.
+    from sklearn.base import clone
+    from sklearn.pipeline import make_pipeline, make_union
+    from sklearn.preprocessing import Normalizer
+
+    texts, labels = make_corpus(n_docs=200, seed=3)
+    clf = make_text_classifier(dp_epsilon=8, mlp__epochs=5, mlp__random_state=0)
+    words = make_pipeline(clf["hashing"], clf["tf"])
+    chars = clone(words).set_params(
+        hashingvectorizer__analyzer="char_wb", hashingvectorizer__ngram_range=(2, 4)
+    )
+    clf.set_params(hashing=make_union(words, chars), tf=Normalizer())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PrivacyWarning)
+        clf.fit(texts, labels)
+    assert (
+        clf["mlp"].n_features_in_
+        == 2 * clf["hashing"].transformer_list[0][1][0].n_features
+    )
+    assert 0 < clf["mlp"].epsilon_ <= 8.0 + 1e-6
+    pytest.importorskip("onnxruntime")
+    import onnxruntime
+
+    report = skbig.export(clf, tmp_path / "union.onnx")
+    assert report["label_agreement"] == 1.0
+    session = onnxruntime.InferenceSession(str(tmp_path / "union.onnx"))
+    label, proba = session.run(None, {"text": np.asarray(texts[:40], dtype=object)})
+    assert list(label) == list(clf.predict(texts[:40]))
+    assert np.abs(proba - clf.predict_proba(texts[:40])).max() < 1e-4

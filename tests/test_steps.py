@@ -10,7 +10,8 @@ from sklearn.feature_extraction.text import (
     TfidfVectorizer,
 )
 from sklearn.frozen import FrozenEstimator
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.pipeline import make_pipeline, make_union
+from sklearn.preprocessing import FunctionTransformer, Normalizer, StandardScaler
 
 from skbig import MLPClassifier, PrivacyWarning
 from skbig._steps import (
@@ -35,6 +36,11 @@ from skbig._steps import (
         (CountVectorizer(vocabulary=["a", "b"]), False),
         (TfidfVectorizer(vocabulary=["a", "b"]), True),  # its IDF is the data's
         (StandardScaler(), True),
+        (Normalizer(), False),  # each row on its own
+        (make_union(HashingVectorizer(), HashingVectorizer(analyzer="char")), False),
+        (make_union(HashingVectorizer(), TfidfVectorizer()), True),
+        (make_pipeline(HashingVectorizer(), TfidfTransformer(use_idf=False)), False),
+        (make_pipeline(HashingVectorizer(), TfidfTransformer()), True),
     ],
 )
 def test_which_steps_learn_from_the_data(step, learns):
