@@ -10,7 +10,8 @@ probability difference from ``pipeline.predict_proba`` and the accuracy change.
 ``--analyzer char_wb --ngram-range 2 4`` exports a pipeline of character n-grams
 instead of words; ``--stop-words english`` drops scikit-learn's English stop
 words; ``--token-pattern PATTERN`` sets the vectorizer's; ``--beside-words``
-puts the character n-grams beside the default words (a ``FeatureUnion``).
+puts the character n-grams beside the default words (a ``FeatureUnion``);
+``--strip-accents unicode`` strips accents (SavedModel only).
 """
 
 import argparse
@@ -71,6 +72,7 @@ def main():
     parser.add_argument("--stop-words", choices=["english"])
     parser.add_argument("--token-pattern")
     parser.add_argument("--beside-words", action="store_true")
+    parser.add_argument("--strip-accents", choices=["unicode", "ascii"])
     args = parser.parse_args()
     params = {"mlp__random_state": 0}
     if args.analyzer != "word":
@@ -81,6 +83,8 @@ def main():
         params["tfidf__stop_words"] = args.stop_words
     if args.token_pattern:
         params["tfidf__token_pattern"] = args.token_pattern
+    if args.strip_accents:
+        params["tfidf__strip_accents"] = args.strip_accents
 
     import skbig
 

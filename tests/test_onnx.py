@@ -91,6 +91,15 @@ def test_numeric_classifier_standardises_inside_the_graph(tabular, tmp_path):
     assert np.abs(proba - clf.predict_proba(X)).max() < 1e-4
 
 
+def test_stripped_accents_are_refused_for_a_savedmodel_to_take(tmp_path):
+    texts, labels = make_corpus(n_docs=60, seed=1)
+    model = make_text_classifier(**FAST, tfidf__strip_accents="unicode")
+    model.fit(texts, labels)
+    with pytest.raises(NotExportableError, match=r"strip_accents='unicode'.*Saved"):
+        skbig.export(model, tmp_path / "accents.onnx")
+    assert not (tmp_path / "accents.onnx").exists()
+
+
 def test_numeric_steps_in_front_are_converted_by_skl2onnx(tabular, tmp_path):
     # A table with missing values: impute, scale, then the network; the graph
     # takes the raw rows, gaps included.

@@ -18,6 +18,8 @@ from conftest import (
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import make_pipeline, make_union
 
 import skbig
 from skbig import MLPClassifier, MLPRegressor
@@ -152,39 +154,52 @@ def test_character_grams_are_scikit_learns_on_generated_text(
     assert got == [character_grams(analyzer, ngram_range, t) for t in texts]
 
 
-@pytest.mark.slow
-def test_a_character_pipeline_exports_and_agrees(tmp_path):
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import make_pipeline
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(DOCUMENT, min_size=1, max_size=4))
+def test_accents_are_stripped_as_scikit_learn_strips_them(texts):
+    from sklearn.feature_extraction.text import (
+        strip_accents_ascii,
+        strip_accents_unicode,
+    )
 
-    texts, labels = make_corpus(n_docs=120, seed=4)
-    model = make_pipeline(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True),
-        MLPClassifier((8,), epochs=3, batch_size=64, random_state=0),
-    ).fit(texts, labels)
-    skbig.export(model, tmp_path / "chars", format="savedmodel")
-    loaded = tf.saved_model.load(str(tmp_path / "chars"))
-    probe = [*CHAR_MESSY, *UNICODE_DOCS, "ΟΔΟΣ οδός İstanbul", *texts[:20]]
-    labels, proba = serve(loaded, probe)
-    assert labels == list(model.predict(probe))
-    assert np.abs(proba - model.predict_proba(probe)).max() < 1e-4
+    from skbig._export._savedmodel import _accent_table, _stripped
+
+    fullwidth = "\uff21\uff42\uff43"
+    texts = [*texts, f"ﬁnance ² {fullwidth}", "e\u0301cole Straße Œuvre ½", "ğüşöç Ωµ"]
+    for how, strip in (
+        ("unicode", strip_accents_unicode),
+        ("ascii", strip_accents_ascii),
+    ):
+        got = _stripped(tf.constant(texts), how, _accent_table(how)).numpy()
+        assert [text.decode("utf-8") for text in got] == [strip(t) for t in texts]
 
 
-@pytest.mark.slow
-def test_words_beside_characters_export_and_agree(tmp_path):
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import make_pipeline, make_union
+def _accents_stripped():
+    return TfidfVectorizer(strip_accents="unicode", ngram_range=(1, 2))
 
-    texts, labels = make_corpus(n_docs=120, seed=4)
-    union = make_union(
+
+def _characters():
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+
+
+def _words_beside_characters():
+    return make_union(
         TfidfVectorizer(stop_words=["the", "of"], ngram_range=(1, 2)),
         TfidfVectorizer(analyzer="char", ngram_range=(2, 3), lowercase=False),
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "features", [_accents_stripped, _characters, _words_beside_characters]
+)
+def test_more_text_settings_export_and_agree(features, tmp_path):
+    texts, labels = make_corpus(n_docs=120, seed=4)
     model = make_pipeline(
-        union, MLPClassifier((8,), epochs=3, batch_size=64, random_state=0)
+        features(), MLPClassifier((8,), epochs=3, batch_size=64, random_state=0)
     ).fit(texts, labels)
-    skbig.export(model, tmp_path / "union", format="savedmodel")
-    loaded = tf.saved_model.load(str(tmp_path / "union"))
+    skbig.export(model, tmp_path / "chars", format="savedmodel")
+    loaded = tf.saved_model.load(str(tmp_path / "chars"))
     probe = [*CHAR_MESSY, *UNICODE_DOCS, "ΟΔΟΣ οδός İstanbul", *texts[:20]]
     labels, proba = serve(loaded, probe)
     assert labels == list(model.predict(probe))

@@ -222,6 +222,27 @@ def test_partial_fit_on_raw_text_keeps_the_feature_space(corpus):
     assert exact[0].vocabulary_ == vocabulary and exact[-1].n_iter_ == 9
 
 
+def test_partial_fit_fits_a_union_of_steps_that_learn_nothing(corpus):
+    # Words beside characters, hashed, then a Normalizer of the row: all fitted
+    # on the first batch, as the hashing pipeline's steps are.
+    from sklearn.base import clone
+    from sklearn.pipeline import make_pipeline, make_union
+    from sklearn.preprocessing import Normalizer
+
+    texts, labels = corpus
+    clf = make_text_classifier(vectorizer="hashing", **FAST)
+    words = make_pipeline(clf["hashing"], clf["tf"])
+    chars = clone(words).set_params(hashingvectorizer__analyzer="char_wb")
+    clf.set_params(hashing=make_union(words, chars), tf=Normalizer())
+    classes = sorted(set(labels))
+    clf.partial_fit(texts[:120], labels[:120], classes=classes)
+    clf.partial_fit(texts[120:], labels[120:])
+    assert clf[-1].n_iter_ == 2 and clf.predict(texts[:5]).shape == (5,)
+    learning = clf.set_params(hashing=make_union(words, TfidfVectorizer()))
+    with pytest.raises(NotFittedError, match="step 'hashing'"):
+        clone(learning).partial_fit(texts[:10], labels[:10], classes=classes)
+
+
 # ------------------------------------------------ the vocabulary in saved state
 MESSY = ["Café crème 東京 😀 x_y 42", "naïve CAFÉ tokyo 東京", "x_y again"]
 

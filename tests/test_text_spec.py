@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.feature_extraction.text import (
     CountVectorizer,
     HashingVectorizer,
@@ -27,7 +29,7 @@ DOCS = ["Café au lait", "the cat sat", "dogs and cats", "bread and butter"] * 3
     [
         ({"tokenizer": str.split, "token_pattern": None}, "tokenizer"),
         ({"preprocessor": str.lower}, "preprocessor"),
-        ({"strip_accents": "unicode"}, "strip_accents"),
+        ({"strip_accents": str.lower}, "strip_accents"),
         ({"analyzer": str.split}, "analyzer"),
         ({"token_pattern": r"(?u)\b[a-z]+\b"}, "token_pattern"),
     ],
@@ -48,7 +50,7 @@ def test_character_analyzers_are_exported_whatever_their_word_settings(analyzer)
     assert (spec.analyzer, spec.ngram_range) == (analyzer, (2, 4))
     assert " ca" in spec.terms if analyzer == "char_wb" else "e c" in spec.terms
     with pytest.raises(NotExportableError, match="strip_accents"):
-        text_spec(TfidfVectorizer(analyzer=analyzer, strip_accents="ascii").fit(DOCS))
+        text_spec(TfidfVectorizer(analyzer=analyzer, strip_accents=str.lower).fit(DOCS))
 
 
 def test_stop_words_are_exported_for_word_ngrams():
@@ -137,5 +139,41 @@ def test_a_union_of_vectorizers_is_parts_side_by_side():
         text_spec((union, Normalizer(norm="max")))
     with pytest.raises(NotExportableError, match="strip_accents"):
         text_spec(
-            FeatureUnion([("a", TfidfVectorizer(strip_accents="ascii").fit(DOCS))])
+            FeatureUnion([("a", TfidfVectorizer(strip_accents=str.lower).fit(DOCS))])
         )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(
+            [
+                *"aeÉéèçñßøÅİ ﬁ²½ＡｂｶΩµǅ™ℌ①日本😀",
+                "\u0131",
+                "\u0301",
+                "\u0308",
+                "\u0327",
+            ]
+        ),
+        max_size=20,
+    ),
+    how=st.sampled_from(["unicode", "ascii"]),
+)
+def test_stripping_accents_is_a_map_of_each_character(text, how):
+    # What lets a SavedModel strip accents exactly: a character at a time.
+    from sklearn.feature_extraction.text import (
+        strip_accents_ascii,
+        strip_accents_unicode,
+    )
+
+    from skbig._export._text_spec import accent_map
+
+    strip = strip_accents_unicode if how == "unicode" else strip_accents_ascii
+    changed = accent_map(how)
+
+    def one(character):
+        if character in changed:
+            return changed[character]
+        return character if how == "unicode" or character.isascii() else ""
+
+    assert "".join(one(c) for c in text) == strip(text)

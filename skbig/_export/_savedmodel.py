@@ -19,7 +19,13 @@ import numpy as np
 import tensorflow as tf
 
 from ._spec import NotExportableError, Preprocessing, folded, network_spec
-from ._text_spec import SPACE_CHARACTERS, TextUnion, text_parts, text_spec
+from ._text_spec import (
+    SPACE_CHARACTERS,
+    TextUnion,
+    accent_map,
+    text_parts,
+    text_spec,
+)
 
 _ACTIVATIONS = {
     "relu": tf.nn.relu,
@@ -48,6 +54,10 @@ class _Serving(tf.Module):
             parts = [part for part, _, _ in text_parts(text)]
             self.tables = [_table(part.terms, range(len(part.terms))) for part in parts]
             self.idfs = [None if p.idf is None else tf.constant(p.idf) for p in parts]
+            self.accents = [
+                _accent_table(part.strip_accents) if part.strip_accents else None
+                for part in parts
+            ]
             self.stops = [
                 _table(part.stop_words, [1] * len(part.stop_words), default=0)
                 if part.stop_words
@@ -119,6 +129,8 @@ class _Serving(tf.Module):
         """(row, column, value) of each nonzero of part ``i``'s TF-IDF."""
         if spec.lowercase:
             text = tf.strings.lower(text, encoding="utf-8")
+        if spec.strip_accents:  # after lowercasing, as scikit-learn does
+            text = _stripped(text, spec.strip_accents, self.accents[i])
         if spec.analyzer == "word":
             grams = _word_grams(text, *spec.ngram_range, spec.tokens, self.stops[i])
         else:
@@ -277,13 +289,39 @@ _GRAMS = {"char": _char_grams, "char_wb": _char_wb_grams}
 
 
 def _table(keys, values, default=-1):
+    kind = tf.string if isinstance(default, str) else tf.int64
     return tf.lookup.StaticHashTable(
         tf.lookup.KeyValueTensorInitializer(
-            tf.constant(list(keys), tf.string),
-            tf.constant(list(values), tf.int64),
+            tf.constant(list(keys), tf.string), tf.constant(list(values), kind)
         ),
         default_value=default,
     )
+
+
+# What the accent table gives a character it does not change: no stripped form.
+_UNCHANGED = "\x00unchanged"
+
+
+def _accent_table(how):
+    changed = accent_map(how)
+    return _table(changed.keys(), changed.values(), default=_UNCHANGED)
+
+
+def _stripped(text, how, table):
+    """``text`` with scikit-learn's ``strip_accents=how`` applied, a character at
+    a time: one the table holds becomes its stripped form; any other stays, but
+    for "ascii", where a non-ASCII one goes."""
+
+    def each(characters):
+        stripped = table.lookup(characters)
+        kept = characters
+        if how == "ascii":
+            ascii_ = tf.strings.length(characters, unit="BYTE") == 1
+            kept = tf.where(ascii_, characters, "")
+        return tf.where(stripped == _UNCHANGED, kept, stripped)
+
+    characters = tf.strings.unicode_split(text, "UTF-8")
+    return tf.strings.reduce_join(tf.ragged.map_flat_values(each, characters), axis=1)
 
 
 def _normalised(values, row, n_rows, norm):

@@ -6,6 +6,7 @@ reproduced exactly are refused here, with an error that names them.
 """
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +15,8 @@ from sklearn.feature_extraction.text import (
     HashingVectorizer,
     TfidfTransformer,
     TfidfVectorizer,
+    strip_accents_ascii,
+    strip_accents_unicode,
 )
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
@@ -64,6 +67,7 @@ class TextSpec:
     hashing: int | None = None  # n_features of a HashingVectorizer
     analyzer: str = "word"  # or scikit-learn's "char" or "char_wb"
     stop_words: list = dataclasses.field(default_factory=list)
+    strip_accents: str | None = None  # scikit-learn's "unicode" or "ascii"
     # words: (RE2 class of a token's characters, of what separates tokens, the
     # shortest token), from TOKEN_PATTERNS
     tokens: tuple = TOKEN_PATTERNS[r"(?u)\b\w\w+\b"]
@@ -123,7 +127,8 @@ def text_spec(vectorizer):
         "preprocessor": vectorizer.preprocessor is not None,
         # character analyzers take no tokenizer or token pattern
         "tokenizer": words and vectorizer.tokenizer is not None,
-        "strip_accents": vectorizer.strip_accents is not None,
+        # "unicode" and "ascii" are a map of each character (SavedModel only)
+        "strip_accents": vectorizer.strip_accents not in (None, "unicode", "ascii"),
         "token_pattern": words and vectorizer.token_pattern not in TOKEN_PATTERNS,
         "norm": getattr(vectorizer, "norm", None) not in (None, "l1", "l2"),
         # signed hashing needs signed sums; a norm before sublinear tf or IDF
@@ -144,8 +149,8 @@ def text_spec(vectorizer):
             "any stop words and a token_pattern of runs of word characters "
             "(r'(?u)\\b\\w\\w+\\b', r'(?u)\\b\\w+\\b', r'\\w+') or of "
             "anything but whitespace (r'\\S+'), or the 'char' and 'char_wb' "
-            "analyzers; lowercase or not, no accent stripping, no callables, "
-            "unsigned hashing)."
+            "analyzers; lowercase or not, strip_accents 'unicode' or 'ascii' "
+            "(SavedModel), no callables, unsigned hashing)."
         )
     terms = None
     if not hashing:
@@ -171,10 +176,30 @@ def text_spec(vectorizer):
         norm=weighting.norm if (tfidf or hashing) else None,
         hashing=int(vectorizer.n_features) if hashing else None,
         analyzer=vectorizer.analyzer,
+        strip_accents=vectorizer.strip_accents,
         # removed from the tokens before n-grams are formed (words only)
         stop_words=sorted(vectorizer.get_stop_words() or ()) if words else [],
         **({"tokens": TOKEN_PATTERNS[vectorizer.token_pattern]} if words else {}),
     )
+
+
+@functools.cache
+def accent_map(how):
+    """What scikit-learn's ``strip_accents=how`` makes of each character it
+    changes (for "ascii", less those it drops: every other non-ASCII character).
+    Stripping is a map of each character on its own: NFKD decomposes character
+    by character, and the only reordering it does moves combining marks, which
+    are dropped."""
+    strip = strip_accents_unicode if how == "unicode" else strip_accents_ascii
+    changed = {}
+    for code in range(0x80, 0x110000):
+        if 0xD800 <= code < 0xE000:  # surrogates are no characters
+            continue
+        character = chr(code)
+        stripped = strip(character)
+        if stripped != character and (stripped or how == "unicode"):
+            changed[character] = stripped
+    return changed
 
 
 def _union_spec(union, normalizer):
