@@ -18,7 +18,8 @@ from ._text_spec import TextUnion, text_parts
 LOCALE = "C.UTF-8"
 
 
-# What the tokenizer pads a row with: never a token, which holds no whitespace.
+# What the tokenizer would pad a row with (one document is one row, so nothing
+# is): never a token, which holds no whitespace.
 PAD = " "
 
 # Versions of the operators the graphs use from the non-default domains
@@ -146,13 +147,15 @@ def _word_columns(nodes, spec, text):
     min_n, max_n = spec.ngram_range
     for n in range(min_n, max_n + 1):
         if spec.hashing:
-            ids = _hashed_columns(nodes, tokens, n, spec.hashing)
-        else:
-            terms = [(c, t) for c, t in enumerate(spec.terms) if t.count(" ") == n - 1]
-            if not terms:
-                continue
+            # Every n-gram has a column; one document is one row, so none holds
+            # the tokenizer's padding.
+            grams = nodes("Reshape", _ngrams(nodes, tokens, n), flat)
+            columns.append(_hashed(nodes, grams, spec.hashing))
+            continue
+        terms = [(c, t) for c, t in enumerate(spec.terms) if t.count(" ") == n - 1]
+        if terms:
             ids = _looked_up(nodes, _ngrams(nodes, tokens, n), terms)
-        columns.append(_known(nodes, nodes("Reshape", ids, flat)))
+            columns.append(_known(nodes, nodes("Reshape", ids, flat)))
     if not columns:
         columns = [nodes.const(np.zeros(0, np.int64), np.int64)]
     return columns[0] if len(columns) == 1 else nodes("Concat", *columns, axis=0)
@@ -239,20 +242,6 @@ def _counted(nodes, columns):
     )
     counts = nodes("Sub", ends, starts)
     return nodes("Gather", ordered, starts, axis=0), counts
-
-
-def _hashed_columns(nodes, tokens, n, n_features):
-    """The column of each ``n``-gram as scikit-learn's HashingVectorizer computes
-    it, ``abs(murmurhash3_32(gram)) % n_features``, or -1 for an n-gram that
-    holds the tokenizer's padding."""
-    columns = _hashed(nodes, _ngrams(nodes, tokens, n), n_features)
-    padded = nodes("Equal", tokens, nodes.const(PAD))
-    if n > 1:
-        parts = _slices(nodes, padded, n)
-        padded = parts[0]
-        for part in parts[1:]:
-            padded = nodes("Or", padded, part)
-    return nodes("Where", padded, nodes.const(-1, np.int64), columns)
 
 
 def _slices(nodes, tokens, n):
