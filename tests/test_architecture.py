@@ -145,6 +145,7 @@ EXTRA_MODULES = {
     "skbig.cli._dask",
     "skbig._export._onnx",
     "skbig._export._onnx_text",
+    "skbig._export._onnx_chars",
     "skbig._export._quantize",
 }
 

@@ -91,13 +91,22 @@ def test_numeric_classifier_standardises_inside_the_graph(tabular, tmp_path):
     assert np.abs(proba - clf.predict_proba(X)).max() < 1e-4
 
 
-def test_stripped_accents_are_refused_for_a_savedmodel_to_take(tmp_path):
+@pytest.mark.parametrize(
+    "how", ["ascii", pytest.param("unicode", marks=pytest.mark.slow)]
+)
+def test_stripped_accents_export_and_agree(how, tmp_path):
     texts, labels = make_corpus(n_docs=60, seed=1)
-    model = make_text_classifier(**FAST, tfidf__strip_accents="unicode")
-    model.fit(texts, labels)
-    with pytest.raises(NotExportableError, match=r"strip_accents='unicode'.*Saved"):
-        skbig.export(model, tmp_path / "accents.onnx")
-    assert not (tmp_path / "accents.onnx").exists()
+    texts = [*texts, *UNICODE_DOCS, "Çafé ÉCOLE naïve", "ﬁnance Straße"] * 2
+    labels = [*labels, *labels[: len(UNICODE_DOCS) + 2]] * 2
+    model = make_text_classifier(
+        **dict(FAST, tfidf__min_df=1), tfidf__strip_accents=how
+    ).fit(texts, labels)
+    skbig.export(model, tmp_path / "accents.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "accents.onnx"))
+    probe = [*texts[-12:], "", "cafe ecole", "CAFÉ École naive", "ﬁ ½ 한국어 😀"]
+    label, proba = run(session, probe)
+    assert list(label) == list(model.predict(probe))
+    assert np.abs(proba - model.predict_proba(probe)).max() < 1e-4
 
 
 def test_numeric_steps_in_front_are_converted_by_skl2onnx(tabular, tmp_path):

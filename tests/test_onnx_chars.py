@@ -29,34 +29,41 @@ from conftest import run_onnx as run  # noqa: E402
 RANGES = [(1, 1), (1, 2), (2, 4), (3, 5), (4, 6), (5, 5)]
 
 
-@cache
-def _grams_session(analyzer, ngram_range):
-    """An onnxruntime session of ``character_grams`` alone: a string ``[1]`` to
-    its n-grams."""
+def _session(build):
+    """An onnxruntime session of ``build(nodes, "text")`` alone: a string
+    ``[1]`` to the 1-D string tensor it returns."""
     from onnx import TensorProto, helper
 
-    from skbig._export._onnx_chars import character_grams
-    from skbig._export._onnx_text import DOMAIN_VERSIONS, Nodes, _slices
-    from skbig._export._text_spec import TextSpec
+    from skbig._export._onnx_text import DOMAIN_VERSIONS, Nodes
 
-    spec = TextSpec(
-        terms=None, lowercase=False, ngram_range=ngram_range, binary=False,
-        sublinear_tf=False, idf=None, norm=None, analyzer=analyzer,
-    )  # fmt: skip
     names = OnnxNames()
     nodes = Nodes(names, names, body=[])
-    grams = character_grams(nodes, spec, "text", _slices)
+    output = build(nodes, "text")
     graph = helper.make_graph(
         nodes.body,
-        "grams",
+        "piece",
         [helper.make_tensor_value_info("text", TensorProto.STRING, [1])],
-        [helper.make_tensor_value_info(grams, TensorProto.STRING, [None])],
+        [helper.make_tensor_value_info(output, TensorProto.STRING, [None])],
         names.initializers,
     )
     opsets = [helper.make_opsetid("", 20)]
     opsets += [helper.make_opsetid(d, v) for d, v in DOMAIN_VERSIONS.items()]
     model = helper.make_model(graph, opset_imports=opsets)
     return onnxruntime.InferenceSession(model.SerializeToString())
+
+
+@cache
+def _grams_session(analyzer, ngram_range):
+    """A string ``[1]`` to its n-grams."""
+    from skbig._export._onnx_chars import character_grams
+    from skbig._export._onnx_text import _slices
+    from skbig._export._text_spec import TextSpec
+
+    spec = TextSpec(
+        terms=None, lowercase=False, ngram_range=ngram_range, binary=False,
+        sublinear_tf=False, idf=None, norm=None, analyzer=analyzer,
+    )  # fmt: skip
+    return _session(lambda nodes, text: character_grams(nodes, spec, text, _slices))
 
 
 def _onnx_grams(analyzer, ngram_range, text):
@@ -149,3 +156,40 @@ def test_words_beside_characters_export_and_agree(hashed, tmp_path):
     label, proba = run(session, probe)
     assert list(label) == list(model.predict(probe))
     assert np.abs(proba - model.predict_proba(probe)).max() < 1e-4
+
+
+@cache
+def _stripping_session(how):
+    from skbig._export._onnx_chars import accents_stripped
+
+    return _session(lambda nodes, text: accents_stripped(nodes, text, how))
+
+
+def _onnx_stripped(how, text):
+    session = _stripping_session(how)
+    (stripped,) = session.run(None, {"text": np.asarray([text], dtype=object)})
+    return stripped.tolist()
+
+
+ACCENTED = [
+    "",
+    "x",
+    "ﬁnance ² \uff21\uff42\uff43",
+    "e\u0301cole Straße Œuvre ½ naïve",
+    "ğüşöç Ωµ",
+    "한국어 텍스트",  # Hangul syllables, which NFKD decomposes by rule
+    "日本語 テキスト 😀🎉 x" * 9,  # more characters than a few rounds join
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(st.sampled_from(ACCENTED), CHAR_TEXT, st.text(max_size=40)))
+@pytest.mark.parametrize("how", ["unicode", "ascii"])
+def test_accents_are_stripped_as_scikit_learn_strips_them(how, text):
+    from sklearn.feature_extraction.text import (
+        strip_accents_ascii,
+        strip_accents_unicode,
+    )
+
+    strip = strip_accents_unicode if how == "unicode" else strip_accents_ascii
+    assert _onnx_stripped(how, text) == [strip(text)]

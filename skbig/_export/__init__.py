@@ -69,7 +69,8 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
     ------
     NotExportableError
         A setting the exported model could not reproduce exactly (a custom
-        tokenizer, accent stripping, a layer other than Dense or Dropout, ...),
+        tokenizer, a token pattern it cannot match, a layer other than Dense or
+        Dropout, ...),
         named in the message; or a float32 export that disagrees on the probes.
     """
     if format not in FORMATS:

@@ -51,7 +51,6 @@ def to_onnx(vectorizer, network):
         initial = [("X", FloatTensorType([None, width]))]
     else:
         text, net = folded(text_spec(vectorizer), net)
-        _refuse_accent_stripping(text)
         _warn_about_lowercasing(text)
         model = _TextNetwork(text, net)
         initial = [("text", StringTensorType([None]))]
@@ -155,16 +154,6 @@ def _documents(nodes, text, net, x, outputs):
     units = net.layers[0].kernel.shape[1]
     rows = nodes("Reshape", rows, nodes.const([-1, units], np.int64))
     _network_nodes(nodes, net, rows, outputs, computed=1)
-
-
-def _refuse_accent_stripping(text):
-    stripping = {part.strip_accents for part, _, _ in text_parts(text)} - {None}
-    if stripping:
-        raise NotExportableError(
-            f"strip_accents={stripping.pop()!r} exports to a SavedModel only "
-            "(format='savedmodel'): ONNX has no operator that joins mapped "
-            "characters back into a string."
-        )
 
 
 def _warn_about_lowercasing(text):

@@ -16,8 +16,9 @@ empty separator), and an n-gram is a window of n characters:
 """
 
 import numpy as np
+from onnx import TensorProto, helper
 
-from ._text_spec import WHITESPACE
+from ._text_spec import WHITESPACE, accent_map
 
 _TRUE = np.ones((1, 1), np.bool_)
 _FALSE = np.zeros((1, 1), np.bool_)
@@ -27,15 +28,7 @@ def character_grams(nodes, spec, text, slices):
     """The n-grams of the (already lowercased) document ``text`` ``[1]``, a 1-D
     string tensor in no particular order. ``slices(nodes, x, n)`` gives
     ``x[:, k : T - n + 1 + k]`` for each k < n."""
-    chars = nodes(
-        "Tokenizer",
-        text,
-        domain="com.microsoft",
-        separators=[""],  # one token a character
-        mark=0,
-        mincharnum=1,
-        pad_value="#",  # one document, one row: nothing is padded
-    )
+    chars = _characters(nodes, text)
     space = nodes(
         "Cast",
         nodes(
@@ -70,6 +63,128 @@ def character_grams(nodes, spec, text, slices):
             for m in range(3, min_n):
                 grams.append(_windows(nodes, chars, space, m, slices, whole=True))
     return grams[0] if len(grams) == 1 else nodes("Concat", *grams, axis=0)
+
+
+def _characters(nodes, text):
+    """The characters of ``text`` ``[1]``, ``[1, T]``."""
+    return nodes(
+        "Tokenizer",
+        text,
+        domain="com.microsoft",
+        separators=[""],  # one token a character
+        mark=0,
+        mincharnum=1,
+        pad_value="#",  # one document, one row: nothing is padded
+    )
+
+
+def accents_stripped(nodes, text, how):
+    """``text`` ``[1]`` with scikit-learn's ``strip_accents=how`` applied: each
+    character becomes its stripped form (``accent_map``; for "ascii", a
+    non-ASCII character it does not hold goes, for "unicode" it stays), and the
+    characters are joined back into one string. A document with no character to
+    change (most, in most corpora) is passed on as it is, which saves the join."""
+    chars = _characters(nodes, text)
+    changed = accent_map(how)
+    if how == "ascii":  # a character changes unless it is ASCII
+        ascii_ = [chr(code) for code in range(128)]
+        flags = {"keys_strings": ascii_, "values_int64s": [0] * 128}
+        changed = {**dict(zip(ascii_, ascii_, strict=True)), **changed}
+    else:
+        flags = {"keys_strings": list(changed), "values_int64s": [1] * len(changed)}
+    flag = nodes(
+        "LabelEncoder",
+        chars,
+        domain="ai.onnx.ml",
+        default_int64=int(how == "ascii"),
+        **flags,
+    )
+    any_changed = nodes(
+        "Cast", nodes("ReduceMax", flag, keepdims=0), to=TensorProto.BOOL
+    )
+
+    then = nodes.subgraph()
+    keys = list(changed)
+    mapped = then(
+        "LabelEncoder",
+        chars,
+        domain="ai.onnx.ml",
+        keys_strings=keys,
+        values_strings=[changed[key] for key in keys],
+        default_string="",
+    )
+    if how == "unicode":  # a character the table does not hold stays
+        mapped = then("Where", then("Cast", flag, to=TensorProto.BOOL), mapped, chars)
+    stripped = _joined_whole(then, mapped)
+    kept = nodes.subgraph()
+    as_it_is = kept("Identity", text)
+    result = nodes.name("stripped")
+    nodes.add(
+        "If",
+        [any_changed],
+        [result],
+        then_branch=_branch(then, "stripped", stripped),
+        else_branch=_branch(kept, "unchanged", as_it_is),
+    )
+    return result
+
+
+def _branch(nodes, name, output):
+    """The subgraph of ``nodes`` (a :meth:`Nodes.subgraph`) with one string
+    output, ``[1]``."""
+    return helper.make_graph(
+        nodes.body,
+        name,
+        [],
+        [helper.make_tensor_value_info(output, TensorProto.STRING, [1])],
+    )
+
+
+def _joined_whole(nodes, parts):
+    """The strings of ``parts`` ``[1, T]`` joined into one, ``[1]``: neighbours
+    are joined pairwise until one is left, so a document of T characters takes
+    about log2(T) rounds of a ``Loop`` (ONNX has no operator that joins a
+    tensor's strings)."""
+    flat = nodes.const([-1], np.int64)
+    empty = nodes.const([""])
+    # An empty string after the characters joins to nothing and leaves one
+    # string for a document without characters.
+    start = nodes("Concat", nodes("Reshape", parts, flat), empty, axis=0)
+    body = nodes.subgraph()
+    index, going, now = nodes.name("index"), nodes.name("going"), nodes.name("now")
+    # An odd count gets the empty string at its end; then pairs, side by side.
+    one, two = body.const(1, np.int64), body.const(2, np.int64)
+    even = body("Mul", body("Div", body("Add", body("Size", now), one), two), two)
+    end = body("Unsqueeze", even, body.const([0], np.int64))
+    padded = body("Concat", now, empty, axis=0)
+    zero = body.const([0], np.int64)
+    pairs = body(
+        "Reshape", body("Slice", padded, zero, end), body.const([-1, 2], np.int64)
+    )
+    column = body.const([1], np.int64)
+    left = body("Slice", pairs, zero, column, column)
+    right = body("Slice", pairs, column, body.const([2], np.int64), column)
+    after = nodes.name("after")
+    body.add("Reshape", [body("StringConcat", left, right), flat], [after])
+    more = nodes.name("more")
+    body.add("Greater", [body("Size", after), body.const(1, np.int64)], [more])
+    graph = helper.make_graph(
+        body.body,
+        "pairs",
+        [
+            helper.make_tensor_value_info(index, TensorProto.INT64, []),
+            helper.make_tensor_value_info(going, TensorProto.BOOL, []),
+            helper.make_tensor_value_info(now, TensorProto.STRING, [None]),
+        ],
+        [
+            helper.make_tensor_value_info(more, TensorProto.BOOL, []),
+            helper.make_tensor_value_info(after, TensorProto.STRING, [None]),
+        ],
+    )
+    several = nodes("Greater", nodes("Size", start), nodes.const(1, np.int64))
+    joined = nodes.name("joined")
+    nodes.add("Loop", ["", several, start], [joined], body=graph)
+    return nodes("Reshape", joined, nodes.const([1], np.int64))
 
 
 def _collapsed(nodes, chars, space, blank, slices):

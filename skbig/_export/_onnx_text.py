@@ -10,7 +10,7 @@ a batch costs what its documents cost one by one, in memory as in time.
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper
 
-from ._onnx_chars import character_grams
+from ._onnx_chars import accents_stripped, character_grams
 from ._text_spec import TextUnion, text_parts
 
 # Lowercasing (StringNormalizer) needs a UTF-8 locale; C.UTF-8 ships with glibc
@@ -104,6 +104,8 @@ def _document_tfidf(nodes, spec, text):
         text = nodes(
             "StringNormalizer", text, case_change_action="LOWER", locale=LOCALE
         )
+    if spec.strip_accents:  # after lowercasing, as scikit-learn does
+        text = accents_stripped(nodes, text, spec.strip_accents)
     if spec.analyzer == "word":
         columns = _word_columns(nodes, spec, text)
     else:

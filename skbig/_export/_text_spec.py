@@ -127,7 +127,7 @@ def text_spec(vectorizer):
         "preprocessor": vectorizer.preprocessor is not None,
         # character analyzers take no tokenizer or token pattern
         "tokenizer": words and vectorizer.tokenizer is not None,
-        # "unicode" and "ascii" are a map of each character (SavedModel only)
+        # "unicode" and "ascii" are a map of each character
         "strip_accents": vectorizer.strip_accents not in (None, "unicode", "ascii"),
         "token_pattern": words and vectorizer.token_pattern not in TOKEN_PATTERNS,
         "norm": getattr(vectorizer, "norm", None) not in (None, "l1", "l2"),
@@ -149,8 +149,8 @@ def text_spec(vectorizer):
             "any stop words and a token_pattern of runs of word characters "
             "(r'(?u)\\b\\w\\w+\\b', r'(?u)\\b\\w+\\b', r'\\w+') or of "
             "anything but whitespace (r'\\S+'), or the 'char' and 'char_wb' "
-            "analyzers; lowercase or not, strip_accents 'unicode' or 'ascii' "
-            "(SavedModel), no callables, unsigned hashing)."
+            "analyzers; lowercase or not, strip_accents 'unicode' or 'ascii', "
+            "no callables, unsigned hashing)."
         )
     terms = None
     if not hashing:
