@@ -174,8 +174,21 @@ def test_the_private_pipeline_exports_to_onnx(private_pipeline, tmp_path):
     label, proba = session.run(None, feed)
     assert list(label) == list(model.predict(texts[:40]))
     assert np.abs(proba - model.predict_proba(texts[:40])).max() < 1e-4
-    with pytest.raises(skbig.NotExportableError, match="murmurhash3"):
-        skbig.export(model, tmp_path / "private", format="savedmodel")
+
+
+def test_the_private_pipeline_exports_to_a_savedmodel(private_pipeline, tmp_path):
+    # The hashing in TensorFlow's operations (skbig._export._tf_hash).
+    import tensorflow as tf
+
+    model, texts, _ = private_pipeline
+    probe = [*texts[:40], "", "CAFÉ naïve 日本語 😀", "under_score x 2024"]
+    skbig.export(model, tmp_path / "private", format="savedmodel")
+    serve = tf.saved_model.load(str(tmp_path / "private")).signatures["serving_default"]
+    out = serve(text=tf.constant(probe, tf.string))
+    labels = [label.decode("utf-8") for label in out["label"].numpy()]
+    assert labels == [str(label) for label in model.predict(probe)]
+    proba = out["probabilities"].numpy()
+    assert np.abs(proba - model.predict_proba(probe)).max() < 1e-4
 
 
 def test_words_beside_characters_stay_private_and_export(tmp_path):

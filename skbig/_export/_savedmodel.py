@@ -26,6 +26,7 @@ from ._text_spec import (
     text_parts,
     text_spec,
 )
+from ._tf_hash import hashed_columns
 
 _ACTIVATIONS = {
     "relu": tf.nn.relu,
@@ -52,7 +53,10 @@ class _Serving(tf.Module):
         self.text, self.network = text, network
         if text is not None:  # one table, IDF and stop-word table per part
             parts = [part for part, _, _ in text_parts(text)]
-            self.tables = [_table(part.terms, range(len(part.terms))) for part in parts]
+            self.tables = [
+                None if part.hashing else _table(part.terms, range(len(part.terms)))
+                for part in parts
+            ]
             self.idfs = [None if p.idf is None else tf.constant(p.idf) for p in parts]
             self.accents = [
                 _accent_table(part.strip_accents) if part.strip_accents else None
@@ -136,10 +140,13 @@ class _Serving(tf.Module):
         else:
             grams = _GRAMS[spec.analyzer](text, *spec.ngram_range)
         grams = grams[0] if len(grams) == 1 else tf.concat(grams, axis=1)
-        ids = tf.ragged.map_flat_values(self.tables[i].lookup, grams)
+        if spec.hashing:  # every term has a column
+            ids = tf.ragged.map_flat_values(hashed_columns, grams, spec.hashing)
+        else:
+            ids = tf.ragged.map_flat_values(self.tables[i].lookup, grams)
         rows = ids.value_rowids()
         known = ids.flat_values >= 0
-        width = tf.constant(len(spec.terms), tf.int64)
+        width = tf.constant(spec.width, tf.int64)
         flat = tf.boolean_mask(rows, known) * width + tf.boolean_mask(
             ids.flat_values, known
         )
@@ -354,10 +361,5 @@ def build(vectorizer, network, quantize=None, metadata=None):
         )
     text = None if vectorizer is None else text_spec(vectorizer)
     text, net = folded(text, net)
-    if text is not None and any(part.hashing for part, _, _ in text_parts(text)):
-        raise NotExportableError(
-            "A HashingVectorizer exports to ONNX only: TensorFlow has no "
-            "murmurhash3, which scikit-learn hashes the words with."
-        )
     dtype = np.float16 if quantize == "float16" else np.float32
     return Exported(_Serving(text, net, dtype, metadata or {}))
