@@ -11,7 +11,10 @@ probability difference from ``pipeline.predict_proba`` and the accuracy change.
 instead of words; ``--stop-words english`` drops scikit-learn's English stop
 words; ``--token-pattern PATTERN`` sets the vectorizer's; ``--beside-words``
 puts the character n-grams beside the default words (a ``FeatureUnion``);
-``--strip-accents unicode`` strips accents (SavedModel only).
+``--strip-accents unicode`` strips accents; ``--columns`` makes each corpus a
+table, the text beside its length in words (standardised) and its first word (a
+one-hot encoded category), and exports a ``ColumnTransformer`` of the three in
+front of the default network (ONNX only).
 """
 
 import argparse
@@ -33,9 +36,16 @@ def run_onnx(path, texts):
 
     session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
     labels, proba = [], []
-    for start in range(0, len(texts), 256):
-        batch = np.asarray(texts[start : start + 256], dtype=object)
-        label, probability = session.run(["label", "probabilities"], {"text": batch})
+    rows = len(next(iter(texts.values()))) if isinstance(texts, dict) else len(texts)
+    for start in range(0, rows, 256):
+        if isinstance(texts, dict):  # a table: one input a column
+            feed = {
+                name: np.asarray(values[start : start + 256]).reshape(-1, 1)
+                for name, values in texts.items()
+            }
+        else:
+            feed = {"text": np.asarray(texts[start : start + 256], dtype=object)}
+        label, probability = session.run(["label", "probabilities"], feed)
         labels.append(label)
         proba.append(probability)
     return np.concatenate(labels), np.concatenate(proba)
@@ -56,6 +66,46 @@ def run_savedmodel(path, texts):
     return labels, np.concatenate(proba)
 
 
+def as_table(texts, first_words=None):
+    """The documents as a table: the text, its length in words and its first
+    word; also the feeds an exported graph takes."""
+    import pandas as pd
+
+    words = [text.split() for text in texts]
+    table = pd.DataFrame(
+        {
+            "body": list(texts),
+            "length": [float(len(w)) for w in words],
+            "first": [w[0].lower() if w else "" for w in words],
+        }
+    )
+    feeds = {
+        "body": np.asarray(table["body"], dtype=object),
+        "length": table["length"].to_numpy(np.float32),
+        "first": np.asarray(table["first"], dtype=object),
+    }
+    return table, feeds
+
+
+def columns_pipeline(words):
+    """A ColumnTransformer of ``words`` (a fitted-to-be vectorizer), the length
+    and the first word, in front of skbig's default network."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    import skbig
+
+    columns = ColumnTransformer(
+        [
+            ("body", words, "body"),
+            ("length", StandardScaler(), ["length"]),
+            ("first", OneHotEncoder(handle_unknown="ignore"), ["first"]),
+        ]
+    )
+    return make_pipeline(columns, skbig.MLPClassifier(random_state=0))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=DATA_DIR)
@@ -73,6 +123,7 @@ def main():
     parser.add_argument("--token-pattern")
     parser.add_argument("--beside-words", action="store_true")
     parser.add_argument("--strip-accents", choices=["unicode", "ascii"])
+    parser.add_argument("--columns", action="store_true")
     args = parser.parse_args()
     params = {"mlp__random_state": 0}
     if args.analyzer != "word":
@@ -103,6 +154,11 @@ def main():
             words = skbig.make_text_classifier(mlp__random_state=0)[0]
             union = make_union(words, pipeline[0])
             pipeline.set_params(tfidf=union)
+        served = list(X_test)
+        if args.columns:
+            pipeline = columns_pipeline(pipeline[0])
+            X_train, _ = as_table(X_train)
+            X_test, served = as_table(X_test)
         pipeline.fit(X_train, y_train)
         expected = pipeline.predict(X_test)
         expected_proba = pipeline.predict_proba(X_test)
@@ -116,7 +172,7 @@ def main():
                 skbig.export(pipeline, path, format=format, quantize=quantize)
                 seconds = time.perf_counter() - start
                 run = run_onnx if format == "onnx" else run_savedmodel
-                labels, proba = run(path, list(X_test))
+                labels, proba = run(path, served)
                 labels = labels.astype(str)
                 size = _size(path) / 1e6
                 print(

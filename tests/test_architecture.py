@@ -146,6 +146,7 @@ EXTRA_MODULES = {
     "skbig._export._onnx",
     "skbig._export._onnx_text",
     "skbig._export._onnx_chars",
+    "skbig._export._onnx_columns",
     "skbig._export._quantize",
 }
 

@@ -9,6 +9,7 @@ import json
 
 import numpy as np
 
+from ._columns import Columns
 from ._probe import probe_inputs
 from ._spec import NotExportableError, Preprocessing, split_pipeline
 
@@ -114,6 +115,9 @@ def _metadata(vectorizer, network, given):
         if vectorizer is None or isinstance(vectorizer, Preprocessing)
         else "text",
     }
+    if isinstance(vectorizer, Columns):  # one input a column: name and type
+        stored["input"] = "columns"
+        stored["columns"] = json.dumps(vectorizer.inputs)
     classes = getattr(network, "classes_", None)
     if classes is not None:
         stored["classes"] = json.dumps([str(c) for c in np.asarray(classes).tolist()])

@@ -23,7 +23,15 @@ from skl2onnx.common.data_types import (
 )
 from sklearn.pipeline import Pipeline
 
-from ._onnx_text import DOMAIN_VERSIONS, Nodes, document_first_layer, rescaled
+from ._columns import Columns, column_rows
+from ._onnx_columns import Conversion
+from ._onnx_text import (
+    DOMAIN_VERSIONS,
+    Nodes,
+    document_first_layer,
+    per_document,
+    rescaled,
+)
 from ._spec import NotExportableError, Preprocessing, folded, network_spec
 from ._text_spec import text_parts, text_spec
 
@@ -42,8 +50,18 @@ def to_onnx(vectorizer, network):
     """The ONNX model (``onnx.ModelProto``) of ``[vectorizer ->] network``."""
     # Both specs first: a refusal names the setting before any graph is built.
     net = network_spec(network)
-    if vectorizer is None or isinstance(vectorizer, Preprocessing):
-        model, text = network, None
+    text = first_layer = None
+    extra = {}, {}, {}  # skl2onnx's converters, shapes and parsers of other parts
+    if isinstance(vectorizer, Columns):
+        for part in vectorizer.parts:
+            if part.text is not None:
+                _warn_about_lowercasing(part.text)
+        conversion = Conversion(vectorizer, network, net)
+        model, initial, net = conversion.model, conversion.initial, conversion.net
+        extra = conversion.converters, conversion.shapes, conversion.parsers
+        first_layer = conversion.first_layer
+    elif vectorizer is None or isinstance(vectorizer, Preprocessing):
+        model = network
         width = net.n_features
         if vectorizer is not None:  # skl2onnx converts the steps, skbig the network
             model = Pipeline([*vectorizer.steps, ("network", network)])
@@ -59,7 +77,9 @@ def to_onnx(vectorizer, network):
         nodes = Nodes(scope, container)
         x = operator.inputs[0].full_name
         outputs = [o.full_name for o in operator.outputs]
-        if text is None:
+        if first_layer is not None:
+            _network_nodes(nodes, net, first_layer(nodes, x), outputs, computed=1)
+        elif text is None:
             _network_nodes(nodes, net, x, outputs)
         else:
             _documents(nodes, text, net, x, outputs)
@@ -77,23 +97,28 @@ def to_onnx(vectorizer, network):
         return operator.outputs
 
     own = type(network) if text is None else type(model)
+    converters, shapes, parsers = extra
     try:
         onnx_model = convert_sklearn(
             model,
             name="skbig",
             initial_types=initial,
             target_opset={"": OPSET, "ai.onnx.ml": 3},
-            custom_conversion_functions={own: convert},
-            custom_shape_calculators={own: shape},
-            custom_parsers={own: parse},
+            custom_conversion_functions={own: convert, **converters},
+            custom_shape_calculators={own: shape, **shapes},
+            custom_parsers={own: parse, **parsers},
         )
     except (RuntimeError, NotImplementedError, TypeError, ValueError) as error:
-        if not isinstance(vectorizer, Preprocessing):
+        if isinstance(vectorizer, Columns):
+            names = [type(part.transformer).__name__ for part in vectorizer.parts]
+            what = f"the ColumnTransformer's parts {names}"
+        elif isinstance(vectorizer, Preprocessing):
+            names = [type(step).__name__ for _, step in vectorizer.steps]
+            what = f"the steps {names} in front of the network"
+        else:
             raise
-        names = [type(step).__name__ for _, step in vectorizer.steps]
         raise NotExportableError(
-            f"skl2onnx could not convert the steps {names} in front of the "
-            f"network: {' '.join(str(error).split())[:300]}"
+            f"skl2onnx could not convert {what}: {' '.join(str(error).split())[:300]}"
         ) from error
     # skl2onnx imports the domains and versions its own nodes need, not those
     # of the body's (StringConcat needs opset 20).
@@ -117,42 +142,12 @@ def _documents(nodes, text, net, x, outputs):
     not a ``Scan``: onnxruntime's Scan fails on an empty batch, and an ``If``
     around it would nest the body one level deeper, which costs a copy of the
     vocabulary (7 MB for 56,000 terms)."""
-    body = nodes.subgraph()
-    index, going = nodes.name("index"), nodes.name("going")
-    at = body("Unsqueeze", index, body.const([0], np.int64))
-    one = body("Gather", x, at, axis=0)
-    first = nodes.name("first")
-    document_first_layer(body, text, net, one, first)
-    still = nodes.name("still")
-    body.identity(going, still)
-    graph = helper.make_graph(
-        body.body,
-        "document",
-        [
-            helper.make_tensor_value_info(index, TensorProto.INT64, []),
-            helper.make_tensor_value_info(going, TensorProto.BOOL, []),
-        ],
-        [
-            helper.make_tensor_value_info(still, TensorProto.BOOL, []),
-            helper.make_tensor_value_info(first, TensorProto.FLOAT, None),
-        ],
-    )
-    # onnx's shape inference knows nothing of com.microsoft's Tokenizer, and
-    # crashes (onnx 1.23) on the LabelEncoder that reads its untyped output.
-    for node in graph.node:
-        if node.op_type == "Tokenizer":
-            graph.value_info.append(
-                helper.make_tensor_value_info(
-                    node.output[0], TensorProto.STRING, [None, None]
-                )
-            )
-    rows = nodes.name("rows")
-    nodes.add(
-        "Loop", [nodes("Size", x), nodes.const(True, np.bool_)], [rows], body=graph
-    )
-    # After no iteration, onnxruntime gives the rows the shape [0].
     units = net.layers[0].kernel.shape[1]
-    rows = nodes("Reshape", rows, nodes.const([-1, units], np.int64))
+
+    def first_layer(body, one, output):
+        document_first_layer(body, text, net, one, output)
+
+    rows = per_document(nodes, x, units, first_layer)
     _network_nodes(nodes, net, rows, outputs, computed=1)
 
 
@@ -284,8 +279,9 @@ def _network_nodes(nodes, spec, x, outputs, computed=0):
 class Exported:
     """An ONNX model ready to be checked and written."""
 
-    def __init__(self, model):
+    def __init__(self, model, columns=None):
         self.data = model.SerializeToString()
+        self.columns = columns  # a ColumnTransformer's Columns: one input a column
 
     def run(self, inputs):
         import onnxruntime
@@ -293,10 +289,14 @@ class Exported:
         session = onnxruntime.InferenceSession(
             self.data, providers=["CPUExecutionProvider"]
         )
-        name = session.get_inputs()[0].name
-        feed = np.asarray(inputs, dtype=object if name == "text" else np.float32)
+        if self.columns is not None:
+            feeds = column_rows(self.columns, inputs)
+        else:
+            name = session.get_inputs()[0].name
+            dtype = object if name == "text" else np.float32
+            feeds = {name: np.asarray(inputs, dtype=dtype)}
         names = [output.name for output in session.get_outputs()]
-        return dict(zip(names, session.run(None, {name: feed}), strict=True))
+        return dict(zip(names, session.run(None, feeds), strict=True))
 
     def write(self, path):
         from .._files import write_atomically
@@ -321,4 +321,4 @@ def build(vectorizer, network, quantize=None, metadata=None):
     model.producer_name = "skbig"
     for key, value in (metadata or {}).items():
         model.metadata_props.add(key=key, value=value)
-    return Exported(model)
+    return Exported(model, vectorizer if isinstance(vectorizer, Columns) else None)

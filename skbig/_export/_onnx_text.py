@@ -96,6 +96,47 @@ class Nodes:
         self.add("Identity", [x], [output])
 
 
+def per_document(nodes, x, width, row):
+    """``[N, width]`` rows of the strings ``x`` ``[N]``, one a document: a
+    ``Loop`` whose body gets the document (a string ``[1]``) and writes its row
+    (``[width]``) with ``row(body_nodes, document, output_name)``."""
+    body = nodes.subgraph()
+    index, going = nodes.name("index"), nodes.name("going")
+    at = body("Unsqueeze", index, body.const([0], np.int64))
+    one = body("Gather", x, at, axis=0)
+    output = nodes.name("row")
+    row(body, one, output)
+    still = nodes.name("still")
+    body.identity(going, still)
+    graph = helper.make_graph(
+        body.body,
+        "document",
+        [
+            helper.make_tensor_value_info(index, TensorProto.INT64, []),
+            helper.make_tensor_value_info(going, TensorProto.BOOL, []),
+        ],
+        [
+            helper.make_tensor_value_info(still, TensorProto.BOOL, []),
+            helper.make_tensor_value_info(output, TensorProto.FLOAT, None),
+        ],
+    )
+    # onnx's shape inference knows nothing of com.microsoft's Tokenizer, and
+    # crashes (onnx 1.23) on the LabelEncoder that reads its untyped output.
+    for node in graph.node:
+        if node.op_type == "Tokenizer":
+            graph.value_info.append(
+                helper.make_tensor_value_info(
+                    node.output[0], TensorProto.STRING, [None, None]
+                )
+            )
+    rows = nodes.name("rows")
+    nodes.add(
+        "Loop", [nodes("Size", x), nodes.const(True, np.bool_)], [rows], body=graph
+    )
+    # After no iteration, onnxruntime gives the rows the shape [0].
+    return nodes("Reshape", rows, nodes.const([-1, width], np.int64))
+
+
 def _document_tfidf(nodes, spec, text):
     """A string ``[1]`` to its TF-IDF row's nonzero entries: the columns and
     their values, two 1-D tensors of the same length (empty for a document

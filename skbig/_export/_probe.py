@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ._columns import TEXT, Columns
 from ._spec import Preprocessing
 
 N_PROBES = 64
@@ -30,6 +31,12 @@ def probe_inputs(vectorizer, network, n=N_PROBES, seed=0):
         return _numeric_rows(network, n, rng)
     if isinstance(vectorizer, Preprocessing):
         return _raw_rows(vectorizer.steps, network, n, rng)
+    if isinstance(vectorizer, Columns):
+        return _column_rows(vectorizer, n, rng)
+    return _documents(vectorizer, n, rng)
+
+
+def _documents(vectorizer, n, rng):
     first = vectorizer[0] if isinstance(vectorizer, tuple) else vectorizer
     # A union's parts: the first vocabulary of them
     parts = [step for _, step in getattr(first, "transformer_list", [("", first)])]
@@ -90,3 +97,52 @@ def _raw_rows(steps, network, n, rng):
     if any(hasattr(step, "statistics_") for _, step in steps):  # an imputer
         rows[rng.random(rows.shape) < 0.1] = np.nan
     return rows
+
+
+def _column_rows(columns, n, rng):
+    """A table for a ColumnTransformer: documents for its text columns, its
+    encoders' categories (and one it never saw, where unknown ones are
+    ignored), numbers around its scalers' statistics, gaps where it imputes."""
+    values = {}
+    for part in columns.parts:
+        step = part.transformer
+        steps = [s for _, s in step.steps] if hasattr(step, "steps") else [step]
+        if part.text is not None:
+            values[part.columns[0]] = _documents(steps[0], n, rng)
+            continue
+        first = steps[0]
+        categories = getattr(first, "categories_", None)
+        imputes = any(hasattr(s, "statistics_") for s in steps)
+        for j, column in enumerate(part.columns):
+            if categories is not None:
+                seen = list(categories[j])
+                if getattr(first, "handle_unknown", "error") != "error":
+                    seen.append("never seen" if isinstance(seen[0], str) else -1)
+                column_values = [seen[int(i)] for i in rng.integers(len(seen), size=n)]
+            else:
+                column_values = _around(first, j, n, rng)
+                if imputes:
+                    column_values[rng.random(n) < 0.1] = np.nan
+            values[column] = column_values
+    names = [name for name, _ in columns.inputs]
+    if hasattr(columns.transformer, "feature_names_in_"):
+        import pandas as pd
+
+        return pd.DataFrame({name: values[name] for name in names})
+    table = np.empty((n, columns.transformer.n_features_in_), dtype=object)
+    for name in names:
+        table[:, int(name[1:])] = values[name]
+    kinds = {kind for _, kind in columns.inputs}
+    return table if kinds & {TEXT, "string"} else table.astype(np.float64)
+
+
+def _around(step, j, n, rng):
+    """``n`` numbers around what ``step`` learned of its ``j``-th column."""
+    center = getattr(step, "mean_", getattr(step, "statistics_", None))
+    spread = getattr(step, "scale_", None)
+    low, high = getattr(step, "data_min_", None), getattr(step, "data_max_", None)
+    if low is not None:
+        return rng.uniform(low[j], high[j], n)
+    center = 0.0 if center is None else float(np.nan_to_num(center[j]))
+    spread = 1.0 if spread is None else float(spread[j])
+    return center + spread * rng.standard_normal(n)

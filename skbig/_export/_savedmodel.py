@@ -18,6 +18,7 @@ import uuid
 import numpy as np
 import tensorflow as tf
 
+from ._columns import Columns
 from ._spec import NotExportableError, Preprocessing, folded, network_spec
 from ._text_spec import (
     SPACE_CHARACTERS,
@@ -353,6 +354,12 @@ def build(vectorizer, network, quantize=None, metadata=None):
     ``metadata`` (str to str) as string variables of the loaded object's
     ``metadata`` dict."""
     net = network_spec(network)
+    if isinstance(vectorizer, Columns):
+        raise NotExportableError(
+            "A SavedModel takes the network alone or behind a vectorizer, not "
+            "behind a ColumnTransformer; export to ONNX, which takes one input a "
+            "column."
+        )
     if isinstance(vectorizer, Preprocessing):
         names = [type(step).__name__ for _, step in vectorizer.steps]
         raise NotExportableError(

@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import (
     CountVectorizer,
     HashingVectorizer,
@@ -92,6 +93,10 @@ def split_pipeline(estimator):
                 return (steps[0], steps[1]), steps[2]
         if len(steps) == 1:
             return None, steps[0]
+        if len(steps) == 2 and isinstance(steps[0], ColumnTransformer):
+            from ._columns import columns_spec
+
+            return columns_spec(steps[0]), steps[1]
         if len(steps) == 2 and isinstance(steps[0], _TEXT_STEPS):
             return steps[0], steps[1]
         if not any(isinstance(step, (*_TEXT_STEPS, FeatureUnion)) for step in steps):
@@ -100,8 +105,9 @@ def split_pipeline(estimator):
         raise NotExportableError(
             "skbig.export takes a vectorizer (optionally followed by a "
             "TfidfTransformer) or a FeatureUnion of them (optionally followed by a "
-            "Normalizer) and an skbig network; numeric steps and a network; or the "
-            f"network alone; got steps {names}."
+            "Normalizer) and an skbig network; numeric steps and a network; a "
+            "ColumnTransformer and a network; or the network alone; got steps "
+            f"{names}."
         )
     return None, estimator
 
@@ -193,16 +199,8 @@ def folded(text, net):
     scaled by the weights and rescaled to norm 1, is the row normalised after
     multiplying its IDF by them. Otherwise (another norm) they stay on the
     network; without a vectorizer both stay."""
-    if text is not None and net.mean is not None:
-        first = net.layers[0]
-        scale = np.asarray(net.scale, dtype=np.float64)[:, None]
-        kernel = np.asarray(first.kernel, dtype=np.float64) / scale
-        bias = first.bias - np.asarray(net.mean, dtype=np.float64) @ kernel
-        first = dataclasses.replace(
-            first, kernel=kernel.astype(np.float32), bias=bias.astype(np.float32)
-        )
-        layers = [first, *net.layers[1:]]
-        net = dataclasses.replace(net, mean=None, scale=None, layers=layers)
+    if text is not None:
+        net = standardisation_folded(net)
     if (
         text is None
         or net.feature_weights is None
@@ -214,6 +212,22 @@ def folded(text, net):
     idf = weights if text.idf is None else text.idf * weights
     text = dataclasses.replace(text, idf=idf.astype(np.float32))
     return text, dataclasses.replace(net, feature_weights=None)
+
+
+def standardisation_folded(net):
+    """``net`` with its input's standardisation, if any, folded into the first
+    layer: ``(x - m) / s @ W + b`` is ``x @ (W / s) + (b - m / s @ W)``."""
+    if net.mean is None:
+        return net
+    first = net.layers[0]
+    scale = np.asarray(net.scale, dtype=np.float64)[:, None]
+    kernel = np.asarray(first.kernel, dtype=np.float64) / scale
+    bias = first.bias - np.asarray(net.mean, dtype=np.float64) @ kernel
+    first = dataclasses.replace(
+        first, kernel=kernel.astype(np.float32), bias=bias.astype(np.float32)
+    )
+    layers = [first, *net.layers[1:]]
+    return dataclasses.replace(net, mean=None, scale=None, layers=layers)
 
 
 def check_activations(layers):
