@@ -238,3 +238,28 @@ def test_columns_serve_with_onnxruntime_alone(words_and_numbers, table, tmp_path
     labels, proba = serve_in_a_clean_process(blocked, run, columns)
     assert labels == list(model.predict(rows))
     assert np.abs(proba - model.predict_proba(rows)).max() < 1e-4
+
+
+def test_inputs_keep_their_columns_names(table, tmp_path):
+    # skl2onnx makes input names identifiers; the graph takes the columns' own.
+    frame, labels = table
+    frame = frame.rename(columns={"body": "body text", "price": "price ($)"})
+    columns = ColumnTransformer(
+        [
+            ("words", TfidfVectorizer(), "body text"),
+            ("price", StandardScaler(), ["price ($)"]),
+        ]
+    )
+    model = make_pipeline(columns, _network()).fit(frame, labels)
+    skbig.export(model, tmp_path / "model.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "model.onnx"))
+    assert [i.name for i in session.get_inputs()] == ["body text", "price ($)"]
+    label, _ = session.run(None, _feeds(session, frame.iloc[:20]))
+    assert list(label) == list(model.predict(frame.iloc[:20]))
+    frame = frame.rename(columns={"price ($)": "label"})  # an output's name
+    named = ColumnTransformer(
+        [("words", TfidfVectorizer(), "body text"), ("p", StandardScaler(), ["label"])]
+    )
+    model = make_pipeline(named, _network()).fit(frame, labels)
+    with pytest.raises(NotExportableError, match="'label' has the name"):
+        skbig.export(model, tmp_path / "clash.onnx")

@@ -24,7 +24,7 @@ from skl2onnx.common.data_types import (
 from sklearn.pipeline import Pipeline
 
 from ._columns import Columns, column_rows
-from ._onnx_columns import Conversion
+from ._onnx_columns import Conversion, named_as_columns
 from ._onnx_text import (
     DOMAIN_VERSIONS,
     Nodes,
@@ -120,6 +120,8 @@ def to_onnx(vectorizer, network):
         raise NotExportableError(
             f"skl2onnx could not convert {what}: {' '.join(str(error).split())[:300]}"
         ) from error
+    if isinstance(vectorizer, Columns):
+        named_as_columns(onnx_model.graph, vectorizer)
     # skl2onnx imports the domains and versions its own nodes need, not those
     # of the body's (StringConcat needs opset 20).
     needed = {"": OPSET, **DOMAIN_VERSIONS}

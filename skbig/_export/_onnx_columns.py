@@ -12,6 +12,7 @@ row as ``nb_weights`` does (its norm taken over every part), and adds the bias.
 import copy
 
 import numpy as np
+from onnx import AttributeProto
 from skl2onnx.common.data_types import (
     FloatTensorType,
     Int64TensorType,
@@ -189,3 +190,37 @@ def _summed(nodes, parts):
     for part in parts[1:]:
         total = nodes("Add", total, part)
     return total
+
+
+def named_as_columns(graph, columns):
+    """Gives ``graph``'s inputs their columns' names, which skl2onnx makes
+    identifiers ("unit price" becomes "unit_price")."""
+    renames = {
+        value.name: name
+        for value, (name, _) in zip(graph.input, columns.inputs, strict=True)
+        if value.name != name
+    }
+    if not renames:
+        return
+    taken = {name for node in graph.node for name in node.output}
+    taken |= {value.name for value in graph.output}
+    taken |= {tensor.name for tensor in graph.initializer}
+    clash = sorted(taken & set(renames.values()))
+    if clash:
+        raise NotExportableError(
+            f"The column {clash[0]!r} has the name of one of the exported graph's "
+            "own values; rename the column."
+        )
+    _renamed(graph, renames)
+
+
+def _renamed(graph, renames):
+    for value in graph.input:
+        value.name = renames.get(value.name, value.name)
+    for node in graph.node:
+        names = [renames.get(name, name) for name in node.input]
+        del node.input[:]
+        node.input.extend(names)
+        for attribute in node.attribute:  # subgraphs read the graph's inputs too
+            if attribute.type == AttributeProto.GRAPH:
+                _renamed(attribute.g, renames)
