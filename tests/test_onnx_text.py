@@ -109,6 +109,8 @@ def test_only_the_first_layer_runs_once_per_document(onnx_export):
         TfidfVectorizer(stop_words=["the", "a", "of"], ngram_range=(1, 2)),
         # tokens of anything but whitespace ("goal!!!", "c++", "#1")
         TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), min_df=1),
+        # runs of ASCII letters and apostrophes: "café" is "caf", "don't" one
+        TfidfVectorizer(token_pattern=r"[a-zA-Z']{3,}", ngram_range=(1, 2), min_df=1),
         pytest.param(  # single characters are tokens too
             HashingVectorizer(token_pattern=r"(?u)\b\w+\b", alternate_sign=False),
             marks=pytest.mark.slow,
@@ -138,6 +140,7 @@ def test_only_the_first_layer_runs_once_per_document(onnx_export):
         "binary-bigrams-trigrams-cased",
         "stop-words-bigrams",
         "non-space-tokens",
+        "ascii-runs",
         "hashing-one-character-tokens",
         "hashing",
         "hashing-stop-words",

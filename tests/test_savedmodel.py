@@ -96,15 +96,18 @@ def _counted(grams):
     return [Counter(gram.decode("utf-8") for gram in row) for row in rows]
 
 
-@pytest.mark.parametrize("pattern", [r"(?u)\b\w\w+\b", r"\w+", r"\S+"])
+@pytest.mark.parametrize(
+    "pattern", [r"(?u)\b\w\w+\b", r"\w+", r"\S+", r"[a-zA-Z']{2,}", r"[a-z0-9]+"]
+)
 def test_token_patterns_find_scikit_learns_tokens(pattern):
     from sklearn.feature_extraction.text import CountVectorizer
 
     from skbig._export._savedmodel import _word_grams
-    from skbig._export._text_spec import TOKEN_PATTERNS
+    from skbig._export._text_spec import token_runs
 
     texts = [*CHAR_MESSY, *UNICODE_DOCS, "C++ #1 a.b x_y (z) é-e", "日本 語"]
-    got = _counted(_word_grams(tf.constant(texts), 1, 2, TOKEN_PATTERNS[pattern]))
+    texts += ["don't stop-it ABCdef x1y2 café's naïve Ǆx"]
+    got = _counted(_word_grams(tf.constant(texts), 1, 2, token_runs(pattern)))
     analyzer = CountVectorizer(
         token_pattern=pattern, ngram_range=(1, 2), lowercase=False
     ).build_analyzer()

@@ -79,6 +79,28 @@ def test_token_patterns_that_find_runs_are_exported(pattern, shortest, spaces):
     )
 
 
+@pytest.mark.parametrize(
+    ("pattern", "tokens"),
+    [
+        (r"[a-zA-Z]{2,}", ("[a-zA-Z]", "[^a-zA-Z]", 2)),
+        (r"(?u)[A-Za-z0-9_']+", ("[A-Za-z0-9_']", "[^A-Za-z0-9_']", 1)),
+        (r"[a-z][a-z]+", ("[a-z]", "[^a-z]", 2)),
+        # a word boundary cuts runs differently; a negated class holds spaces; a
+        # longest run, an escape or a different second class are no runs of one
+        (r"\b[a-z]{2,}\b", None),
+        (r"[^0-9]+", None),
+        (r"[a-z]{2,5}", None),
+        (r"[a-z]{0,}", None),
+        (r"[\w-]+", None),
+        (r"[a-z][0-9]+", None),
+    ],
+)
+def test_runs_of_an_ascii_class_are_exported(pattern, tokens):
+    from skbig._export._text_spec import token_runs
+
+    assert token_runs(pattern) == tokens
+
+
 def test_whitespace_is_what_python_splits_words_on():
     assert set(WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
     assert len(WHITESPACE) == len(set(WHITESPACE))

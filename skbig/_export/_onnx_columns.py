@@ -186,10 +186,7 @@ def _columns_of(nodes, x, start, stop):
 
 
 def _summed(nodes, parts):
-    total = parts[0]
-    for part in parts[1:]:
-        total = nodes("Add", total, part)
-    return total
+    return parts[0] if len(parts) == 1 else nodes("Sum", *parts)
 
 
 def named_as_columns(graph, columns):

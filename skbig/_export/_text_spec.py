@@ -7,6 +7,7 @@ reproduced exactly are refused here, with an error that names them.
 
 import dataclasses
 import functools
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,29 @@ TOKEN_PATTERNS = {
     **dict.fromkeys((r"(?u)\S+", r"\S+"), (NOT_SPACE_CHARACTERS, SPACE_CHARACTERS, 1)),
 }
 ANALYZERS = ("word", "char", "char_wb")
+# A bracket class of ASCII letters, digits, underscores and apostrophes (ranges
+# of them too): Python's ``re`` and RE2 read it alike, and it holds no space
+# (the SavedModel splits the text at spaces once the separators are spaces).
+_CLASS = r"\[(?:[A-Za-z0-9_'](?:-[A-Za-z0-9_'])?)+\]"
+# Maximal runs of one such class: ``C+``, ``CC+`` or ``C{m,}``; a word boundary
+# (``\b``) around a class other than ``\w`` would cut runs differently.
+_RUNS = re.compile(rf"(?:\(\?u\))?({_CLASS})(?:(\1)?\+|\{{([1-9][0-9]*),\}})")
+
+
+def token_runs(pattern):
+    """The ``tokens`` of a :class:`TextSpec` (the runs' class, what separates
+    them, the shortest) for a ``token_pattern`` both formats reproduce, else
+    None: those of :data:`TOKEN_PATTERNS`, and the maximal runs of a bracket
+    class of ASCII letters, digits, ``_`` and ``'`` (``[a-zA-Z]{2,}``,
+    ``[A-Za-z0-9_]+``, ``[a-z][a-z]+``)."""
+    if pattern in TOKEN_PATTERNS:
+        return TOKEN_PATTERNS[pattern]
+    match = _RUNS.fullmatch(pattern or "")
+    if match is None:
+        return None
+    bracket, again, least = match.groups()
+    shortest = int(least) if least else 2 if again else 1
+    return bracket, "[^" + bracket[1:], shortest
 
 
 @dataclass
@@ -129,7 +153,7 @@ def text_spec(vectorizer):
         "tokenizer": words and vectorizer.tokenizer is not None,
         # "unicode" and "ascii" are a map of each character
         "strip_accents": vectorizer.strip_accents not in (None, "unicode", "ascii"),
-        "token_pattern": words and vectorizer.token_pattern not in TOKEN_PATTERNS,
+        "token_pattern": words and token_runs(vectorizer.token_pattern) is None,
         "norm": getattr(vectorizer, "norm", None) not in (None, "l1", "l2"),
         # signed hashing needs signed sums; a norm before sublinear tf or IDF
         # changes what they see
@@ -147,8 +171,9 @@ def text_spec(vectorizer):
             f"Cannot export the {type(vectorizer).__name__}: {shown} cannot be "
             "reproduced exactly outside scikit-learn (supported: word n-grams with "
             "any stop words and a token_pattern of runs of word characters "
-            "(r'(?u)\\b\\w\\w+\\b', r'(?u)\\b\\w+\\b', r'\\w+') or of "
-            "anything but whitespace (r'\\S+'), or the 'char' and 'char_wb' "
+            "(r'(?u)\\b\\w\\w+\\b', r'(?u)\\b\\w+\\b', r'\\w+'), of "
+            "anything but whitespace (r'\\S+') or of a class of ASCII letters, "
+            "digits, _ and ' (r'[a-zA-Z]{2,}'), or the 'char' and 'char_wb' "
             "analyzers; lowercase or not, strip_accents 'unicode' or 'ascii', "
             "no callables, unsigned hashing)."
         )
@@ -179,7 +204,7 @@ def text_spec(vectorizer):
         strip_accents=vectorizer.strip_accents,
         # removed from the tokens before n-grams are formed (words only)
         stop_words=sorted(vectorizer.get_stop_words() or ()) if words else [],
-        **({"tokens": TOKEN_PATTERNS[vectorizer.token_pattern]} if words else {}),
+        **({"tokens": token_runs(vectorizer.token_pattern)} if words else {}),
     )
 
 
