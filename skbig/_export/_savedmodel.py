@@ -28,6 +28,7 @@ from ._text_spec import (
     text_spec,
 )
 from ._tf_hash import hashed_columns
+from ._tf_steps import steps_function
 
 _ACTIVATIONS = {
     "relu": tf.nn.relu,
@@ -45,8 +46,9 @@ class _Serving(tf.Module):
     """The exported computation; its ``serve`` is the ``serving_default``
     signature."""
 
-    def __init__(self, text, network, weight_dtype, metadata):
+    def __init__(self, text, network, weight_dtype, metadata, steps=None):
         super().__init__(name="skbig")
+        self.steps = steps
         self.metadata = {
             key: tf.Variable(value, trainable=False, dtype=tf.string)
             for key, value in metadata.items()
@@ -83,14 +85,15 @@ class _Serving(tf.Module):
         if text is not None:
             signature = tf.TensorSpec([None], tf.string, name="text")
         else:
-            signature = tf.TensorSpec([None, network.n_features], tf.float32, name="X")
+            width = network.n_features if steps is None else steps.width
+            signature = tf.TensorSpec([None, width], tf.float32, name="X")
         self.serve = tf.function(self._serve, input_signature=[signature])
 
     def _serve(self, inputs):
         if self.text is not None:
             x = self._tfidf(inputs)
         else:
-            x = inputs
+            x = inputs if self.steps is None else self.steps.function(inputs)
             if self.network.mean is not None:
                 x = (x - self.network.mean) / self.network.scale
             if self.weights is not None:
@@ -360,13 +363,21 @@ def build(vectorizer, network, quantize=None, metadata=None):
             "behind a ColumnTransformer; export to ONNX, which takes one input a "
             "column."
         )
+    steps = None
     if isinstance(vectorizer, Preprocessing):
-        names = [type(step).__name__ for _, step in vectorizer.steps]
-        raise NotExportableError(
-            f"A SavedModel takes the network alone or behind a vectorizer, not "
-            f"behind {names}; export to ONNX, where skl2onnx converts them."
+        steps = Steps(
+            steps_function(vectorizer.steps), vectorizer.steps[0][1].n_features_in_
         )
+        vectorizer = None
     text = None if vectorizer is None else text_spec(vectorizer)
     text, net = folded(text, net)
     dtype = np.float16 if quantize == "float16" else np.float32
-    return Exported(_Serving(text, net, dtype, metadata or {}))
+    return Exported(_Serving(text, net, dtype, metadata or {}, steps))
+
+
+class Steps:
+    """Numeric steps in front of the network: their function of the raw rows
+    (``_tf_steps``) and how many columns those rows have."""
+
+    def __init__(self, function, width):
+        self.function, self.width = function, width
