@@ -729,6 +729,36 @@ def test_a_signal_inside_an_extensions_call_still_stops_the_command(
     assert _signals.interruption(SystemError("no signal behind it")) is None
 
 
+def test_a_sigterm_the_command_does_not_stop_on_is_delivered_again(monkeypatch):
+    # Once in many CI runs a streamed fit went on training a minute after its
+    # SIGTERM, silent: the handler's Terminated was dropped where no __del__ or
+    # unraisable hook shows it. Until the command stops, the signal comes again.
+    from skbig.cli import _signals
+
+    sent = []
+    monkeypatch.setattr(_signals.os, "kill", lambda pid, signum: sent.append(signum))
+    monkeypatch.setattr(_signals, "RETRY_SECONDS", 0.05)
+    with pytest.raises(_signals.Terminated):  # not inside a command: no watch
+        _signals.terminate(signal.SIGTERM, sys._getframe())
+    time.sleep(0.3)
+    assert sent == []
+    restore = _signals.install()
+    try:
+        with pytest.raises(_signals.Terminated):
+            _signals.terminate(signal.SIGTERM, sys._getframe())  # then dropped
+        deadline = time.monotonic() + 10
+        while len(sent) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert sent[:2] == [signal.SIGTERM, signal.SIGTERM]
+        assert _signals.stopped(_signals.Terminated()) == 128 + signal.SIGTERM
+        time.sleep(0.2)  # a delivery under way when it stopped may still land
+        count = len(sent)
+        time.sleep(0.3)
+        assert len(sent) == count  # none once the command has stopped
+    finally:
+        restore()
+
+
 def test_sigterm_dropped_in_a_weakref_callback_is_delivered_again():
     # A weakref (or garbage-collector) callback shows no __del__ frame, and Python
     # drops what it raises too: a training that got SIGTERM there went on for

@@ -36,8 +36,10 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
         vectorizer, optionally a TfidfTransformer, then an skbig network, as the
         private pipeline has them; or a FeatureUnion of such vectorizers,
         optionally followed by a Normalizer), or a network on numeric input, alone or
-        behind numeric steps that skl2onnx converts (ONNX only: imputers,
-        scalers, PCA, ...).
+        behind numeric steps (imputers, scalers, PCA, ...: skl2onnx converts
+        them for ONNX, the SavedModel computes the common ones), or behind a
+        ColumnTransformer of text, numbers and categories (ONNX only: one input
+        a column, named after it).
     path : str or path-like
         The file (ONNX) or folder (SavedModel) to write; replaced atomically.
     format : {"onnx", "savedmodel"}, default="onnx"

@@ -64,10 +64,8 @@ def columns_spec(transformer):
         read = transformer._transformer_to_input_indices.get(name, [])
         if (isinstance(step, str) and step == "drop") or not len(read):
             continue
-        if isinstance(step, str):  # "passthrough" in older scikit-learn
-            raise NotExportableError(
-                f"Cannot export the ColumnTransformer's part {name!r} ({step!r})."
-            )
+        # a "passthrough" part (a string or an identity FunctionTransformer,
+        # depending on the scikit-learn version) passes numbers
         columns = [names[i] for i in read]
         text = _text_part(name, step, columns)
         part = Part(
