@@ -54,6 +54,22 @@ def test_inputs_are_the_columns_read_in_their_order_with_their_kinds():
     ]
 
 
+def test_an_imputer_in_front_of_an_encoder_keeps_the_column_a_string():
+    # The imputer has no categories; the encoder after it does, of the input's type.
+    from sklearn.impute import SimpleImputer
+
+    spec = columns_spec(
+        _fitted(
+            (
+                "shop",
+                make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder()),
+                ["shop"],
+            )
+        )
+    )
+    assert spec.inputs == [("shop", "string")]
+
+
 def test_weights_and_the_remainder_are_parts():
     spec = columns_spec(
         _fitted(

@@ -118,16 +118,22 @@ def _kinds(part):
     """The input kind of each column ``part`` reads."""
     if part.text is not None:
         return [TEXT]
-    step = part.transformer
-    first = step.steps[0][1] if isinstance(step, Pipeline) else step
-    categories = getattr(first, "categories_", None)
-    if categories is None:
+    encoder = encoder_of(part.transformer)
+    if encoder is None:
         return [FLOAT] * len(part.columns)
     kinds = []
-    for values in categories:
+    for values in encoder.categories_:
         kind = np.asarray(values).dtype.kind
         kinds.append(STRING if kind in "OUS" else INT if kind in "iub" else FLOAT)
     return kinds
+
+
+def encoder_of(step):
+    """The encoder (a step with ``categories_``) in ``step``, or ``step`` itself,
+    or None. A step in front of it (an imputer) keeps the columns' type, so its
+    categories' type is the input's."""
+    steps = [s for _, s in step.steps] if isinstance(step, Pipeline) else [step]
+    return next((s for s in steps if hasattr(s, "categories_")), None)
 
 
 def column_rows(columns, X):

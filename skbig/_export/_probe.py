@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._columns import TEXT, Columns
+from ._columns import STRING, TEXT, Columns, encoder_of
 from ._spec import Preprocessing
 
 N_PROBES = 64
@@ -110,17 +110,16 @@ def _column_rows(columns, n, rng):
         if part.text is not None:
             values[part.columns[0]] = _documents(steps[0], n, rng)
             continue
-        first = steps[0]
-        categories = getattr(first, "categories_", None)
+        encoder = encoder_of(step)
         imputes = any(hasattr(s, "statistics_") for s in steps)
         for j, column in enumerate(part.columns):
-            if categories is not None:
-                seen = list(categories[j])
-                if getattr(first, "handle_unknown", "error") != "error":
+            if encoder is not None:
+                seen = list(encoder.categories_[j])
+                if getattr(encoder, "handle_unknown", "error") != "error":
                     seen.append("never seen" if isinstance(seen[0], str) else -1)
                 column_values = [seen[int(i)] for i in rng.integers(len(seen), size=n)]
             else:
-                column_values = _around(first, j, n, rng)
+                column_values = _around(steps[0], j, n, rng)
                 if imputes:
                     column_values[rng.random(n) < 0.1] = np.nan
             values[column] = column_values
@@ -133,7 +132,7 @@ def _column_rows(columns, n, rng):
     for name in names:
         table[:, int(name[1:])] = values[name]
     kinds = {kind for _, kind in columns.inputs}
-    return table if kinds & {TEXT, "string"} else table.astype(np.float64)
+    return table if kinds & {TEXT, STRING} else table.astype(np.float64)
 
 
 def _around(step, j, n, rng):
