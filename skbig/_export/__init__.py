@@ -62,7 +62,8 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
     Returns
     -------
     report : dict
-        ``path``, ``format``, ``quantize``, ``input`` (``"text"`` or ``"X"``),
+        ``path``, ``format``, ``quantize``, ``input`` (``"text"``, ``"X"`` or
+        ``"columns"``),
         ``bytes`` (size on disk),
         ``probe_inputs``, ``label_agreement`` (share of probe inputs with the
         estimator's prediction) and ``max_difference`` (largest absolute

@@ -50,6 +50,12 @@ class Columns:
     def width(self):
         return max(part.output.stop for part in self.parts)
 
+    def position(self, name):
+        """The position of the input ``name`` among the columns the
+        ColumnTransformer was fitted on (``x3`` is the fourth)."""
+        names = getattr(self.transformer, "feature_names_in_", None)
+        return int(name[1:]) if names is None else list(names).index(name)
+
 
 def columns_spec(transformer):
     """The :class:`Columns` of a fitted ``ColumnTransformer``, or an error
@@ -143,7 +149,9 @@ def column_rows(columns, X):
     named = hasattr(columns.transformer, "feature_names_in_")
     feeds = {}
     for name, kind in columns.inputs:
-        values = np.asarray(X[name] if named else np.asarray(X)[:, int(name[1:])])
+        values = np.asarray(
+            X[name] if named else np.asarray(X)[:, columns.position(name)]
+        )
         if kind in (TEXT, STRING):
             values = np.asarray([str(value) for value in values], dtype=object)
         else:

@@ -88,10 +88,7 @@ def _raw_rows(steps, network, n, rng):
     except (AttributeError, ValueError, TypeError):
         first = steps[0][1]
         width = first.n_features_in_
-        center = getattr(first, "mean_", getattr(first, "statistics_", None))
-        center = np.zeros(width) if center is None else np.nan_to_num(center)
-        spread = getattr(first, "scale_", None)
-        spread = np.ones(width) if spread is None else spread
+        center, spread = _center_and_spread(first, width)
         rows = center + spread * rng.standard_normal((n, width))
     rows = np.asarray(rows, dtype=np.float32)
     if any(hasattr(step, "statistics_") for _, step in steps):  # an imputer
@@ -119,7 +116,7 @@ def _column_rows(columns, n, rng):
                     seen.append("never seen" if isinstance(seen[0], str) else -1)
                 column_values = [seen[int(i)] for i in rng.integers(len(seen), size=n)]
             else:
-                column_values = _around(steps[0], j, n, rng)
+                column_values = _around(steps[0], j, len(part.columns), n, rng)
                 if imputes:
                     column_values[rng.random(n) < 0.1] = np.nan
             values[column] = column_values
@@ -130,18 +127,25 @@ def _column_rows(columns, n, rng):
         return pd.DataFrame({name: values[name] for name in names})
     table = np.empty((n, columns.transformer.n_features_in_), dtype=object)
     for name in names:
-        table[:, int(name[1:])] = values[name]
+        table[:, columns.position(name)] = values[name]
     kinds = {kind for _, kind in columns.inputs}
     return table if kinds & {TEXT, STRING} else table.astype(np.float64)
 
 
-def _around(step, j, n, rng):
-    """``n`` numbers around what ``step`` learned of its ``j``-th column."""
-    center = getattr(step, "mean_", getattr(step, "statistics_", None))
-    spread = getattr(step, "scale_", None)
+def _around(step, j, width, n, rng):
+    """``n`` numbers around what ``step`` (of ``width`` columns) learned of its
+    ``j``-th column."""
     low, high = getattr(step, "data_min_", None), getattr(step, "data_max_", None)
     if low is not None:
         return rng.uniform(low[j], high[j], n)
-    center = 0.0 if center is None else float(np.nan_to_num(center[j]))
-    spread = 1.0 if spread is None else float(spread[j])
-    return center + spread * rng.standard_normal(n)
+    center, spread = _center_and_spread(step, width)
+    return float(center[j]) + float(spread[j]) * rng.standard_normal(n)
+
+
+def _center_and_spread(step, width):
+    """The center (mean or imputed value) and spread (scale) ``step`` learned of
+    each of its ``width`` columns; 0 and 1 where it learned none."""
+    center = getattr(step, "mean_", getattr(step, "statistics_", None))
+    center = np.zeros(width) if center is None else np.nan_to_num(center)
+    spread = getattr(step, "scale_", None)
+    return center, np.ones(width) if spread is None else spread

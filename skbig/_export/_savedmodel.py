@@ -48,7 +48,8 @@ class _Serving(tf.Module):
 
     def __init__(self, text, network, weight_dtype, metadata, steps=None):
         super().__init__(name="skbig")
-        self.steps = steps
+        # numeric steps in front of the network ((name, transformer) pairs)
+        self.steps = None if steps is None else steps_function(steps)
         self.metadata = {
             key: tf.Variable(value, trainable=False, dtype=tf.string)
             for key, value in metadata.items()
@@ -85,7 +86,7 @@ class _Serving(tf.Module):
         if text is not None:
             signature = tf.TensorSpec([None], tf.string, name="text")
         else:
-            width = network.n_features if steps is None else steps.width
+            width = network.n_features if steps is None else steps[0][1].n_features_in_
             signature = tf.TensorSpec([None, width], tf.float32, name="X")
         self.serve = tf.function(self._serve, input_signature=[signature])
 
@@ -93,7 +94,7 @@ class _Serving(tf.Module):
         if self.text is not None:
             x = self._tfidf(inputs)
         else:
-            x = inputs if self.steps is None else self.steps.function(inputs)
+            x = inputs if self.steps is None else self.steps(inputs)
             if self.network.mean is not None:
                 x = (x - self.network.mean) / self.network.scale
             if self.weights is not None:
@@ -365,19 +366,8 @@ def build(vectorizer, network, quantize=None, metadata=None):
         )
     steps = None
     if isinstance(vectorizer, Preprocessing):
-        steps = Steps(
-            steps_function(vectorizer.steps), vectorizer.steps[0][1].n_features_in_
-        )
-        vectorizer = None
+        steps, vectorizer = vectorizer.steps, None
     text = None if vectorizer is None else text_spec(vectorizer)
     text, net = folded(text, net)
     dtype = np.float16 if quantize == "float16" else np.float32
     return Exported(_Serving(text, net, dtype, metadata or {}, steps))
-
-
-class Steps:
-    """Numeric steps in front of the network: their function of the raw rows
-    (``_tf_steps``) and how many columns those rows have."""
-
-    def __init__(self, function, width):
-        self.function, self.width = function, width

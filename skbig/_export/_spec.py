@@ -65,7 +65,8 @@ class NetworkSpec:
 @dataclass
 class Preprocessing:
     """Numeric steps in front of the network (a scaler, an imputer, ...), which
-    the ONNX export hands to skl2onnx's own converters."""
+    the ONNX export hands to skl2onnx's own converters and the SavedModel
+    computes itself (``_tf_steps``)."""
 
     steps: list  # (name, fitted transformer)
 
