@@ -2,6 +2,7 @@
 
 import json
 import os
+import warnings
 
 import numpy as np
 import pytest
@@ -63,12 +64,27 @@ def test_a_disagreeing_export_is_not_written(pipeline, tmp_path, monkeypatch):
     assert not path.exists()
 
 
-def test_final_sigma_is_warned_about(tmp_path):
-    texts = ["\u03bf\u03b4\u03cc\u03c2 \u03ba\u03b1\u03bb\u03cc\u03c2", "the road"] * 10
+def test_greek_and_turkish_capitals_are_lowercased_as_python_does(tmp_path):
+    # Python lowercases a word-final capital sigma to the final form and İ to i
+    # and a combining dot; onnxruntime's StringNormalizer gives the medial form
+    # and i.
+    texts = [
+        "\u03bf\u03b4\u03cc\u03c2 \u03ba\u03b1\u03bb\u03cc\u03c2",
+        "the road",
+        "istanbul stanbul",
+        "\u03c3\u03bf\u03c6\u03af\u03b1 \u03c3\u03b1\u03c2",
+    ] * 10
     model = make_text_classifier(**dict(FAST, tfidf__min_df=1))
-    model.fit(texts, ["el", "en"] * 10)
-    with pytest.warns(UserWarning, match="final sigma"):
+    model.fit(texts, ["el", "en", "tr", "el"] * 10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         skbig.export(model, tmp_path / "greek.onnx")
+    probe = ["ΟΔΌΣ ΚΑΛΌΣ", "ΣΟΦΊΑ ΣΑΣ.", "Οδός, καλός", "İSTANBUL", "ΣΑΣ' ΟΔΌΣ", "Σ"]
+    probe += ["THE\x00ROAD", "ΟΔΌΣ\x00ΚΑΛΌΣ"]  # noqa: RUF001
+    session = onnxruntime.InferenceSession(str(tmp_path / "greek.onnx"))
+    label, proba = run(session, probe)
+    assert list(label) == list(model.predict(probe))
+    assert np.abs(proba - model.predict_proba(probe)).max() < 1e-5
 
 
 @pytest.fixture(scope="module")

@@ -193,3 +193,51 @@ def test_accents_are_stripped_as_scikit_learn_strips_them(how, text):
 
     strip = strip_accents_unicode if how == "unicode" else strip_accents_ascii
     assert _onnx_stripped(how, text) == [strip(text)]
+
+
+@cache
+def _lowering_session():
+    from skbig._export._onnx_chars import lowercased
+
+    return _session(lowercased)
+
+
+# Greek capitals and small letters, the capital sigma, what Final_Sigma skips
+# (apostrophes, full stops, combining marks, a soft hyphen, modifier letters)
+# and what it does not (spaces, digits, punctuation), the dotted capital I.
+_SIGMA_CONTEXT = st.text(
+    alphabet=st.sampled_from(list("ΣΑΒΟΔσςαο'.:\u0301\u0345\u00ad\u02b0 1-,İIiAa")),
+    max_size=14,
+)
+LOWERED = [
+    "ΟΔΟΣ",
+    "ΟΔΟΣ ΚΑΙ ΣΟΦΙΑ",  # noqa: RUF001
+    "ΟΔΟΣ'. Σ ΑΣ' Σ",
+    "Σ",
+    "ΑΣ\u0301Α ΑΣ\u0301",  # noqa: RUF001
+    "İSTANBUL İi",
+    "Ⓐ ǅ Straße ẞ ΐ",
+    "",
+]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.one_of(
+        st.sampled_from(LOWERED), _SIGMA_CONTEXT, CHAR_TEXT, st.text(max_size=40)
+    )
+)
+def test_text_is_lowercased_as_python_lowercases_it(text):
+    session = _lowering_session()
+    (lowered,) = session.run(None, {"text": np.asarray([text], dtype=object)})
+    assert lowered.tolist() == [text.lower()]
+
+
+def test_python_lowercase_tables():
+    from skbig._export._text_spec import lowercase_tables
+
+    lower, classes = lowercase_tables()
+    assert lower["\u0130"] == "i\u0307" and lower["\u03a3"] == "\u03c3"
+    assert "a" not in lower and len(lower) > 1000
+    # cased, case-ignorable, the capital sigma, neither
+    assert [classes.get(c, 0) for c in "a'\u0301Σ 1"] == [1, -1, -1, 2, 0, 0]

@@ -197,3 +197,31 @@ def test_distinct_columns_are_counted_as_numpy_counts_them(columns):
     expected = np.unique(np.asarray(columns, dtype=np.int64), return_counts=True)
     assert np.array_equal(got[0], expected[0])
     assert np.array_equal(got[1], expected[1])
+
+
+def test_word_characters_are_pythons_on_every_code_point():
+    # RE2's \pL and \pN follow its own Unicode version, newer than some
+    # Pythons': the graphs spell out this Python's \w instead.
+    import re
+
+    from onnx import TensorProto, helper
+
+    from skbig._export._text_spec import WORD_CHARACTERS, re2_class
+
+    word = re.compile(r"\w")
+    characters = [chr(c) for c in range(1, 0x110000) if not 0xD800 <= c < 0xE000]
+    graph = helper.make_graph(
+        [
+            helper.make_node(
+                "RegexFullMatch", ["x"], ["y"], pattern=re2_class(WORD_CHARACTERS)
+            )
+        ],
+        "word",
+        [helper.make_tensor_value_info("x", TensorProto.STRING, [None])],
+        [helper.make_tensor_value_info("y", TensorProto.BOOL, [None])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)])
+    session = onnxruntime.InferenceSession(model.SerializeToString())
+    (matched,) = session.run(None, {"x": np.array(characters, dtype=object)})
+    expected = np.array([bool(word.match(c)) for c in characters])
+    assert np.array_equal(matched, expected)

@@ -72,6 +72,7 @@ def test_savedmodel_drops_stop_words_before_the_bigrams(saved, pipeline):
 
 def test_savedmodel_lowercases_as_python_does(saved, pipeline):
     texts = ["ΟΔΟΣ and İSTANBUL", *UNICODE_DOCS, "", "goal_team 日本goal"]
+    texts += ["GOAL\x00MATCH Team", "\x00"]  # ICU stops lowercasing at a NUL
     labels, proba = serve(saved[2], texts)
     assert labels == list(pipeline.predict(texts))
     assert np.abs(proba - pipeline.predict_proba(texts)).max() < 1e-4
@@ -248,3 +249,16 @@ def test_savedmodel_serves_without_sklearn_skbig_or_keras(saved, pipeline):
     labels, proba = serve_in_a_clean_process(blocked, run, texts)
     assert labels == list(pipeline.predict(texts))
     assert np.abs(proba - pipeline.predict_proba(texts)).max() < 1e-4
+
+
+def test_word_characters_are_pythons_on_every_code_point():
+    import re
+
+    from skbig._export._text_spec import NOT_WORD_CHARACTERS, re2_class
+
+    word = re.compile(r"\w")
+    characters = [chr(c) for c in range(1, 0x110000) if not 0xD800 <= c < 0xE000]
+    between = tf.strings.regex_full_match(
+        tf.constant(characters), re2_class(NOT_WORD_CHARACTERS)
+    ).numpy()
+    assert np.array_equal(~between, [bool(word.match(c)) for c in characters])

@@ -11,8 +11,6 @@ converter would also differ from scikit-learn: it tokenises ASCII
 ``[a-zA-Z0-9_]+`` and computes sublinear tf as ``log(1 + tf)``.)
 """
 
-import warnings
-
 import numpy as np
 from onnx import TensorProto, helper
 from skl2onnx import convert_sklearn
@@ -33,7 +31,7 @@ from ._onnx_text import (
     rescaled,
 )
 from ._spec import NotExportableError, Preprocessing, folded, network_spec
-from ._text_spec import text_parts, text_spec
+from ._text_spec import text_spec
 
 OPSET = 20  # StringConcat (n-grams); onnxruntime >= 1.17
 
@@ -53,9 +51,6 @@ def to_onnx(vectorizer, network):
     text = first_layer = None
     extra = {}, {}, {}  # skl2onnx's converters, shapes and parsers of other parts
     if isinstance(vectorizer, Columns):
-        for part in vectorizer.parts:
-            if part.text is not None:
-                _warn_about_lowercasing(part.text)
         conversion = Conversion(vectorizer, network, net)
         model, initial, net = conversion.model, conversion.initial, conversion.net
         extra = conversion.converters, conversion.shapes, conversion.parsers
@@ -69,7 +64,6 @@ def to_onnx(vectorizer, network):
         initial = [("X", FloatTensorType([None, width]))]
     else:
         text, net = folded(text_spec(vectorizer), net)
-        _warn_about_lowercasing(text)
         model = _TextNetwork(text, net)
         initial = [("text", StringTensorType([None]))]
 
@@ -151,26 +145,6 @@ def _documents(nodes, text, net, x, outputs):
 
     rows = per_document(nodes, x, units, first_layer)
     _network_nodes(nodes, net, rows, outputs, computed=1)
-
-
-def _warn_about_lowercasing(text):
-    greek = [
-        term
-        for part, _, _ in text_parts(text)
-        if part.lowercase
-        for term in part.terms or ()
-        if "ς" in term
-    ]
-    if greek:
-        warnings.warn(
-            f"{len(greek)} vocabulary terms hold a final sigma (e.g. {greek[0]!r}): "
-            "ONNX lowercases a capital sigma to \u03c3 where Python writes "
-            "\u03c2, so the ONNX model misses these terms in capitalised text. The "
-            "SavedModel format "
-            "lowercases as Python does.",
-            UserWarning,
-            stacklevel=4,
-        )
 
 
 def _outputs(spec):

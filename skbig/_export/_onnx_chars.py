@@ -1,5 +1,6 @@
-"""Character n-grams of one document in ONNX, as scikit-learn's ``char`` and
-``char_wb`` analyzers form them.
+"""One document's characters in ONNX: character n-grams, as scikit-learn's
+``char`` and ``char_wb`` analyzers form them; accents stripped; and text
+lowercased as Python's ``str.lower`` does (:func:`lowercased`).
 
 The document is split into characters once (com.microsoft's Tokenizer with an
 empty separator), and an n-gram is a window of n characters:
@@ -15,10 +16,16 @@ empty separator), and an n-gram is a window of n characters:
   its single spaces (n = 1) are two a word, one opening and one closing.
 """
 
+import functools
+
 import numpy as np
 from onnx import TensorProto, helper
 
-from ._text_spec import WHITESPACE, accent_map
+from ._text_spec import FINAL_SIGMA, SIGMA, WHITESPACE, accent_map, lowercase_tables
+
+# Lowercasing (StringNormalizer) needs a UTF-8 locale; C.UTF-8 ships with glibc
+# systems (Debian, Ubuntu, the python:* images) where en_US.UTF-8 often does not.
+LOCALE = "C.UTF-8"
 
 _TRUE = np.ones((1, 1), np.bool_)
 _FALSE = np.zeros((1, 1), np.bool_)
@@ -76,6 +83,127 @@ def _characters(nodes, text):
         mincharnum=1,
         pad_value="#",  # one document, one row: nothing is padded
     )
+
+
+def lowercased(nodes, text):
+    """``text`` ``[1]`` lowercased as Python's ``str.lower`` does.
+
+    onnxruntime's StringNormalizer maps one character at a time through the C
+    library's table, where Python gives ``İ`` two characters and a capital
+    sigma that ends a word ``ς``. A document that holds a character
+    StringNormalizer lowercases otherwise than Python (those two, and any other
+    this machine's onnxruntime differs on) is lowercased by Python's own tables
+    (:func:`lowercase_tables`) character by character and joined back; the
+    others, most documents of most corpora, by StringNormalizer."""
+    differs = "".join(f"\\x{{{ord(c):x}}}" for c in _normalizer_differs())
+    found = nodes("RegexFullMatch", text, pattern=f"(?s).*[{differs}].*")
+    exact = nodes.subgraph()
+    lowered = _python_lowered(exact, _characters(exact, text))
+    usual = nodes.subgraph()
+    normalised = usual(
+        "StringNormalizer", text, case_change_action="LOWER", locale=LOCALE
+    )
+    result = nodes.name("lowered")
+    nodes.add(
+        "If",
+        [found],  # one element: If reads it as its condition
+        [result],
+        then_branch=_branch(exact, "python_lowered", lowered),
+        else_branch=_branch(usual, "normalised", normalised),
+    )
+    return result
+
+
+def _python_lowered(nodes, chars):
+    """``chars`` ``[1, T]`` lowercased by Python's tables and joined, ``[1]``."""
+    lower, classes = lowercase_tables()
+    keys = list(lower)
+    mapped = nodes(
+        "LabelEncoder",
+        chars,
+        domain="ai.onnx.ml",
+        keys_strings=keys,
+        values_strings=[lower[key] for key in keys],
+        default_string="",
+    )
+    changed = nodes(
+        "LabelEncoder",
+        chars,
+        domain="ai.onnx.ml",
+        keys_strings=keys,
+        values_int64s=[1] * len(keys),
+        default_int64=0,
+    )
+    mapped = nodes("Where", nodes("Cast", changed, to=TensorProto.BOOL), mapped, chars)
+    # The Final_Sigma rule: a sigma's neighbours are the characters next to it
+    # once the case-ignorable ones are taken out. Each character's rank among
+    # those kept (how many come before it) indexes their classes, padded with
+    # "neither" at both ends (twice after: a skipped last character's rank is
+    # the count kept).
+    flat = nodes.const([-1], np.int64)
+    kind = nodes(
+        "Reshape",
+        nodes(
+            "LabelEncoder",
+            chars,
+            domain="ai.onnx.ml",
+            keys_strings=list(classes),
+            values_int64s=list(classes.values()),
+            default_int64=0,
+        ),
+        flat,
+    )
+    zero = nodes.const([0], np.int64)
+    kept = nodes("Cast", nodes("GreaterOrEqual", kind, zero), to=TensorProto.INT64)
+    rank = nodes("CumSum", kept, nodes.const(0, np.int64), exclusive=1)
+    around = nodes(
+        "Concat", zero, nodes("Compress", kind, nodes("Cast", kept, to=9)), zero,
+        zero, axis=0,
+    )  # fmt: skip
+    one = nodes.const([1], np.int64)
+    before = nodes("Gather", around, rank, axis=0)  # the kept character before
+    after = nodes("Gather", around, nodes("Add", rank, nodes.const(2, np.int64)))
+    final = nodes(
+        "And",
+        nodes("Equal", kind, nodes.const([2], np.int64)),
+        nodes("And", nodes("GreaterOrEqual", before, one),
+              nodes("Less", after, one)),
+    )  # fmt: skip
+    shape = nodes("Shape", mapped)
+    final = nodes("Reshape", final, shape)
+    mapped = nodes(
+        "Where", final, nodes.const(np.array([[FINAL_SIGMA]], object)), mapped
+    )
+    return _joined_whole(nodes, mapped)
+
+
+@functools.cache
+def _normalizer_differs():
+    """The characters this machine's onnxruntime StringNormalizer lowercases
+    otherwise than Python's ``str.lower`` (each on its own; ``İ`` with
+    onnxruntime 1.32 on glibc 2.36), with the capital sigma, whose lowercase
+    depends on what surrounds it."""
+    import onnxruntime
+
+    graph = helper.make_graph(
+        [helper.make_node("StringNormalizer", ["x"], ["y"],
+                          case_change_action="LOWER", locale=LOCALE)],
+        "lower",
+        [helper.make_tensor_value_info("x", TensorProto.STRING, [None])],
+        [helper.make_tensor_value_info("y", TensorProto.STRING, [None])],
+    )  # fmt: skip
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)])
+    session = onnxruntime.InferenceSession(
+        model.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    characters = [
+        chr(code) for code in range(1, 0x110000) if not 0xD800 <= code < 0xE000
+    ]
+    (lowered,) = session.run(None, {"x": np.array(characters, dtype=object)})
+    differs = {
+        c for c, low in zip(characters, lowered, strict=True) if c.lower() != low
+    }
+    return sorted(differs | {SIGMA})
 
 
 def accents_stripped(nodes, text, how):

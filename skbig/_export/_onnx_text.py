@@ -10,13 +10,8 @@ a batch costs what its documents cost one by one, in memory as in time.
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper
 
-from ._onnx_chars import accents_stripped, character_grams
-from ._text_spec import TextUnion, text_parts
-
-# Lowercasing (StringNormalizer) needs a UTF-8 locale; C.UTF-8 ships with glibc
-# systems (Debian, Ubuntu, the python:* images) where en_US.UTF-8 often does not.
-LOCALE = "C.UTF-8"
-
+from ._onnx_chars import accents_stripped, character_grams, lowercased
+from ._text_spec import TextUnion, re2_class, text_parts
 
 # What the tokenizer would pad a row with (one document is one row, so nothing
 # is): never a token, which holds no whitespace.
@@ -142,9 +137,7 @@ def _document_tfidf(nodes, spec, text):
     their values, two 1-D tensors of the same length (empty for a document
     without a known term)."""
     if spec.lowercase:
-        text = nodes(
-            "StringNormalizer", text, case_change_action="LOWER", locale=LOCALE
-        )
+        text = lowercased(nodes, text)
     if spec.strip_accents:  # after lowercasing, as scikit-learn does
         text = accents_stripped(nodes, text, spec.strip_accents)
     if spec.analyzer == "word":
@@ -176,7 +169,7 @@ def _word_columns(nodes, spec, text):
         "Tokenizer",
         text,
         domain="com.microsoft",
-        tokenexp=f"{spec.tokens[0]}{{{spec.tokens[2]},}}",
+        tokenexp=f"{re2_class(spec.tokens[0])}{{{spec.tokens[2]},}}",
         mark=0,
         mincharnum=1,
         pad_value=PAD,

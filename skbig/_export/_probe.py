@@ -52,8 +52,7 @@ def _documents(vectorizer, n, rng):
                 if terms and rng.random() < 0.85
                 else _NOISE[int(rng.integers(len(_NOISE)))]
             )
-            # ONNX lowercases a word-final capital sigma to the medial form (documented)
-            case = rng.random() if "ς" not in word else 1.0
+            case = rng.random()
             word = word.upper() if case < 0.15 else word.title() if case < 0.3 else word
             words.append(word + _SEPARATORS[int(rng.integers(len(_SEPARATORS)))])
         docs.append("".join(words))

@@ -24,10 +24,12 @@ from ._text_spec import (
     SPACE_CHARACTERS,
     TextUnion,
     accent_map,
+    re2_class,
     text_parts,
     text_spec,
 )
 from ._tf_hash import hashed_columns
+from ._tf_lower import Lowering
 from ._tf_steps import steps_function
 
 _ACTIVATIONS = {
@@ -66,6 +68,8 @@ class _Serving(tf.Module):
                 _accent_table(part.strip_accents) if part.strip_accents else None
                 for part in parts
             ]
+            if any(part.lowercase for part in parts):
+                self.lowering = Lowering()
             self.stops = [
                 _table(part.stop_words, [1] * len(part.stop_words), default=0)
                 if part.stop_words
@@ -137,7 +141,7 @@ class _Serving(tf.Module):
     def _part(self, text, i, spec, n_rows):
         """(row, column, value) of each nonzero of part ``i``'s TF-IDF."""
         if spec.lowercase:
-            text = tf.strings.lower(text, encoding="utf-8")
+            text = self.lowering(text)
         if spec.strip_accents:  # after lowercasing, as scikit-learn does
             text = _stripped(text, spec.strip_accents, self.accents[i])
         if spec.analyzer == "word":
@@ -261,7 +265,9 @@ def _word_grams(text, min_n, max_n, tokens, stop=None):
     """scikit-learn's word n-grams: the runs of ``tokens`` (a spec's ``tokens``),
     less the stop words (a table that maps each to 1), joined by spaces."""
     _, between, shortest = tokens
-    tokens = tf.strings.split(tf.strings.regex_replace(text, between + "+", " "))
+    tokens = tf.strings.split(
+        tf.strings.regex_replace(text, re2_class(between) + "+", " ")
+    )
     kept = tf.strings.length(tokens, unit="UTF8_CHAR") >= shortest
     if stop is not None:
         kept = kept & tf.ragged.map_flat_values(lambda t: stop.lookup(t) == 0, tokens)

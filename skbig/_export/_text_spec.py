@@ -32,7 +32,8 @@ WHITESPACE = (
     + "\u2028\u2029\u202f\u205f\u3000"
 )
 # Python's ``\w`` on str: letters, numbers and the underscore. RE2 (onnxruntime,
-# TensorFlow) reads ``\w`` and ``\s`` as ASCII only, so the classes are spelt out.
+# TensorFlow) reads ``\w`` and ``\s`` as ASCII only, so the classes are spelt out
+# (and the graphs spell this one out further: ``re2_class``).
 WORD_CHARACTERS = r"[\pL\pN_]"
 NOT_WORD_CHARACTERS = r"[^\pL\pN_]"
 SPACE_CHARACTERS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
@@ -51,6 +52,7 @@ TOKEN_PATTERNS = {
     **dict.fromkeys((r"(?u)\S+", r"\S+"), (NOT_SPACE_CHARACTERS, SPACE_CHARACTERS, 1)),
 }
 ANALYZERS = ("word", "char", "char_wb")
+SIGMA, FINAL_SIGMA = "\u03a3", "\u03c2"  # Σ, ς
 # A bracket class of ASCII letters, digits, underscores and apostrophes (ranges
 # of them too): Python's ``re`` and RE2 read it alike, and it holds no space
 # (the SavedModel splits the text at spaces once the separators are spaces).
@@ -206,6 +208,66 @@ def text_spec(vectorizer):
         stop_words=sorted(vectorizer.get_stop_words() or ()) if words else [],
         **({"tokens": token_runs(vectorizer.token_pattern)} if words else {}),
     )
+
+
+def re2_class(characters):
+    """A class of a spec's ``tokens`` as an exported graph's RE2 should read it:
+    :data:`WORD_CHARACTERS` (and its negation) as this Python's ``re`` reads
+    ``\\w``, its code points spelt out as ranges; other classes as they are.
+    RE2's ``\\pL`` and ``\\pN`` follow RE2's own Unicode version: onnxruntime
+    1.32's counts 5,010 characters as letters that Python 3.11's Unicode 14 has
+    not assigned, and so reads tokens Python does not."""
+    if characters == WORD_CHARACTERS:
+        return _python_word_class()
+    if characters == NOT_WORD_CHARACTERS:
+        return "[^" + _python_word_class()[1:]
+    return characters
+
+
+@functools.cache
+def _python_word_class():
+    word = re.compile(r"\w")
+    ranges = []
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000 or not word.match(chr(code)):
+            continue
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    spelt = (
+        f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges
+    )
+    return "[" + "".join(spelt) + "]"
+
+
+@functools.cache
+def lowercase_tables():
+    """Python's ``str.lower`` as two tables an exported graph can read.
+
+    The first maps each character whose lowercase differs to it (``İ`` becomes
+    two characters, ``i`` and a combining dot). The second classes the
+    characters Unicode's Final_Sigma rule reads, by which a capital sigma
+    becomes ``ς`` when a cased character comes before it and none after it,
+    case-ignorable characters (apostrophes, full stops, combining marks, ...)
+    skipped: -1 case-ignorable, 1 cased, 2 the capital sigma (cased); the rest
+    are 0. Both are read off this Python's own ``str.lower``, which is what
+    scikit-learn calls."""
+    lower, classes = {}, {}
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:  # surrogates are no characters
+            continue
+        character = chr(code)
+        if character.lower() != character:
+            lower[character] = character.lower()
+        # After a cased letter, the sigma is final if the character is skipped
+        # or cased; after a space, only if it is cased and not skipped.
+        after_cased = ("A" + character + SIGMA).lower()[-1] == FINAL_SIGMA
+        after_space = (" " + character + SIGMA).lower()[-1] == FINAL_SIGMA
+        if after_cased:
+            classes[character] = 1 if after_space else -1
+    classes[SIGMA] = 2
+    return lower, classes
 
 
 @functools.cache
