@@ -3,12 +3,11 @@
 ``tf.strings.lower`` (ICU's full lowercasing) writes ``İ`` as two characters and
 a capital sigma that ends a word as ``ς``, as Python does, but it knows the
 Unicode version of TensorFlow's own ICU, which can be older than Python's: a
-character added since is left as it is. The characters this TensorFlow
-lowercases otherwise than this Python (read off both when the model is
-exported) are mapped by Python's table first, in the documents that hold them,
-and ICU lowercases the rest; what Python maps them to is already lowercase.
-ICU also stops at a NUL character, so text around NULs is lowercased piece by
-piece. Both happen only in a batch that holds such a document.
+character added since is left as it is, and is not cased to ICU when it comes
+before a capital sigma. ICU also stops at a NUL character (``"a\\x00B"`` gives
+``"a"``). A batch that holds a document with such a character (read off both
+when the model is exported) lowercases those documents with Python's own tables
+(:func:`lowercase_tables`), character by character, and the others with ICU.
 """
 
 from .. import _runtime  # noqa: F401  (starts TensorFlow quietly)
@@ -16,34 +15,34 @@ from .. import _runtime  # noqa: F401  (starts TensorFlow quietly)
 # isort: split
 import functools
 
+import numpy as np
 import tensorflow as tf
 
-from ._spec import NotExportableError
-
-# What the table gives a character it does not hold.
-_UNCHANGED = "\x00unchanged"
+from ._text_spec import FINAL_SIGMA, SIGMA, lowercase_tables
 
 
 @functools.cache
 def python_only():
-    """``{character: its Python lowercase}`` for each character this
-    TensorFlow lowercases otherwise (on its own)."""
+    """The characters this TensorFlow reads otherwise than this Python when it
+    lowercases: on their own, or as what comes before a capital sigma (cased,
+    skipped or neither: :func:`lowercase_tables`)."""
     characters = [chr(c) for c in range(1, 0x110000) if not 0xD800 <= c < 0xE000]
-    lowered = tf.strings.lower(tf.constant(characters), encoding="utf-8").numpy()
-    differs = {
-        c: c.lower()
-        for c, low in zip(characters, lowered, strict=True)
-        if low.decode("utf-8") != c.lower()
-    }
-    again = tf.strings.lower(tf.constant(list(differs.values()) or [""]), "utf-8")
-    for (character, low), twice in zip(differs.items(), again.numpy(), strict=False):
-        if twice.decode("utf-8") != low:  # never seen; refuse rather than differ
-            raise NotExportableError(
-                f"TensorFlow lowercases {low!r} (Python's lowercase of "
-                f"{character!r}) again; the SavedModel cannot lowercase as "
-                "Python does."
-            )
-    return differs
+    lower, classes = lowercase_tables()
+    each = tf.constant(characters)
+    python = tf.constant([lower.get(c, c) for c in characters])
+    differs = tf.strings.lower(each, encoding="utf-8") != python
+
+    def final_after(before):  # is a sigma after ``before`` + the character final?
+        text = tf.strings.lower(tf.strings.join([before, each, SIGMA]), "utf-8")
+        return tf.strings.regex_full_match(text, f"(?s).*{FINAL_SIGMA}").numpy()
+
+    # As _text_spec reads the classes off Python: final after "A" + c when c
+    # is skipped or cased, after " " + c only when it is cased.
+    after_cased, after_space = final_after("A"), final_after(" ")
+    kind = np.where(after_cased, np.where(after_space, 1, -1), 0)
+    python_kind = np.array([min(classes.get(c, 0), 1) for c in characters])
+    differs = differs.numpy() | (kind != python_kind)
+    return [c for c, d in zip(characters, differs, strict=True) if d]
 
 
 class Lowering(tf.Module):
@@ -51,54 +50,54 @@ class Lowering(tf.Module):
 
     def __init__(self):
         super().__init__(name="lowering")
-        differs = python_only()
-        self.table = None
-        if differs:
-            self.table = tf.lookup.StaticHashTable(
-                tf.lookup.KeyValueTensorInitializer(
-                    tf.constant(list(differs)), tf.constant(list(differs.values()))
-                ),
-                default_value=_UNCHANGED,
-            )
-        # ICU's lowercasing also stops at a NUL ("a\\x00B" gives "a"): a
-        # document that holds one is lowercased between its NULs, which are
-        # neither cased nor skipped by the final-sigma rule, so the pieces
-        # lowercase as the whole does.
-        codes = "".join(f"\\x{{{ord(c):x}}}" for c in ["\x00", *differs])
+        lower, classes = lowercase_tables()
+        self.lower = _table(lower, "")
+        self.classes = _table(classes, 0)
+        codes = "".join(f"\\x{{{ord(c):x}}}" for c in ["\x00", *python_only()])
         self.pattern = f"(?s).*[{codes}].*"
 
     def __call__(self, text):
         holds = tf.strings.regex_full_match(text, self.pattern)
         return tf.cond(
             tf.reduce_any(holds),
-            lambda: _between_nuls(self._mapped(text, holds)),
+            lambda: tf.where(
+                holds, self._python(text), tf.strings.lower(text, encoding="utf-8")
+            ),
             lambda: tf.strings.lower(text, encoding="utf-8"),
         )
 
-    def _mapped(self, text, holds):
-        if self.table is None:
-            return text
-
-        def each(characters):
-            mapped = self.table.lookup(characters)
-            return tf.where(mapped == _UNCHANGED, characters, mapped)
-
-        characters = tf.strings.unicode_split(text, "UTF-8")
-        joined = tf.strings.reduce_join(
-            tf.ragged.map_flat_values(each, characters), axis=1
+    def _python(self, text):
+        """``text`` lowercased by Python's tables and the final-sigma rule."""
+        # A NUL after each document: neither cased nor skipped by the rule, it
+        # keeps one document's characters from being another's neighbours.
+        chars = tf.strings.unicode_split(tf.strings.join([text, "\x00"]), "UTF-8")
+        flat = chars.flat_values
+        mapped = self.lower.lookup(flat)
+        mapped = tf.where(mapped == "", flat, mapped)
+        # A sigma's neighbours are the characters next to it once the
+        # case-ignorable ones (-1) are taken out: each character's rank among
+        # those kept indexes their classes, padded with "neither" (0).
+        kind = self.classes.lookup(flat)
+        kept = kind >= 0
+        rank = tf.cumsum(tf.cast(kept, tf.int64), exclusive=True)
+        zero = tf.zeros([1], tf.int64)
+        around = tf.concat([zero, tf.boolean_mask(kind, kept), zero, zero], axis=0)
+        final = (
+            (kind == 2)
+            & (tf.gather(around, rank) >= 1)
+            & (tf.gather(around, rank + 2) < 1)
         )
-        return tf.where(holds, joined, text)
+        mapped = tf.where(final, FINAL_SIGMA, mapped)
+        joined = tf.strings.reduce_join(chars.with_flat_values(mapped), axis=1)
+        length = tf.strings.length(joined) - 1  # less the NUL
+        return tf.strings.substr(joined, tf.zeros_like(length), length)
 
 
-def _between_nuls(text):
-    # Each piece with a NUL after it, joined, less the last NUL (a separator
-    # attribute would itself be cut at the NUL).
-    pieces = tf.strings.split(text, sep="\x00")
-    nul = tf.constant("\x00")
-
-    def each(piece):
-        return tf.strings.join([tf.strings.lower(piece, encoding="utf-8"), nul])
-
-    joined = tf.strings.reduce_join(tf.ragged.map_flat_values(each, pieces), axis=1)
-    length = tf.strings.length(joined) - 1
-    return tf.strings.substr(joined, tf.zeros_like(length), length)
+def _table(mapping, default):
+    kind = tf.string if isinstance(default, str) else tf.int64
+    return tf.lookup.StaticHashTable(
+        tf.lookup.KeyValueTensorInitializer(
+            tf.constant(list(mapping)), tf.constant(list(mapping.values()), kind)
+        ),
+        default_value=default,
+    )
