@@ -38,14 +38,7 @@ def character_grams(nodes, spec, text, slices):
     chars = _characters(nodes, text)
     space = nodes(
         "Cast",
-        nodes(
-            "LabelEncoder",
-            chars,
-            domain="ai.onnx.ml",
-            keys_strings=list(WHITESPACE),
-            values_int64s=[1] * len(WHITESPACE),
-            default_int64=0,
-        ),
+        _mapped(nodes, chars, dict.fromkeys(WHITESPACE, 1), 0),
         to=9,  # BOOL
     )
     blank = nodes.const(np.full((1, 1), " ", dtype=object))
@@ -117,23 +110,8 @@ def lowercased(nodes, text):
 def _python_lowered(nodes, chars):
     """``chars`` ``[1, T]`` lowercased by Python's tables and joined, ``[1]``."""
     lower, classes = lowercase_tables()
-    keys = list(lower)
-    mapped = nodes(
-        "LabelEncoder",
-        chars,
-        domain="ai.onnx.ml",
-        keys_strings=keys,
-        values_strings=[lower[key] for key in keys],
-        default_string="",
-    )
-    changed = nodes(
-        "LabelEncoder",
-        chars,
-        domain="ai.onnx.ml",
-        keys_strings=keys,
-        values_int64s=[1] * len(keys),
-        default_int64=0,
-    )
+    mapped = _mapped(nodes, chars, lower, "")
+    changed = _mapped(nodes, chars, dict.fromkeys(lower, 1), 0)
     mapped = nodes("Where", nodes("Cast", changed, to=TensorProto.BOOL), mapped, chars)
     # The Final_Sigma rule: a sigma's neighbours are the characters next to it
     # once the case-ignorable ones are taken out. Each character's rank among
@@ -141,18 +119,7 @@ def _python_lowered(nodes, chars):
     # "neither" at both ends (twice after: a skipped last character's rank is
     # the count kept).
     flat = nodes.const([-1], np.int64)
-    kind = nodes(
-        "Reshape",
-        nodes(
-            "LabelEncoder",
-            chars,
-            domain="ai.onnx.ml",
-            keys_strings=list(classes),
-            values_int64s=list(classes.values()),
-            default_int64=0,
-        ),
-        flat,
-    )
+    kind = nodes("Reshape", _mapped(nodes, chars, classes, 0), flat)
     zero = nodes.const([0], np.int64)
     kept = nodes("Cast", nodes("GreaterOrEqual", kind, zero), to=TensorProto.INT64)
     rank = nodes("CumSum", kept, nodes.const(0, np.int64), exclusive=1)
@@ -216,31 +183,16 @@ def accents_stripped(nodes, text, how):
     changed = accent_map(how)
     if how == "ascii":  # a character changes unless it is ASCII
         ascii_ = [chr(code) for code in range(128)]
-        flags = {"keys_strings": ascii_, "values_int64s": [0] * 128}
+        flag = _mapped(nodes, chars, dict.fromkeys(ascii_, 0), 1)
         changed = {**dict(zip(ascii_, ascii_, strict=True)), **changed}
     else:
-        flags = {"keys_strings": list(changed), "values_int64s": [1] * len(changed)}
-    flag = nodes(
-        "LabelEncoder",
-        chars,
-        domain="ai.onnx.ml",
-        default_int64=int(how == "ascii"),
-        **flags,
-    )
+        flag = _mapped(nodes, chars, dict.fromkeys(changed, 1), 0)
     any_changed = nodes(
         "Cast", nodes("ReduceMax", flag, keepdims=0), to=TensorProto.BOOL
     )
 
     then = nodes.subgraph()
-    keys = list(changed)
-    mapped = then(
-        "LabelEncoder",
-        chars,
-        domain="ai.onnx.ml",
-        keys_strings=keys,
-        values_strings=[changed[key] for key in keys],
-        default_string="",
-    )
+    mapped = _mapped(then, chars, changed, "")
     if how == "unicode":  # a character the table does not hold stays
         mapped = then("Where", then("Cast", flag, to=TensorProto.BOOL), mapped, chars)
     stripped = _joined_whole(then, mapped)
@@ -255,6 +207,19 @@ def accents_stripped(nodes, text, how):
         else_branch=_branch(kept, "unchanged", as_it_is),
     )
     return result
+
+
+def _mapped(nodes, chars, table, default):
+    """Each of ``chars`` as ``table`` (a dict of strings, or of ints) maps it,
+    or ``default`` (of the same type)."""
+    kind = ("strings", "string") if isinstance(default, str) else ("int64s", "int64")
+    return nodes(
+        "LabelEncoder",
+        chars,
+        domain="ai.onnx.ml",
+        keys_strings=list(table),
+        **{f"values_{kind[0]}": list(table.values()), f"default_{kind[1]}": default},
+    )
 
 
 def _branch(nodes, name, output):
