@@ -21,7 +21,14 @@ import functools
 import numpy as np
 from onnx import TensorProto, helper
 
-from ._text_spec import FINAL_SIGMA, SIGMA, WHITESPACE, accent_map, lowercase_tables
+from ._text_spec import (
+    FINAL_SIGMA,
+    SIGMA,
+    WHITESPACE,
+    accent_map,
+    lowercase_tables,
+    re2_class_of,
+)
 
 # Lowercasing (StringNormalizer) needs a UTF-8 locale; C.UTF-8 ships with glibc
 # systems (Debian, Ubuntu, the python:* images) where en_US.UTF-8 often does not.
@@ -108,18 +115,31 @@ def lowercased(nodes, text):
 
 
 def _python_lowered(nodes, chars):
-    """``chars`` ``[1, T]`` lowercased by Python's tables and joined, ``[1]``."""
+    """``chars`` ``[1, T]`` lowercased by Python's tables and joined, ``[1]``.
+    Which characters change, are cased or are case-ignorable is asked of RE2
+    classes (ranges of code points): a table of each would cost a serving
+    process about 3.5 MB more."""
     lower, classes = lowercase_tables()
-    mapped = _mapped(nodes, chars, lower, "")
-    changed = _mapped(nodes, chars, dict.fromkeys(lower, 1), 0)
-    mapped = nodes("Where", nodes("Cast", changed, to=TensorProto.BOOL), mapped, chars)
+
+    def member(characters):
+        return nodes("RegexFullMatch", chars, pattern=re2_class_of(characters))
+
+    changed = member(lower)
+    mapped = nodes("Where", changed, _mapped(nodes, chars, lower, ""), chars)
     # The Final_Sigma rule: a sigma's neighbours are the characters next to it
     # once the case-ignorable ones are taken out. Each character's rank among
     # those kept (how many come before it) indexes their classes, padded with
     # "neither" at both ends (twice after: a skipped last character's rank is
-    # the count kept).
-    flat = nodes.const([-1], np.int64)
-    kind = nodes("Reshape", _mapped(nodes, chars, classes, 0), flat)
+    # the count kept). Classes: -1 skipped, 0 neither, 1 cased, 2 the sigma.
+    cased = nodes("Cast", member(c for c, k in classes.items() if k > 0), to=7)
+    sigma = nodes("Cast", member(SIGMA), to=TensorProto.INT64)
+    kind = nodes(
+        "Where",
+        member(c for c, k in classes.items() if k < 0),
+        nodes.const(-1, np.int64),
+        nodes("Add", cased, sigma),
+    )
+    kind = nodes("Reshape", kind, nodes.const([-1], np.int64))
     zero = nodes.const([0], np.int64)
     kept = nodes("Cast", nodes("GreaterOrEqual", kind, zero), to=TensorProto.INT64)
     rank = nodes("CumSum", kept, nodes.const(0, np.int64), exclusive=1)
@@ -136,8 +156,7 @@ def _python_lowered(nodes, chars):
         nodes("And", nodes("GreaterOrEqual", before, one),
               nodes("Less", after, one)),
     )  # fmt: skip
-    shape = nodes("Shape", mapped)
-    final = nodes("Reshape", final, shape)
+    final = nodes("Reshape", final, nodes("Shape", mapped))
     mapped = nodes(
         "Where", final, nodes.const(np.array([[FINAL_SIGMA]], object)), mapped
     )

@@ -227,10 +227,18 @@ def re2_class(characters):
 @functools.cache
 def _python_word_class():
     word = re.compile(r"\w")
+    return re2_class_of(
+        chr(code)
+        for code in range(0x110000)
+        if not 0xD800 <= code < 0xE000 and word.match(chr(code))
+    )
+
+
+def re2_class_of(characters):
+    """An RE2 class of exactly ``characters``, as ranges of code points (far
+    smaller for onnxruntime to hold than a table of them)."""
     ranges = []
-    for code in range(0x110000):
-        if 0xD800 <= code < 0xE000 or not word.match(chr(code)):
-            continue
+    for code in sorted(map(ord, characters)):
         if ranges and ranges[-1][1] == code - 1:
             ranges[-1][1] = code
         else:
