@@ -149,7 +149,7 @@ def prepare(args):
     print(f"fitted skbig in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     skbig.save(pipeline, work("model.skbig"))
     skbig.save(pipeline, work("inference.skbig"), include_optimizer=False)
-    for quantize in (None, "float16", "int8"):
+    for quantize in (None, "float16", "int8", "int4"):
         skbig.export(pipeline, work(f"model-{quantize or 'float32'}.onnx"),
                      quantize=quantize)  # fmt: skip
     skbig.export(pipeline, work("savedmodel"), format="savedmodel")
@@ -168,6 +168,8 @@ def _candidates(work):
         ("ONNX float16, one thread", "onnx-1-thread", work("model-float16.onnx")),
         ("ONNX int8 (onnxruntime)", "onnx", work("model-int8.onnx")),
         ("ONNX int8, one thread", "onnx-1-thread", work("model-int8.onnx")),
+        ("ONNX int4 (onnxruntime)", "onnx", work("model-int4.onnx")),
+        ("ONNX int4, one thread", "onnx-1-thread", work("model-int4.onnx")),
         ("SavedModel (tf.saved_model.load)", "savedmodel", work("savedmodel")),
         ("fastText .bin (25 epochs, bigrams)", "fasttext", work("fasttext.bin")),
         ("fastText .ftz (quantized)", "fasttext", work("fasttext.ftz")),

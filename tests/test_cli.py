@@ -486,6 +486,9 @@ def test_export_writes_onnx_and_savedmodel_and_says_how_close(trained, files, ca
     code = main(["export", str(model), str(files / "x"), "--format", "savedmodel",
                  "--quantize", "int8"])  # fmt: skip
     assert code == 2 and "int8" in capsys.readouterr().err
+    four_bits = files / "m4.onnx"
+    assert main(["export", str(model), str(four_bits), "--quantize", "int4"]) == 0
+    assert "int4" in capsys.readouterr().out
     assert main(["export", str(model), str(model)]) == 2  # its own input
 
 

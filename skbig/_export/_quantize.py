@@ -1,4 +1,5 @@
-"""Smaller ONNX weights: float16, or int8 with a scale per row or column.
+"""Smaller ONNX weights: float16, int8 with a scale per row or column, or int4
+for the first layer's kernel.
 
 Only weights are stored smaller (weight-only quantization); the arithmetic stays
 float32. The first layer's kernel is read by a Gather (one row per term present),
@@ -9,6 +10,12 @@ the rows (512 a term): the same product, and the gather and product of
 215-300 rows of the 20 Newsgroups kernel take 0.092 ms against float32's 0.121
 (``benchmarks/README.md``). A MatMul's kernel is dequantized where it is read,
 which onnxruntime folds into a float32 constant when it loads.
+
+int4 stores the first layer's kernel, the bulk of a text model, as four-bit
+codes with a float32 scale per block of ``INT4_BLOCK`` values of a row
+(onnxruntime's ``GatherBlockQuantized`` gathers and widens the rows in one
+node), and the other kernels as int8: about a sixteenth of the float32 kernel
+and its Adagrad accumulator that a ``skbig.save`` file holds.
 """
 
 import numpy as np
@@ -17,11 +24,13 @@ from onnx import AttributeProto, TensorProto, helper, numpy_helper
 # Constants smaller than this stay float32: vectors cost nothing and keep the
 # TF-IDF, the scaling and the biases exact.
 _MIN_ELEMENTS = 4096
+#: Values of a row that share one int4 scale (a power of two, at least 16).
+INT4_BLOCK = 32
 
 
 def quantized(model, how):
-    """``model`` with its large float32 weights stored as ``how`` ("float16" or
-    "int8")."""
+    """``model`` with its large float32 weights stored as ``how`` ("float16",
+    "int8" or "int4")."""
     graph = model.graph
     weights = {
         tensor.name: tensor
@@ -90,6 +99,8 @@ def _gathered(graph, tensor, node, how):
     float32 after; returns those nodes and, for int8, the name of the gathered
     rows' scales (one a row), which the caller applies to the values the rows
     are multiplied by."""
+    if how == "int4":
+        return _gathered_int4(graph, tensor, node), None
     stored, scale = _stored(graph, tensor, how, axis=1)
     out = node.output[0]
     nodes = [
@@ -103,8 +114,68 @@ def _gathered(graph, tensor, node, how):
     return nodes, scales
 
 
+def _gathered_int4(graph, tensor, node):
+    """``node`` as a ``GatherBlockQuantized`` of ``tensor`` stored as int4
+    blocks (:func:`int4_blocks`); an odd width is padded with a zero column,
+    sliced off the gathered rows."""
+    values = numpy_helper.to_array(tensor)
+    graph.initializer.remove(tensor)
+    width = values.shape[1]
+    packed, scales = int4_blocks(values)
+    name, out = tensor.name, node.output[0]
+    graph.initializer.append(numpy_helper.from_array(packed, f"{name}_int4"))
+    graph.initializer.append(numpy_helper.from_array(scales, f"{name}_int4_scale"))
+    padded = width % 2 == 1
+    nodes = [
+        helper.make_node(
+            "GatherBlockQuantized",
+            [f"{name}_int4", node.input[1], f"{name}_int4_scale"],
+            [f"{out}_padded" if padded else out],
+            domain="com.microsoft",
+            bits=4,
+            block_size=INT4_BLOCK,
+            gather_axis=0,
+            quantize_axis=1,
+        )
+    ]
+    if padded:
+        bounds = [f"{out}_{end}" for end in ("start", "end", "axis")]
+        for bound, value in zip(bounds, (0, width, 1), strict=True):
+            nodes.append(_constant(bound, value))
+        nodes.append(helper.make_node("Slice", [f"{out}_padded", *bounds], [out]))
+    return nodes
+
+
+def _constant(name, value):
+    array = np.array([value], np.int64)
+    return helper.make_node(
+        "Constant", [], [name], value=numpy_helper.from_array(array, name)
+    )
+
+
+def int4_blocks(values):
+    """``values`` (2-D float32) as onnxruntime's ``GatherBlockQuantized`` reads
+    four-bit rows: codes 0-15 standing for ``(code - 8) x scale``, two a byte
+    (the first in the low four bits), one float32 scale per ``INT4_BLOCK``
+    values of a row (its largest magnitude over 7); an odd width gets a zero
+    column. Returns the packed codes and the scales."""
+    rows, width = values.shape
+    padded = width + width % 2
+    blocks = -(-padded // INT4_BLOCK)
+    full = np.zeros((rows, blocks * INT4_BLOCK), np.float32)
+    full[:, :width] = values
+    full = full.reshape(rows, blocks, INT4_BLOCK)
+    scales = np.abs(full).max(axis=2) / 7.0
+    scales = np.where(scales > 0, scales, 1.0).astype(np.float32)
+    codes = np.clip(np.round(full / scales[..., None]), -7, 7) + 8
+    codes = codes.astype(np.uint8).reshape(rows, -1)[:, :padded]
+    return (codes[:, 0::2] | (codes[:, 1::2] << 4)).astype(np.uint8), scales
+
+
 def _widened(graph, tensor, how):
-    """Nodes that give ``tensor``'s name its float32 value back from storage."""
+    """Nodes that give ``tensor``'s name its float32 value back from storage
+    (int8 where the first layer's kernel is int4)."""
+    how = "int8" if how == "int4" else how
     stored, scale = _stored(graph, tensor, how, axis=0)
     name = tensor.name
     if scale is None:

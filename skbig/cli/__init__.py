@@ -272,8 +272,9 @@ def build_parser():
     p.add_argument("--format", choices=["onnx", "savedmodel"], default="onnx")
     p.add_argument(
         "--quantize",
-        choices=["float16", "int8"],
-        help="store the weights as float16 (half the size) or int8 (ONNX only)",
+        choices=["float16", "int8", "int4"],
+        help="store the weights as float16 (half the size), int8 or int4 (ONNX "
+        "only; int4: the first layer's kernel in four-bit blocks)",
     )
 
     p = _command(

@@ -9,8 +9,10 @@ from ._model import load_model
 def export_model(args):
     from .._export import export
 
-    if args.format == "savedmodel" and args.quantize == "int8":
-        raise UsageError("--quantize int8 is for ONNX; a SavedModel takes float16")
+    if args.format == "savedmodel" and args.quantize in ("int8", "int4"):
+        raise UsageError(
+            f"--quantize {args.quantize} is for ONNX; a SavedModel takes float16"
+        )
     try:
         import onnxruntime  # noqa: F401
         import skl2onnx  # noqa: F401
