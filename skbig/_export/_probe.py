@@ -18,6 +18,11 @@ _NOISE = [
     "a",
     "--",
     "Straße",
+    # lowercased otherwise by onnxruntime's and TensorFlow's own functions than
+    # by Python: a word-final capital sigma, a dotted capital I, a NUL
+    "ΟΔΟΣ",
+    "İSTANBUL",
+    "x\x00Y",
 ]
 _WORDS = "the of price free call meeting goal team code data bread win now".split()
 _SEPARATORS = [" ", ", ", ". ", "\n", " - ", "\t", "!! "]
