@@ -26,6 +26,7 @@ from ._text_spec import (
     SIGMA,
     WHITESPACE,
     accent_map,
+    characters,
     lowercase_tables,
     re2_class_of,
 )
@@ -95,8 +96,8 @@ def lowercased(nodes, text):
     this machine's onnxruntime differs on) is lowercased by Python's own tables
     (:func:`lowercase_tables`) character by character and joined back; the
     others, most documents of most corpora, by StringNormalizer."""
-    differs = "".join(f"\\x{{{ord(c):x}}}" for c in _normalizer_differs())
-    found = nodes("RegexFullMatch", text, pattern=f"(?s).*[{differs}].*")
+    differs = re2_class_of(_normalizer_differs())
+    found = nodes("RegexFullMatch", text, pattern=f"(?s).*{differs}.*")
     exact = nodes.subgraph()
     lowered = _python_lowered(exact, _characters(exact, text))
     usual = nodes.subgraph()
@@ -182,13 +183,9 @@ def _normalizer_differs():
     session = onnxruntime.InferenceSession(
         model.SerializeToString(), providers=["CPUExecutionProvider"]
     )
-    characters = [
-        chr(code) for code in range(1, 0x110000) if not 0xD800 <= code < 0xE000
-    ]
-    (lowered,) = session.run(None, {"x": np.array(characters, dtype=object)})
-    differs = {
-        c for c, low in zip(characters, lowered, strict=True) if c.lower() != low
-    }
+    each = list(characters(1))
+    (lowered,) = session.run(None, {"x": np.array(each, dtype=object)})
+    differs = {c for c, low in zip(each, lowered, strict=True) if c.lower() != low}
     return sorted(differs | {SIGMA})
 
 

@@ -224,14 +224,16 @@ def re2_class(characters):
     return characters
 
 
+def characters(first=0):
+    """Every character from code point ``first`` on, in order (surrogates are
+    no characters)."""
+    return (chr(code) for code in range(first, 0x110000) if not 0xD800 <= code < 0xE000)
+
+
 @functools.cache
 def _python_word_class():
     word = re.compile(r"\w")
-    return re2_class_of(
-        chr(code)
-        for code in range(0x110000)
-        if not 0xD800 <= code < 0xE000 and word.match(chr(code))
-    )
+    return re2_class_of(c for c in characters() if word.match(c))
 
 
 def re2_class_of(characters):
@@ -262,10 +264,7 @@ def lowercase_tables():
     are 0. Both are read off this Python's own ``str.lower``, which is what
     scikit-learn calls."""
     lower, classes = {}, {}
-    for code in range(0x110000):
-        if 0xD800 <= code < 0xE000:  # surrogates are no characters
-            continue
-        character = chr(code)
+    for character in characters():
         if character.lower() != character:
             lower[character] = character.lower()
         # After a cased letter, the sigma is final if the character is skipped
@@ -287,10 +286,7 @@ def accent_map(how):
     are dropped."""
     strip = strip_accents_unicode if how == "unicode" else strip_accents_ascii
     changed = {}
-    for code in range(0x80, 0x110000):
-        if 0xD800 <= code < 0xE000:  # surrogates are no characters
-            continue
-        character = chr(code)
+    for character in characters(0x80):
         stripped = strip(character)
         if stripped != character and (stripped or how == "unicode"):
             changed[character] = stripped

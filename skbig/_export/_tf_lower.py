@@ -18,7 +18,13 @@ import functools
 import numpy as np
 import tensorflow as tf
 
-from ._text_spec import FINAL_SIGMA, SIGMA, lowercase_tables
+from ._text_spec import (
+    FINAL_SIGMA,
+    SIGMA,
+    characters,
+    lowercase_tables,
+    re2_class_of,
+)
 
 
 @functools.cache
@@ -26,10 +32,10 @@ def python_only():
     """The characters this TensorFlow reads otherwise than this Python when it
     lowercases: on their own, or as what comes before a capital sigma (cased,
     skipped or neither: :func:`lowercase_tables`)."""
-    characters = [chr(c) for c in range(1, 0x110000) if not 0xD800 <= c < 0xE000]
+    every = list(characters(1))
     lower, classes = lowercase_tables()
-    each = tf.constant(characters)
-    python = tf.constant([lower.get(c, c) for c in characters])
+    each = tf.constant(every)
+    python = tf.constant([lower.get(c, c) for c in every])
     differs = tf.strings.lower(each, encoding="utf-8") != python
 
     def final_after(before):  # is a sigma after ``before`` + the character final?
@@ -40,9 +46,9 @@ def python_only():
     # is skipped or cased, after " " + c only when it is cased.
     after_cased, after_space = final_after("A"), final_after(" ")
     kind = np.where(after_cased, np.where(after_space, 1, -1), 0)
-    python_kind = np.array([min(classes.get(c, 0), 1) for c in characters])
+    python_kind = np.array([min(classes.get(c, 0), 1) for c in every])
     differs = differs.numpy() | (kind != python_kind)
-    return [c for c, d in zip(characters, differs, strict=True) if d]
+    return [c for c, d in zip(every, differs, strict=True) if d]
 
 
 class Lowering(tf.Module):
@@ -53,8 +59,8 @@ class Lowering(tf.Module):
         lower, classes = lowercase_tables()
         self.lower = _table(lower, "")
         self.classes = _table(classes, 0)
-        codes = "".join(f"\\x{{{ord(c):x}}}" for c in ["\x00", *python_only()])
-        self.pattern = f"(?s).*[{codes}].*"
+        special = re2_class_of(["\x00", *python_only()])
+        self.pattern = f"(?s).*{special}.*"
 
     def __call__(self, text):
         holds = tf.strings.regex_full_match(text, self.pattern)
