@@ -135,14 +135,58 @@ def test_sparse_adagrad_is_adagrad_on_the_first_kernel_and_adam_elsewhere(sparse
     np.testing.assert_array_equal(model.get_weights()[0][[2, 7]], initial[[2, 7]])
 
 
-def test_sparse_adagrad_keeps_no_adam_slots_for_the_first_kernel():
+@pytest.mark.parametrize("sparse", [True, False], ids=["sparse", "dense"])
+def test_row_wise_adagrad_shares_one_step_size_a_row(sparse):
+    batches = _batches(np.random.RandomState(4), 8, mask=[2, 7])
+    if not sparse:
+        batches = [(tf.sparse.to_dense(X), y) for X, y in batches]
+    model = _two_layer_model(sparse)
+    optimizer = SparseAdagrad(0.01, epsilon=1e-7, row_wise=True)
+    model.compile(optimizer=optimizer, loss="binary_crossentropy")
+    for X, y in batches:
+        model.train_on_batch(X, y)
+
+    # By hand: each row's accumulator adds the mean of its squared gradient, and
+    # the row moves by 7x the rate times its gradient over the root of that sum.
+    reference = _two_layer_model(sparse)
+    kernel, *rest = reference.trainable_variables
+    sums = np.full(kernel.shape[0], 1e-8, np.float32)
+    adam = keras.optimizers.Adam(0.01, epsilon=1e-7)
+    loss = keras.losses.BinaryCrossentropy()
+    for X, y in batches:
+        with tf.GradientTape() as tape:
+            value = loss(y, reference(X, training=True))
+        first, *others = tape.gradient(value, reference.trainable_variables)
+        first = tf.convert_to_tensor(first).numpy()
+        sums += np.mean(first**2, axis=1)
+        kernel.assign(kernel.numpy() - 0.07 * first / (np.sqrt(sums) + 1e-7)[:, None])
+        adam.apply(others, rest)
+
+    for got, expected in zip(model.get_weights(), reference.get_weights(), strict=True):
+        np.testing.assert_allclose(got, expected, atol=1e-5)
+    accumulator = model.optimizer._accumulators[0]  # the first kernel's
+    np.testing.assert_allclose(accumulator.numpy(), sums, rtol=1e-5)
+    initial = _two_layer_model(sparse).get_weights()[0]
+    np.testing.assert_array_equal(model.get_weights()[0][[2, 7]], initial[[2, 7]])
+
+
+@pytest.mark.parametrize("row_wise", [True, False])
+def test_sparse_adagrad_keeps_no_adam_slots_for_the_first_kernel(row_wise):
     model = _two_layer_model(True)
-    optimizer = SparseAdagrad()
+    optimizer = SparseAdagrad(row_wise=row_wise)
     optimizer.build(model.trainable_variables)
     kernel = model.trainable_variables[0]
-    # One accumulator of the kernel's shape, not Adam's two moments.
+    # One accumulator, a value a row or of the kernel's shape; not Adam's two
+    # moments.
     shapes = [tuple(v.shape) for v in optimizer.variables]
-    assert shapes.count(tuple(kernel.shape)) == 1
+    assert shapes.count(tuple(kernel.shape)) == (0 if row_wise else 1)
+    assert shapes.count((kernel.shape[0],)) == (1 if row_wise else 0)
+
+
+def test_row_wise_is_an_option_and_survives_its_config():
+    assert SparseAdagrad().row_wise is False
+    restored = SparseAdagrad.from_config(SparseAdagrad(row_wise=True).get_config())
+    assert restored.row_wise is True
 
 
 @pytest.mark.parametrize("name", ["sparse_adagrad", "SparseAdagrad"])
@@ -160,19 +204,24 @@ def test_sparse_adagrad_is_the_default_and_serializable(name):
     assert restored.adagrad_scale == 3.0
 
 
-def test_sparse_adagrad_state_survives_saving(tmp_path):
+@pytest.mark.parametrize("row_wise", [True, False])
+def test_sparse_adagrad_state_survives_saving(tmp_path, row_wise):
     import pickle
 
     import skbig
 
     X = sp.random(40, 30, density=0.2, format="csr", random_state=0)
-    clf = skbig.MLPClassifier(hidden_layer_sizes=(4,), epochs=2, random_state=0)
+    clf = skbig.MLPClassifier(
+        hidden_layer_sizes=(4,), epochs=2, random_state=0,
+        optimizer__row_wise=row_wise,
+    )  # fmt: skip
     clf.fit(X, np.arange(40) % 2)
     skbig.save(clf, tmp_path / "clf.skbig")
     copies = [skbig.load(tmp_path / "clf.skbig"), pickle.loads(pickle.dumps(clf))]
     for restored in copies:
         optimizer = restored.model_.optimizer
         assert isinstance(optimizer, SparseAdagrad)
+        assert optimizer.row_wise is row_wise
         # The accumulator (and Adam's moments) come back, so warm starts continue.
         saved = [v.numpy() for v in clf.model_.optimizer.variables]
         loaded = [v.numpy() for v in optimizer.variables]

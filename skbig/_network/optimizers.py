@@ -104,13 +104,19 @@ class SparseAdagrad(LazyAdam):
     """Adagrad on the first layer over sparse input, Adam on every other weight.
 
     The kernel of a :class:`skbig.SparseDense` layer (skbig's first layer over a
-    TF-IDF batch) is updated by Adagrad at ``adagrad_scale * learning_rate``, with
-    TensorFlow's fused sparse kernel: one pass over the rows of the terms a batch
-    contains, against Adam's five gathers and scatters and a dozen elementwise
-    passes. Adagrad's accumulator only grows by the squared gradient, so a row that
-    a batch does not touch is left exactly as dense Adagrad would leave it: the
-    update is sparse without being "lazy". Every other weight (and any row-sparse
-    gradient of another layer) gets :class:`LazyAdam`'s update.
+    TF-IDF batch) is updated by Adagrad at ``adagrad_scale * learning_rate``: one
+    pass over the rows of the terms a batch contains, against Adam's five gathers
+    and scatters and a dozen elementwise passes. Adagrad's accumulator only grows by
+    the squared gradient, so a row that a batch does not touch is left exactly as
+    dense Adagrad would leave it: the update is sparse without being "lazy". The
+    accumulator holds one value a weight, updated by TensorFlow's fused sparse
+    Adagrad kernel; ``row_wise=True`` keeps one value a row (a term) instead, the
+    mean of the row's squared gradient ("row-wise" Adagrad, as recommendation
+    systems train their embedding tables): a term's weights share one step size
+    and the optimizer's state is a column instead of a second kernel, which halves
+    a saved model and the memory training holds for the first layer. Every other
+    weight (and any row-sparse gradient of another layer) gets :class:`LazyAdam`'s
+    update.
 
     Parameters
     ----------
@@ -121,6 +127,12 @@ class SparseAdagrad(LazyAdam):
     initial_accumulator_value : float, default=1e-8
         Starting value of Adagrad's sum of squared gradients; small, so that the
         first steps move each weight by about the learning rate, as Adam's do.
+    row_wise : bool, default=False
+        One accumulator value a row of the first kernel (the mean of the row's
+        squared gradient) instead of one a weight. Not the default: on the bench's
+        tuning corpora it lost up to 0.8 points (``benchmarks/README.md``, "Row-wise
+        Adagrad"); it is for vocabularies whose second kernel-sized array would not
+        fit in memory.
     **kwargs
         The other parameters of :class:`keras.optimizers.Adam` (``epsilon`` is
         used by both updates).
@@ -140,11 +152,13 @@ class SparseAdagrad(LazyAdam):
         learning_rate=0.001,
         adagrad_scale=7.0,
         initial_accumulator_value=1e-8,
+        row_wise=False,
         name="sparse_adagrad",
         **kwargs,
     ):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.adagrad_scale = adagrad_scale
+        self.row_wise = row_wise
         self.initial_accumulator_value = initial_accumulator_value
 
     def build(self, var_list):
@@ -159,9 +173,16 @@ class SparseAdagrad(LazyAdam):
         for variable in var_list:
             sparse = getattr(variable, "skbig_row_sparse", False)
             adam = not sparse
-            self._accumulators.append(
-                self._slot(variable, "accumulator", sparse, accumulate)
-            )
+            if sparse and self.row_wise:
+                accumulator = self.add_variable(
+                    (variable.shape[0],),
+                    initializer=accumulate,
+                    dtype=variable.dtype,
+                    name=variable.path.replace("/", "_") + "_row_accumulator",
+                )
+            else:
+                accumulator = self._slot(variable, "accumulator", sparse, accumulate)
+            self._accumulators.append(accumulator)
             self._momentums.append(self._slot(variable, "momentum", adam))
             self._velocities.append(self._slot(variable, "velocity", adam))
             self._velocity_hats.append(
@@ -181,7 +202,14 @@ class SparseAdagrad(LazyAdam):
         dtype = variable.dtype
         rate = tf.cast(learning_rate, dtype) * tf.cast(self.adagrad_scale, dtype)
         epsilon = tf.cast(self.epsilon, dtype)
-        if isinstance(gradient, tf.IndexedSlices):
+        if isinstance(gradient, tf.IndexedSlices) and self.row_wise:
+            rows, grad = _distinct_rows(gradient)
+            grad = tf.cast(grad, dtype)
+            sums = tf.gather(accumulator.value, rows) + _row_means(grad)
+            self.assign(accumulator, tf.IndexedSlices(sums, rows))
+            step = grad * (rate / (tf.sqrt(sums) + epsilon))[:, None]
+            self.assign_sub(variable, tf.IndexedSlices(step, rows))
+        elif isinstance(gradient, tf.IndexedSlices):
             rows, grad = _distinct_rows(gradient)
             tf.raw_ops.ResourceSparseApplyAdagradV2(
                 var=_handle(variable),
@@ -193,17 +221,27 @@ class SparseAdagrad(LazyAdam):
             )
         else:
             gradient = tf.cast(gradient, dtype)
-            self.assign_add(accumulator, tf.square(gradient))
-            step = rate * gradient / (tf.sqrt(accumulator.value) + epsilon)
-            self.assign_sub(variable, step)
+            if self.row_wise:
+                self.assign_add(accumulator, _row_means(gradient))
+                sums = accumulator.value[:, None]
+            else:
+                self.assign_add(accumulator, tf.square(gradient))
+                sums = accumulator.value
+            self.assign_sub(variable, rate * gradient / (tf.sqrt(sums) + epsilon))
 
     def get_config(self):
         config = super().get_config()
         config.update(
             adagrad_scale=self.adagrad_scale,
             initial_accumulator_value=self.initial_accumulator_value,
+            row_wise=self.row_wise,
         )
         return config
+
+
+def _row_means(gradient):
+    """The mean of each row's squared gradient: what a row-wise accumulator adds."""
+    return tf.reduce_mean(tf.square(gradient), axis=1)
 
 
 def _snake_case(name):
