@@ -240,8 +240,8 @@ class _MLPMixin:
         if not partial:
             # Also without a held-out part, so a refit never keeps the previous
             # fit's temperature or thresholds for its new network.
-            X_val, y_val = (None, None) if validation is None else validation[:2]
-            self._learn_from_validation(first.best_raw, y_val, X_val, X)
+            held_out = validation[1] if validation is not None else None
+            self._learn_from_validation(first.best_raw, held_out)
             if new_network:  # a regressor's ridge, weighed against the network
                 train = (X, y, sample_weight)
                 fit_linear_part(self, train, validation, first.best_raw)
@@ -338,11 +338,10 @@ class _MLPMixin:
     def _stratify_labels(self, y):
         return None
 
-    def _learn_from_validation(self, raw, y_val, X_val=None, X_train=None):
+    def _learn_from_validation(self, raw, y_val):
         """Hook: what the best epoch's held-out outputs teach besides when to stop.
 
-        ``raw`` is None when nothing was held out; ``X_val`` are the held-out rows,
-        ``X_train`` the rows trained on.
+        ``raw`` is None when nothing was held out.
         """
 
     # --------------------------------------------------------------- predicting

@@ -4,22 +4,15 @@ Both are learnt from the held-out part the stopping rule keeps aside (see
 ``MLPClassifier(temperature=...)`` and ``thresholds_``); they are plain numpy.
 Single-label: the temperature ``T`` that minimises the held-out log-loss of
 ``softmax(log p / T)`` (Guo et al., 2017); it changes no prediction, only how sure
-``predict_proba`` is. A held-out row that is a copy of a row trained on (13 % of
-SMS spam's, 54 % of 20 Newsgroups subject lines') tells how sure memorising makes
-the network, not how sure it should be of new text, so the temperature is learnt
-from the other held-out rows where there are ``MIN_NEW_ROWS`` of them.
-Multi-label: a rare label's probability seldom reaches 0.5, so pick the threshold
-that maximises micro-F1 over all labels, then, for each label with at least
-``_MIN_POSITIVES`` held-out positives, the one that maximises that label's F1.
+``predict_proba`` is. Multi-label: a rare label's probability seldom reaches 0.5,
+so pick the threshold that maximises micro-F1 over all labels, then, for each
+label with at least ``_MIN_POSITIVES`` held-out positives, the one that maximises
+that label's F1.
 """
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._metrics import validation_loss
-
-#: Held-out rows, not copies of training rows, enough to learn a temperature from.
-MIN_NEW_ROWS = 50
 
 
 def tempered(raw, temperature):
@@ -65,48 +58,16 @@ def label_thresholds(y_true, proba):
     return thresholds
 
 
-def learn_from_held_out(clf, raw, y_val, X_val=None, X_train=None):
+def learn_from_held_out(clf, raw, y_val):
     """Sets ``clf``'s temperature (single-label) or per-label thresholds
     (multi-label) from the best epoch's held-out outputs ``raw`` (None when
-    nothing was held out) for the held-out rows ``X_val``, kept from ``X_train``
-    (the temperature leaves out copies of its rows; see :func:`new_rows`)."""
+    nothing was held out)."""
     clf.thresholds_ = None
     clf.temperature_ = None
     if raw is None:
         return
     raw = np.asarray(raw, dtype=np.float64).reshape(len(y_val), -1)
-    y_val = np.asarray(y_val)
     if clf._target_kind == "multilabel-indicator":
-        clf.thresholds_ = label_thresholds(y_val > 0.5, raw)
+        clf.thresholds_ = label_thresholds(np.asarray(y_val) > 0.5, raw)
     elif clf.temperature == "auto" and clf._own_probabilities():
-        new = None if X_train is None else new_rows(X_train, X_val)
-        if new is not None and new.sum() >= MIN_NEW_ROWS:
-            raw, y_val = raw[new], y_val[new]
-        clf.temperature_ = fit_temperature(raw, y_val)
-
-
-def new_rows(X_train, X_val):
-    """Which rows of ``X_val`` equal no row of ``X_train`` (a boolean mask), for a
-    sparse or dense matrix; None for other inputs (a stream)."""
-    if sp.issparse(X_train) and sp.issparse(X_val):
-        seen = set(map(_row_key, _rows(X_train)))
-        return np.array([_row_key(row) not in seen for row in _rows(X_val)], bool)
-    if isinstance(X_train, np.ndarray) and isinstance(X_val, np.ndarray):
-        seen = {row.tobytes() for row in np.ascontiguousarray(X_train)}
-        return np.array([row.tobytes() not in seen for row in X_val], bool)
-    return None
-
-
-def _rows(X):
-    """Each row of sparse ``X`` as (columns, values), its entries in column order
-    and without explicit zeros, so that equal rows compare equal."""
-    X = sp.csr_matrix(X, copy=True)
-    X.eliminate_zeros()
-    X.sort_indices()
-    for start, end in zip(X.indptr[:-1], X.indptr[1:], strict=True):
-        yield X.indices[start:end], X.data[start:end]
-
-
-def _row_key(row):
-    columns, values = row
-    return columns.tobytes(), values.tobytes()
+        clf.temperature_ = fit_temperature(raw, np.asarray(y_val))

@@ -95,11 +95,11 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         multi-label: each label towards 0.5). It can raise accuracy, but
         ``predict_proba`` then stays away from 0 and 1 (higher log-loss).
     temperature : "auto" or None, default="auto"
-        With early stopping on single-label targets, "auto" fits the temperature
-        ``T`` with the least log-loss on held-out rows (not copies of training
-        rows) and ``predict_proba`` returns ``softmax(log p / T)``: the same
-        predictions, probabilities that say how often they are right. None keeps
-        the network's own. Not for a user ``model``/``loss`` or label smoothing.
+        With early stopping on single-label targets, "auto" fits one temperature
+        ``T`` on the held-out part (the one with the least log-loss) and
+        ``predict_proba`` returns ``softmax(log p / T)``: the same predictions,
+        probabilities that say how often they are right. None keeps the network's
+        own. Not applied to a user ``model``/``loss`` or with ``label_smoothing``.
     dp_epsilon : float or None, default=None
         Train with differential privacy (DP-SGD) to this epsilon: Poisson-sampled
         batches, each example's gradient clipped to ``dp_clip_norm``, calibrated
@@ -381,8 +381,8 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
             _labels.check_fit_targets(y, self.classes_)
         return X, y
 
-    def _learn_from_validation(self, raw, y_val, X_val=None, X_train=None):
-        learn_from_held_out(self, raw, y_val, X_val, X_train)
+    def _learn_from_validation(self, raw, y_val):
+        learn_from_held_out(self, raw, y_val)
 
     def _own_probabilities(self):
         """Whether the outputs are the own network's plain, unsmoothed probabilities."""

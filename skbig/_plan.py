@@ -17,6 +17,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
@@ -28,6 +29,9 @@ MIN_BATCH = 16
 #: least ``MIN_PATIENCE`` epochs) without a better held-out score.
 PATIENCE_STEPS = 100
 MIN_PATIENCE = 2
+#: Held-out documents that repeat none trained on, enough to judge by: with fewer,
+#: the held-out part keeps its copies of training documents.
+MIN_NEW_ROWS = 50
 #: A ``fit`` on dense input (``dense_fit``): a patience of this many steps. A
 #: table's held-out score rests on plateaus for many epochs and then moves again (a
 #: regressor's R², a classifier's loss: ``benchmarks/README.md``, 2026-12-04).
@@ -157,6 +161,11 @@ def hold_out(X, y, sample_weight, n_validation, seed, stratify=None):
     y_train, sample_weight_train, (X_validation, y_validation,
     sample_weight_validation)``: the held-out rows are judged with the weights
     (``sample_weight`` times the class weights) that training gives them.
+
+    A held-out document that repeats one trained on (54 % of 20 Newsgroups
+    subject lines', 13 % of SMS spam's) tells what memorising is worth, not how
+    the network does on new text: where ``MIN_NEW_ROWS`` others remain, such
+    copies are judged on neither side (the refit trains on every row).
     """
     n = X.shape[0]
     splitter = ShuffleSplit(n_splits=1, test_size=n_validation, random_state=seed)
@@ -168,12 +177,32 @@ def hold_out(X, y, sample_weight, n_validation, seed, stratify=None):
                 n_splits=1, test_size=n_validation, random_state=seed
             )
     train, val = next(splitter.split(np.zeros(n), stratify))
+    X_train, X_val = X[train], X[val]
+    if sp.issparse(X):
+        new = new_rows(X_train, X_val)
+        if MIN_NEW_ROWS <= new.sum() < len(new):
+            val, X_val = val[new], X_val[new]
     w_train, w_val = (
         (None, None)
         if sample_weight is None
         else (sample_weight[train], sample_weight[val])
     )
-    return X[train], y[train], w_train, (X[val], y[val], w_val)
+    return X_train, y[train], w_train, (X_val, y[val], w_val)
+
+
+def new_rows(X_train, X_val):
+    """Which rows of sparse ``X_val`` equal no row of ``X_train`` (a boolean
+    mask), whatever the order of their entries and explicit zeros."""
+    seen = set(_row_keys(X_train))
+    return np.array([key not in seen for key in _row_keys(X_val)], bool)
+
+
+def _row_keys(X):
+    X = sp.csr_matrix(X, copy=True)
+    X.eliminate_zeros()
+    X.sort_indices()
+    for start, end in zip(X.indptr[:-1], X.indptr[1:], strict=True):
+        yield X.indices[start:end].tobytes(), X.data[start:end].tobytes()
 
 
 def warn_unconverged(estimator, stacklevel):

@@ -26,6 +26,7 @@ from skbig._plan import (
     MIN_PATIENCE,
     PATIENCE_STEPS,
     hold_out,
+    new_rows,
     resolved_alpha,
     training_plan,
 )
@@ -337,3 +338,63 @@ def test_hold_out_keeps_the_held_out_rows_weights():
     np.testing.assert_array_equal(y_val, w_val >= 10)
     assert len(w_val) == 4 and sorted(np.r_[w_tr, w_val]) == list(weight)
     assert hold_out(X, y, None, 4, 0, y)[3][2] is None
+
+
+def test_new_rows_tells_copies_of_training_rows_in_any_entry_order():
+    train = sp.csr_matrix(np.array([[0, 1.0, 2.0], [3.0, 0, 0]]))
+    # The first row again with its entries out of order and an explicit zero.
+    copy = sp.csr_matrix(
+        (np.array([2.0, 1.0, 0.0]), np.array([2, 1, 0]), np.array([0, 3])), (1, 3)
+    )
+    unseen = sp.csr_matrix(np.array([[0, 1.0, 2.5]]))
+    held_out = sp.vstack([copy, unseen, train[1]]).tocsr()
+    np.testing.assert_array_equal(new_rows(train, held_out), [False, True, False])
+
+
+def _twins(n_pairs, n_single, seed=0):
+    """Sparse rows: ``n_pairs`` documents twice each, then ``n_single`` once."""
+    rng = np.random.RandomState(seed)
+    pairs = sp.random(n_pairs, 40, density=0.2, format="csr", random_state=rng)
+    single = sp.random(n_single, 40, density=0.2, format="csr", random_state=rng)
+    return sp.vstack([pairs, pairs, single]).tocsr()
+
+
+def test_held_out_documents_never_repeat_one_trained_on():
+    X = _twins(300, 400)
+    y = np.arange(X.shape[0]) % 2
+    X_tr, y_tr, _, (X_val, y_val, _) = hold_out(X, y, None, 250, 0, y)
+    assert not (~new_rows(X_tr, X_val)).any() and len(y_tr) == X_tr.shape[0]
+    # Six rows in ten have a twin, trained on for three held-out rows in four:
+    # about 45 % of the held-out rows are copies, judged on neither side.
+    assert 0.3 * 250 < 250 - X_val.shape[0] < 0.6 * 250
+    assert X_tr.shape[0] == X.shape[0] - 250 and len(y_val) == X_val.shape[0]
+    # Where fewer than MIN_NEW_ROWS would remain, the copies stay; a dense table's
+    # equal rows are different cases, and stay too.
+    X_small = _twins(60, 10)
+    y_small = np.arange(X_small.shape[0]) % 2
+    assert hold_out(X_small, y_small, None, 30, 0, y_small)[3][0].shape[0] == 30
+    dense = hold_out(X.toarray(), y, None, 250, 0, y)[3][0]
+    assert dense.shape[0] == 250
+
+
+def test_a_fit_learns_its_temperature_from_held_out_documents_it_did_not_train_on(
+    monkeypatch,
+):
+    from skbig import _calibration
+
+    seen = []
+
+    def recording(raw, y):
+        seen.append(len(y))
+        return 1.0
+
+    monkeypatch.setattr(_calibration, "fit_temperature", recording)
+    X = _twins(300, 400)
+    y = np.asarray(X[:, :20].sum(axis=1) > X[:, 20:].sum(axis=1)).ravel()
+    clf = MLPClassifier(
+        hidden_layer_sizes=(8,), batch_size=500, epochs=3, validation_fraction=0.25,
+        random_state=0,
+    )  # fmt: skip
+    clf.fit(X, y)
+    assert clf.temperature_ == 1.0 and len(seen) == 1
+    assert 0.3 * 250 < 250 - seen[0] < 0.6 * 250  # the held-out copies left out
