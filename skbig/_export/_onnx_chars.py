@@ -122,8 +122,8 @@ def _python_lowered(nodes, chars):
     process about 3.5 MB more."""
     lower, classes = lowercase_tables()
 
-    def member(characters):
-        return nodes("RegexFullMatch", chars, pattern=re2_class_of(characters))
+    def member(which):
+        return nodes("RegexFullMatch", chars, pattern=re2_class_of(which))
 
     changed = member(lower)
     mapped = nodes("Where", changed, _mapped(nodes, chars, lower, ""), chars)
@@ -132,7 +132,9 @@ def _python_lowered(nodes, chars):
     # those kept (how many come before it) indexes their classes, padded with
     # "neither" at both ends (twice after: a skipped last character's rank is
     # the count kept). Classes: -1 skipped, 0 neither, 1 cased, 2 the sigma.
-    cased = nodes("Cast", member(c for c, k in classes.items() if k > 0), to=7)
+    cased = nodes(
+        "Cast", member(c for c, k in classes.items() if k > 0), to=TensorProto.INT64
+    )
     sigma = nodes("Cast", member(SIGMA), to=TensorProto.INT64)
     kind = nodes(
         "Where",

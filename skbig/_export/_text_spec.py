@@ -236,11 +236,11 @@ def _python_word_class():
     return re2_class_of(c for c in characters() if word.match(c))
 
 
-def re2_class_of(characters):
-    """An RE2 class of exactly ``characters``, as ranges of code points (far
-    smaller for onnxruntime to hold than a table of them)."""
+def re2_class_of(chars):
+    """An RE2 class of exactly the characters ``chars``, as ranges of code points
+    (far smaller for onnxruntime to hold than a table of them)."""
     ranges = []
-    for code in sorted(map(ord, characters)):
+    for code in sorted(map(ord, chars)):
         if ranges and ranges[-1][1] == code - 1:
             ranges[-1][1] = code
         else:

@@ -7,11 +7,12 @@ from ._model import load_model
 
 
 def export_model(args):
-    from .._export import export
+    from .._export import QUANTIZE, export
 
-    if args.format == "savedmodel" and args.quantize in ("int8", "int4"):
+    if args.quantize not in QUANTIZE[args.format]:
+        takes = " or ".join(q for q in QUANTIZE[args.format] if q)
         raise UsageError(
-            f"--quantize {args.quantize} is for ONNX; a SavedModel takes float16"
+            f"--quantize {args.quantize} is for ONNX; a SavedModel takes {takes}"
         )
     try:
         import onnxruntime  # noqa: F401
