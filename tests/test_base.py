@@ -30,7 +30,8 @@ def data():
 
 @pytest.fixture(scope="module")
 def fitted(data):
-    return MLPClassifier(**TINY).fit(*data)
+    # A short patience: these tests are about the fit's mechanics, not its length.
+    return MLPClassifier(**TINY, n_iter_no_change=10).fit(*data)
 
 
 def test_a_fit_holds_out_then_refits_on_everything(fitted, data):
