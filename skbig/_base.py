@@ -14,6 +14,7 @@ from collections import defaultdict
 
 import keras
 import numpy as np
+import scipy.sparse as sp
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
@@ -211,8 +212,8 @@ class _MLPMixin:
             max_validation=getattr(X, "max_validation", None),
         )  # fmt: skip
         # A plain dict: model files hold only types anyone can load safely.
-        self.training_plan_ = dataclasses.asdict(plan)
-        validation = None
+        self.training_plan_ = {**dataclasses.asdict(plan), "n_validation_copies": 0}
+        validation = features = None
         learn = learns_weights(self, X, new_network and not partial)
         if not learn:  # a warm start or partial_fit keeps the fitted weights
             X = kept_weights(self, X)
@@ -223,6 +224,10 @@ class _MLPMixin:
             X, y, sample_weight, validation = hold_out(
                 X, y, sample_weight, plan.n_validation, seed, self._stratify_labels(y)
             )
+            judged = validation[0].shape[0]  # held-out copies are judged by neither
+            self.training_plan_["n_validation_copies"] = plan.n_validation - judged
+            if sp.issparse(X):  # to tell near copies by, for the temperature
+                features = (X, validation[0])
         if learn:  # from the rows this run trains on, never the held-out ones
             X, validation = learned_weights(self, X, y, validation)
         patience = np.inf if partial else plan.patience
@@ -241,7 +246,7 @@ class _MLPMixin:
             # Also without a held-out part, so a refit never keeps the previous
             # fit's temperature or thresholds for its new network.
             held_out = validation[1] if validation is not None else None
-            self._learn_from_validation(first.best_raw, held_out)
+            self._learn_from_validation(first.best_raw, held_out, features)
             if new_network:  # a regressor's ridge, weighed against the network
                 train = (X, y, sample_weight)
                 fit_linear_part(self, train, validation, first.best_raw)
@@ -338,10 +343,11 @@ class _MLPMixin:
     def _stratify_labels(self, y):
         return None
 
-    def _learn_from_validation(self, raw, y_val):
+    def _learn_from_validation(self, raw, y_val, features=None):
         """Hook: what the best epoch's held-out outputs teach besides when to stop.
 
-        ``raw`` is None when nothing was held out.
+        ``raw`` is None when nothing was held out; ``features`` is the training and
+        held-out parts' sparse features, or None.
         """
 
     # --------------------------------------------------------------- predicting

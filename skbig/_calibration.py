@@ -13,6 +13,7 @@ that label's F1.
 import numpy as np
 
 from ._metrics import validation_loss
+from ._plan import MIN_NEW_ROWS, novel_rows
 
 
 def tempered(raw, temperature):
@@ -58,10 +59,17 @@ def label_thresholds(y_true, proba):
     return thresholds
 
 
-def learn_from_held_out(clf, raw, y_val):
+def learn_from_held_out(clf, raw, y_val, features=None):
     """Sets ``clf``'s temperature (single-label) or per-label thresholds
     (multi-label) from the best epoch's held-out outputs ``raw`` (None when
-    nothing was held out)."""
+    nothing was held out).
+
+    Given ``features`` (the training and held-out parts' sparse rows), the
+    temperature learns from the held-out rows that nearly repeat no training row
+    (``novel_rows``) where ``MIN_NEW_ROWS`` remain: a network is surest on text
+    like what it trained on, and a held-out part full of near copies ("Re: X"
+    beside "X") would teach it to stay that sure on new text.
+    """
     clf.thresholds_ = None
     clf.temperature_ = None
     if raw is None:
@@ -70,4 +78,8 @@ def learn_from_held_out(clf, raw, y_val):
     if clf._target_kind == "multilabel-indicator":
         clf.thresholds_ = label_thresholds(np.asarray(y_val) > 0.5, raw)
     elif clf.temperature == "auto" and clf._own_probabilities():
-        clf.temperature_ = fit_temperature(raw, np.asarray(y_val))
+        y_val = np.asarray(y_val)
+        novel = novel_rows(*features) if features is not None else None
+        if novel is not None and novel.sum() >= MIN_NEW_ROWS:
+            raw, y_val = raw[novel], y_val[novel]
+        clf.temperature_ = fit_temperature(raw, y_val)

@@ -159,8 +159,8 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     noise_multiplier_, sampling_rate_, steps_ : float, float, int
         After a private fit: what the guarantee is computed from.
     training_plan_ : dict
-        What the last fit resolved the "auto" parameters to: ``batch_size``,
-        ``epochs``, ``patience``, ``n_validation``, ``early_stopping``, ``refit``.
+        What the last fit resolved "auto" to (``batch_size``, ``epochs``, ``patience``,
+        ``n_validation``, ``early_stopping``, ``refit``), and ``n_validation_copies``.
     alpha_ : float
         The L2 penalty of the network's kernels (``alpha``, resolved).
     temperature_ : float or None
@@ -381,8 +381,8 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
             _labels.check_fit_targets(y, self.classes_)
         return X, y
 
-    def _learn_from_validation(self, raw, y_val):
-        learn_from_held_out(self, raw, y_val)
+    def _learn_from_validation(self, raw, y_val, features=None):
+        learn_from_held_out(self, raw, y_val, features)
 
     def _own_probabilities(self):
         """Whether the outputs are the own network's plain, unsmoothed probabilities."""

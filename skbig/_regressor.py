@@ -135,7 +135,9 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     noise_multiplier_, sampling_rate_, steps_ : float, float, int
         After a private fit: what the guarantee is computed from.
     training_plan_ : dict
-        What the last fit resolved the "auto" parameters to.
+        What the last fit resolved the "auto" parameters to, and
+        ``n_validation_copies``, the held-out rows left unjudged as copies of
+        training rows (sparse input; user guide, "How long skbig trains").
     alpha_ : float
         The L2 penalty of the network's kernels (``alpha``, resolved).
     linear_coef_, linear_intercept_ : ndarray or None

@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from sklearn.datasets import load_breast_cancer, load_diabetes, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import StandardScaler, normalize
 
 from skbig import MLPClassifier, MLPRegressor
 from skbig._plan import (
@@ -25,9 +25,11 @@ from skbig._plan import (
     MIN_BATCH,
     MIN_EPOCHS,
     MIN_PATIENCE,
+    NEAR_COPY,
     PATIENCE_STEPS,
     hold_out,
     new_rows,
+    novel_rows,
     resolved_alpha,
     training_plan,
 )
@@ -414,3 +416,88 @@ def test_a_fit_learns_its_temperature_from_held_out_documents_it_did_not_train_o
     clf.fit(X, y)
     assert clf.temperature_ == 1.0 and len(seen) == 1
     assert 0.3 * 250 < 250 - seen[0] < 0.6 * 250  # the held-out copies left out
+    plan = clf.training_plan_  # counted where a user can see them
+    copies = plan["n_validation_copies"]
+    assert plan["n_validation"] == 250 and 0.3 * 250 < copies < 0.6 * 250
+    assert seen[0] <= 250 - copies  # (without the near copies either: below)
+    assert clf.fit(X.toarray(), y).training_plan_["n_validation_copies"] == 0
+
+
+def _near_copies(seed):
+    """Training rows, and held-out rows: reweighed training rows (some with a new
+    entry), unrelated rows, empty rows, and rows that share only the light terms of
+    a training row (50 even weights) beside one heavy term of their own, its share
+    of the squared norm s putting their cosine, sqrt(1 - s), either side of the line;
+    with each held-out row's largest cosine similarity to a training row, by brute
+    force."""
+    rng = np.random.RandomState(seed)
+    flat = np.zeros((40, 200))
+    for row in flat:
+        row[rng.choice(150, 50, replace=False)] = rng.uniform(0.9, 1.1, 50)
+    train = sp.vstack(
+        [sp.random(300, 200, density=0.05, random_state=rng), sp.csr_matrix(flat)]
+    ).tocsr()
+    base = train[rng.choice(300, 150)].toarray()
+    added = rng.uniform(0, 0.6, size=base.shape) * (rng.rand(*base.shape) < 0.03)
+    near = base * rng.uniform(0.6, 1.4, size=base.shape) + added
+    share = rng.uniform(0.05, 0.25, 40)
+    heavy = np.zeros((40, 200))
+    heavy[np.arange(40), rng.randint(150, 200, 40)] = np.sqrt(
+        share / (1 - share) * np.sum(flat**2, axis=1)
+    )
+    unrelated = sp.random(100, 200, density=0.05, random_state=rng)
+    parts = [near, flat + heavy, unrelated, np.zeros((3, 200))]
+    val = sp.vstack([sp.csr_matrix(part) for part in parts]).tocsr()
+    similarity = normalize(val).toarray() @ normalize(train).toarray().T
+    return train, val, similarity.max(axis=1)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_novel_rows_finds_the_near_copies_a_brute_force_finds(seed):
+    train, val, similarity = _near_copies(seed)
+    expected = similarity < NEAR_COPY
+    # Both kinds, and many on either side close to the line.
+    assert 20 < (~expected).sum() < 200
+    assert np.sum(np.abs(similarity - NEAR_COPY) < 0.05) > 10
+    np.testing.assert_array_equal(novel_rows(train, val), expected)
+
+
+def test_novel_rows_looks_at_the_first_held_out_rows_only(monkeypatch):
+    from skbig import _plan
+
+    train, val, _ = _near_copies(0)
+    full = novel_rows(train, val)
+    monkeypatch.setattr(_plan, "MAX_CHECKED", 100)
+    cut = novel_rows(train, val)
+    np.testing.assert_array_equal(cut[:100], full[:100])
+    assert full[100:].any() and not cut[100:].any()
+
+
+def test_the_temperature_leaves_out_held_out_near_copies(monkeypatch):
+    from skbig import _calibration
+
+    seen = []
+
+    def recording(raw, y):
+        seen.append(len(y))
+        return 1.0
+
+    monkeypatch.setattr(_calibration, "fit_temperature", recording)
+    rng = np.random.RandomState(0)
+    twins = sp.random(300, 40, density=0.2, format="csr", random_state=rng)
+    single = sp.random(400, 40, density=0.2, format="csr", random_state=rng)
+    # Each twin at twice its weights: a near copy (cosine 1), never an exact one.
+    X = sp.vstack([twins, 2 * twins, single]).tocsr()
+    y = np.asarray(X[:, :20].sum(axis=1) > X[:, 20:].sum(axis=1)).ravel()
+    clf = MLPClassifier(
+        hidden_layer_sizes=(8,), batch_size=500, epochs=3, validation_fraction=0.25,
+        random_state=0,
+    )  # fmt: skip
+    clf.fit(X, y)
+    assert clf.training_plan_["n_validation_copies"] == 0  # all judge the stopping
+    # About 45 % of the held-out rows have a twin trained on; those teach the
+    # temperature nothing.
+    assert 0.3 * 250 < 250 - seen[0] < 0.6 * 250
+    seen.clear()
+    MLPClassifier(**clf.get_params()).fit(X.toarray(), y)  # dense: every row
+    assert seen == [250]
