@@ -369,12 +369,13 @@ def test_new_rows_tells_copies_of_training_rows_in_any_entry_order():
     np.testing.assert_array_equal(new_rows(train, held_out), [False, True, False])
 
 
-def _twins(n_pairs, n_single, seed=0):
-    """Sparse rows: ``n_pairs`` documents twice each, then ``n_single`` once."""
+def _twins(n_pairs, n_single, seed=0, scale=1):
+    """Sparse rows: ``n_pairs`` documents twice each (the second time times
+    ``scale``), then ``n_single`` once."""
     rng = np.random.RandomState(seed)
     pairs = sp.random(n_pairs, 40, density=0.2, format="csr", random_state=rng)
     single = sp.random(n_single, 40, density=0.2, format="csr", random_state=rng)
-    return sp.vstack([pairs, pairs, single]).tocsr()
+    return sp.vstack([pairs, scale * pairs, single]).tocsr()
 
 
 def test_held_out_documents_never_repeat_one_trained_on():
@@ -395,9 +396,9 @@ def test_held_out_documents_never_repeat_one_trained_on():
     assert dense.shape[0] == 250
 
 
-def test_a_fit_learns_its_temperature_from_held_out_documents_it_did_not_train_on(
-    monkeypatch,
-):
+@pytest.fixture
+def temperature_rows(monkeypatch):
+    """How many held-out rows each fit's temperature learns from (it learns 1.0)."""
     from skbig import _calibration
 
     seen = []
@@ -407,13 +408,24 @@ def test_a_fit_learns_its_temperature_from_held_out_documents_it_did_not_train_o
         return 1.0
 
     monkeypatch.setattr(_calibration, "fit_temperature", recording)
-    X = _twins(300, 400)
+    return seen
+
+
+def _small_fit(X):
     y = np.asarray(X[:, :20].sum(axis=1) > X[:, 20:].sum(axis=1)).ravel()
     clf = MLPClassifier(
         hidden_layer_sizes=(8,), batch_size=500, epochs=3, validation_fraction=0.25,
         random_state=0,
     )  # fmt: skip
-    clf.fit(X, y)
+    return clf.fit(X, y), y
+
+
+def test_a_fit_learns_its_temperature_from_held_out_documents_it_did_not_train_on(
+    temperature_rows,
+):
+    X = _twins(300, 400)
+    clf, y = _small_fit(X)
+    seen = temperature_rows
     assert clf.temperature_ == 1.0 and len(seen) == 1
     assert 0.3 * 250 < 250 - seen[0] < 0.6 * 250  # the held-out copies left out
     plan = clf.training_plan_  # counted where a user can see them
@@ -473,31 +485,14 @@ def test_novel_rows_looks_at_the_first_held_out_rows_only(monkeypatch):
     assert full[100:].any() and not cut[100:].any()
 
 
-def test_the_temperature_leaves_out_held_out_near_copies(monkeypatch):
-    from skbig import _calibration
-
-    seen = []
-
-    def recording(raw, y):
-        seen.append(len(y))
-        return 1.0
-
-    monkeypatch.setattr(_calibration, "fit_temperature", recording)
-    rng = np.random.RandomState(0)
-    twins = sp.random(300, 40, density=0.2, format="csr", random_state=rng)
-    single = sp.random(400, 40, density=0.2, format="csr", random_state=rng)
+def test_the_temperature_leaves_out_held_out_near_copies(temperature_rows):
     # Each twin at twice its weights: a near copy (cosine 1), never an exact one.
-    X = sp.vstack([twins, 2 * twins, single]).tocsr()
-    y = np.asarray(X[:, :20].sum(axis=1) > X[:, 20:].sum(axis=1)).ravel()
-    clf = MLPClassifier(
-        hidden_layer_sizes=(8,), batch_size=500, epochs=3, validation_fraction=0.25,
-        random_state=0,
-    )  # fmt: skip
-    clf.fit(X, y)
+    X = _twins(300, 400, scale=2)
+    clf, y = _small_fit(X)
     assert clf.training_plan_["n_validation_copies"] == 0  # all judge the stopping
     # About 45 % of the held-out rows have a twin trained on; those teach the
     # temperature nothing.
-    assert 0.3 * 250 < 250 - seen[0] < 0.6 * 250
-    seen.clear()
-    MLPClassifier(**clf.get_params()).fit(X.toarray(), y)  # dense: every row
-    assert seen == [250]
+    assert 0.3 * 250 < 250 - temperature_rows[0] < 0.6 * 250
+    temperature_rows.clear()
+    clf.fit(X.toarray(), y)  # dense: every row
+    assert temperature_rows == [250]
