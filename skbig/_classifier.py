@@ -186,7 +186,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     >>> from sklearn.datasets import make_classification
     >>> from skbig import MLPClassifier
     >>> X, y = make_classification(n_samples=200, random_state=0)
-    >>> clf = MLPClassifier(hidden_layer_sizes=(32,), epochs=50, random_state=0)
+    >>> clf = MLPClassifier((32,), n_iter_no_change=10, random_state=0)  # quick stop
     >>> clf.fit(X, y).score(X, y) > 0.9
     True
     >>> clf.predict_proba(X[:2]).shape

@@ -98,7 +98,7 @@ def save(estimator, path, *, metadata=None, include_optimizer=True):
     --------
     >>> import os, tempfile
     >>> import skbig
-    >>> clf = skbig.MLPClassifier(hidden_layer_sizes=(4,), epochs=1, random_state=0)
+    >>> clf = skbig.MLPClassifier((4,), n_iter_no_change=5, random_state=0)
     >>> clf = clf.fit([[0.0, 1.0], [1.0, 0.0]], ["a", "b"])
     >>> path = os.path.join(tempfile.mkdtemp(), "model.skbig")
     >>> skbig.save(clf, path)

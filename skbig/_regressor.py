@@ -162,8 +162,8 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     >>> from sklearn.datasets import make_regression
     >>> from skbig import MLPRegressor
     >>> X, y = make_regression(n_samples=200, n_features=5, noise=1, random_state=0)
-    >>> reg = MLPRegressor(hidden_layer_sizes=(32,), learning_rate_init=0.01,
-    ...                    epochs=100, random_state=0)
+    >>> reg = MLPRegressor(hidden_layer_sizes=(32,), learning_rate_init=0.05,
+    ...                    n_iter_no_change=10, random_state=0)  # a quick stop
     >>> reg.fit(X, y).score(X, y) > 0.9
     True
     """

@@ -298,7 +298,7 @@ def make_text_classifier(
     ...          "see you at lunch", "claim your free cash", "noon meeting moved"]
     >>> labels = ["spam", "spam", "ham", "ham", "spam", "ham"]
     >>> clf = make_text_classifier(tfidf__min_df=1, mlp__hidden_layer_sizes=(16,),
-    ...                            mlp__epochs=30, mlp__random_state=0)
+    ...                            mlp__n_iter_no_change=5, mlp__random_state=0)
     >>> clf.fit(texts, labels).classes_.tolist()
     ['ham', 'spam']
     >>> clf.predict(["free cash prize", "lunch moved"]).shape

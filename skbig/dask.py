@@ -15,7 +15,7 @@ Examples
 >>> from skbig import make_text_classifier
 >>> from skbig.dask import predict
 >>> clf = make_text_classifier(tfidf__min_df=1, mlp__hidden_layer_sizes=(8,),
-...                            mlp__epochs=20, mlp__random_state=0)
+...                            mlp__n_iter_no_change=5, mlp__random_state=0)
 >>> clf = clf.fit(["win a free prize now", "lunch at noon?"] * 4, ["spam", "ham"] * 4)
 >>> texts = dd.from_pandas(pd.Series(["claim your prize", "noon lunch"]),
 ...                        npartitions=2)

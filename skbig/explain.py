@@ -196,7 +196,7 @@ def explain_text(pipeline, text, target=None, top_k=10, steps=IG_STEPS):
     >>> texts = ["good great fine", "bad awful poor", "great good", "poor bad"] * 10
     >>> labels = ["pos", "neg", "pos", "neg"] * 10
     >>> clf = make_text_classifier(
-    ...     tfidf__min_df=1, mlp__hidden_layer_sizes=(8,), mlp__epochs=20,
+    ...     tfidf__min_df=1, mlp__hidden_layer_sizes=(8,), mlp__n_iter_no_change=5,
     ...     mlp__learning_rate_init=0.05, mlp__random_state=0,
     ... ).fit(texts, labels)
     >>> explanation = explain_text(clf, "a great movie, not bad", target="pos")

@@ -34,7 +34,7 @@ class LazyAdam(keras.optimizers.Adam):
     >>> import numpy as np, scipy.sparse as sp
     >>> from skbig import LazyAdam, MLPClassifier
     >>> X = sp.random(40, 100, density=0.05, format="csr", random_state=0)
-    >>> clf = MLPClassifier(hidden_layer_sizes=(8,), epochs=1)  # optimizer="lazy_adam"
+    >>> clf = MLPClassifier((8,), optimizer="lazy_adam", n_iter_no_change=2)
     >>> isinstance(clf.fit(X, np.arange(40) % 2).model_.optimizer, LazyAdam)
     True
     """
@@ -142,7 +142,7 @@ class SparseAdagrad(LazyAdam):
     >>> import numpy as np, scipy.sparse as sp
     >>> from skbig import MLPClassifier, SparseAdagrad
     >>> X = sp.random(40, 100, density=0.05, format="csr", random_state=0)
-    >>> clf = MLPClassifier(hidden_layer_sizes=(8,), epochs=1)  # the default
+    >>> clf = MLPClassifier((8,), n_iter_no_change=2)  # the default
     >>> isinstance(clf.fit(X, np.arange(40) % 2).model_.optimizer, SparseAdagrad)
     True
     """

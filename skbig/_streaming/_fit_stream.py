@@ -73,7 +73,7 @@ def fit_stream(pipeline, chunks, *, cache_dir=None, max_validation=MAX_VALIDATIO
     ...     for _ in range(3):
     ...         yield ["free prize now", "lunch at noon?"], ["spam", "ham"]
     >>> clf = make_text_classifier(tfidf__min_df=1, mlp__hidden_layer_sizes=(8,),
-    ...                            mlp__epochs=5, mlp__random_state=0)
+    ...                            mlp__n_iter_no_change=5, mlp__random_state=0)
     >>> fit_stream(clf, chunks).classes_.tolist()
     ['ham', 'spam']
     """
