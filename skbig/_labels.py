@@ -104,7 +104,21 @@ def class_weighted(
         weights = compute_sample_weight(class_weight, y)
     if sample_weight is None:
         return weights
-    return np.asarray(sample_weight, dtype=np.float64) * weights
+    return _one_per_sample(sample_weight, len(y)) * weights
+
+
+def _one_per_sample(sample_weight, n_samples):
+    """``sample_weight`` as float64 numbers, one a sample (a scalar weighs every
+    sample alike), or an error that says what it holds instead."""
+    weights = np.asarray(sample_weight, dtype=np.float64)
+    if weights.ndim == 0:
+        return np.full(n_samples, float(weights))
+    if weights.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight has shape {weights.shape}, but there are {n_samples} "
+            f"samples: give one weight a sample (shape ({n_samples},)) or a scalar."
+        )
+    return weights
 
 
 def _running_weights(y, classes, counts, class_weight):

@@ -61,11 +61,11 @@ class TfidfVectorizer(_sklearn_text.TfidfVectorizer):
 
     def fit(self, raw_documents, y=None):
         with self._decoding():
-            return super().fit(self._checked(raw_documents), y)
+            return super().fit(self._checked(raw_documents, fitting=True), y)
 
     def fit_transform(self, raw_documents, y=None):
         with self._decoding():
-            return super().fit_transform(self._checked(raw_documents), y)
+            return super().fit_transform(self._checked(raw_documents, fitting=True), y)
 
     def transform(self, raw_documents):
         with self._decoding():
@@ -82,7 +82,7 @@ class TfidfVectorizer(_sklearn_text.TfidfVectorizer):
                 'decode_error="replace" to replace undecodable bytes'
             ) from error
 
-    def _checked(self, documents):
+    def _checked(self, documents, fitting=False):
         if self.input == "content" and isinstance(documents, bytes):
             raise ValueError(
                 "Iterable over raw text documents expected, bytes object received."
@@ -91,6 +91,8 @@ class TfidfVectorizer(_sklearn_text.TfidfVectorizer):
             return documents  # scikit-learn's own error for a lone string
         if not hasattr(documents, "__len__"):
             documents = list(documents)
+        if fitting and len(documents) == 0:  # not "empty vocabulary ... stop words"
+            raise ValueError("there are no documents to fit on (an empty sequence)")
         missing, other = [], []
         for position, document in enumerate(documents):
             if isinstance(document, str | bytes):

@@ -1,6 +1,7 @@
 """Reliability: messy input, interrupted fits, long searches, threads and workers."""
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -182,9 +183,11 @@ def test_messy_numbers_never_crash(cases, X, kind, data):
         ("just one string", [0], ValueError, "string object received"),
         (["aa bb"], [0], ValueError, "only one class"),
         ([b"aa \xff"], [0], ValueError, 'decode_error="replace"'),
+        ([], [], ValueError, "no documents to fit on"),
     ],
     ids=["none", "nan", "int", "whitespace", "emoji", "one-class", "wrong-length",
-         "mixed-labels", "bare-string", "one-sample", "undecodable-bytes"],
+         "mixed-labels", "bare-string", "one-sample", "undecodable-bytes",
+         "no-documents"],
 )  # fmt: skip
 def test_named_errors(texts, y, error, message):
     with pytest.raises(error, match=None) as info:
@@ -215,6 +218,20 @@ def tfidf_data():
     texts, labels = make_corpus()
     X = make_text_classifier()[0].fit_transform(texts)
     return X, labels
+
+
+def test_sample_weights_of_the_wrong_shape_are_named(tfidf_data):
+    X, y = tfidf_data
+    n = X.shape[0]
+    # Text: class weights multiply the sample weights before anything else reads them.
+    for weights in (np.ones(3), np.ones((n, 2))):
+        message = re.escape(f"sample_weight has shape {weights.shape}")
+        with pytest.raises(ValueError, match=message):
+            MLPClassifier(**TINY).fit(X, y, sample_weight=weights)
+        with pytest.raises(ValueError, match=r"(?i)sample.weight"):  # a table
+            MLPClassifier(**TINY).fit(X[:, :40].toarray(), y, sample_weight=weights)
+    # A scalar weighs every sample alike, as in scikit-learn.
+    assert MLPClassifier(**TINY).fit(X, y, sample_weight=2.0).predict(X).shape == (n,)
 
 
 def test_interrupted_first_fit_leaves_it_unfitted(tfidf_data):
