@@ -89,6 +89,12 @@ class TfidfVectorizer(_sklearn_text.TfidfVectorizer):
             )
         if self.input != "content" or isinstance(documents, str):
             return documents  # scikit-learn's own error for a lone string
+        if hasattr(documents, "columns") and len(getattr(documents, "shape", ())) == 2:
+            raise ValueError(  # a DataFrame iterates over its column names
+                f"documents must be one column of text, but got a table with columns "
+                f"{list(documents.columns)!r:.80}: pass the text column (X['text']), "
+                "or a ColumnTransformer for several columns"
+            )
         if not hasattr(documents, "__len__"):
             documents = list(documents)
         if fitting and len(documents) == 0:  # not "empty vocabulary ... stop words"

@@ -195,6 +195,20 @@ def test_named_errors(texts, y, error, message):
     assert message in str(info.value)
 
 
+def test_a_table_of_documents_is_refused_not_read_as_its_column_names(
+    fitted_pipeline,
+):
+    # A DataFrame iterates over its column names: fitted, it failed on min_df;
+    # at predict time it gave one prediction, for the word "text".
+    pd = pytest.importorskip("pandas")
+    table = pd.DataFrame({"text": ["goal team match", "vote law"], "n": [1, 2]})
+    with pytest.raises(ValueError, match=r"one column of text.*\['text', 'n'\]"):
+        fitted_pipeline.predict(table)
+    with pytest.raises(ValueError, match="one column of text"):
+        make_text_classifier(**TINY_PIPE).fit(table[["text"]], ["a", "b"])
+    assert fitted_pipeline.predict(table["text"]).shape == (2,)
+
+
 def test_all_zero_rows_and_unseen_labels_in_score(fitted_pipeline):
     # Documents with no known term are all-zero TF-IDF rows: still a prediction.
     proba = fitted_pipeline.predict_proba(["", "zzz qqq", "😀"])
