@@ -15,6 +15,7 @@ from ._version import __version__ as __version__
 
 #: Public name -> the module that defines it.
 _LAZY = {
+    "HashingVectorizer": "._text",
     "LazyAdam": "._network.optimizers",
     "MLPClassifier": "._classifier",
     "MLPRegressor": "._regressor",

@@ -52,6 +52,7 @@ _SKBIG_TRUSTED = (
     "skbig.MLPRegressor",
     "skbig.TextPipeline",
     "skbig.TfidfVectorizer",
+    "skbig.HashingVectorizer",
     "numpy.dtype",
 )
 

@@ -1,15 +1,13 @@
 """make_text_classifier: raw text in, labels out, as an ordinary Pipeline."""
 
-import contextlib
-import math
-
 import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction import text as _sklearn_text
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.pipeline import Pipeline
 
 from ._classifier import MLPClassifier
+from ._documents import DocumentChecks
 from ._names import public
 from ._steps import (
     is_fitted,
@@ -20,7 +18,7 @@ from ._steps import (
 
 
 @public
-class TfidfVectorizer(_sklearn_text.TfidfVectorizer):
+class TfidfVectorizer(DocumentChecks, _sklearn_text.TfidfVectorizer):
     """scikit-learn's ``TfidfVectorizer`` that names bad documents.
 
     The same parameters and results as
@@ -71,58 +69,34 @@ class TfidfVectorizer(_sklearn_text.TfidfVectorizer):
         with self._decoding():
             return super().transform(self._checked(raw_documents))
 
-    @contextlib.contextmanager
-    def _decoding(self):
-        try:
-            yield
-        except UnicodeDecodeError as error:
-            raise ValueError(
-                f"a bytes document is not valid {self.encoding} ({error.reason} at "
-                f"byte {error.start}); pass str, set encoding=, or set "
-                'decode_error="replace" to replace undecodable bytes'
-            ) from error
 
-    def _checked(self, documents, fitting=False):
-        if self.input == "content" and isinstance(documents, bytes):
-            raise ValueError(
-                "Iterable over raw text documents expected, bytes object received."
-            )
-        if self.input != "content" or isinstance(documents, str):
-            return documents  # scikit-learn's own error for a lone string
-        if hasattr(documents, "columns") and len(getattr(documents, "shape", ())) == 2:
-            raise ValueError(  # a DataFrame iterates over its column names
-                f"documents must be one column of text, but got a table with columns "
-                f"{list(documents.columns)!r:.80}: pass the text column (X['text']), "
-                "or a ColumnTransformer for several columns"
-            )
-        if not hasattr(documents, "__len__"):
-            documents = list(documents)
-        if fitting and len(documents) == 0:  # not "empty vocabulary ... stop words"
-            raise ValueError("there are no documents to fit on (an empty sequence)")
-        missing, other = [], []
-        for position, document in enumerate(documents):
-            if isinstance(document, str | bytes):
-                continue
-            if document is None or (
-                isinstance(document, float) and math.isnan(document)
-            ):
-                missing.append(position)
-            else:
-                other.append(position)
-        if missing:
-            raise ValueError(
-                f"documents must be text, but {len(missing)} of {len(documents)} are "
-                f"missing (None or NaN), the first at position {missing[0]}; replace "
-                'them with "" to treat them as empty.'
-            )
-        if other:
-            first = documents[other[0]]
-            raise TypeError(
-                f"documents must be str or bytes, but {len(other)} of "
-                f"{len(documents)} are not, the first at position {other[0]}: "
-                f"{type(first).__name__} {first!r:.40}"
-            )
-        return documents
+@public
+class HashingVectorizer(DocumentChecks, _sklearn_text.HashingVectorizer):
+    """scikit-learn's ``HashingVectorizer`` that names bad documents.
+
+    The same parameters and results as
+    :class:`sklearn.feature_extraction.text.HashingVectorizer`, with the document
+    checks of :class:`TfidfVectorizer`; ``make_text_classifier(vectorizer="hashing")``
+    and private pipelines (``dp_epsilon``) start with it.
+
+    Examples
+    --------
+    >>> from skbig import HashingVectorizer
+    >>> HashingVectorizer().transform(["a text", None])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: documents must be text, but 1 of 2 are missing (None or NaN), ...
+    """
+
+    def fit(self, X, y=None):
+        return super().fit(self._checked(X, fitting=True), y)
+
+    def fit_transform(self, X, y=None):
+        return super().fit_transform(self._checked(X, fitting=True), y)  # read once
+
+    def transform(self, X):
+        with self._decoding():
+            return super().transform(self._checked(X))
 
 
 def _packed_vocabulary(vocabulary):
@@ -272,10 +246,9 @@ def make_text_classifier(
     ----------
     vectorizer : {"tfidf", "hashing"}, default="tfidf"
         ``"hashing"``: no vocabulary to learn or store; steps ``"hashing"`` (a
-        :class:`~sklearn.feature_extraction.text.HashingVectorizer` of
-        ``HASHING_FEATURES`` columns, counts) and ``"tf"`` (sublinear tf,
-        l2-normalised, no IDF) in front of the network. Its feature space never
-        moves, so data that arrives over time, or is read once
+        :class:`HashingVectorizer` of ``HASHING_FEATURES`` columns, counts) and
+        ``"tf"`` (sublinear tf, l2-normalised, no IDF) in front of the network. Its
+        feature space never moves, so data that arrives over time, or is read once
         (:func:`fit_stream`), fits it without a counting pass.
     dp_epsilon, dp_delta, dp_clip_norm : float or None, float or None, float
         With ``dp_epsilon``, a pipeline whose whole output is private: a feature

@@ -1,0 +1,70 @@
+"""Raw documents checked before a text vectoriser reads them.
+
+scikit-learn's vectorisers meet a ``None`` (pandas' empty cell) with an
+``AttributeError`` from deep inside the tokenizer, an empty list with "empty
+vocabulary; perhaps the documents only contain stop words", and a DataFrame by
+reading its column names as the documents. skbig's vectorisers check first and
+say what the input holds.
+"""
+
+import contextlib
+import math
+
+
+class DocumentChecks:
+    """Mixin for a scikit-learn text vectoriser (``input``, ``encoding``): its
+    ``fit`` and ``transform`` pass the documents through ``_checked`` and read
+    them inside ``_decoding``."""
+
+    @contextlib.contextmanager
+    def _decoding(self):
+        try:
+            yield
+        except UnicodeDecodeError as error:
+            raise ValueError(
+                f"a bytes document is not valid {self.encoding} ({error.reason} at "
+                f"byte {error.start}); pass str, set encoding=, or set "
+                'decode_error="replace" to replace undecodable bytes'
+            ) from error
+
+    def _checked(self, documents, fitting=False):
+        if self.input == "content" and isinstance(documents, bytes):
+            raise ValueError(
+                "Iterable over raw text documents expected, bytes object received."
+            )
+        if self.input != "content" or isinstance(documents, str):
+            return documents  # scikit-learn's own error for a lone string
+        if hasattr(documents, "columns") and len(getattr(documents, "shape", ())) == 2:
+            raise ValueError(  # a DataFrame iterates over its column names
+                f"documents must be one column of text, but got a table with columns "
+                f"{list(documents.columns)!r:.80}: pass the text column (X['text']), "
+                "or a ColumnTransformer for several columns"
+            )
+        if not hasattr(documents, "__len__"):
+            documents = list(documents)
+        if fitting and len(documents) == 0:  # not "empty vocabulary ... stop words"
+            raise ValueError("there are no documents to fit on (an empty sequence)")
+        missing, other = [], []
+        for position, document in enumerate(documents):
+            if isinstance(document, str | bytes):
+                continue
+            if document is None or (
+                isinstance(document, float) and math.isnan(document)
+            ):
+                missing.append(position)
+            else:
+                other.append(position)
+        if missing:
+            raise ValueError(
+                f"documents must be text, but {len(missing)} of {len(documents)} are "
+                f"missing (None or NaN), the first at position {missing[0]}; replace "
+                'them with "" to treat them as empty.'
+            )
+        if other:
+            first = documents[other[0]]
+            raise TypeError(
+                f"documents must be str or bytes, but {len(other)} of "
+                f"{len(documents)} are not, the first at position {other[0]}: "
+                f"{type(first).__name__} {first!r:.40}"
+            )
+        return documents
