@@ -5,6 +5,7 @@ checks its label columns with ``check_label_types`` and starts without it.
 """
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils.multiclass import check_classification_targets
 
 
@@ -60,6 +61,7 @@ def running_counts(y, classes, clf):
     call, the ``classes`` given, or ``y``'s own."""
     if y is None:
         return None, None
+    check_label_types(y)
     if clf.__sklearn_is_fitted__():
         classes, previous = clf.classes_, vars(clf).get("_class_counts")
     else:
@@ -86,6 +88,8 @@ def class_weighted(
     weigh by those running counts instead of the batch's own, so that a stream
     whose batches each hold few classes is weighted as the whole stream would be.
     """
+    if y is not None:
+        check_label_types(y)  # before numpy reads them
     class_weight = resolved_class_weight(class_weight, sparse=sparse, private=private)
     if class_weight is None or y is None:
         return sample_weight  # without y, validation says that y is required
@@ -163,9 +167,16 @@ def check_fit_targets(y, classes):
 
 def check_label_types(y):
     """Refuse labels that mix strings and numbers, which numpy would turn into
-    strings silently (``[1, "a"]`` becomes ``["1", "a"]``)."""
+    strings silently (``[1, "a"]`` becomes ``["1", "a"]``), and a list of labels
+    per sample, which numpy cannot make an array of."""
     if isinstance(y, np.ndarray) and y.dtype != object:
         return
+    if _label_lists(y):
+        raise ValueError(
+            "y holds a list of labels per sample (multi-label); give an indicator "
+            "matrix instead: MultiLabelBinarizer().fit_transform(y) "
+            "(sklearn.preprocessing), whose classes_ name its columns."
+        )
     values = np.asarray(y, dtype=object).ravel()
     text = [v for v in values if isinstance(v, str | bytes)]
     if text and len(text) != len(values):
@@ -174,6 +185,20 @@ def check_label_types(y):
             "y mixes text and non-text labels (for example "
             f"{text[0]!r} and {number!r}); use one type for every label."
         )
+
+
+def _label_lists(y):
+    """Whether ``y`` holds a collection of labels per sample that is no indicator
+    row: sets, or sequences of differing lengths (numpy cannot make an array of
+    them; rows of one length are a matrix, for the estimator to judge)."""
+    if sp.issparse(y) or hasattr(y, "columns") or not hasattr(y, "__len__"):
+        return False  # a matrix, a table, or a scalar: numpy and the checks read it
+    rows = [v for v in y if isinstance(v, list | tuple | set | frozenset)]
+    if not rows:
+        return False
+    if any(isinstance(v, set | frozenset) for v in rows) or len(rows) < len(y):
+        return True
+    return len({len(v) for v in rows}) > 1
 
 
 #: The smallest probability a log-loss takes the logarithm of.

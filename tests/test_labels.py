@@ -9,6 +9,7 @@ from skbig._labels import (
     check_label_types,
     class_counts,
     class_weighted,
+    running_counts,
 )
 
 
@@ -88,6 +89,27 @@ def test_unknown_labels_are_named():
     check_known_labels(np.eye(2, dtype=int), np.array([0, 1]))  # multi-label: no check
     with pytest.raises(ValueError, match=r"not seen .*\['d'\]"):
         check_known_labels(["a", "d"], np.array(["a", "b"]))
+
+
+@pytest.mark.parametrize(
+    "y",
+    [[["a", "b"], ["c"]], [("a",), ("b", "c")], [{"a"}, {"b"}], ["a", ["b"]]],
+    ids=["lists", "tuples", "sets", "some"],
+)
+def test_a_list_of_labels_per_sample_is_named_before_numpy_reads_it(y):
+    # numpy's own word for it was "setting an array element with a sequence"
+    for check in (
+        lambda: check_label_types(y),
+        lambda: class_weighted(y, None, "balanced"),
+        lambda: running_counts(y, None, clf=None),  # partial_fit
+    ):
+        with pytest.raises(ValueError, match=r"list of labels per sample.*Binarizer"):
+            check()
+
+
+def test_label_rows_of_one_length_are_left_to_the_estimator():
+    check_label_types([[0, 1], [1, 1]])  # an indicator matrix, as lists
+    check_label_types(np.array([["a", "b"], ["c", "d"]], dtype=object))
 
 
 def test_mixed_label_types_are_refused():

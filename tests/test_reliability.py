@@ -184,10 +184,11 @@ def test_messy_numbers_never_crash(cases, X, kind, data):
         (["aa bb"], [0], ValueError, "only one class"),
         ([b"aa \xff"], [0], ValueError, 'decode_error="replace"'),
         ([], [], ValueError, "no documents to fit on"),
+        (["aa bb", "cc dd"], [["x", "y"], ["z"]], ValueError, "MultiLabelBinarizer"),
     ],
     ids=["none", "nan", "int", "whitespace", "emoji", "one-class", "wrong-length",
          "mixed-labels", "bare-string", "one-sample", "undecodable-bytes",
-         "no-documents"],
+         "no-documents", "label-lists"],
 )  # fmt: skip
 def test_named_errors(texts, y, error, message):
     with pytest.raises(error, match=None) as info:
