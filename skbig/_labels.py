@@ -5,8 +5,6 @@ checks its label columns with ``check_label_types`` and starts without it.
 """
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.utils.multiclass import check_classification_targets
 
 
 def resolved_class_weight(class_weight, *, sparse, private):
@@ -155,6 +153,8 @@ def check_known_labels(y, classes):
 def check_fit_targets(y, classes):
     """Classification targets to fit on: single-label ones of at least 2 classes
     (those of ``classes``, when the user gave them)."""
+    from sklearn.utils.multiclass import check_classification_targets
+
     check_classification_targets(y)
     if y.ndim == 1 or y.shape[1] == 1:
         known = np.unique(y) if classes is None else classes
@@ -191,6 +191,8 @@ def _label_lists(y):
     """Whether ``y`` holds a collection of labels per sample that is no indicator
     row: sets, or sequences of differing lengths (numpy cannot make an array of
     them; rows of one length are a matrix, for the estimator to judge)."""
+    import scipy.sparse as sp
+
     if sp.issparse(y) or hasattr(y, "columns") or not hasattr(y, "__len__"):
         return False  # a matrix, a table, or a scalar: numpy and the checks read it
     rows = [v for v in y if isinstance(v, list | tuple | set | frozenset)]
