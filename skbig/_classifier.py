@@ -312,8 +312,6 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         -------
         self : MLPClassifier
         """
-        if classes is None and self.__sklearn_is_fitted__():
-            _labels.check_known_labels(y, self.classes_)
         with self._fitting(continues=True, X=X):
             seen = _labels.running_counts(y, classes, self)
             self._class_counts = seen[1]

@@ -56,11 +56,14 @@ def fit_counts(y, clf):
 def running_counts(y, classes, clf):
     """``partial_fit``'s ``(classes, counts)``: a fitted ``clf``'s classes and the
     counts it has trained on (its ``_class_counts``) plus this batch's; on a first
-    call, the ``classes`` given, or ``y``'s own."""
+    call, the ``classes`` given, or ``y``'s own. ``y`` is checked first: its types,
+    and on a later call without ``classes``, that ``clf`` knows every label."""
     if y is None:
         return None, None
     check_label_types(y)
     if clf.__sklearn_is_fitted__():
+        if classes is None:
+            check_known_labels(y, clf.classes_)
         classes, previous = clf.classes_, vars(clf).get("_class_counts")
     else:
         classes, previous = (

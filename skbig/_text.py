@@ -92,7 +92,10 @@ class HashingVectorizer(DocumentChecks, _sklearn_text.HashingVectorizer):
         return super().fit(self._checked(X, fitting=True), y)
 
     def fit_transform(self, X, y=None):
-        return super().fit_transform(self._checked(X, fitting=True), y)  # read once
+        X = self._checked(X, fitting=True)  # once, and a generator read once
+        super().fit(X, y)
+        with self._decoding():
+            return super().transform(X)
 
     def transform(self, X):
         with self._decoding():

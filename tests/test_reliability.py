@@ -249,6 +249,15 @@ def test_sample_weights_of_the_wrong_shape_are_named(tfidf_data):
     assert MLPClassifier(**TINY).fit(X, y, sample_weight=2.0).predict(X).shape == (n,)
 
 
+def test_a_later_partial_fit_names_a_list_of_labels_per_sample(tfidf_data):
+    X, y = tfidf_data
+    clf = MLPClassifier(**TINY).partial_fit(X[:20], y[:20], classes=np.unique(y))
+    with pytest.raises(ValueError, match="MultiLabelBinarizer"):
+        clf.partial_fit(X[:2], [[y[0], y[1]], [y[0]]])
+    with pytest.raises(ValueError, match="not seen in the first call"):
+        clf.partial_fit(X[:1], ["never-seen"])
+
+
 def test_interrupted_first_fit_leaves_it_unfitted(tfidf_data):
     X, y = tfidf_data
     model = MLPClassifier(**dict(TINY, batch_size=16), callbacks=[_Interrupt()])
