@@ -80,6 +80,8 @@ class _MLPMixin:
                 self.target_type_ = self._type_of_target(y)
                 self.y_dtype_ = y.dtype
                 self.y_ndim_ = y.ndim
+            elif y.ndim == 2 and y.shape[1] == 1 and self.y_ndim_ == 1:
+                y = y.ravel()  # scoring a column, as scikit-learn's metrics take it
             elif y.ndim != self.y_ndim_:
                 raise ValueError(
                     f"y has {y.ndim} dimensions, but this {type(self).__name__} was "

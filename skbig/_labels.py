@@ -4,6 +4,8 @@ scikit-learn is imported inside the functions that need it: the command line
 checks its label columns with ``check_label_types`` and starts without it.
 """
 
+import warnings
+
 import numpy as np
 
 
@@ -166,6 +168,30 @@ def check_fit_targets(y, classes):
                 "MLPClassifier needs samples of at least 2 classes, but the "
                 f"data contains only one class: {known.tolist()[0]!r}."
             )
+
+
+def raveled_column(y, fitted_ndim=1):
+    """``y`` as 1-D where it is one column, shape (n_samples, 1), with
+    scikit-learn's ``DataConversionWarning``, as its classifiers take a
+    column vector (a one-column data frame, ``y.reshape(-1, 1)``); any other
+    ``y`` unchanged, and every ``y`` continuing a model whose fit kept 2-D
+    targets (``fitted_ndim=2``: one fitted before skbig raveled a column)."""
+    import scipy.sparse as sp
+
+    if fitted_ndim == 2 or sp.issparse(y) or _label_lists(y):
+        return y  # a sparse indicator, or lists that check_label_types names
+    shape = y.shape if hasattr(y, "shape") else np.asarray(y, dtype=object).shape
+    if len(shape) != 2 or shape[1] != 1:
+        return y
+    from sklearn.exceptions import DataConversionWarning
+
+    warnings.warn(
+        "A column-vector y was passed when a 1d array was expected. Please change "
+        "the shape of y to (n_samples,), for example using ravel().",
+        DataConversionWarning,
+        stacklevel=3,
+    )
+    return np.asarray(y).ravel()
 
 
 def check_label_types(y):

@@ -238,6 +238,8 @@ def _bad(tmp_path, name, content):
     [
         ("a.csv", "id,body,label\n1,hi,a\n", [],
          "no column 'text'; the columns are 'id', 'body', 'label'"),
+        ("a.csv", "Text,Label\nhi,a\n", [],
+         "no column 'text' (did you mean 'Text'? --text-column names it)"),
         ("a.csv", "", [], "has no rows"),
         ("a.csv", "text,label\n", [], "has no rows"),
         ("a.csv", b"text,label\nok,a\n\xff\xfe bad,b\n", [], "not valid UTF-8"),
@@ -247,8 +249,8 @@ def _bad(tmp_path, name, content):
         ("a.jsonl", '{"text": "x", "label": "a"}\nnot json\n', [], "line 2: not JSON"),
         ("a.xlsx", "whatever", [], "unknown file type"),
     ],
-    ids=["missing-column", "empty", "header-only", "undecodable", "one-class",
-         "missing-labels", "bad-json", "unknown-type"],
+    ids=["missing-column", "column-in-capitals", "empty", "header-only",
+         "undecodable", "one-class", "missing-labels", "bad-json", "unknown-type"],
 )  # fmt: skip
 def test_bad_data_files_get_one_clear_line(
     tmp_path, capsys, name, content, argv, message

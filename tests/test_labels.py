@@ -9,6 +9,7 @@ from skbig._labels import (
     check_label_types,
     class_counts,
     class_weighted,
+    raveled_column,
     running_counts,
 )
 
@@ -110,6 +111,19 @@ def test_a_list_of_labels_per_sample_is_named_before_numpy_reads_it(y):
 def test_label_rows_of_one_length_are_left_to_the_estimator():
     check_label_types([[0, 1], [1, 1]])  # an indicator matrix, as lists
     check_label_types(np.array([["a", "b"], ["c", "d"]], dtype=object))
+
+
+def test_a_column_of_labels_is_raveled_with_scikit_learns_warning():
+    from sklearn.exceptions import DataConversionWarning
+
+    for column in (np.array([["a"], ["b"]]), [["a"], ["b"]]):
+        with pytest.warns(DataConversionWarning, match="column-vector y"):
+            got = raveled_column(column)
+        np.testing.assert_array_equal(got, ["a", "b"])
+    kept = np.array([["a"], ["b"]])
+    assert raveled_column(kept, fitted_ndim=2) is kept  # continuing a 2-D fit
+    for other in (["a", "b"], np.eye(2), [["a", "b"], ["c"]]):
+        assert raveled_column(other) is other
 
 
 def test_mixed_label_types_are_refused():

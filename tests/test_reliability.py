@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from conftest import FAST, make_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import DataConversionWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV
 
 import skbig
@@ -208,6 +208,17 @@ def test_a_table_of_documents_is_refused_not_read_as_its_column_names(
     with pytest.raises(ValueError, match="one column of text"):
         make_text_classifier(**TINY_PIPE).fit(table[["text"]], ["a", "b"])
     assert fitted_pipeline.predict(table["text"]).shape == (2,)
+
+
+def test_a_column_of_labels_trains_as_one_label_per_sample(tfidf_data):
+    # scikeras kept y's shape: predictions came back (n, 1), without a word.
+    X, y = tfidf_data
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        clf = MLPClassifier(**TINY).fit(X, y.reshape(-1, 1))
+    assert clf.predict(X).shape == (X.shape[0],)
+    assert clf.score(X, y.reshape(-1, 1)) == clf.score(X, y)
+    reg = MLPRegressor(**TINY).fit(X, np.arange(X.shape[0], dtype=float))
+    assert np.isfinite(reg.score(X, np.arange(X.shape[0], dtype=float)[:, None]))
 
 
 def test_all_zero_rows_and_unseen_labels_in_score(fitted_pipeline):

@@ -140,7 +140,7 @@ def test_a_loaded_encoder_is_rebuilt_from_plain_numbers():
     X = rng.rand(30, 3)
     for y in (
         np.array(["b", "a", "c"] * 10, dtype=object),
-        np.array([0, 1] * 15).reshape(-1, 1),
+        np.array([0, 1] * 15),  # integers keep their dtype
         np.eye(3, dtype=int)[np.arange(30) % 3],
     ):
         clf = MLPClassifier(

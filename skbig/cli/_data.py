@@ -130,7 +130,8 @@ def read_dataset(path, text_column, label_column, label_separator=None):
     texts, labels, missing_text, missing_label = [], [], [], []
     for number, row in enumerate(iter_rows(path), 1):
         if number == 1:
-            check_columns(path, row, [text_column, label_column])
+            named = {text_column: "--text-column", label_column: "--label-column"}
+            check_columns(path, row, named)
         text, label = row.get(text_column), row.get(label_column)
         if is_missing(text):
             missing_text.append(number)
@@ -180,10 +181,15 @@ def check_label_column(path, column, labels):
 
 
 def check_columns(path, row, columns):
-    for column in columns:
-        if column not in row:
-            found = ", ".join(repr(c) for c in row) or "none"
-            raise DataError(f"{path}: no column {column!r}; the columns are {found}")
+    """Refuse a first ``row`` without each of ``columns`` (name: the option that
+    names it), pointing to a column whose name differs only in case or spaces."""
+    for column, option in columns.items():
+        if column in row:
+            continue
+        found = ", ".join(repr(c) for c in row) or "none"
+        near = [c for c in row if str(c).strip().lower() == column.strip().lower()]
+        hint = f" (did you mean {near[0]!r}? {option} names it)" if near else ""
+        raise DataError(f"{path}: no column {column!r}{hint}; the columns are {found}")
 
 
 def text_chunks(path, text_column, chunk_size, id_column=None):
@@ -191,7 +197,8 @@ def text_chunks(path, text_column, chunk_size, id_column=None):
     ids, texts, number = [], [], 0
     for number, row in enumerate(iter_rows(path), 1):
         if number == 1:
-            check_columns(path, row, [text_column] + ([id_column] if id_column else []))
+            named = {text_column: "--text-column", id_column: "--id-column"}
+            check_columns(path, row, {c: o for c, o in named.items() if c})
         text = row.get(text_column)
         if is_missing(text):
             text = ""

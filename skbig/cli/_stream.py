@@ -89,7 +89,8 @@ def _chunks(args, path, holding):
     distinct = set()
     for number, row in enumerate(iter_rows(path), 1):
         if number == 1:
-            check_columns(path, row, [args.text_column, args.label_column])
+            named = {args.text_column: "--text-column"}
+            check_columns(path, row, named | {args.label_column: "--label-column"})
         text, label = row.get(args.text_column), row.get(args.label_column)
         if is_missing(text) or not isinstance(text, str):
             what = "is missing" if is_missing(text) else "is not text"
