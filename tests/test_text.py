@@ -8,13 +8,15 @@ import joblib
 import numpy as np
 import pytest
 import scipy.sparse as sp
+import sklearn
 from conftest import FAST
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import StackingClassifier, VotingClassifier
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import NotFittedError, UnsetMetadataPassedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score
 from sklearn.model_selection import (
     GridSearchCV,
     RandomizedSearchCV,
@@ -118,6 +120,34 @@ def test_cross_validate_with_several_scorers(corpus):
     assert np.all(scores["test_accuracy"] > 0.8)
     assert np.all(scores["test_f1_macro"] > 0.8)
     assert np.all(scores["test_neg_log_loss"] < 0)
+
+
+def test_sample_weights_reach_the_network_through_metadata_routing(
+    corpus, fitted_pipeline
+):
+    # scikit-learn's metadata routing: the network requests sample_weight, and
+    # cross-validation routes it to every fit and score; a label weighing nothing
+    # is never learnt, and the weighted score leaves it out.
+    texts, labels = np.asarray(corpus[0], dtype=object), np.asarray(corpus[1])
+    weights = np.where(labels == labels[0], 0.0, 1.0)
+    assert labels[0] in fitted_pipeline.predict(texts)
+    with sklearn.config_context(enable_metadata_routing=True):
+        weighted = make_text_classifier(**FAST, mlp__class_weight=None)
+        weighted["mlp"].set_fit_request(sample_weight=True)
+        weighted["mlp"].set_score_request(sample_weight=True)
+        with pytest.raises(UnsetMetadataPassedError, match="set_fit_request"):
+            make_text_classifier(**FAST).fit(texts, labels, sample_weight=weights)
+        cv = cross_validate(
+            weighted, texts, labels, cv=2, params={"sample_weight": weights},
+            return_estimator=True, return_indices=True,
+        )  # fmt: skip
+    for model, test, score in zip(
+        cv["estimator"], cv["indices"]["test"], cv["test_score"], strict=True
+    ):
+        predicted = model.predict(texts[test])
+        assert labels[0] not in predicted
+        expected = accuracy_score(labels[test], predicted, sample_weight=weights[test])
+        assert score == pytest.approx(expected) and score > 0.8
 
 
 @pytest.mark.slow  # nine fits of three ensembles
