@@ -16,6 +16,7 @@ import scipy.sparse as sp
 
 from ._runtime import quiet
 from ._tables import standardised
+from ._term_names import document_names, vocabulary_names
 from ._weights import weighted
 
 #: Points on the straight path from the empty document to the document.
@@ -156,11 +157,6 @@ def _probability_of(clf, raw, column):
     return raw[:, column]
 
 
-def _vocabulary(head):
-    names = head.get_feature_names_out()
-    return np.asarray(names, dtype=object)
-
-
 def _dense_call(model, X):
     """Call the network on a dense batch (its Input may be declared sparse)."""
     return model(X, training=False)
@@ -174,6 +170,8 @@ def explain_text(pipeline, text, target=None, top_k=10, steps=IG_STEPS):
     pipeline : Pipeline
         A fitted pipeline ending in an skbig classifier after a vectorizer, such as
         :func:`skbig.make_text_classifier` (or one read by :func:`skbig.load`).
+        Hashed features (``vectorizer="hashing"``, private pipelines) have no
+        vocabulary: the text's own terms name the columns they hash to.
     text : str
         The document to explain.
     target : object, default=None
@@ -214,7 +212,7 @@ def explain_text(pipeline, text, target=None, top_k=10, steps=IG_STEPS):
     # The network reads the columns as its nb_weights scaled them.
     x = weighted(x, getattr(clf, "feature_weights_", None))
     present = x.indices
-    names = _vocabulary(head)[present]
+    names = document_names(head, text, present)
     values = x.data.astype(np.float32)
     # One forward pass over the document, the empty document, and the midpoints
     # alpha * x of the path between them; only the document's own columns can
@@ -273,7 +271,8 @@ def top_terms(pipeline, top_k=20, plot=None, batch_size=2048):
     Parameters
     ----------
     pipeline : Pipeline
-        A fitted pipeline ending in an skbig classifier after a vectorizer.
+        A fitted pipeline ending in an skbig classifier after a vectorizer with a
+        vocabulary (a ``HashingVectorizer`` keeps none: ``TypeError``).
     top_k : int, default=20
         Terms per class.
     plot : str or path-like, default=None
@@ -287,7 +286,7 @@ def top_terms(pipeline, top_k=20, plot=None, batch_size=2048):
         ``{class: [(term, raise in probability), ...]}``, largest first.
     """
     head, clf = _split(pipeline)
-    names = _vocabulary(head)
+    names = vocabulary_names(head)
     n_features = len(names)
     empty = clf.predict_proba(sp.csr_matrix((1, n_features), dtype=np.float32))
     # Row i is the one-term document of vocabulary entry i.

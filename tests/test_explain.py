@@ -148,3 +148,21 @@ def test_a_classifier_trained_as_a_table_is_explained_through_its_scaler():
     assert explanation.baseline == pytest.approx(empty, abs=1e-5)
     total = sum(explanation.all_terms.values())
     assert total == pytest.approx(proba - empty, abs=0.02)
+
+
+def test_hashed_features_are_named_by_the_documents_words(corpus):
+    # The hashing and private pipelines keep no vocabulary (scikit-learn said
+    # "Estimator hashing does not provide get_feature_names_out").
+    texts, labels = corpus
+    hashed = skbig.make_text_classifier(vectorizer="hashing", **FAST)
+    hashed.fit(texts, labels)
+    explanation = explain_text(hashed, texts[0], top_k=3)
+    assert explanation.target == labels[0]
+    assert set(explanation.all_terms) <= set(texts[0].split())
+    assert {t for t, _ in explanation.terms} <= TOPIC_WORDS[labels[0]]
+    total = sum(explanation.all_terms.values())
+    assert total == pytest.approx(
+        explanation.probability - explanation.baseline, abs=0.02
+    )
+    with pytest.raises(TypeError, match="keep no vocabulary"):
+        top_terms(hashed)
