@@ -1,6 +1,7 @@
 """Files written whole or not at all, and the kinds of data file skbig reads."""
 
 import contextlib
+import errno
 import os
 import stat
 import uuid
@@ -31,15 +32,20 @@ def write_atomically(path, data):
     followed (its target is replaced, the link stays), an existing file keeps its
     permissions, and the temporary name is short whatever the file's name.
     """
-    path = os.path.realpath(path)
+    asked, path = os.fspath(path), os.path.realpath(path)
     folder = os.path.dirname(path)
     temporary = os.path.join(folder, f".skbig-{uuid.uuid4().hex[:12]}.tmp")
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
         mode = None
+    if os.path.isdir(path):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), asked)
     # os.open applies the umask, as a plain open() of the target would.
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as error:  # a missing or read-only folder: name the file asked for
+        raise type(error)(error.errno, error.strerror, asked) from None
     try:
         if mode is not None:
             os.fchmod(descriptor, mode)

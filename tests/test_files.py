@@ -30,6 +30,18 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
     assert os.listdir(tmp_path) == ["out.bin"]
 
 
+def test_a_missing_folder_or_a_folder_in_the_way_names_the_path_asked_for(tmp_path):
+    # The error named the temporary file (".skbig-<hex>.tmp"), a name nobody gave.
+    missing = tmp_path / "no" / "such" / "model.skbig"
+    with pytest.raises(FileNotFoundError) as info:
+        write_atomically(missing, b"x")
+    assert info.value.filename == str(missing) and ".tmp" not in str(info.value)
+    with pytest.raises(IsADirectoryError, match="Is a directory") as info:
+        write_atomically(tmp_path, b"x")
+    assert info.value.filename == str(tmp_path)
+    assert os.listdir(tmp_path) == []
+
+
 def test_keeps_the_mode_follows_links_and_takes_long_names(tmp_path):
     private = tmp_path / "private.bin"
     private.write_bytes(b"old")
