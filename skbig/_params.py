@@ -62,13 +62,15 @@ def refuse_unknown_parameters(estimator):
         if name.partition("__")[0] not in _ROUTES and name not in _SCIKERAS_KEYS
     )
     if unknown:
-        hints = [
-            f"{n} (skbig: {_EQUIVALENTS[n]})" for n in unknown if n in _EQUIVALENTS
+        named = [
+            f"{n} (scikit-learn's MLP name; skbig: {_EQUIVALENTS[n]})"
+            if n in _EQUIVALENTS
+            else n
+            for n in unknown
         ]
         raise TypeError(
-            f"{type(estimator).__name__} got unknown parameters: {', '.join(unknown)}"
-            + (f"; did you mean {', '.join(hints)}?" if hints else ".")
-            + " Parameters for the optimizer, Keras' fit or a model function "
+            f"{type(estimator).__name__} got unknown parameters: {', '.join(named)}."
+            " Parameters for the optimizer, Keras' fit or a model function "
             "take a prefix: optimizer__*, fit__*, model__*."
         )
 

@@ -26,7 +26,9 @@ def test_sizes_must_be_positive(sizes):
 
 @pytest.mark.parametrize("estimator", [MLPClassifier, MLPRegressor])
 def test_scikit_learn_names_get_skbig_s(estimator):
-    with pytest.raises(TypeError, match=r"max_iter \(skbig: epochs\)") as info:
+    with pytest.raises(
+        TypeError, match=r"max_iter \(scikit-learn's MLP name; skbig: epochs\)"
+    ) as info:
         refuse_unknown_parameters(estimator(max_iter=5, foo=1))
     assert "foo" in str(info.value)
     refuse_unknown_parameters(estimator(optimizer__beta_1=0.9, model__units=3))

@@ -491,12 +491,24 @@ def test_parameters_are_validated_on_every_fit(tfidf_data):
 
 def test_unknown_constructor_parameters_are_refused_with_a_hint(tfidf_data):
     X, y = tfidf_data
-    with pytest.raises(TypeError, match=r"max_iter \(skbig: epochs\)"):
+    with pytest.raises(
+        TypeError, match=r"max_iter \(scikit-learn's MLP name; skbig: epochs\)"
+    ):
         MLPClassifier(max_iter=200, solver="sgd", foo_bar=1).fit(X, y)
     with pytest.raises(TypeError, match="foo_bar"):
         MLPRegressor(foo_bar=1).fit(X, np.arange(X.shape[0], dtype=float))
     # Routed parameters keep working.
     MLPClassifier(**TINY, optimizer="adam", optimizer__beta_1=0.8).fit(X, y)
+    # Names Keras does not know are named with their parameter (Keras said
+    # "Could not interpret activation function identifier: nope").
+    for param, message in (
+        ("activation", "activation='nope' is not a Keras activation"),
+        ("optimizer", "optimizer='nope' is not an optimizer name"),
+    ):
+        model = MLPClassifier(**TINY, **{param: "nope"})
+        with pytest.raises(ValueError, match=message):
+            model.fit(X, y)
+        assert not hasattr(model, "model_")
 
 
 def test_bytes_as_x_and_negative_weights_are_refused(tfidf_data):

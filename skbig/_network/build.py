@@ -64,6 +64,14 @@ def build_mlp(
     activation = {"identity": "linear", "logistic": "sigmoid"}.get(
         activation, activation
     )
+    try:
+        keras.activations.get(activation)
+    except ValueError:
+        raise ValueError(
+            f"activation={activation!r} is not a Keras activation; for example "
+            "'relu', 'tanh' or 'gelu' (scikit-learn's 'identity' and 'logistic' "
+            "work too)"
+        ) from None
     hidden = tuple(hidden_layer_sizes)
     seeds = iter(_seeds(random_state, 2 * len(hidden) + 3))
     regularizer = keras.regularizers.L2(alpha / 2) if alpha else None

@@ -273,6 +273,19 @@ _BY_NAME = {
 }
 
 
+def _keras_optimizer(name):
+    """The class Keras knows by ``name``, or a ``ValueError`` that names the
+    parameter and what it takes."""
+    try:
+        return type(keras.optimizers.get(name))
+    except ValueError:
+        raise ValueError(
+            f"optimizer={name!r} is not an optimizer name; skbig's are "
+            "'sparse_adagrad' and 'lazy_adam', and Keras' include 'adam', 'sgd' "
+            "and 'rmsprop' (a keras.optimizers class or instance works too)"
+        ) from None
+
+
 def _takes(cls, keyword):
     """Whether ``cls(keyword=...)`` is accepted, by name or through ``**kwargs``."""
     try:
@@ -294,7 +307,7 @@ def make_optimizer(optimizer, learning_rate, params):
     else:
         if isinstance(optimizer, str):
             name = optimizer.lower().replace("_", "")
-            optimizer = _BY_NAME.get(name) or type(keras.optimizers.get(optimizer))
+            optimizer = _BY_NAME.get(name) or _keras_optimizer(optimizer)
         # A fixed name: left to Keras, each fit's optimizer gets a new one
         # ("adam_57"), and each new name cost the process memory for good (0.35 MB
         # a fit with Adam, measured; where TensorFlow keeps it was not traced).
