@@ -21,7 +21,7 @@ def checked_features(estimator, X, y, reset):
             X, y = validate_data(estimator, X, y, multi_output=True, **kwargs)
         else:
             X = validate_data(estimator, X, **kwargs)
-    except ValueError as error:
+    except (ValueError, TypeError) as error:  # pandas: TypeError for dates
         name = type(estimator).__name__
         message = _strings_message(name, X)
         if message is None and y is not None and estimator._numeric_target:
@@ -45,14 +45,21 @@ def checked_features(estimator, X, y, reset):
 
 
 def _strings_message(name, X):
-    """What to do with features that are strings (raw text, a table's categories),
-    or None when ``X`` holds none."""
+    """What to do with features that are strings (raw text, a table's categories)
+    or a table's dates, or None when ``X`` holds none."""
     columns = getattr(X, "columns", None)
     if columns is not None and hasattr(X, "dtypes"):  # a DataFrame
         kinds = [getattr(dtype, "kind", "O") for dtype in X.dtypes]
         named = [
             str(c) for c, kind in zip(columns, kinds, strict=True) if kind in "OUS"
         ]
+        dated = [str(c) for c, kind in zip(columns, kinds, strict=True) if kind in "mM"]
+        if dated and not named:
+            return (
+                f"{name} takes numbers, and the columns {', '.join(dated[:5])} hold "
+                "dates or durations: turn them into numbers first (a year, a day "
+                "of the week, seconds since a date)."
+            )
         if not named:
             return None
         return (

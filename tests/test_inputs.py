@@ -26,8 +26,19 @@ Y = [0, 1] * 20
             "the columns color, kind hold strings",
         ),
         (np.array([["a", 1], ["b", 2]] * 20, dtype=object), "such as 'a'"),
+        (
+            # pandas' own word for it: "Cannot cast DatetimeArray to dtype float32"
+            pd.DataFrame(
+                {
+                    "day": pd.date_range("2026-01-01", periods=40),
+                    "size": np.arange(40.0),
+                    "wait": pd.to_timedelta(np.arange(40), unit="h"),
+                }
+            ),
+            "the columns day, wait hold dates or durations",
+        ),
     ],
-    ids=["raw text", "dataframe", "object array"],
+    ids=["raw text", "dataframe", "object array", "dates"],
 )
 def test_strings_as_features_are_refused_with_what_to_do(X, named):
     with pytest.raises(ValueError, match="takes numbers") as info:
