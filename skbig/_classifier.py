@@ -286,7 +286,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         -------
         self : MLPClassifier
         """
-        y = _labels.raveled_column(y)
+        y = _labels.readable_targets(y)
         with self._fitting(self.warm_start, X):
             super().fit(X, y, sample_weight=self._class_weighted(X, y, sample_weight))
             self._class_counts = _labels.fit_counts(y, self)
@@ -313,7 +313,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         -------
         self : MLPClassifier
         """
-        y = _labels.raveled_column(y, fitted_ndim=getattr(self, "y_ndim_", 1))
+        y = _labels.readable_targets(y, fitted_ndim=getattr(self, "y_ndim_", 1))
         with self._fitting(continues=True, X=X):
             seen = _labels.running_counts(y, classes, self)
             self._class_counts = seen[1]

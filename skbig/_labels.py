@@ -170,18 +170,24 @@ def check_fit_targets(y, classes):
             )
 
 
-def raveled_column(y, fitted_ndim=1):
-    """``y`` as 1-D where it is one column, shape (n_samples, 1), with
-    scikit-learn's ``DataConversionWarning``, as its classifiers take a
-    column vector (a one-column data frame, ``y.reshape(-1, 1)``); any other
-    ``y`` unchanged, and every ``y`` continuing a model whose fit kept 2-D
-    targets (``fitted_ndim=2``: one fitted before skbig raveled a column)."""
+def readable_targets(y, fitted_ndim=1):
+    """``y`` as a classifier reads it, two shapes of it mended: one column,
+    shape (n_samples, 1) (a one-column data frame, ``y.reshape(-1, 1)``), is
+    raveled with scikit-learn's ``DataConversionWarning``, as its classifiers
+    do, except in a model whose fit kept 2-D targets (``fitted_ndim=2``: one
+    fitted before skbig raveled a column); numbers held as objects (a pandas
+    column of dtype object) become numbers, which scikit-learn calls "Unknown
+    label type: unknown". Anything else is returned as it is."""
     import scipy.sparse as sp
 
-    if fitted_ndim == 2 or sp.issparse(y) or _label_lists(y):
+    if sp.issparse(y) or _label_lists(y):
         return y  # a sparse indicator, or lists that check_label_types names
+    if getattr(getattr(y, "dtype", None), "kind", None) == "O":
+        values = np.asarray(y)
+        if values.size and all(isinstance(v, _NUMBERS) for v in values.flat):
+            y = np.asarray(values.tolist())
     shape = y.shape if hasattr(y, "shape") else np.asarray(y, dtype=object).shape
-    if len(shape) != 2 or shape[1] != 1:
+    if fitted_ndim == 2 or len(shape) != 2 or shape[1] != 1:
         return y
     from sklearn.exceptions import DataConversionWarning
 
@@ -192,6 +198,10 @@ def raveled_column(y, fitted_ndim=1):
         stacklevel=3,
     )
     return np.asarray(y).ravel()
+
+
+#: Labels that are numbers, whatever holds them.
+_NUMBERS = (bool, int, float, np.bool_, np.integer, np.floating)
 
 
 def check_label_types(y):

@@ -9,7 +9,7 @@ from skbig._labels import (
     check_label_types,
     class_counts,
     class_weighted,
-    raveled_column,
+    readable_targets,
     running_counts,
 )
 
@@ -118,12 +118,28 @@ def test_a_column_of_labels_is_raveled_with_scikit_learns_warning():
 
     for column in (np.array([["a"], ["b"]]), [["a"], ["b"]]):
         with pytest.warns(DataConversionWarning, match="column-vector y"):
-            got = raveled_column(column)
+            got = readable_targets(column)
         np.testing.assert_array_equal(got, ["a", "b"])
     kept = np.array([["a"], ["b"]])
-    assert raveled_column(kept, fitted_ndim=2) is kept  # continuing a 2-D fit
+    assert readable_targets(kept, fitted_ndim=2) is kept  # continuing a 2-D fit
     for other in (["a", "b"], np.eye(2), [["a", "b"], ["c"]]):
-        assert raveled_column(other) is other
+        assert readable_targets(other) is other
+
+
+def test_numbers_held_as_objects_are_read_as_numbers():
+    # scikit-learn: "Unknown label type: unknown" (a pandas column of dtype object).
+    from sklearn.utils.multiclass import type_of_target
+
+    for y, kind in (
+        (np.array([1, 2, 2], dtype=object), "i"),
+        (np.array([0.5, 1, 1], dtype=object), "f"),
+        (np.array([[1, 0], [0, 1]], dtype=object), "i"),
+    ):
+        assert type_of_target(y) == "unknown"
+        assert readable_targets(y).dtype.kind == kind
+        np.testing.assert_array_equal(readable_targets(y), y.astype(float))
+    for y in (np.array(["a", 1], dtype=object), np.array([1, None], dtype=object)):
+        assert readable_targets(y) is y  # left to check_label_types to name
 
 
 def test_mixed_label_types_are_refused():

@@ -221,6 +221,16 @@ def test_a_column_of_labels_trains_as_one_label_per_sample(tfidf_data):
     assert np.isfinite(reg.score(X, np.arange(X.shape[0], dtype=float)[:, None]))
 
 
+def test_numbers_held_as_objects_are_labels(tfidf_data):
+    # scikit-learn said "Unknown label type: unknown" for a column of dtype object.
+    X, y = tfidf_data
+    codes = np.unique(y, return_inverse=True)[1]
+    held = MLPClassifier(**TINY).fit(X, codes.astype(object))
+    plain = MLPClassifier(**TINY).fit(X, codes)
+    np.testing.assert_array_equal(held.classes_, plain.classes_)
+    np.testing.assert_array_equal(held.predict(X), plain.predict(X))
+
+
 def test_all_zero_rows_and_unseen_labels_in_score(fitted_pipeline):
     # Documents with no known term are all-zero TF-IDF rows: still a prediction.
     proba = fitted_pipeline.predict_proba(["", "zzz qqq", "😀"])
