@@ -64,14 +64,13 @@ def running_counts(y, classes, clf):
         return None, None
     check_label_types(y)
     if clf.__sklearn_is_fitted__():
-        if classes is None:
-            check_known_labels(y, clf.classes_)
+        check_known_labels(y, clf.classes_)
         classes, previous = clf.classes_, vars(clf).get("_class_counts")
+    elif classes is not None:
+        classes, previous = np.unique(classes), None
+        check_known_labels(y, classes, first=True)
     else:
-        classes, previous = (
-            np.unique(np.asarray(y) if classes is None else classes),
-            None,
-        )
+        classes, previous = np.unique(np.asarray(y)), None
     return classes, class_counts(y, classes, previous)
 
 
@@ -139,19 +138,25 @@ def _running_weights(y, classes, counts, class_weight):
     return np.where(positions >= 0, per_class[positions], 1.0)
 
 
-def check_known_labels(y, classes):
-    """Refuse labels of a later ``partial_fit`` call that are not in ``classes``."""
+def check_known_labels(y, classes, first=False):
+    """Refuse labels of a ``partial_fit`` call that are not in ``classes``: the
+    classifier's, or on the ``first`` call the ``classes=`` given."""
     from sklearn.utils.multiclass import type_of_target
 
     y = np.asarray(y)
     if type_of_target(y) == "multilabel-indicator":
         return
     unseen = np.setdiff1d(np.unique(y), classes)
+    if unseen.size and first:
+        raise ValueError(
+            f"y contains labels missing from classes=: {unseen.tolist()}; "
+            f"classes= lists {classes.tolist()} and must hold every label."
+        )
     if unseen.size:
         raise ValueError(
-            f"y contains labels not seen in the first call to partial_fit: "
-            f"{unseen.tolist()}; the classifier knows {classes.tolist()}. "
-            "Pass every label through classes= on the first call."
+            f"y contains labels the classifier has not trained on: "
+            f"{unseen.tolist()}; it knows {classes.tolist()}. A stream's first "
+            "partial_fit takes every label it will hold through classes=."
         )
 
 

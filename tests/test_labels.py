@@ -88,8 +88,10 @@ def test_running_counts_weigh_a_batch_as_the_whole_stream_would(weighting):
 def test_unknown_labels_are_named():
     check_known_labels(["a", "b"], np.array(["a", "b", "c"]))
     check_known_labels(np.eye(2, dtype=int), np.array([0, 1]))  # multi-label: no check
-    with pytest.raises(ValueError, match=r"not seen .*\['d'\]"):
+    with pytest.raises(ValueError, match=r"has not trained on: \['d'\]"):
         check_known_labels(["a", "d"], np.array(["a", "b"]))
+    with pytest.raises(ValueError, match=r"missing from classes=: \['d'\]"):
+        check_known_labels(["a", "d"], np.array(["a", "b"]), first=True)
 
 
 @pytest.mark.parametrize(

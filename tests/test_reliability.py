@@ -275,8 +275,16 @@ def test_a_later_partial_fit_names_a_list_of_labels_per_sample(tfidf_data):
     clf = MLPClassifier(**TINY).partial_fit(X[:20], y[:20], classes=np.unique(y))
     with pytest.raises(ValueError, match="MultiLabelBinarizer"):
         clf.partial_fit(X[:2], [[y[0], y[1]], [y[0]]])
-    with pytest.raises(ValueError, match="not seen in the first call"):
+    with pytest.raises(ValueError, match="has not trained on: \\['never-seen'\\]"):
         clf.partial_fit(X[:1], ["never-seen"])
+    with pytest.raises(ValueError, match="has not trained on"):  # classes= again
+        clf.partial_fit(X[:1], ["never-seen"], classes=np.unique(y))
+    # A first call whose classes= lacks a label of y (scikit-learn's encoder
+    # said "Found unknown categories [np.str_('...')] in column 0 during fit").
+    first = MLPClassifier(**TINY)
+    with pytest.raises(ValueError, match=r"missing from classes=: \['.+'\]"):
+        first.partial_fit(X[:20], y[:20], classes=np.unique(y[:20])[1:])
+    assert not hasattr(first, "model_")
 
 
 def test_interrupted_first_fit_leaves_it_unfitted(tfidf_data):
