@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import warnings
 
 import numpy as np
@@ -217,6 +218,26 @@ def test_bad_format_or_quantization_is_refused(pipeline, tmp_path):
         skbig.export(pipeline, tmp_path / "m", format="savedmodel", quantize="int8")
     with pytest.raises(TypeError, match="str to str"):
         skbig.export(pipeline, tmp_path / "m.onnx", metadata={"n": 1})
+
+
+def test_a_destination_that_must_not_be_replaced_is_refused_first(pipeline, tmp_path):
+    # A SavedModel replaces its path whole: a folder of the user's was replaced,
+    # its files gone. Each refusal comes before the export is built.
+    kept = tmp_path / "project"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("mine")
+    refused = re.escape(f"{kept} exists and is no SavedModel")
+    with pytest.raises(FileExistsError, match=refused):
+        skbig.export(pipeline, kept, format="savedmodel")
+    assert [p.name for p in kept.iterdir()] == ["notes.txt"]
+    with pytest.raises(FileExistsError, match="no SavedModel folder"):
+        skbig.export(pipeline, kept / "notes.txt", format="savedmodel")
+    assert (kept / "notes.txt").read_text() == "mine"
+    with pytest.raises(IsADirectoryError, match="an ONNX export is one file"):
+        skbig.export(pipeline, kept)
+    with pytest.raises(FileNotFoundError, match="there is no folder to write it in"):
+        skbig.export(pipeline, tmp_path / "missing" / "m.onnx")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ that format is asked for.
 """
 
 import json
+import os
 
 import numpy as np
 
@@ -44,7 +45,10 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
         ColumnTransformer of text, numbers and categories (ONNX only: one input
         a column, named after it).
     path : str or path-like
-        The file (ONNX) or folder (SavedModel) to write; replaced atomically.
+        The file (ONNX) or folder (SavedModel) to write; replaced atomically. A
+        SavedModel replaces only a SavedModel folder: any other existing path is
+        refused (``FileExistsError``), as is a missing parent folder, before the
+        export is built.
     format : {"onnx", "savedmodel"}, default="onnx"
         ``"onnx"``: one graph from a string tensor ``text`` of shape ``[N]`` (or
         a float tensor ``X`` of shape ``[N, n_features]``) to ``label`` and
@@ -90,6 +94,7 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
             f"quantize={quantize!r} is not available for format={format!r}; "
             f"choose from {QUANTIZE[format]}."
         )
+    _check_destination(path, format)
     vectorizer, network = split_pipeline(estimator)
     if format == "onnx":
         from . import _onnx as backend
@@ -113,6 +118,26 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
         "bytes": exported.size(path),
         **report,
     }
+
+
+def _check_destination(path, format):
+    """Refuse, before any work, a path the export cannot write or must not
+    replace: a missing folder, a folder where the ONNX file goes, and anything
+    but a SavedModel folder where a SavedModel goes (it replaces the path whole:
+    ``skbig export model.skbig . --format savedmodel`` would have replaced the
+    working folder)."""
+    asked, path = os.fspath(path), os.path.realpath(path)
+    if not os.path.isdir(os.path.dirname(path)):
+        raise FileNotFoundError(f"{asked}: there is no folder to write it in")
+    if format == "onnx" and os.path.isdir(path):
+        raise IsADirectoryError(f"{asked} is a folder; an ONNX export is one file")
+    saved = ("saved_model.pb", "saved_model.pbtxt")
+    if format == "savedmodel" and os.path.lexists(path):
+        if not any(os.path.isfile(os.path.join(path, name)) for name in saved):
+            raise FileExistsError(
+                f"{asked} exists and is no SavedModel folder, the only thing an "
+                "export replaces; choose a new folder"
+            )
 
 
 def _metadata(vectorizer, network, given):
