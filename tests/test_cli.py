@@ -225,6 +225,16 @@ def test_bad_parameters_are_usage_errors(files, capsys):
                  "--grid", "mlp__epochs=3"])  # fmt: skip
     assert code == 2
     assert "needs a non-empty list" in capsys.readouterr().err
+    # Checked before the data is read: a file that does not exist is never opened.
+    for option, value, message in (
+        ("--grid", "epochs=[2,3]", "--grid epochs: name the step, as in mlp__epochs"),
+        ("--scoring", "acuracy", "--scoring acuracy: not a scikit-learn scorer"),
+    ):
+        grid = [] if option == "--grid" else ["--grid", "mlp__epochs=[2]"]
+        code = main(["tune", str(files / "missing.csv"), "-o", str(files / "x.skbig"),
+                     *grid, option, value])  # fmt: skip
+        assert code == 2
+        assert message in capsys.readouterr().err
 
 
 def _bad(tmp_path, name, content):

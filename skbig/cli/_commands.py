@@ -37,17 +37,21 @@ def _pipeline(params, random_state, dp_epsilon=None, vectorizer="tfidf"):
     pipeline = make_text_classifier(
         vectorizer=vectorizer, dp_epsilon=dp_epsilon, mlp__random_state=random_state
     )
-    for name in params:
-        if "__" not in name:
-            raise UsageError(
-                f"--param {name}: name the step, as in mlp__{name} (the network) "
-                f"or {pipeline.steps[0][0]}__{name} (the vectorizer)"
-            )
+    _check_step_names(pipeline, params, "--param")
     try:
         pipeline.set_params(**params)
     except ValueError as error:
         raise UsageError(str(error).splitlines()[0]) from None
     return pipeline
+
+
+def _check_step_names(pipeline, names, option):
+    for name in names:
+        if "__" not in name:
+            raise UsageError(
+                f"{option} {name}: name the step, as in mlp__{name} (the network) "
+                f"or {pipeline.steps[0][0]}__{name} (the vectorizer)"
+            )
 
 
 def train(args):
@@ -286,16 +290,24 @@ def tune(args):
         if not isinstance(values, list | tuple) or not values:
             raise UsageError(f"--grid {name}= needs a non-empty list of values")
         grid[name] = list(values)
+    pipeline = _pipeline(parse_params(args.param), args.random_state)
+    _check_step_names(pipeline, grid, "--grid")
+    from sklearn.metrics import get_scorer_names
+
+    if args.scoring not in get_scorer_names():
+        raise UsageError(
+            f"--scoring {args.scoring}: not a scikit-learn scorer; for example "
+            "accuracy, f1_macro or neg_log_loss (sklearn.metrics.get_scorer_names())"
+        )
+    try:
+        pipeline.set_params(**{name: values[0] for name, values in grid.items()})
+    except ValueError as error:
+        raise UsageError(str(error).splitlines()[0]) from None
     texts, labels = read_dataset(
         args.data, args.text_column, args.label_column, args.label_separator
     )
     targets = Targets(labels, args.data, args.label_column)
     y = targets.encode(labels)
-    pipeline = _pipeline(parse_params(args.param), args.random_state)
-    try:
-        pipeline.set_params(**{name: values[0] for name, values in grid.items()})
-    except ValueError as error:
-        raise UsageError(str(error).splitlines()[0]) from None
     n_candidates = int(np.prod([len(v) for v in grid.values()]))
     if interactive(args.quiet):
         print(
