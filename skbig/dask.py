@@ -55,6 +55,7 @@ def predict_proba(estimator, texts):
         One float column per class, named ``str(class)``, in ``classes_`` order,
         with the index of ``texts``.
     """
+    texts = _dask_series(texts)
     columns = [str(c) for c in estimator.classes_]
     meta = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     model = dask.delayed(estimator, pure=True, traverse=False)
@@ -68,16 +69,40 @@ def predict(estimator, texts):
     ----------
     estimator : fitted classifier
     texts : dask.dataframe.Series
+        The documents; missing ones (None, NaN) are scored as empty texts.
 
     Returns
     -------
     labels : dask.dataframe.Series
         For a multi-label model, the labels of each document joined by ``"|"``.
     """
+    texts = _dask_series(texts)
     classes = np.asarray(estimator.classes_)
     meta = pd.Series(dtype=object if classes.dtype.kind in "OUS" else classes.dtype)
     model = dask.delayed(estimator, pure=True, traverse=False)
     return texts.map_partitions(_labels, model, meta=meta)
+
+
+def _dask_series(texts):
+    """``texts`` if it is a Dask Series; a ``TypeError`` that says what to pass
+    instead (a table's text column, or the estimator itself for data in memory)."""
+    import dask.dataframe as dd
+
+    if isinstance(texts, dd.Series):
+        return texts
+    if isinstance(texts, dd.DataFrame):
+        columns = ", ".join(repr(c) for c in texts.columns)
+        raise TypeError(
+            f"texts must be a Dask Series of texts, not a Dask DataFrame; pass its "
+            f"column of text, frame[name] (its columns: {columns})"
+        )
+    kind = type(texts).__name__
+    if type(texts).__module__.startswith("pandas"):
+        kind = f"pandas {kind}"
+    raise TypeError(
+        f"texts must be a Dask Series of texts, not a {kind}; for texts in "
+        "memory, call the estimator's predict or predict_proba directly"
+    )
 
 
 def _documents(texts):

@@ -82,6 +82,18 @@ def test_predict_helpers_are_lazy_and_match_the_pipeline(fitted_pipeline, corpus
                 ).compute()  # fmt: skip
 
 
+def test_texts_that_are_no_dask_series_are_named(fitted_pipeline, corpus):
+    # Dask's own word for it: "'DataFrame' object has no attribute 'tolist'".
+    texts = corpus[0][:4]
+    frame = dd.from_pandas(pd.DataFrame({"text": texts, "id": range(4)}), 2)
+    for helper in (predict, predict_proba):
+        with pytest.raises(TypeError, match=r"not a Dask DataFrame.*'text', 'id'"):
+            helper(fitted_pipeline, frame)
+        for given, kind in ((pd.Series(texts), "pandas Series"), (texts, "list")):
+            with pytest.raises(TypeError, match=f"not a {kind}; for texts in memory"):
+                helper(fitted_pipeline, given)
+
+
 # ------------------------------------------------ the command line on a cluster
 @pytest.fixture(scope="module")
 def scoring(tmp_path_factory, fitted_pipeline):
