@@ -93,8 +93,14 @@ def test_refused_pipelines_and_data_name_the_problem(data, streamed):
         fit_stream(make_text_classifier(), [(texts[:2], [["a"], ["b"]])])
     with pytest.raises(ValueError, match="3 texts but 2 labels"):
         fit_stream(make_text_classifier(), [(texts[:3], labels[:2])])
-    with pytest.raises(ValueError, match="missing"):
-        fit_stream(make_text_classifier(), [([None, "a b"], ["x", "y"])])
+    with pytest.raises(ValueError, match=r"chunk 2: documents must be text.*missing"):
+        fit_stream(make_text_classifier(), [(texts[:2], labels[:2]), ([None], ["x"])])
+    # Labels of one type per chunk, but not across the stream: was trained on.
+    mixed = [(texts[:4], [0, 1, 0, 1]), (texts[4:8], labels[4:8])]
+    with pytest.raises(TypeError, match="chunk 2: y mixes text and non-text"):
+        fit_stream(make_text_classifier(), mixed)
+    with pytest.raises(FileNotFoundError, match=r"cache_dir=.* is no folder"):
+        fit_stream(make_text_classifier(), [(texts, labels)], cache_dir="/no/such")
     with pytest.raises(ValueError, match="no documents"):
         fit_stream(make_text_classifier(), [])
     with pytest.raises(TypeError, match="MLPClassifier"):

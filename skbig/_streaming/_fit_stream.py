@@ -1,5 +1,6 @@
 """fit_stream: fit a text pipeline on chunks of a corpus larger than memory."""
 
+import os
 import tempfile
 
 import numpy as np
@@ -78,6 +79,8 @@ def fit_stream(pipeline, chunks, *, cache_dir=None, max_validation=MAX_VALIDATIO
     ['ham', 'spam']
     """
     first, middle, mlp = _check_pipeline(pipeline)
+    if cache_dir is not None and not os.path.isdir(cache_dir):
+        raise FileNotFoundError(f"cache_dir={os.fspath(cache_dir)!r} is no folder")
     with (
         restored_on_failure(pipeline.steps),
         tempfile.TemporaryDirectory(prefix="skbig-stream-", dir=cache_dir) as folder,
@@ -140,7 +143,10 @@ def _read(chunks, first, counter, cache):
         except (TypeError, ValueError):
             message = f"chunk {number}: expected a (texts, labels) pair"
             raise TypeError(message) from None
-        texts = list(checker._checked(texts))
+        try:
+            texts = list(checker._checked(texts))
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"chunk {number}: {error}") from None
         labels = list(labels)
         if len(texts) != len(labels):
             raise ValueError(f"chunk {number}: {len(texts)} texts but {len(labels)} "
@@ -150,7 +156,10 @@ def _read(chunks, first, counter, cache):
                              "classifiers; a label is a list")  # fmt: skip
         if not texts:
             continue
-        check_label_types(np.asarray(labels, dtype=object))
+        try:  # with a label of an earlier chunk: one type across the stream
+            check_label_types(np.asarray(list(codes)[:1] + labels, dtype=object))
+        except TypeError as error:
+            raise TypeError(f"chunk {number}: {error}") from None
         X = counter.count(texts) if counter is not None else first.transform(texts)
         chunk_codes = [codes.setdefault(y, len(codes)) for y in labels]
         chunk_counts = np.bincount(chunk_codes, minlength=len(codes))
