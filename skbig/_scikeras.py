@@ -65,7 +65,16 @@ HOOKS = {
     "_random_state": "the integer seed scikeras draws from random_state",
     "_target_type": "the target type the label encoder settled on",
     "_y_dtype": "the target's dtype, set when a loaded encoder is rebuilt",
+    "_get_compile_kwargs": "skbig builds a user network's optimizer (_make_optimizer)",
 }
+
+
+class _Unused:
+    """Stands for the optimizer while scikeras reads the compile arguments, taking
+    the ``optimizer__*`` parameters it routes; skbig builds the real one."""
+
+    def __init__(self, *args, **kwargs):
+        pass
 
 
 class ClassifierLabelEncoder(_ClassifierLabelEncoder):
@@ -178,6 +187,17 @@ class _Seam:
                 return super()._build_keras_model()
         finally:
             self._random_state = seed
+
+    def _get_compile_kwargs(self):
+        # The user's uncompiled network: scikeras resolves the optimizer with
+        # Keras alone, which knows none of skbig's names ("sparse_adagrad", the
+        # default) and ignores learning_rate_init; skbig builds it as for its own.
+        optimizer, self.optimizer = self.optimizer, _Unused
+        try:
+            kwargs = super()._get_compile_kwargs()
+        finally:
+            self.optimizer = optimizer
+        return {**kwargs, "optimizer": self._make_optimizer()}
 
     def _fit_keras_model(
         self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs

@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from sklearn.datasets import make_classification, make_multilabel_classification
 from sklearn.exceptions import NotFittedError
 
-from skbig import MLPClassifier
+from skbig import MLPClassifier, SparseAdagrad
 
 # Fixed epochs (early_stopping=False): these tests pin behaviour, not the stopping
 # rule, which tests/test_plan.py covers.
@@ -235,6 +235,29 @@ def test_user_model_and_routed_parameters(blobs):
     assert clf.model_.layers[0].units == 12
     assert clf.model_.optimizer.learning_rate.numpy() == pytest.approx(0.02)
     assert clf.predict(X).shape == (300,)
+
+
+def test_a_user_model_gets_skbigs_optimizer_and_learning_rate(blobs):
+    # The user guide's example, with the default optimizer: scikeras asked Keras
+    # for "sparse_adagrad" ("Could not interpret optimizer identifier"), and an
+    # optimizer it did build ignored learning_rate_init.
+    X, y = blobs
+
+    def build(meta, hidden):
+        return keras.Sequential(
+            [
+                keras.Input((meta["n_features_in_"],)),
+                keras.layers.Dense(hidden, activation="relu"),
+                keras.layers.Dense(meta["n_classes_"], activation="softmax"),
+            ]
+        )
+
+    args = dict(model=build, model__hidden=8, loss="sparse_categorical_crossentropy")
+    clf = MLPClassifier(**args, epochs=3, random_state=0).fit(X, y)
+    assert isinstance(clf.model_.optimizer, SparseAdagrad)
+    clf = MLPClassifier(**args, optimizer="adam", learning_rate_init=0.01, epochs=1)
+    assert clf.fit(X, y).model_.optimizer.learning_rate.numpy() == pytest.approx(0.01)
+    assert clf.get_params()["optimizer"] == "adam"  # the parameter is left as given
 
 
 def test_optimizer_parameters():
