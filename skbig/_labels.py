@@ -185,13 +185,19 @@ def readable_targets(y, fitted_ndim=1):
     label type: unknown". Anything else is returned as it is."""
     import scipy.sparse as sp
 
-    if sp.issparse(y) or _label_lists(y):
-        return y  # a sparse indicator, or lists that check_label_types names
-    if getattr(getattr(y, "dtype", None), "kind", None) == "O":
+    if sp.issparse(y):
+        return y
+    if not hasattr(y, "shape"):  # a list: numpy reads it unless it holds lists
+        if _label_lists(y):
+            return y  # for check_label_types to name
+        shape = np.asarray(y, dtype=object).shape
+    elif getattr(y.dtype, "kind", None) == "O":  # pandas' dtypes have a kind too
         values = np.asarray(y)
         if values.size and all(isinstance(v, _NUMBERS) for v in values.flat):
             y = np.asarray(values.tolist())
-    shape = y.shape if hasattr(y, "shape") else np.asarray(y, dtype=object).shape
+        shape = y.shape
+    else:
+        shape = y.shape  # numbers or strings: nothing to look at one by one
     if fitted_ndim == 2 or len(shape) != 2 or shape[1] != 1:
         return y
     from sklearn.exceptions import DataConversionWarning
