@@ -33,6 +33,8 @@ PREDICT_BATCH_SIZE = 512
 #: on little data. (Made up front, a pass holds every batch's entries at once.)
 EAGER_BATCHES = 16
 EAGER_ROWS = 4096
+# Functions tf.data traces as written, without autograph's rewrite.
+_as_written = tf.autograph.experimental.do_not_convert
 
 
 def predict(model, X, *, batch_size, callbacks=None, verbose=0, **kwargs):
@@ -102,7 +104,9 @@ def forward(model, x):
             traced = model.__dict__.setdefault("_skbig_traced", _Traced())
             function = traced.functions.get(spec)
             if function is None:
-                step = tf.function(lambda inputs: model(inputs, training=False))
+                step = tf.function(
+                    lambda inputs: model(inputs, training=False), autograph=False
+                )
                 function = traced.functions[spec] = step.get_concrete_function(spec)
     return keras.tree.map_structure(np.asarray, function(x))
 
@@ -159,6 +163,10 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
     else:
         dense = tf.constant(X)
 
+    # tf.data traces these as written: nothing in them branches on a tensor, and
+    # autograph's rewrite of their source cost a fit a few tenths of a second
+    # (Keras marks its own step functions so too).
+    @_as_written
     def batch(rows):
         if not sp.issparse(X):
             x = tf.gather(dense, rows)
@@ -172,9 +180,10 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
             return x
         return (x, *(tf.gather(a, rows) for a in extras))
 
+    @_as_written
     def batches_of(rows):
         return tf.data.Dataset.range(n_batches).map(
-            lambda b: rows[b * batch_size : (b + 1) * batch_size]
+            _as_written(lambda b: rows[b * batch_size : (b + 1) * batch_size])
         )
 
     # Pass p draws its order from (seed, p): every epoch sees a new order, and the
@@ -186,7 +195,7 @@ def sparse_dataset(X, *arrays, batch_size, shuffle=False, seed=None, repeat=Fals
         passes = tf.data.Dataset.range(2**62).apply(
             tf.data.experimental.assert_cardinality(tf.data.INFINITE_CARDINALITY)
         )
-    rows = passes.map(order).flat_map(batches_of)
+    rows = passes.map(_as_written(order)).flat_map(batches_of)
     if not repeat:
         rows = rows.apply(tf.data.experimental.assert_cardinality(n_batches))
     return _with_options(rows.map(batch).prefetch(2))
