@@ -169,6 +169,11 @@ def test_multilabel_lists_in_json_lines(files, capsys):
     assert tech and all("gadget" in r["prediction"] for r in tech)
     assert main(["evaluate", str(model), str(files / "multi.jsonl.gz")]) == 0
     assert "gadget" in capsys.readouterr().out
+    page = files / "multi.html"
+    assert main(["report", str(model), str(files / "multi.jsonl.gz"), "-o",
+                 str(page)]) == 0  # fmt: skip
+    assert "micro-F1" in capsys.readouterr().out
+    assert "<tr><td>gadget</td>" in page.read_text(encoding="utf-8")
     # The exported model names its labels, which the pipeline only knows by column.
     onnxruntime = pytest.importorskip("onnxruntime")
     assert main(["export", str(model), str(files / "multi.onnx")]) == 0

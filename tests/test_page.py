@@ -56,12 +56,6 @@ def test_every_section_is_in_one_self_contained_file(page):
     assert "Most confident errors" in text and "true <b>food</b>" in text
 
 
-def test_multilabel_models_are_refused(fitted_pipeline, tmp_path):
-    texts, _ = make_corpus(10)
-    with pytest.raises(ValueError, match="single-label"):
-        skbig.report(fitted_pipeline, texts, np.eye(10, 3), tmp_path / "r.html")
-
-
 # --------------------------------------------------------- in a real browser
 class _Recorder(BaseHTTPRequestHandler):
     """A proxy that answers nothing and remembers every request."""

@@ -3,6 +3,7 @@
 import os
 
 from ._card import card_facts, card_markdown, sha256
+from ._multilabel import is_multilabel, multilabel_page
 from ._page import SECTIONS, build_page
 
 __all__ = ["SECTIONS", "model_card", "report"]
@@ -20,6 +21,7 @@ def report(
     n_errors=10,
     n_correct=5,
     random_state=0,
+    label_names=None,
 ):
     """Write an HTML report of a fitted text classifier scored on ``X``, ``y``.
 
@@ -29,17 +31,22 @@ def report(
     (sortable), the normalised confusion matrix, a reliability diagram, the
     learning curve from ``history_``, the top terms per class, the most confident
     errors and a sample of correct predictions with their words highlighted, and
-    the model card. Needs matplotlib (``pip install "skbig[plot]"``).
+    the model card. A multi-label classifier's report scores its label
+    decisions instead: micro- and macro-F1, the share of documents with every
+    label right, the Hamming loss, per-label scores with their thresholds, and
+    the calibration of the labels' probabilities. Needs matplotlib (``pip install
+    "skbig[plot]"``).
 
     Parameters
     ----------
     estimator : Pipeline
-        A fitted single-label text classifier, such as
-        :func:`make_text_classifier` builds or :func:`skbig.load` returns.
+        A fitted text classifier, such as :func:`make_text_classifier` builds or
+        :func:`skbig.load` returns.
     X : list of str
         Labelled documents to score, new to the model.
-    y : array-like of shape (n_samples,)
-        Their labels.
+    y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        Their labels; for a multi-label model, the label indicator matrix it
+        was trained on (as ``MultiLabelBinarizer`` makes).
     path : str or path-like
         The HTML file to write.
     data_name : str, default=None
@@ -54,6 +61,9 @@ def report(
         Examples shown of each kind.
     random_state : int, default=0
         Which correct predictions are shown.
+    label_names : list of str, default=None
+        A multi-label model's label names, one per column of ``y`` (its
+        ``classes_`` number them); by default the numbers.
 
     Returns
     -------
@@ -65,17 +75,25 @@ def report(
     if data_name is not None and os.path.isfile(data_name):
         digest = sha256(data_name)
         data_name = os.path.basename(data_name)
-    page = build_page(
-        estimator,
-        list(X),
-        y,
-        facts,
-        data_name=data_name or "the data given",
-        data_sha256=digest,
-        n_errors=n_errors,
-        n_correct=n_correct,
-        random_state=random_state,
-    )
+    options = {
+        "data_name": data_name or "the data given",
+        "data_sha256": digest,
+        "n_errors": n_errors,
+        "n_correct": n_correct,
+        "random_state": random_state,
+    }
+    if is_multilabel(estimator):
+        names = [str(c) for c in estimator.classes_]
+        if label_names is not None:
+            names = [str(name) for name in label_names]
+            if len(names) != len(estimator.classes_):
+                raise ValueError(
+                    f"label_names has {len(names)} names; the model has "
+                    f"{len(estimator.classes_)} labels"
+                )
+        page = multilabel_page(estimator, list(X), y, facts, names=names, **options)
+    else:
+        page = build_page(estimator, list(X), y, facts, **options)
     folder = os.path.dirname(os.path.abspath(path))
     temporary = os.path.join(folder, f".{os.path.basename(path)}.part")
     with open(temporary, "w", encoding="utf-8") as file:

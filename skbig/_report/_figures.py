@@ -42,10 +42,16 @@ def _svg(figure):
     return svg[svg.index("<svg") :]
 
 
-def confusion_svg(matrix, names):
-    """The row-normalised confusion matrix (recall on the diagonal)."""
+def confusion_svg(
+    matrix, names, *, totals=None, x_label="predicted", y_label="true",
+    scale_label="share of the true class",
+):  # fmt: skip
+    """The row-normalised confusion matrix (recall on the diagonal), each row
+    divided by its sum or by its entry of ``totals``."""
     matrix = np.asarray(matrix, dtype=float)
-    totals = matrix.sum(axis=1, keepdims=True)
+    if totals is None:
+        totals = matrix.sum(axis=1)
+    totals = np.asarray(totals, dtype=float).reshape(-1, 1)
     normalised = np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
     n = len(names)
     size = min(16, max(4.5, 0.22 * n + 2.5))
@@ -69,14 +75,18 @@ def confusion_svg(matrix, names):
                         fontsize=8,
                         color="white" if value > 0.5 else "black",
                     )
-    axis.set_xlabel("predicted")
-    axis.set_ylabel("true")
-    figure.colorbar(image, ax=axis, fraction=0.046, label="share of the true class")
+    axis.set_xlabel(x_label)
+    axis.set_ylabel(y_label)
+    figure.colorbar(image, ax=axis, fraction=0.046, label=scale_label)
     return _svg(figure)
 
 
-def reliability_svg(confidence, correct, bins, ece):
-    """Accuracy against confidence per bin, with the documents in each."""
+def reliability_svg(
+    confidence, correct, bins, ece, *, x_label="confidence (highest probability)",
+    y_label="accuracy", counted="documents",
+):  # fmt: skip
+    """Accuracy against confidence per bin, with the documents in each (or, for
+    labels' probabilities, the share present against the probability)."""
     figure, (axis, counts) = subplots(
         2, 1, figsize=(5, 5.2), sharex=True, gridspec_kw={"height_ratios": [3, 1]}
     )
@@ -88,12 +98,10 @@ def reliability_svg(confidence, correct, bins, ece):
     used = n > 0
     axis.plot([0, 1], [0, 1], "--", color="grey", label="perfectly calibrated")
     axis.plot(mean[used], accuracy[used], "o-", label="the model")
-    axis.set(ylabel="accuracy", ylim=(0, 1.02), title=f"Reliability (ECE {ece:.3f})")
+    axis.set(ylabel=y_label, ylim=(0, 1.02), title=f"Reliability (ECE {ece:.3f})")
     axis.legend(loc="upper left", fontsize=8)
     counts.bar(edges[:-1], n, width=1 / bins, align="edge", color="tab:blue")
-    counts.set(
-        xlabel="confidence (highest probability)", ylabel="documents", xlim=(0, 1)
-    )
+    counts.set(xlabel=x_label, ylabel=counted, xlim=(0, 1))
     figure.tight_layout()
     return _svg(figure)
 

@@ -75,18 +75,10 @@ def build_page(
 
     y = np.asarray(y)
     classes = np.asarray(estimator.classes_)
-    if (
-        y.ndim != 1
-        or getattr(
-            estimator[-1] if hasattr(estimator, "steps") else estimator,
-            "thresholds_",
-            None,
-        )
-        is not None
-    ):
+    if y.ndim != 1:
         raise ValueError(
-            "the report covers single-label classifiers; this model "
-            "or these labels are multi-label"
+            f"this model is single-label: y must be one label per document, got "
+            f"shape {y.shape}"
         )
     y = y.astype(classes.dtype, copy=False)
     proba = np.asarray(estimator.predict_proba(texts), dtype=float)
@@ -101,41 +93,41 @@ def build_page(
     parts = [
         _headline(result, len(y), len(classes), data_name, data_sha256),
         _per_class(classes, precision, recall, f1, support),
-        _section(
+        section(
             "confusion",
             "Confusion matrix",
             "<p>Each row is a true class, normalised to 1: the diagonal is the "
-            "recall.</p>" + _figure(confusion_svg(matrix, classes)),
+            "recall.</p>" + figure(confusion_svg(matrix, classes)),
         ),
-        _section(
+        section(
             "reliability",
             "Calibration",
             f"<p>Expected calibration error {result['ece']:.4f} over "
             f"{ECE_BINS} confidence bins.</p>"
-            + _figure(
+            + figure(
                 reliability_svg(
                     proba.max(axis=1), predicted == y, ECE_BINS, result["ece"]
                 )
             ),
         ),
-        _learning(getattr(last, "history_", None)),
-        _top_terms(estimator),
+        learning_section(getattr(last, "history_", None)),
+        top_terms_section(estimator),
         _examples(
             estimator, texts, y, predicted, proba, n_errors, n_correct, random_state
         ),
-        _card(facts),
+        card_section(facts),
     ]
     title = f"skbig report: {facts['name']}"
-    return _PAGE.format(
-        title=html.escape(title), body="\n".join(parts), script=_SCRIPT, style=_STYLE
+    return PAGE.format(
+        title=html.escape(title), body="\n".join(parts), script=SCRIPT, style=STYLE
     )
 
 
-def _section(id_, title, content):
+def section(id_, title, content):
     return f'<section id="{id_}"><h2>{html.escape(title)}</h2>\n{content}\n</section>'
 
 
-def _figure(svg):
+def figure(svg):
     return f'<div class="figure">{svg}</div>'
 
 
@@ -157,7 +149,7 @@ def _headline(result, n, k, data_name, digest):
         + (f", SHA-256 <code class=digest>{digest}</code>" if digest else "")
         + "</p>"
     )
-    return _section("headline", "Summary", f'<div class="tiles">{tiles}</div>{data}')
+    return section("headline", "Summary", f'<div class="tiles">{tiles}</div>{data}')
 
 
 def _per_class(classes, precision, recall, f1, support):
@@ -171,44 +163,50 @@ def _per_class(classes, precision, recall, f1, support):
         "<th>class</th><th>precision</th><th>recall</th><th>F1</th>"
         f"<th>support</th></tr></thead><tbody>{rows}</tbody></table></div>"
     )
-    return _section(
+    return section(
         "per-class",
         "Per class",
         "<p>Click a column's header to sort by it.</p>" + table,
     )
 
 
-def _learning(history):
+def learning_section(history):
     if not history or not history.get("loss"):
         content = "<p>This model keeps no training history.</p>"
     else:
-        content = _figure(learning_svg(dict(history)))
-    return _section("learning", "Learning curve", content)
+        content = figure(learning_svg(dict(history)))
+    return section("learning", "Learning curve", content)
 
 
-def _top_terms(estimator):
+def top_terms_section(estimator, names=None):
+    """The top terms per class; a multi-label model's per label, named by
+    ``names`` (its classes number them)."""
     from ..explain import top_terms
 
+    kind = "class" if names is None else "label"
+    title = f"Top terms per {kind}"
     try:
         terms = top_terms(estimator, top_k=8)
     except (TypeError, ValueError, AttributeError) as error:
-        return _section(
+        return section(
             "top-terms",
-            "Top terms per class",
+            title,
             f"<p>Not available for this model: {html.escape(str(error))}</p>",
         )
+    if names is not None:
+        terms = {names[list(estimator.classes_).index(c)]: w for c, w in terms.items()}
     rows = "".join(
         f"<tr><td>{html.escape(str(label))}</td><td>"
         + ", ".join(html.escape(term) for term, lift in words if lift > 0)
         + "</td></tr>"
         for label, words in terms.items()
     )
-    return _section(
+    return section(
         "top-terms",
-        "Top terms per class",
-        "<p>The words that raise a class's probability most on their "
+        title,
+        f"<p>The words that raise a {kind}'s probability most on their "
         "own (skbig.explain.top_terms).</p><div class=scroll><table>"
-        f"<thead><tr><th>class</th><th>terms</th></tr></thead><tbody>"
+        f"<thead><tr><th>{kind}</th><th>terms</th></tr></thead><tbody>"
         f"{rows}</tbody></table></div>",
     )
 
@@ -244,10 +242,10 @@ def _examples(estimator, texts, y, predicted, proba, n_errors, n_correct, seed):
         "<p>Words in green raised the predicted class, in red lowered it "
         "(integrated gradients, skbig.explain.explain_text).</p>"
     )
-    return _section("examples", "Examples", note + "".join(blocks))
+    return section("examples", "Examples", note + "".join(blocks))
 
 
-def _card(facts):
+def card_section(facts):
     def pairs(mapping):
         return "".join(
             f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
@@ -281,10 +279,10 @@ def _card(facts):
             else ""
         )
     )
-    return _section("card", "Model card", content)
+    return section("card", "Model card", content)
 
 
-_STYLE = """
+STYLE = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;
 color:#1b1f24;background:#fafafa}
 main{max-width:1100px;margin:auto;padding:12px}
@@ -302,7 +300,7 @@ overflow-wrap:anywhere}.meta{margin:4px 0}code.digest{overflow-wrap:anywhere}
 .notes{white-space:pre-wrap}
 """
 
-_SCRIPT = """
+SCRIPT = """
 document.querySelectorAll("table.sortable th").forEach(function (th, column) {
   th.addEventListener("click", function () {
     var body = th.closest("table").tBodies[0];
@@ -320,7 +318,7 @@ document.querySelectorAll("table.sortable th").forEach(function (th, column) {
 });
 """
 
-_PAGE = """<!DOCTYPE html>
+PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; \

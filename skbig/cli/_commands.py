@@ -9,7 +9,7 @@ import numpy as np
 
 from .._labels import predicted_labels
 from ._data import DataError, OutputWriter, read_dataset, text_chunks, write_json
-from ._labels import Targets, as_lists, hold_out
+from ._labels import Targets, check_known, hold_out, indicator_matrix
 from ._model import columns, load_model, metadata_for
 from ._progress import Bar, interactive
 
@@ -177,19 +177,11 @@ def evaluate(args):
     model, metadata = load_model(args.model)
     text_column, label_column, separator = columns(args, metadata)
     texts, labels = read_dataset(args.data, text_column, label_column, separator)
-    known = {str(c) for c in metadata.get("classes") or model.classes_}
-    if not known & {str(v) for v in (x for lab in as_lists(labels) for x in lab)}:
-        raise DataError(
-            f"{args.data}: none of its labels is one of the model's classes "
-            f"({', '.join(sorted(known)[:10])}); is --label-column right?"
-        )
+    check_known(args.data, labels, metadata.get("classes") or model.classes_)
     y_pred = _predict_in_chunks(model, texts, args.quiet)
     if metadata.get("multilabel"):
-        from sklearn.preprocessing import MultiLabelBinarizer
-
         names = metadata["classes"]
-        binarizer = MultiLabelBinarizer(classes=names).fit([names])
-        y_true = binarizer.transform(as_lists(labels))
+        y_true = indicator_matrix(labels, names)
         report = classification_report(
             y_true, y_pred, target_names=names, digits=4, zero_division=0
         )

@@ -10,6 +10,25 @@ def as_lists(labels):
     return [label if isinstance(label, list) else [label] for label in labels]
 
 
+def check_known(path, labels, classes):
+    """Refuse data none of whose labels is one of the model's ``classes``: the
+    wrong ``--label-column``, most likely."""
+    known = {str(c) for c in classes}
+    if not known & {str(v) for label in as_lists(labels) for v in label}:
+        raise DataError(
+            f"{path}: none of its labels is one of the model's classes "
+            f"({', '.join(sorted(known)[:10])}); is --label-column right?"
+        )
+
+
+def indicator_matrix(labels, names):
+    """Multi-label rows (lists, or lone labels) as the 0/1 matrix of a model whose
+    labels are ``names``."""
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    return MultiLabelBinarizer(classes=names).fit([names]).transform(as_lists(labels))
+
+
 class Targets:
     """Labels as the pipeline trains on them: a vector, or a multi-label matrix."""
 

@@ -4,6 +4,7 @@ import os
 import sys
 
 from ._data import DataError, read_dataset
+from ._labels import check_known, indicator_matrix
 from ._model import columns, load_model
 
 
@@ -30,10 +31,13 @@ def report(args):
 
     notes = _notes(args)
     model, metadata = load_model(args.model)
-    if metadata.get("multilabel"):
-        raise DataError(f"{args.model}: the report covers single-label models")
     text_column, label_column, separator = columns(args, metadata)
     texts, labels = read_dataset(args.data, text_column, label_column, separator)
+    check_known(args.data, labels, metadata.get("classes") or model.classes_)
+    names = None
+    if metadata.get("multilabel"):
+        names = metadata["classes"]
+        labels = indicator_matrix(labels, names)
     scores = write_report(
         model,
         texts,
@@ -42,11 +46,17 @@ def report(args):
         data_name=args.data,
         model_file=args.model,
         card_notes=notes,
+        label_names=names,
     )
     size = os.path.getsize(args.output) / 2**20
+    first = (
+        f"micro-F1 {scores['micro_f1']:.4f}, macro-F1 {scores['macro_f1']:.4f}, "
+        f"every label right {scores['subset_accuracy']:.4f}"
+        if names is not None
+        else f"accuracy {scores['accuracy']:.4f}, macro-F1 {scores['macro_f1']:.4f}"
+    )
     print(
-        f"accuracy {scores['accuracy']:.4f}, macro-F1 {scores['macro_f1']:.4f}, "
-        f"log-loss {scores['log_loss']:.4f}, ECE {scores['ece']:.4f} "
+        f"{first}, log-loss {scores['log_loss']:.4f}, ECE {scores['ece']:.4f} "
         f"({scores['documents']} documents)"
     )
     print(f"report written to {args.output} ({size:.1f} MB)")
