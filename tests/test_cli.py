@@ -639,6 +639,10 @@ def test_report_and_card_describe_a_saved_model(trained, files, tmp_path, capsys
                  "--card-notes", str(notes)]) == 0  # fmt: skip
     out = capsys.readouterr().out
     assert "accuracy" in out and "(60 documents)" in out
+    missing = tmp_path / "missing" / "report.html"  # said before any scoring
+    assert main(["report", str(model), str(files / "test.tsv"), "-o",
+                 str(missing)]) != 0  # fmt: skip
+    assert f"the folder {missing.parent} does not exist" in capsys.readouterr().err
     text = page.read_text()
     assert "test.tsv" in text and "For the three topics of the tests." in text
     card = tmp_path / "README.md"

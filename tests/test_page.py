@@ -56,6 +56,16 @@ def test_every_section_is_in_one_self_contained_file(page):
     assert "Most confident errors" in text and "true <b>food</b>" in text
 
 
+def test_a_report_names_the_path_it_cannot_write(fitted_pipeline, tmp_path):
+    texts, labels = make_corpus(10)
+    asked = tmp_path / "missing" / "report.html"
+    with pytest.raises(FileNotFoundError, match=re.escape(str(asked))):
+        skbig.report(fitted_pipeline, texts, labels, asked)
+    with pytest.raises(IsADirectoryError, match=re.escape(str(tmp_path))):
+        skbig.report(fitted_pipeline, texts, labels, tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
 # --------------------------------------------------------- in a real browser
 class _Recorder(BaseHTTPRequestHandler):
     """A proxy that answers nothing and remembers every request."""

@@ -71,8 +71,12 @@ class PrivateTrainer:
             )
         else:
             x_spec = tf.TensorSpec([None, self.layers[0].kernel.shape[0]], tf.float32)
+        # Traced as written (Keras' own steps are so too): the step branches on
+        # no tensor, and autograph's rewrite of its source cost each fit a few
+        # tenths of a second.
         self._step = tf.function(
             self._noisy_step,
+            autograph=False,
             input_signature=[
                 x_spec,
                 tf.TensorSpec(None, tf.float32),

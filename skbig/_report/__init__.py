@@ -2,6 +2,7 @@
 
 import os
 
+from .._files import write_atomically
 from ._card import card_facts, card_markdown, sha256
 from ._multilabel import is_multilabel, multilabel_page
 from ._page import SECTIONS, build_page
@@ -94,11 +95,7 @@ def report(
         page = multilabel_page(estimator, list(X), y, facts, names=names, **options)
     else:
         page = build_page(estimator, list(X), y, facts, **options)
-    folder = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(folder, f".{os.path.basename(path)}.part")
-    with open(temporary, "w", encoding="utf-8") as file:
-        file.write(page)
-    os.replace(temporary, path)
+    write_atomically(path, page.encode("utf-8"))
     return {k: v for k, v in facts["evaluation"].items() if k != "data"}
 
 

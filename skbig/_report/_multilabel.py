@@ -23,6 +23,7 @@ from ._page import (
     card_section,
     expected_calibration_error,
     figure,
+    headline_section,
     learning_section,
     section,
     top_terms_section,
@@ -179,16 +180,7 @@ def _headline(result, n, k, data_name, digest):
         ("documents", f"{n:,}"),
         ("labels", f"{k}"),
     ]
-    tiles = "".join(
-        f'<div class="tile"><b>{v}</b><span>{html.escape(name)}</span></div>'
-        for name, v in cells
-    )
-    data = (
-        f"<p>Data: <code>{html.escape(str(data_name))}</code>"
-        + (f", SHA-256 <code class=digest>{digest}</code>" if digest else "")
-        + "</p>"
-    )
-    return section("headline", "Summary", f'<div class="tiles">{tiles}</div>{data}')
+    return headline_section(cells, data_name, digest)
 
 
 def _per_label(names, table):

@@ -140,6 +140,11 @@ def _headline(result, n, k, data_name, digest):
         ("documents", f"{n:,}"),
         ("classes", f"{k}"),
     ]
+    return headline_section(cells, data_name, digest)
+
+
+def headline_section(cells, data_name, digest):
+    """The summary: a tile for each ``(name, value)`` of ``cells``, and the data."""
     tiles = "".join(
         f'<div class="tile"><b>{v}</b><span>{html.escape(name)}</span></div>'
         for name, v in cells

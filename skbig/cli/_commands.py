@@ -57,7 +57,7 @@ def _check_step_names(pipeline, names, option):
 def train(args):
     from .._model_file import save
 
-    _check_outputs_before_work(args)
+    check_outputs_before_work(args)
     pipeline = _pipeline(
         parse_params(args.param), args.random_state, args.dp_epsilon, args.vectorizer
     )
@@ -147,7 +147,7 @@ def print_trained(pipeline, n_documents, targets, seconds):
     )
 
 
-def _check_outputs_before_work(args):
+def check_outputs_before_work(args):
     """What would fail after the whole training, checked before it."""
     folder = os.path.dirname(os.path.abspath(args.output))
     if not os.path.isdir(folder):
@@ -276,7 +276,7 @@ def tune(args):
 
     from .._model_file import save
 
-    _check_outputs_before_work(args)
+    check_outputs_before_work(args)
     grid = parse_params(args.grid, option="--grid")
     for name, values in grid.items():
         if not isinstance(values, list | tuple) or not values:

@@ -3,6 +3,7 @@
 import os
 import sys
 
+from ._commands import check_outputs_before_work
 from ._data import DataError, read_dataset
 from ._labels import check_known, indicator_matrix
 from ._model import columns, load_model
@@ -29,6 +30,7 @@ def report(args):
         ) from None
     from .._report import report as write_report
 
+    check_outputs_before_work(args)
     notes = _notes(args)
     model, metadata = load_model(args.model)
     text_column, label_column, separator = columns(args, metadata)
