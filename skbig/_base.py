@@ -73,7 +73,8 @@ class _MLPMixin:
         if X is not None:
             X, y = checked_features(self, X, y, reset)
         if y is not None:
-            y = np.asarray(y)
+            # A sparse label indicator matrix too, as scikit-learn's metrics take it.
+            y = y.toarray() if sp.issparse(y) else np.asarray(y)
             if self._numeric_target and y.dtype.kind in "OUS":
                 y = numeric_targets(type(self).__name__, y)
             if reset:

@@ -182,21 +182,23 @@ def readable_targets(y, fitted_ndim=1):
     do, except in a model whose fit kept 2-D targets (``fitted_ndim=2``: one
     fitted before skbig raveled a column); numbers held as objects (a pandas
     column of dtype object) become numbers, which scikit-learn calls "Unknown
-    label type: unknown". Anything else is returned as it is."""
+    label type: unknown"; a sparse label indicator matrix becomes dense, and a
+    data frame is read as one array. Anything else is returned as it is."""
     import scipy.sparse as sp
 
-    if sp.issparse(y):
-        return y
+    if sp.issparse(y):  # a label indicator matrix (MultiLabelBinarizer's sparse_output)
+        return y.toarray()
     if not hasattr(y, "shape"):  # a list: numpy reads it unless it holds lists
         if _label_lists(y):
             return y  # for check_label_types to name
         shape = np.asarray(y, dtype=object).shape
-    elif getattr(y.dtype, "kind", None) == "O":  # pandas' dtypes have a kind too
-        values = np.asarray(y)
-        if values.size and all(isinstance(v, _NUMBERS) for v in values.flat):
-            y = np.asarray(values.tolist())
-        shape = y.shape
     else:
+        if not hasattr(y, "dtype"):  # a data frame: its columns read as one array
+            y = np.asarray(y)
+        if getattr(y.dtype, "kind", None) == "O":  # pandas' dtypes have a kind too
+            values = np.asarray(y)
+            if values.size and all(isinstance(v, _NUMBERS) for v in values.flat):
+                y = np.asarray(values.tolist())
         shape = y.shape  # numbers or strings: nothing to look at one by one
     if fitted_ndim == 2 or len(shape) != 2 or shape[1] != 1:
         return y

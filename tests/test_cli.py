@@ -337,6 +337,15 @@ def test_explain_prints_the_words_and_writes_html(trained, files, capsys):
     assert "<span" in html.read_text()
     assert main(["explain", str(model), "x", "--target", "chess"]) == 2
     assert "the classes are food, sport, tech" in capsys.readouterr().err
+    # The text after the options, as the help's second example writes it; argparse
+    # had called it "unrecognized arguments".
+    assert main(["explain", str(model), "--target", "food", "--top-k", "2",
+                 "goal match", "team coach"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert out.count("food: probability") == 2
+    with pytest.raises(SystemExit):  # an unknown option is still refused
+        main(["explain", str(model), "--target", "food", "--bogus", "x"])
+    assert "unrecognized arguments: --bogus x" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("how", ["same path", "hard link", "symbolic link"])

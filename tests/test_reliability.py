@@ -231,6 +231,20 @@ def test_numbers_held_as_objects_are_labels(tfidf_data):
     np.testing.assert_array_equal(held.predict(X), plain.predict(X))
 
 
+def test_label_indicators_as_a_data_frame_or_a_sparse_matrix(tfidf_data):
+    # A data frame of indicator columns failed with "'DataFrame' object has no
+    # attribute 'dtype'", and MultiLabelBinarizer(sparse_output=True)'s matrix
+    # with "Unknown label type: unknown"; scikit-learn's classifiers take both.
+    pd = pytest.importorskip("pandas")
+    X, y = tfidf_data
+    Y = np.stack([y == label for label in np.unique(y)[:2]], axis=1).astype(int)
+    plain = MLPClassifier(**TINY).fit(X, Y)
+    for labels in (pd.DataFrame(Y, columns=["a", "b"]), sp.csr_matrix(Y)):
+        clf = MLPClassifier(**TINY).fit(X, labels)
+        np.testing.assert_array_equal(clf.predict(X), plain.predict(X))
+        assert clf.score(X, labels) == plain.score(X, Y)
+
+
 def test_all_zero_rows_and_unseen_labels_in_score(fitted_pipeline):
     # Documents with no known term are all-zero TF-IDF rows: still a prediction.
     proba = fitted_pipeline.predict_proba(["", "zzz qqq", "😀"])

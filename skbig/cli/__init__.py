@@ -1,5 +1,4 @@
-"""The ``skbig`` command line: demo, train, evaluate, predict, tune, explain, export,
-report, card.
+"""The ``skbig`` command line (``skbig --help`` lists its commands).
 
 Exit codes: 0 on success, 1 when a data or model file cannot be used (one line on
 stderr says why), 2 for a command line that cannot work (with the usage), 130 after
@@ -360,7 +359,13 @@ def _refuse_overwriting_inputs(args):
 
 def main(argv=None):
     """Run the ``skbig`` command line; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    # argparse ends a list at an option: "explain MODEL --target X TEXT" left TEXT.
+    if extra and args.command == "explain" and not any(a[:1] == "-" for a in extra):
+        args.text = [*args.text, *extra]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     on_term = threading.current_thread() is threading.main_thread()
     if on_term:
         restore = install()

@@ -3,6 +3,7 @@
 import os
 import sys
 
+from .._files import write_atomically
 from ._commands import check_outputs_before_work
 from ._data import DataError, read_dataset
 from ._labels import check_known, indicator_matrix
@@ -76,7 +77,6 @@ def card(args):
     if args.output == "-":
         sys.stdout.write(text)
         return 0
-    with open(args.output, "w", encoding="utf-8") as file:
-        file.write(text)
+    write_atomically(args.output, text.encode("utf-8"))
     print(f"model card written to {args.output}")
     return 0
