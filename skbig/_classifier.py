@@ -19,12 +19,11 @@ from ._tables import sparse_training
 class MLPClassifier(_MLPMixin, KerasClassifier):
     """Multi-layer perceptron classifier trained with Keras.
 
-    A scikit-learn classifier (through scikeras) whose network is an MLP: a sparse or
-    dense input, ``len(hidden_layer_sizes)`` ReLU layers each followed by dropout, and a
-    softmax (multi-class), sigmoid (binary and multi-label) output. Sparse input such as
-    a TF-IDF matrix stays sparse: the first layer only reads the rows of the terms a
-    batch contains. Parameter names follow
-    :class:`sklearn.neural_network.MLPClassifier` where the concept is the same.
+    A scikit-learn classifier (through scikeras) whose network is an MLP: sparse or
+    dense input, ``len(hidden_layer_sizes)`` hidden layers each followed by dropout,
+    a softmax (multi-class) or sigmoid (binary, multi-label) output. Sparse input such
+    as TF-IDF stays sparse: the first layer reads only the rows of a batch's terms.
+    Names follow :class:`sklearn.neural_network.MLPClassifier` where concepts agree.
 
     Parameters
     ----------
@@ -34,9 +33,10 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         Hidden-layer activation: any Keras activation name, or scikit-learn's
         ``"identity"``, ``"logistic"``, ``"tanh"``, ``"relu"``.
     alpha : float or "auto", default="auto"
-        L2 penalty on the kernels (``alpha / 2 * ||W||²``): "auto" is
-        ``3 / n_samples`` on dense input, 0 on sparse input (where a penalty makes
-        every step rewrite the whole first-layer kernel), partial_fit and DP.
+        L2 penalty, ``alpha / 2 * ||W||²`` on a batch's mean loss (scikit-learn's
+        MLP divides its alpha by the batch size: its ``a`` is ``a / batch_size``
+        here). "auto": ``3 / n_samples`` on dense input, 0 on sparse input (where
+        a penalty rewrites the whole first layer at each step), partial_fit and DP.
     dropout : float, default=0.5
         Dropout rate after each hidden layer.
     optimizer : str, keras Optimizer class or instance, default="sparse_adagrad"

@@ -28,9 +28,10 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         ``"identity"``, ``"logistic"``, ``"tanh"``, ``"relu"``.
     alpha : float or "auto", default="auto"
         Strength of the L2 penalty on the kernels (``alpha / 2 * ||W||²`` on a
-        batch's mean loss). ``"auto"``: ``3 / n_samples`` on dense input, a prior
-        that matters on small tables and fades on large ones; none on sparse
-        input, on a ``partial_fit`` stream or in a private fit.
+        batch's mean loss; scikit-learn's MLP divides its alpha by the batch size:
+        its ``a`` is ``a / batch_size`` here). ``"auto"``: ``3 / n_samples`` on
+        dense input, a prior that matters on small tables and fades on large ones;
+        none on sparse input, on a ``partial_fit`` stream or in a private fit.
     dropout : float, default=0.0
         Dropout rate after each hidden layer.
     optimizer : str, keras Optimizer class or instance, default="lazy_adam"
