@@ -46,6 +46,23 @@ FAST = dict(
 )
 
 
+@pytest.fixture
+def autograph_conversions(monkeypatch):
+    """The functions autograph rewrites while the test runs. (Its converter is
+    private; if TensorFlow renames it, setattr fails here.)"""
+    from tensorflow.python.autograph.impl import api
+
+    converted = []
+    convert = api._convert_actual
+
+    def watched(entity, context):
+        converted.append(getattr(entity, "__qualname__", repr(entity)))
+        return convert(entity, context)
+
+    monkeypatch.setattr(api, "_convert_actual", watched)
+    return converted
+
+
 @pytest.fixture(scope="session")
 def corpus():
     return make_corpus()

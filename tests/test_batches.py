@@ -113,26 +113,17 @@ def test_a_long_pass_takes_the_traced_pipeline(data, monkeypatch):
     assert empty.cardinality() == 0 and not list(empty)
 
 
-def test_the_pipeline_and_forward_pass_are_traced_without_autograph(data, monkeypatch):
+def test_the_pipeline_and_forward_pass_are_traced_without_autograph(
+    data, autograph_conversions
+):
     # Autograph's rewrite of the functions' source cost each fit a few tenths of
-    # a second and changes nothing: none of them branches on a tensor. (Its
-    # converter is private; if TensorFlow renames it, setattr fails here.)
-    from tensorflow.python.autograph.impl import api
-
-    converted = []
-    convert = api._convert_actual
-
-    def watched(entity, context):
-        converted.append(getattr(entity, "__qualname__", repr(entity)))
-        return convert(entity, context)
-
-    monkeypatch.setattr(api, "_convert_actual", watched)
+    # a second and changes nothing: none of them branches on a tensor.
     X, y, w = data
     dataset = sparse_dataset(X, y, w, batch_size=5, shuffle=True, seed=0, repeat=True)
     next(iter(dataset))
     model = build_mlp(9, 3, "softmax", hidden_layer_sizes=(4,), random_state=0)
     predict(model, X, batch_size=10)
-    assert not converted
+    assert not autograph_conversions
 
 
 def test_entries_are_grouped_by_row(data):
