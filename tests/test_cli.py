@@ -820,3 +820,36 @@ def test_sigterm_dropped_in_a_weakref_callback_is_delivered_again():
     finally:
         restore()
     assert watch() is None and sys.unraisablehook is before
+
+
+def test_multilabel_labels_joined_by_a_separator_are_named(tmp_path, capsys):
+    # A CSV of "a|b" labels (as skbig predict writes them) scored without
+    # --label-separator was read as labels the model never saw, and scored as
+    # if every document had none, under a raw scikit-learn warning.
+    import numpy as np
+
+    import skbig
+    from skbig import make_text_classifier
+
+    texts, topics = make_corpus(90, seed=4)
+    names = ["food", "indoors", "sport", "tech"]
+    Y = np.column_stack([topics == "food", (topics == "food") | (topics == "tech"),
+                         topics == "sport", topics == "tech"]).astype(int)  # fmt: skip
+    model = tmp_path / "multi.skbig"
+    clf = make_text_classifier(mlp__hidden_layer_sizes=(8,), mlp__random_state=0)
+    skbig.save(clf.fit(texts, Y), model,
+               metadata={"multilabel": True, "classes": names})  # fmt: skip
+    data = tmp_path / "tagged.csv"
+    rows = [[t, "|".join(n for n, on in zip(names, y, strict=True) if on)]
+            for t, y in zip(texts, Y, strict=True)]  # fmt: skip
+    rows[0][1] += "|vegan"  # a label the model does not know
+    with open(data, "w", newline="") as file:
+        csv.writer(file).writerows([["text", "label"], *rows])
+    for command in (["evaluate"], ["report", "-o", str(tmp_path / "r.html")]):
+        assert main([*command[:1], str(model), str(data), *command[1:]]) == 1
+        err = capsys.readouterr().err
+        assert "labels joined by '|'; pass --label-separator '|'" in err
+    assert main(["evaluate", str(model), str(data), "--label-separator", "|"]) == 0
+    captured = capsys.readouterr()
+    assert "1 label(s) of" in captured.err and "'vegan'" in captured.err
+    assert "UserWarning" not in captured.err and "samples avg" in captured.out

@@ -181,7 +181,7 @@ def evaluate(args):
     y_pred = _predict_in_chunks(model, texts, args.quiet)
     if metadata.get("multilabel"):
         names = metadata["classes"]
-        y_true = indicator_matrix(labels, names)
+        y_true = indicator_matrix(labels, names, args.data)
         report = classification_report(
             y_true, y_pred, target_names=names, digits=4, zero_division=0
         )

@@ -1,5 +1,8 @@
 """Labels as the command line trains on them, and the held-out split."""
 
+import sys
+import warnings
+
 import numpy as np
 
 from ._data import DataError
@@ -21,12 +24,39 @@ def check_known(path, labels, classes):
         )
 
 
-def indicator_matrix(labels, names):
-    """Multi-label rows (lists, or lone labels) as the 0/1 matrix of a model whose
-    labels are ``names``."""
+#: What multi-label strings are joined by, to recognise a missing
+#: ``--label-separator`` ("|" is what ``skbig predict`` writes).
+SEPARATORS = ("|", ";", ",")
+
+
+def indicator_matrix(labels, names, path):
+    """Multi-label rows (lists, or lone labels) of the file ``path`` as the 0/1
+    matrix of a model whose labels are ``names``. Labels that are the model's
+    joined by a separator are refused with the option that splits them; others it
+    does not know count as absent, said on stderr."""
     from sklearn.preprocessing import MultiLabelBinarizer
 
-    return MultiLabelBinarizer(classes=names).fit([names]).transform(as_lists(labels))
+    lists = as_lists(labels)
+    known = {str(name) for name in names}
+    unknown = sorted({str(v) for row in lists for v in row} - known)
+    for separator in SEPARATORS:
+        joined = [u for u in unknown if set(u.split(separator)) <= known]
+        if joined:
+            raise DataError(
+                f"{path}: labels such as {joined[0]!r} are the model's labels "
+                f"joined by {separator!r}; pass --label-separator '{separator}'"
+            )
+    if unknown:
+        more = ", ..." if len(unknown) > 5 else ""
+        shown = ", ".join(map(repr, unknown[:5])) + more
+        print(
+            f"skbig: {len(unknown)} label(s) of {path} are not the model's and count "
+            f"as absent: {shown}",
+            file=sys.stderr,
+        )
+    with warnings.catch_warnings():  # said above, in a line of its own
+        warnings.simplefilter("ignore", UserWarning)
+        return MultiLabelBinarizer(classes=names).fit([names]).transform(lists)
 
 
 class Targets:

@@ -40,7 +40,7 @@ def report(args):
     names = None
     if metadata.get("multilabel"):
         names = metadata["classes"]
-        labels = indicator_matrix(labels, names)
+        labels = indicator_matrix(labels, names, args.data)
     scores = write_report(
         model,
         texts,
