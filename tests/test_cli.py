@@ -853,3 +853,10 @@ def test_multilabel_labels_joined_by_a_separator_are_named(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "1 label(s) of" in captured.err and "'vegan'" in captured.err
     assert "UserWarning" not in captured.err and "samples avg" in captured.out
+    # Every document with two labels: none of the file's labels is the model's.
+    joined = tmp_path / "joined.csv"
+    with open(joined, "w", newline="") as file:
+        pairs = [row for row in rows if "|" in row[1]]
+        csv.writer(file).writerows([["text", "label"], *pairs])
+    assert main(["evaluate", str(model), str(joined)]) == 1
+    assert "pass --label-separator '|'" in capsys.readouterr().err

@@ -13,11 +13,15 @@ def as_lists(labels):
     return [label if isinstance(label, list) else [label] for label in labels]
 
 
-def check_known(path, labels, classes):
+def check_known(path, labels, classes, multilabel=False):
     """Refuse data none of whose labels is one of the model's ``classes``: the
-    wrong ``--label-column``, most likely."""
+    wrong ``--label-column``, most likely (or, for a multi-label model, labels
+    joined by a separator)."""
     known = {str(c) for c in classes}
-    if not known & {str(v) for label in as_lists(labels) for v in label}:
+    seen = {str(v) for label in as_lists(labels) for v in label}
+    if not known & seen:
+        if multilabel:
+            _refuse_joined(path, seen, known)
         raise DataError(
             f"{path}: none of its labels is one of the model's classes "
             f"({', '.join(sorted(known)[:10])}); is --label-column right?"
@@ -39,13 +43,7 @@ def indicator_matrix(labels, names, path):
     lists = as_lists(labels)
     known = {str(name) for name in names}
     unknown = sorted({str(v) for row in lists for v in row} - known)
-    for separator in SEPARATORS:
-        joined = [u for u in unknown if set(u.split(separator)) <= known]
-        if joined:
-            raise DataError(
-                f"{path}: labels such as {joined[0]!r} are the model's labels "
-                f"joined by {separator!r}; pass --label-separator '{separator}'"
-            )
+    _refuse_joined(path, unknown, known)
     if unknown:
         more = ", ..." if len(unknown) > 5 else ""
         shown = ", ".join(map(repr, unknown[:5])) + more
@@ -57,6 +55,18 @@ def indicator_matrix(labels, names, path):
     with warnings.catch_warnings():  # said above, in a line of its own
         warnings.simplefilter("ignore", UserWarning)
         return MultiLabelBinarizer(classes=names).fit([names]).transform(lists)
+
+
+def _refuse_joined(path, labels, known):
+    """Refuse ``labels`` that are ``known`` ones joined by a separator, naming the
+    option that splits them."""
+    for separator in SEPARATORS:
+        joined = sorted(u for u in labels if set(u.split(separator)) <= known - {u})
+        if joined:
+            raise DataError(
+                f"{path}: labels such as {joined[0]!r} are the model's labels "
+                f"joined by {separator!r}; pass --label-separator '{separator}'"
+            )
 
 
 class Targets:

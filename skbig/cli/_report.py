@@ -36,7 +36,8 @@ def report(args):
     model, metadata = load_model(args.model)
     text_column, label_column, separator = columns(args, metadata)
     texts, labels = read_dataset(args.data, text_column, label_column, separator)
-    check_known(args.data, labels, metadata.get("classes") or model.classes_)
+    classes = metadata.get("classes") or model.classes_
+    check_known(args.data, labels, classes, bool(metadata.get("multilabel")))
     names = None
     if metadata.get("multilabel"):
         names = metadata["classes"]
