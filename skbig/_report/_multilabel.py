@@ -23,6 +23,7 @@ from ._page import (
     card_section,
     expected_calibration_error,
     figure,
+    final_step,
     headline_section,
     learning_section,
     section,
@@ -35,8 +36,8 @@ _EPS = 1e-15
 
 def is_multilabel(estimator):
     """Whether a fitted estimator (or pipeline) predicts a label indicator matrix."""
-    last = estimator[-1] if hasattr(estimator, "steps") else estimator
-    return getattr(last, "target_type_", None) == "multilabel-indicator"
+    target_type = getattr(final_step(estimator), "target_type_", None)
+    return target_type == "multilabel-indicator"
 
 
 def indicator(y, n_labels):
@@ -99,7 +100,7 @@ def multilabel_page(
     precision, recall, f1, support = precision_recall_fscore_support(
         Y, predicted, zero_division=0
     )
-    last = estimator[-1] if hasattr(estimator, "steps") else estimator
+    last = final_step(estimator)
     thresholds = getattr(last, "thresholds_", None)
     if thresholds is None:
         thresholds = np.full(len(names), 0.5)

@@ -89,7 +89,7 @@ def build_page(
         y, predicted, labels=classes, zero_division=0
     )
     matrix = confusion_matrix(y, predicted, labels=classes)
-    last = estimator[-1] if hasattr(estimator, "steps") else estimator
+    last = final_step(estimator)
     parts = [
         _headline(result, len(y), len(classes), data_name, data_sha256),
         _per_class(classes, precision, recall, f1, support),
@@ -121,6 +121,11 @@ def build_page(
     return PAGE.format(
         title=html.escape(title), body="\n".join(parts), script=SCRIPT, style=STYLE
     )
+
+
+def final_step(estimator):
+    """The estimator a pipeline ends with (the estimator itself otherwise)."""
+    return estimator[-1] if hasattr(estimator, "steps") else estimator
 
 
 def section(id_, title, content):

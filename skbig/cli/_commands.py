@@ -9,7 +9,7 @@ import numpy as np
 
 from .._labels import predicted_labels
 from ._data import DataError, OutputWriter, read_dataset, text_chunks, write_json
-from ._labels import Targets, check_known, hold_out, indicator_matrix
+from ._labels import Targets, hold_out, labels_to_score
 from ._model import columns, load_model, metadata_for
 from ._progress import Bar, interactive
 
@@ -177,12 +177,10 @@ def evaluate(args):
     model, metadata = load_model(args.model)
     text_column, label_column, separator = columns(args, metadata)
     texts, labels = read_dataset(args.data, text_column, label_column, separator)
-    classes = metadata.get("classes") or model.classes_
-    check_known(args.data, labels, classes, bool(metadata.get("multilabel")))
+    labels, label_names = labels_to_score(args.data, labels, model, metadata)
     y_pred = _predict_in_chunks(model, texts, args.quiet)
-    if metadata.get("multilabel"):
-        names = metadata["classes"]
-        y_true = indicator_matrix(labels, names, args.data)
+    if label_names is not None:
+        names, y_true = label_names, labels
         report = classification_report(
             y_true, y_pred, target_names=names, digits=4, zero_division=0
         )

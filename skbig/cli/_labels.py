@@ -13,6 +13,18 @@ def as_lists(labels):
     return [label if isinstance(label, list) else [label] for label in labels]
 
 
+def labels_to_score(path, labels, model, metadata):
+    """``(y, names)``: the labels of the data file ``path`` as ``model`` is scored
+    on them, checked against its classes; for a multi-label model, the indicator
+    matrix over its labels and their names (else None)."""
+    multilabel = bool(metadata.get("multilabel"))
+    check_known(path, labels, metadata.get("classes") or model.classes_, multilabel)
+    if not multilabel:
+        return labels, None
+    names = metadata["classes"]
+    return indicator_matrix(labels, names, path), names
+
+
 def check_known(path, labels, classes, multilabel=False):
     """Refuse data none of whose labels is one of the model's ``classes``: the
     wrong ``--label-column``, most likely (or, for a multi-label model, labels
@@ -58,10 +70,10 @@ def indicator_matrix(labels, names, path):
 
 
 def _refuse_joined(path, labels, known):
-    """Refuse ``labels`` that are ``known`` ones joined by a separator, naming the
-    option that splits them."""
+    """Refuse ``labels`` (none of them ``known``) that are ``known`` ones joined
+    by a separator, naming the option that splits them."""
     for separator in SEPARATORS:
-        joined = sorted(u for u in labels if set(u.split(separator)) <= known - {u})
+        joined = sorted(u for u in labels if set(u.split(separator)) <= known)
         if joined:
             raise DataError(
                 f"{path}: labels such as {joined[0]!r} are the model's labels "

@@ -6,7 +6,7 @@ import sys
 from .._files import write_atomically
 from ._commands import check_outputs_before_work
 from ._data import DataError, read_dataset
-from ._labels import check_known, indicator_matrix
+from ._labels import labels_to_score
 from ._model import columns, load_model
 
 
@@ -36,12 +36,7 @@ def report(args):
     model, metadata = load_model(args.model)
     text_column, label_column, separator = columns(args, metadata)
     texts, labels = read_dataset(args.data, text_column, label_column, separator)
-    classes = metadata.get("classes") or model.classes_
-    check_known(args.data, labels, classes, bool(metadata.get("multilabel")))
-    names = None
-    if metadata.get("multilabel"):
-        names = metadata["classes"]
-        labels = indicator_matrix(labels, names, args.data)
+    labels, names = labels_to_score(args.data, labels, model, metadata)
     scores = write_report(
         model,
         texts,
