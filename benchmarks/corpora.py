@@ -209,7 +209,7 @@ def _single_label(X, y, categories):
 
 
 def _derived_20ng(name, data_dir):
-    headers = "noheaders" not in name and name != "20ng_long"
+    headers = "noheaders" not in name and name not in ("20ng_long", "20ng_chunks")
     Xtr, ytr = _twenty_ng(data_dir, "train", headers)
     Xte, yte = _twenty_ng(data_dir, "test", headers)
     if name == "20ng_subjects":
