@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from . import _privacy
+from . import _privacy, _validation
 from ._inputs import checked_features, numeric_targets
 from ._linear import blended, check_linear_part, fit_linear_part
 from ._network import batches
@@ -210,9 +210,11 @@ class _MLPMixin:
             _privacy.check_private_fit(self, partial=partial, new_network=new_network)
             _privacy.fit_privately(self, X, y, sample_weight, seed)
             return
+        given = None if partial else vars(self).get("_held_out")  # X_val, y_val
         plan = training_plan(
             self, X.shape[0], partial=partial, epochs=epochs,
             max_validation=getattr(X, "max_validation", None),
+            n_given=None if given is None else len(given.y),
         )  # fmt: skip
         # A plain dict: model files hold only types anyone can load safely.
         self.training_plan_ = {**dataclasses.asdict(plan), "n_validation_copies": 0}
@@ -221,7 +223,11 @@ class _MLPMixin:
         if not learn:  # a warm start or partial_fit keeps the fitted weights
             X = kept_weights(self, X)
         X_all, y_all, weights_all = X, y, sample_weight
-        if plan.early_stopping and streamed is not None:
+        if given is not None:  # stopped on as given: no near copies are left out
+            validation = _validation.encoded(self, given)
+            if not learn:
+                validation = (kept_weights(self, validation[0]), *validation[1:])
+        elif plan.early_stopping and streamed is not None:
             X, validation = X.hold_out(plan.n_validation, seed)
         elif plan.early_stopping:
             X, y, sample_weight, validation = hold_out(

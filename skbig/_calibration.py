@@ -17,7 +17,10 @@ from ._plan import MIN_NEW_ROWS, novel_rows
 
 
 def tempered(raw, temperature):
-    """Network probabilities (softmax rows, or one sigmoid column) at a temperature."""
+    """Network probabilities (softmax rows, or one sigmoid column) at a temperature
+    (as they are at None or 1)."""
+    if temperature is None or temperature == 1.0:
+        return raw
     raw = np.clip(raw, 1e-12, 1.0)
     if raw.shape[1] == 1:
         logit = np.log(raw) - np.log1p(-np.minimum(raw, 1 - 1e-12))

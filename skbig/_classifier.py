@@ -12,7 +12,7 @@ from ._names import public
 from ._network.losses import classifier_output
 from ._params import COMMON_CONSTRAINTS, check_label_smoothing
 from ._scikeras import KerasClassifier
-from ._tables import sparse_training
+from ._validation import given_for_fit
 
 
 @public
@@ -52,9 +52,8 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         Samples per gradient step; "auto" is 128, or a tenth of the training data
         when that is smaller (at least 16).
     epochs : int or "auto", default="auto"
-        Maximum number of passes over the training data; "auto" allows about
-        5,000 update steps (at least 20 epochs). With early stopping, training
-        usually stops long before.
+        Most passes over the training data; "auto" allows about 5,000 update
+        steps (at least 20 epochs), far more than early stopping usually uses.
     early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the training data (shuffled and
         stratified) and stop when its log-loss (weighted as in training) has not
@@ -270,7 +269,10 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         if kwargs:
             self._user_params = set(kwargs)
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self, X, y, sample_weight=None, *, X_val=None, y_val=None,
+        sample_weight_val=None,
+    ):  # fmt: skip
         """Fit the network to ``X`` and ``y``.
 
         Parameters
@@ -281,14 +283,21 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
             Class labels (strings or integers), or a multi-label indicator matrix.
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights.
+        X_val, y_val, sample_weight_val : array-like, default=None
+            Held-out samples, labels and weights to stop on and fit the temperature
+            on instead of a held-out part of ``X`` (the network then trains on all
+            of ``X``), as scikit-learn's gradient boosting takes them;
+            ``early_stopping`` must be "auto" or True.
 
         Returns
         -------
         self : MLPClassifier
         """
         y = _labels.readable_targets(y)
-        with self._fitting(self.warm_start, X):
-            super().fit(X, y, sample_weight=self._class_weighted(X, y, sample_weight))
+        val = (X_val, y_val, sample_weight_val)
+        with self._fitting(self.warm_start, X), given_for_fit(self, X, y, *val):
+            weights = _labels.weighted_for(self, X, y, sample_weight)
+            super().fit(X, y, sample_weight=weights)
             self._class_counts = _labels.fit_counts(y, self)
         self._warn_after_fit()
         return self
@@ -317,10 +326,8 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         with self._fitting(continues=True, X=X):
             seen = _labels.running_counts(y, classes, self)
             self._class_counts = seen[1]
-            sample_weight = self._class_weighted(X, y, sample_weight, seen=seen)
-            return super().partial_fit(
-                X, y, classes=classes, sample_weight=sample_weight
-            )
+            weights = _labels.weighted_for(self, X, y, sample_weight, seen=seen)
+            return super().partial_fit(X, y, classes=classes, sample_weight=weights)
 
     def predict(self, X):
         """Predict class labels.
@@ -355,10 +362,8 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
             models, the probability of each label independently).
         """
         # float64, a softmax's rows renormalised (float32 sums make log_loss warn)
-        raw = self._outputs(X).astype(np.float64)
         temperature = getattr(self, "temperature_", None)
-        if temperature is not None and temperature != 1.0:
-            raw = tempered(raw, temperature)
+        raw = tempered(self._outputs(X).astype(np.float64), temperature)
         proba = np.asarray(self._probabilities(raw)).reshape(raw.shape[0], -1)
         if self._target_kind == "multiclass":
             proba /= proba.sum(axis=1, keepdims=True)
@@ -387,11 +392,6 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     def _own_probabilities(self):
         """Whether the outputs are the own network's plain, unsmoothed probabilities."""
         return self.model is None and self.loss is None and not self.label_smoothing
-
-    def _class_weighted(self, X, y, sample_weight, seen=None):
-        sparse = sparse_training(self, X, partial=seen is not None)
-        auto = dict(sparse=sparse, private=self.dp_epsilon is not None, seen=seen)
-        return _labels.class_weighted(y, sample_weight, self.class_weight, **auto)
 
     def _stratify_labels(self, y):
         return y.ravel() if y.ndim == 1 or y.shape[1] == 1 else None

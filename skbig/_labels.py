@@ -110,10 +110,22 @@ def class_weighted(
         weights = compute_sample_weight(class_weight, y)
     if sample_weight is None:
         return weights
-    return _one_per_sample(sample_weight, len(y)) * weights
+    return one_per_sample(sample_weight, len(y)) * weights
 
 
-def _one_per_sample(sample_weight, n_samples):
+def weighted_for(clf, X, y, sample_weight, *, seen=None, held_out=False):
+    """``class_weighted`` with the classifier ``clf``'s ``class_weight``, "auto"
+    resolved for how it trains on ``X``; ``seen``: a ``partial_fit``'s running
+    counts, or with ``held_out`` the counts of the ``fit`` that ``y`` is held out
+    from."""
+    from ._tables import sparse_training
+
+    sparse = sparse_training(clf, X, partial=seen is not None and not held_out)
+    auto = dict(sparse=sparse, private=clf.dp_epsilon is not None, seen=seen)
+    return class_weighted(y, sample_weight, clf.class_weight, **auto)
+
+
+def one_per_sample(sample_weight, n_samples, name="sample_weight"):
     """``sample_weight`` as float64 numbers, one a sample (a scalar weighs every
     sample alike), or an error that says what it holds instead."""
     weights = np.asarray(sample_weight, dtype=np.float64)
@@ -121,7 +133,7 @@ def _one_per_sample(sample_weight, n_samples):
         return np.full(n_samples, float(weights))
     if weights.shape != (n_samples,):
         raise ValueError(
-            f"sample_weight has shape {weights.shape}, but there are {n_samples} "
+            f"{name} has shape {weights.shape}, but there are {n_samples} "
             f"samples: give one weight a sample (shape ({n_samples},)) or a scalar."
         )
     return weights

@@ -91,29 +91,35 @@ class TrainingPlan:
 
 
 def training_plan(
-    estimator, n_samples, *, partial=False, epochs=None, max_validation=None
-):
+    estimator, n_samples, *, partial=False, epochs=None, max_validation=None,
+    n_given=None,
+):  # fmt: skip
     """Resolve ``estimator``'s "auto" parameters for ``n_samples`` samples.
 
     ``epochs`` is what scikeras passes to the fit (``epochs``, or 1 for
     ``partial_fit``); ``max_validation`` caps the held-out samples (a streamed
-    fit holds out at most what it kept in memory).
+    fit holds out at most what it kept in memory); ``n_given``: the samples of
+    the held-out data given to ``fit`` (``X_val``), which the fit stops on
+    instead of holding out a part of its own, and then keeps (no refit: it
+    trained on every sample already).
     """
     epochs = estimator.epochs if epochs is None else epochs
+    given = n_given is not None
     stop = estimator.early_stopping
     if stop == "auto":
         stop = not partial and n_samples >= MIN_SAMPLES_TO_HOLD_OUT
-    stop = bool(stop) and not partial
+    stop = (bool(stop) or given) and not partial
     n_validation = math.ceil(estimator.validation_fraction * n_samples) if stop else 0
     if max_validation is not None:
         n_validation = min(n_validation, max_validation)
-    if stop and (n_validation < 1 or n_samples - n_validation < 1):
+    if stop and not given and (n_validation < 1 or n_samples - n_validation < 1):
         raise ValueError(
             f"validation_fraction={estimator.validation_fraction} leaves no data to "
             f"{'validate' if n_validation < 1 else 'train'} on with {n_samples} "
             "samples; use more data or early_stopping=False."
         )
-    n_train = n_samples - n_validation
+    n_train = n_samples if given else n_samples - n_validation
+    n_validation = n_given if given else n_validation
     batch_size = estimator.batch_size
     if batch_size == "auto":
         batch_size = min(AUTO_BATCH, max(MIN_BATCH, n_train // 10))
@@ -134,7 +140,7 @@ def training_plan(
         patience=int(patience),
         # A user's own network may be one Keras object that cannot be rebuilt
         # fresh; it keeps the best held-out weights instead.
-        refit=bool(stop and estimator.refit and estimator.model is None),
+        refit=bool(stop and estimator.refit and estimator.model is None and not given),
     )
 
 

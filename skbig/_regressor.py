@@ -8,6 +8,7 @@ from ._base import _MLPMixin
 from ._names import public
 from ._params import COMMON_CONSTRAINTS
 from ._scikeras import KerasRegressor
+from ._validation import given_for_fit
 
 
 @public
@@ -232,7 +233,10 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         if kwargs:
             self._user_params = set(kwargs)
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self, X, y, sample_weight=None, *, X_val=None, y_val=None,
+        sample_weight_val=None,
+    ):  # fmt: skip
         """Fit the network to ``X`` and ``y``.
 
         Parameters
@@ -243,13 +247,19 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights.
+        X_val, y_val, sample_weight_val : array-like, default=None
+            Held-out samples, their targets and weights to stop on instead of a
+            held-out part of ``X`` (the network then trains on all of ``X`` at
+            once), as scikit-learn's gradient boosting takes them;
+            ``early_stopping`` must be "auto" or True.
 
         Returns
         -------
         self : MLPRegressor
             The fitted regressor.
         """
-        with self._fitting(self.warm_start, X):
+        val = (X_val, y_val, sample_weight_val)
+        with self._fitting(self.warm_start, X), given_for_fit(self, X, y, *val):
             super().fit(X, y, sample_weight=sample_weight)
         self._warn_after_fit()
         return self

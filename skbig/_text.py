@@ -6,6 +6,7 @@ from sklearn.feature_extraction import text as _sklearn_text
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.pipeline import Pipeline
 
+from ._base import _MLPMixin
 from ._classifier import MLPClassifier
 from ._documents import DocumentChecks
 from ._names import public
@@ -15,6 +16,7 @@ from ._steps import (
     restored_on_failure,
     warn_if_steps_learn_privately,
 )
+from ._validation import Untransformed
 
 
 @public
@@ -176,6 +178,12 @@ class TextPipeline(Pipeline):
             The fitted pipeline.
         """
         warn_if_steps_learn_privately(self.steps)
+        name, last = self.steps[-1]
+        if f"{name}__X_val" in params and isinstance(last, _MLPMixin):
+            # Raw documents: the steps before the network transform them once
+            # they are fitted (scikit-learn's transform_input, without routing).
+            raw = params[f"{name}__X_val"]
+            params = {**params, f"{name}__X_val": Untransformed(self, raw)}
         with restored_on_failure(self.steps):
             return super().fit(X, y, **params)
 
