@@ -534,6 +534,32 @@ def test_export_of_a_numeric_pipeline_speaks_of_rows(tmp_path, capsys):
     assert "on 64 probe rows 100.0% of labels agree" in out, out
 
 
+def test_train_stops_and_calibrates_on_the_validation_file(files, tmp_path, capsys):
+    import skbig as library
+
+    model = tmp_path / "validated.skbig"
+    code = main(["train", str(files / "train.csv"), "-o", str(model), "--quiet",
+                 "--validation", str(files / "test.tsv"), "--test-size", "0",
+                 "--param", "mlp__hidden_layer_sizes=(8,)"])  # fmt: skip
+    assert code == 0
+    assert "trained on 240 documents" in capsys.readouterr().out
+    clf = library.load(model)[-1]
+    assert clf.training_plan_["n_validation"] == 60  # the file's rows
+    assert not clf.training_plan_["refit"] and clf.temperature_ is not None
+
+
+def test_train_refuses_a_validation_file_it_cannot_use(files, tmp_path, capsys):
+    rows = [(0, "goal match team", "sport"), (1, "chip code data", "gossip")]
+    odd = write_csv(tmp_path / "odd.csv", rows)
+    base = ["train", str(files / "train.csv"), "-o", str(tmp_path / "m.skbig"),
+            "--quiet", "--validation"]  # fmt: skip
+    assert main([*base, str(odd)]) == 1
+    assert "labels the training data does not hold: gossip" in capsys.readouterr().err
+    assert main([*base, str(odd), "--stream"]) == 2
+    assert "--validation cannot be used with --stream" in capsys.readouterr().err
+    assert not (tmp_path / "m.skbig").exists()
+
+
 def test_train_with_dp_epsilon_records_the_guarantee(files, tmp_path, capsys):
     pytest.importorskip("dp_accounting")
     import skbig as library

@@ -13,47 +13,9 @@ import threading
 from ._commands import UsageError, demo, evaluate, explain, predict, train, tune
 from ._data import DataError
 from ._export import export_model
+from ._options import FORMATS, add_columns, add_params, command
 from ._report import card, report
 from ._signals import install, interruption, stopped
-
-_FORMATS = "CSV, TSV, JSON Lines (optionally .gz) or Parquet (with pyarrow)"
-
-
-def _add_columns(parser, labels=True, defaults=True):
-    text_default = "text" if defaults else None
-    parser.add_argument(
-        "--text-column",
-        default=text_default,
-        help="column holding the texts (default: text"
-        + ("" if defaults else ", or what the model was trained with")
-        + ")",
-    )
-    if labels:
-        parser.add_argument(
-            "--label-column",
-            default="label" if defaults else None,
-            help="column holding the labels (default: label"
-            + ("" if defaults else ", or what the model was trained with")
-            + ")",
-        )
-        parser.add_argument(
-            "--label-separator",
-            metavar="SEP",
-            help="multi-label: split label strings on SEP (JSON Lines may hold lists)",
-        )
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
-
-
-def _command(commands, name, handler, help, description, examples):
-    parser = commands.add_parser(
-        name,
-        help=help,
-        description=description,
-        epilog="examples:\n" + "\n".join(f"  {line}" for line in examples),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.set_defaults(handler=handler)
-    return parser
 
 
 def build_parser():
@@ -70,7 +32,7 @@ def build_parser():
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
-    p = _command(
+    p = command(
         commands,
         "demo",
         demo,
@@ -81,12 +43,12 @@ def build_parser():
     )
     p.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
 
-    p = _command(
+    p = command(
         commands,
         "train",
         train,
         "train a text classifier on a data file and save it",
-        f"Train make_text_classifier() on DATA ({_FORMATS}) and save it with "
+        f"Train make_text_classifier() on DATA ({FORMATS}) and save it with "
         "skbig.save. A held-out split (--test-size, or the file given by --test) "
         "is scored in the summary, and a sample of up to 1,000 of its documents "
         "after every epoch for the learning curve.",
@@ -101,7 +63,7 @@ def build_parser():
     )
     p.add_argument("data", help="training data file")
     p.add_argument("-o", "--output", required=True, help="model file to write")
-    _add_columns(p)
+    add_columns(p)
     held_out = p.add_mutually_exclusive_group()
     held_out.add_argument("--test", metavar="DATA", help="held-out data file")
     held_out.add_argument(
@@ -112,7 +74,14 @@ def build_parser():
         help="fraction of DATA held out when no --test is given (default 0.1; 0 "
         "trains on everything)",
     )
-    _add_params(p)
+    p.add_argument(
+        "--validation",
+        metavar="DATA",
+        help="labelled texts from where the model will serve (later ones, other "
+        "sources): training stops and calibrates on them instead of on a tenth "
+        "of DATA (the library's fit(..., X_val=, y_val=))",
+    )
+    add_params(p)
     p.add_argument(
         "--report-dir",
         metavar="DIR",
@@ -138,7 +107,7 @@ def build_parser():
         'DP-SGD; needs "skbig[privacy]"); the model file records the guarantee',
     )
 
-    p = _command(
+    p = command(
         commands,
         "evaluate",
         evaluate,
@@ -152,14 +121,14 @@ def build_parser():
     )
     p.add_argument("model", help="model file")
     p.add_argument("data", help="labelled data file")
-    _add_columns(p, defaults=False)
+    add_columns(p, defaults=False)
     p.add_argument(
         "--report-dir",
         metavar="DIR",
         help="write evaluation.json and confusion_matrix.png here",
     )
 
-    p = _command(
+    p = command(
         commands,
         "predict",
         predict,
@@ -178,7 +147,7 @@ def build_parser():
     p.add_argument("model", help="model file")
     p.add_argument("data", help="data file with a text column")
     p.add_argument("-o", "--output", required=True, help="output file, or -")
-    _add_columns(p, labels=False, defaults=False)
+    add_columns(p, labels=False, defaults=False)
     p.add_argument(
         "--id-column", help="copy this column to the output (default: row number)"
     )
@@ -204,7 +173,7 @@ def build_parser():
         "worker processes",
     )
 
-    p = _command(
+    p = command(
         commands,
         "tune",
         tune,
@@ -219,7 +188,7 @@ def build_parser():
     )
     p.add_argument("data", help="training data file")
     p.add_argument("-o", "--output", required=True, help="model file to write")
-    _add_columns(p)
+    add_columns(p)
     p.add_argument(
         "--grid",
         action="append",
@@ -230,9 +199,9 @@ def build_parser():
     p.add_argument("--cv", type=int, default=3, help="folds (default 3)")
     p.add_argument("--scoring", default="accuracy", help="scikit-learn scorer name")
     p.add_argument("--n-jobs", type=int, default=1, help="parallel fits (default 1)")
-    _add_params(p)
+    add_params(p)
 
-    p = _command(
+    p = command(
         commands,
         "explain",
         explain,
@@ -252,7 +221,7 @@ def build_parser():
     p.add_argument("--top-k", type=int, default=10, help="terms shown (default 10)")
     p.add_argument("--html", metavar="FILE", help="also write highlighted HTML")
 
-    p = _command(
+    p = command(
         commands,
         "export",
         export_model,
@@ -276,7 +245,7 @@ def build_parser():
         "only; int4: the first layer's kernel in four-bit blocks)",
     )
 
-    p = _command(
+    p = command(
         commands,
         "report",
         report,
@@ -293,14 +262,14 @@ def build_parser():
     p.add_argument("model", help="model file")
     p.add_argument("data", help="labelled data file")
     p.add_argument("-o", "--output", required=True, help="HTML file to write")
-    _add_columns(p, defaults=False)
+    add_columns(p, defaults=False)
     p.add_argument(
         "--card-notes",
         metavar="FILE",
         help="the model's intended use and limits, for the card",
     )
 
-    p = _command(
+    p = command(
         commands,
         "card",
         card,
@@ -328,22 +297,12 @@ def build_parser():
     return parser
 
 
-def _add_params(parser):
-    parser.add_argument(
-        "--param",
-        action="append",
-        metavar="NAME=VALUE",
-        help="a pipeline parameter, e.g. mlp__epochs=10 or "
-        "tfidf__ngram_range=(1,2) (repeatable)",
-    )
-    parser.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
-
-
 def _refuse_overwriting_inputs(args):
     """No command writes over one of its own inputs: the same path, a hard link or
     a symbolic link to it (``predict data.csv -o data.csv`` would truncate the
     file while still reading it)."""
-    inputs = [getattr(args, name, None) for name in ("data", "model", "test")]
+    names = ("data", "model", "test", "validation")
+    inputs = [getattr(args, name, None) for name in names]
     out = "OUT" if args.command == "export" else "-o"
     for option, output in ((out, getattr(args, "output", None)),
                            ("--html", getattr(args, "html", None))):  # fmt: skip

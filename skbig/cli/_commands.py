@@ -1,6 +1,7 @@
 """What each ``skbig`` command does; parsing lives in ``skbig.cli``."""
 
 import ast
+import functools
 import os
 import sys
 import time
@@ -9,7 +10,7 @@ import numpy as np
 
 from .._labels import predicted_labels
 from ._data import DataError, OutputWriter, read_dataset, text_chunks, write_json
-from ._labels import Targets, hold_out, labels_to_score
+from ._labels import Targets, hold_out, labels_to_score, validation_set
 from ._model import columns, load_model, metadata_for
 from ._progress import Bar, interactive
 
@@ -58,6 +59,9 @@ def train(args):
     from .._model_file import save
 
     check_outputs_before_work(args)
+    if args.validation and (args.stream or args.dp_epsilon is not None):
+        used = "--stream" if args.stream else "--dp-epsilon"
+        raise UsageError(f"--validation cannot be used with {used}")
     pipeline = _pipeline(
         parse_params(args.param), args.random_state, args.dp_epsilon, args.vectorizer
     )
@@ -128,7 +132,8 @@ def _fit_in_memory(args, pipeline):
     callbacks = []
     if test_texts is not None:
         callbacks.append(HeldOutScores(pipeline, test_texts, test_y))
-    seconds = fit_with_progress(args, pipeline, callbacks, pipeline.fit, texts, y)
+    fit = functools.partial(pipeline.fit, **validation_set(args, targets))
+    seconds = fit_with_progress(args, pipeline, callbacks, fit, texts, y)
     print_trained(pipeline, len(texts), targets, seconds)
     summary = {"documents": len(texts), "seconds": round(seconds, 2)}
     if test_texts is not None:

@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 
-from ._data import DataError
+from ._data import DataError, read_dataset
 
 
 def as_lists(labels):
@@ -139,3 +139,24 @@ def hold_out(texts, y, targets, args):
     train = np.sort(np.concatenate([train, np.flatnonzero(single)]))
     pick = lambda rows: [texts[i] for i in rows]  # noqa: E731
     return pick(train), y[train], pick(test), y[test], kept
+
+
+def validation_set(args, targets):
+    """``--validation``'s documents and labels, as the network's ``X_val`` and
+    ``y_val`` (nothing without it)."""
+    if not args.validation:
+        return {}
+    texts, labels = read_dataset(
+        args.validation, args.text_column, args.label_column, args.label_separator
+    )
+    if targets.multilabel:
+        y = indicator_matrix(labels, targets.classes, args.validation)
+    else:
+        unknown = sorted({str(v) for v in labels} - {str(c) for c in targets.classes})
+        if unknown:
+            raise DataError(
+                f"{args.validation}: labels the training data does not hold: "
+                f"{', '.join(unknown[:10])}"
+            )
+        y = np.asarray(labels)
+    return {"mlp__X_val": texts, "mlp__y_val": y}
