@@ -548,6 +548,18 @@ def test_train_stops_and_calibrates_on_the_validation_file(files, tmp_path, caps
     assert not clf.training_plan_["refit"] and clf.temperature_ is not None
 
 
+def test_train_stream_stops_on_the_validation_file(files, tmp_path, capsys):
+    import skbig as library
+
+    model = tmp_path / "streamed-validated.skbig"
+    code = main(["train", str(files / "train.csv"), "-o", str(model), "--quiet",
+                 "--stream", "--validation", str(files / "test.tsv"), "--test-size",
+                 "0", "--param", "mlp__hidden_layer_sizes=(8,)"])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    clf = library.load(model)[-1]
+    assert clf.training_plan_["n_validation"] == 60 and not clf.training_plan_["refit"]
+
+
 def test_train_refuses_a_validation_file_it_cannot_use(files, tmp_path, capsys):
     rows = [(0, "goal match team", "sport"), (1, "chip code data", "gossip")]
     odd = write_csv(tmp_path / "odd.csv", rows)
@@ -555,8 +567,10 @@ def test_train_refuses_a_validation_file_it_cannot_use(files, tmp_path, capsys):
             "--quiet", "--validation"]  # fmt: skip
     assert main([*base, str(odd)]) == 1
     assert "labels the training data does not hold: gossip" in capsys.readouterr().err
-    assert main([*base, str(odd), "--stream"]) == 2
-    assert "--validation cannot be used with --stream" in capsys.readouterr().err
+    assert main([*base, str(odd), "--stream"]) == 1  # found once the stream is read
+    assert "labels the training data does not: ['gossip']" in capsys.readouterr().err
+    assert main([*base, str(odd), "--dp-epsilon", "8"]) == 2
+    assert "--validation cannot be used with --dp-epsilon" in capsys.readouterr().err
     assert not (tmp_path / "m.skbig").exists()
 
 

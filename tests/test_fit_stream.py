@@ -143,3 +143,53 @@ def test_default_class_weights_count_the_whole_stream(data):
     mlp, kept = model[-1], np.asarray([labels[i] for i in keep])
     counts = [np.sum(kept == label) for label in mlp.classes_]
     np.testing.assert_array_equal(mlp.__getstate__()["_class_counts"], counts)
+
+
+def test_held_out_documents_given_are_stopped_on_and_all_the_stream_trained(data):
+    import keras
+
+    class Steps(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.epochs = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epochs.append(0)
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.epochs[-1] += 1
+
+    steps = Steps()
+    val_texts, val_labels = make_corpus(60, seed=6)
+    pipeline = make_text_classifier(**dict(SMALL, mlp__callbacks=[steps]))
+    fit_stream(pipeline, _chunks(*data), X_val=val_texts, y_val=val_labels)
+    mlp = pipeline[-1]
+    assert mlp.training_plan_["n_validation"] == 60 and not mlp.training_plan_["refit"]
+    assert set(steps.epochs) == {10}  # all 300 streamed rows in batches of 32
+    assert pipeline.score(val_texts, val_labels) == pytest.approx(
+        mlp.best_validation_score_
+    )
+
+
+def test_held_out_documents_given_weigh_what_their_class_weighs_in_the_stream(
+    data, monkeypatch
+):
+    texts, labels = data
+    keep = [i for i, label in enumerate(labels) if label != "sport" or i % 5 == 0]
+    seen = {}
+    fit = skbig.MLPClassifier.fit
+
+    def spy(self, X, y, **kwargs):
+        seen.update(kwargs)
+        return fit(self, X, y, **kwargs)
+
+    monkeypatch.setattr(skbig.MLPClassifier, "fit", spy)
+    chunks = _chunks([texts[i] for i in keep], [labels[i] for i in keep])
+    params = dict(SMALL, mlp__epochs=2)
+    fit_stream(make_text_classifier(**params), chunks, X_val=["goal match team",
+               "chip code data"], y_val=["sport", "tech"])  # fmt: skip
+    counts = {label: sum(labels[i] == label for i in keep) for label in set(labels)}
+    n = sum(counts.values())
+    balanced_sqrt = [np.sqrt(n / (3 * counts[label])) for label in ("sport", "tech")]
+    np.testing.assert_allclose(seen["sample_weight_val"], balanced_sqrt)
+    with pytest.raises(ValueError, match=r"labels the training data does not: \['x'\]"):
+        fit_stream(make_text_classifier(**params), chunks, X_val=["a b"], y_val=["x"])

@@ -30,7 +30,10 @@ MAX_VALIDATION = 10_000
 N_BUCKETS = 256
 
 
-def fit_stream(pipeline, chunks, *, cache_dir=None, max_validation=MAX_VALIDATION):
+def fit_stream(
+    pipeline, chunks, *, cache_dir=None, max_validation=MAX_VALIDATION, X_val=None,
+    y_val=None,
+):  # fmt: skip
     """Fit a text pipeline on a corpus given in chunks, never holding it whole.
 
     The chunks are read once. The vectorizer learns exactly what its ``fit`` would
@@ -61,6 +64,10 @@ def fit_stream(pipeline, chunks, *, cache_dir=None, max_validation=MAX_VALIDATIO
         features; removed afterwards). None: the system's temporary folder.
     max_validation : int, default=10_000
         The most documents held out for the stopping rule.
+    X_val, y_val : list of str and array-like, default=None
+        Held-out documents and their labels to stop and calibrate on instead of
+        a sample of the stream, as :meth:`MLPClassifier.fit` takes them (held in
+        memory); the network then trains on every document of the stream.
 
     Returns
     -------
@@ -101,7 +108,11 @@ def fit_stream(pipeline, chunks, *, cache_dir=None, max_validation=MAX_VALIDATIO
             cache.paths, cache.reservoir, n_features, features, cache.n_rows,
             class_order,
         )  # fmt: skip
-        _fit_network(mlp, rows, classes, np.bincount(class_order, weights=counts))
+        held = None
+        if X_val is not None:  # through the steps as fitted on the stream
+            held = (pipeline[:-1].transform(X_val), y_val)
+        counts = np.bincount(class_order, weights=counts)
+        _fit_network(mlp, rows, classes, counts, held)
     return pipeline
 
 
@@ -223,16 +234,27 @@ def _classes(codes):
     return labels[order], position
 
 
-def _fit_network(mlp, rows, classes, counts):
+def _fit_network(mlp, rows, classes, counts, held=None):
     """Fit ``mlp`` on the streamed ``rows``: the estimator's own fit, on one
-    placeholder row per class, with the rows handed to its training."""
+    placeholder row per class, with the rows handed to its training; ``held``:
+    the held-out ``(X_val, y_val)`` given, whose rows get their classes' weights
+    from the stream's counts (the placeholder's are one each)."""
     private = mlp.dp_epsilon is not None
     weighting = resolved_class_weight(mlp.class_weight, sparse=True, private=private)
     weights = balanced_weights(counts, weighting)  # None: fit applies the rest
     placeholder = sp.csr_matrix((len(classes), rows.shape[1]), dtype=np.float32)
+    given = {}
+    if held is not None:
+        X_val, y_val = held
+        val_weights = None
+        if weights is not None:  # a label it does not know: fit names it
+            index = {label: i for i, label in enumerate(classes.tolist())}
+            at = [index.get(label, -1) for label in np.asarray(y_val).tolist()]
+            val_weights = np.append(weights, 1.0)[at]
+        given = dict(X_val=X_val, y_val=y_val, sample_weight_val=val_weights)
     mlp._streamed_rows = rows
     try:
-        mlp.fit(placeholder, classes, sample_weight=weights)
+        mlp.fit(placeholder, classes, sample_weight=weights, **given)
     finally:
         vars(mlp).pop("_streamed_rows", None)
     mlp.X_shape_ = rows.shape

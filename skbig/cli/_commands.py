@@ -59,9 +59,8 @@ def train(args):
     from .._model_file import save
 
     check_outputs_before_work(args)
-    if args.validation and (args.stream or args.dp_epsilon is not None):
-        used = "--stream" if args.stream else "--dp-epsilon"
-        raise UsageError(f"--validation cannot be used with {used}")
+    if args.validation and args.dp_epsilon is not None:
+        raise UsageError("--validation cannot be used with --dp-epsilon")
     pipeline = _pipeline(
         parse_params(args.param), args.random_state, args.dp_epsilon, args.vectorizer
     )

@@ -1,5 +1,6 @@
 """``skbig train --stream``: train from a file read in chunks, never held whole."""
 
+import functools
 import types
 
 import numpy as np
@@ -13,6 +14,7 @@ from ._data import (
     is_missing,
     is_missing_label,
     iter_rows,
+    read_dataset,
 )
 
 #: Rows read at a time.
@@ -61,7 +63,13 @@ def fit_streamed(args, pipeline):
                 curve_texts += texts[: CURVE_SAMPLE - len(curve_texts)]
                 curve_labels += labels[: CURVE_SAMPLE - len(curve_labels)]
         callbacks.append(HeldOutScores(pipeline, curve_texts, curve_labels))
-    seconds = fit_with_progress(args, pipeline, callbacks, fit_stream, pipeline, chunks)
+    given = {}
+    if args.validation:  # held in memory, its labels checked by the fit
+        texts, labels = read_dataset(args.validation, args.text_column,
+                                     args.label_column)  # fmt: skip
+        given = {"X_val": texts, "y_val": np.asarray(labels)}
+    fit = functools.partial(fit_stream, **given)
+    seconds = fit_with_progress(args, pipeline, callbacks, fit, pipeline, chunks)
     classes = pipeline[-1].classes_
     targets = types.SimpleNamespace(multilabel=False, classes=classes.tolist())
     print_trained(pipeline, counted["documents"], targets, seconds)
