@@ -217,7 +217,11 @@ class _MLPMixin:
             n_given=None if given is None else len(given.y),
         )  # fmt: skip
         # A plain dict: model files hold only types anyone can load safely.
-        self.training_plan_ = {**dataclasses.asdict(plan), "n_validation_copies": 0}
+        self.training_plan_ = {
+            **dataclasses.asdict(plan),
+            "n_validation_copies": 0,
+            "validation_given": given is not None,
+        }
         validation = features = None
         learn = learns_weights(self, X, new_network and not partial)
         if not learn:  # a warm start or partial_fit keeps the fitted weights

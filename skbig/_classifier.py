@@ -158,8 +158,8 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     noise_multiplier_, sampling_rate_, steps_ : float, float, int
         After a private fit: what the guarantee is computed from.
     training_plan_ : dict
-        What the last fit resolved "auto" to (``batch_size``, ``epochs``, ``patience``,
-        ``n_validation``, ``early_stopping``, ``refit``), and ``n_validation_copies``.
+        What "auto" became (``batch_size``, ``epochs``, ``patience``, ``n_validation``,
+        ``early_stopping``, ``refit``), ``n_validation_copies``, ``validation_given``.
     alpha_ : float
         The L2 penalty of the network's kernels (``alpha``, resolved).
     temperature_ : float or None

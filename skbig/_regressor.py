@@ -139,7 +139,8 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
     training_plan_ : dict
         What the last fit resolved the "auto" parameters to, and
         ``n_validation_copies``, the held-out rows left unjudged as copies of
-        training rows (sparse input; user guide, "How long skbig trains").
+        training rows (sparse input; user guide, "How long skbig trains"), and
+        ``validation_given``, whether the fit stopped on ``X_val``.
     alpha_ : float
         The L2 penalty of the network's kernels (``alpha``, resolved).
     linear_coef_, linear_intercept_ : ndarray or None

@@ -67,3 +67,15 @@ def test_an_unsaved_estimator_has_a_card_without_a_file(fitted_pipeline):
     markdown = card_markdown(facts)
     assert "## File" not in markdown and "metrics:" not in markdown
     assert _header(markdown)[0] == "library_name: skbig"
+
+
+def test_the_card_says_what_the_fit_stopped_on():
+    clf = skbig.MLPClassifier()
+    clf.training_plan_ = {"early_stopping": True, "n_validation": 60}
+    said = "- stopped_on: 60 documents held out of the training data"
+    assert said in card_markdown(card_facts(clf))
+    clf.training_plan_["validation_given"] = True
+    said = "- stopped_on: 60 held-out documents given to fit (X_val)"
+    assert said in card_markdown(card_facts(clf))
+    clf.training_plan_["early_stopping"] = False
+    assert "stopped_on" not in card_markdown(card_facts(clf))

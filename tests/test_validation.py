@@ -67,7 +67,7 @@ def test_the_fit_stops_on_the_rows_given(features, stopped_on_given):
     *_, X_val, y_val = features
     clf, _ = stopped_on_given
     assert clf.training_plan_["n_validation"] == X_val.shape[0]
-    assert not clf.training_plan_["refit"]
+    assert clf.training_plan_["validation_given"] and not clf.training_plan_["refit"]
     # The kept network is the best epoch's on the rows given: its accuracy there
     # is the best held-out score the stopping rule saw (the temperature leaves
     # every prediction as it is).
@@ -195,4 +195,5 @@ def test_a_failed_fit_leaves_nothing_for_the_next(features):
         clf.fit(X, y, X_val=X_val[:, :5], y_val=y_val)  # too few columns
     clf.fit(X, y)
     assert clf.training_plan_["refit"]  # its own held-out tenth again
+    assert not clf.training_plan_["validation_given"]
     assert not hasattr(clf, "_held_out")

@@ -62,6 +62,13 @@ def card_facts(estimator, model_file=None, notes=None, evaluation=None):
         facts["training"]["documents"] = int(last.X_shape_[0])
     if history is not None and getattr(last, "best_epoch_", None) is not None:
         facts["training"]["best_epoch"] = int(last.best_epoch_)
+    plan = getattr(last, "training_plan_", None) or {}
+    if plan.get("early_stopping") and plan.get("n_validation"):
+        facts["training"]["stopped_on"] = (
+            f"{plan['n_validation']} held-out documents given to fit (X_val)"
+            if plan.get("validation_given")
+            else f"{plan['n_validation']} documents held out of the training data"
+        )
     if model_file is not None:
         from .._model_file import model_info
 
