@@ -128,7 +128,18 @@ def encoded(estimator, held_out):
     """A :class:`Given`'s rows validated as ``fit`` validated its training data,
     and encoded as the fitted encoders encoded it: ``(X_val, y_val,
     sample_weight_val)`` for the stopping rule."""
-    X, y = estimator._check_data(held_out.X, held_out.y)
+    try:
+        X, y = estimator._check_data(held_out.X, held_out.y)
+    except ValueError as error:
+        hint = ""
+        if "raw text" in str(error):  # a Pipeline that passed X_val on untouched
+            hint = (
+                " In a Pipeline, X_val reaches the network through the steps before "
+                "it in skbig's TextPipeline (make_text_classifier), or with "
+                "scikit-learn's Pipeline(..., transform_input=['X_val']) and "
+                "metadata routing."
+            )
+        raise ValueError(f"X_val, y_val: {error}{hint}") from error
     X = estimator.feature_encoder_.transform(X)
     y = estimator.target_encoder_.transform(y)
     weights = held_out.sample_weight

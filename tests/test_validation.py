@@ -188,6 +188,15 @@ def test_fits_that_cannot_stop_on_them_say_so(features, params, match):
         MLPClassifier(**QUICK, **params).fit(X, y, X_val=X_val, y_val=y_val)
 
 
+def test_raw_documents_that_no_step_transformed_are_named():
+    texts, labels = make_corpus(120, seed=5)
+    pipeline = Pipeline([("tfidf", TfidfVectorizer()), ("mlp", MLPClassifier(**QUICK))])
+    with pytest.raises(ValueError, match=r"X_val, y_val: .*raw text.*transform_input"):
+        pipeline.fit(
+            texts[:90], labels[:90], mlp__X_val=texts[90:], mlp__y_val=labels[90:]
+        )
+
+
 def test_a_failed_fit_leaves_nothing_for_the_next(features):
     X, y, X_val, y_val = features
     clf = MLPClassifier(**QUICK)
