@@ -15,6 +15,7 @@ import scipy.sparse as sp
 import sklearn
 from conftest import make_corpus
 from sklearn.datasets import make_multilabel_classification, make_regression
+from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 
 from skbig import MLPClassifier, MLPRegressor, TfidfVectorizer, make_text_classifier
@@ -117,6 +118,19 @@ def test_a_text_pipeline_takes_raw_documents():
     assert pipeline.score(texts[180:], labels[180:]) == pytest.approx(
         clf.best_validation_score_
     )
+
+
+def test_every_candidate_of_a_grid_search_stops_on_them():
+    texts, labels = make_corpus(240, seed=4)
+    pipeline = make_text_classifier(
+        mlp__hidden_layer_sizes=(8,), mlp__learning_rate_init=0.05, mlp__random_state=0
+    )
+    search = GridSearchCV(pipeline, {"mlp__dropout": [0.0, 0.5]}, cv=2, refit=True)
+    search.fit(
+        texts[:180], labels[:180], mlp__X_val=texts[180:], mlp__y_val=labels[180:]
+    )
+    plan = search.best_estimator_[-1].training_plan_
+    assert plan["validation_given"] and plan["n_validation"] == 60
 
 
 def test_scikit_learns_transform_input_routes_them_too():
