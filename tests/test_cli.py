@@ -560,6 +560,20 @@ def test_train_stream_stops_on_the_validation_file(files, tmp_path, capsys):
     assert clf.training_plan_["n_validation"] == 60 and not clf.training_plan_["refit"]
 
 
+def test_tune_stops_every_candidate_on_the_validation_file(files, tmp_path, capsys):
+    import skbig as library
+
+    model = tmp_path / "tuned.skbig"
+    base = ["tune", str(files / "train.csv"), "-o", str(model), "--quiet", "--cv",
+            "2", "--param", "mlp__hidden_layer_sizes=(8,)", "--validation"]  # fmt: skip
+    grid = ["--grid", "mlp__dropout=[0.0, 0.5]"]
+    assert main([*base, str(files / "test.tsv"), *grid]) == 0
+    plan = library.load(model)[-1].training_plan_
+    assert plan["validation_given"] and plan["n_validation"] == 60
+    assert main([*base, str(files / "train.csv"), *grid]) == 2  # as many rows as DATA
+    assert "a grid search splits with the folds" in capsys.readouterr().err
+
+
 def test_train_refuses_a_validation_file_it_cannot_use(files, tmp_path, capsys):
     rows = [(0, "goal match team", "sport"), (1, "chip code data", "gossip")]
     odd = write_csv(tmp_path / "odd.csv", rows)

@@ -13,7 +13,7 @@ import threading
 from ._commands import UsageError, demo, evaluate, explain, predict, train, tune
 from ._data import DataError
 from ._export import export_model
-from ._options import FORMATS, add_columns, add_params, command
+from ._options import FORMATS, add_columns, add_params, add_validation, command
 from ._report import card, report
 from ._signals import install, interruption, stopped
 
@@ -74,13 +74,7 @@ def build_parser():
         help="fraction of DATA held out when no --test is given (default 0.1; 0 "
         "trains on everything)",
     )
-    p.add_argument(
-        "--validation",
-        metavar="DATA",
-        help="labelled texts from where the model will serve (later ones, other "
-        "sources): training stops and calibrates on them instead of on a tenth "
-        "of DATA (the library's fit(..., X_val=, y_val=))",
-    )
+    add_validation(p)
     add_params(p)
     p.add_argument(
         "--report-dir",
@@ -199,6 +193,7 @@ def build_parser():
     p.add_argument("--cv", type=int, default=3, help="folds (default 3)")
     p.add_argument("--scoring", default="accuracy", help="scikit-learn scorer name")
     p.add_argument("--n-jobs", type=int, default=1, help="parallel fits (default 1)")
+    add_validation(p)
     add_params(p)
 
     p = command(

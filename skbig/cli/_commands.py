@@ -318,8 +318,14 @@ def tune(args):
         n_jobs=args.n_jobs,
         error_score="raise",
     )
+    given = validation_set(args, targets)
+    if given and len(given["mlp__y_val"]) == len(texts):  # sklearn would cut it up
+        raise UsageError(
+            "--validation has as many rows as DATA, which a grid search splits "
+            "with the folds; give it another size"
+        )
     start = time.perf_counter()
-    search.fit(texts, y)
+    search.fit(texts, y, **given)
     seconds = time.perf_counter() - start
     results = search.cv_results_
     order = np.argsort(results["rank_test_score"], kind="stable")

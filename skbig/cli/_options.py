@@ -52,3 +52,13 @@ def add_params(parser):
         "tfidf__ngram_range=(1,2) (repeatable)",
     )
     parser.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+
+
+def add_validation(parser):
+    parser.add_argument(
+        "--validation",
+        metavar="DATA",
+        help="labelled texts from where the model will serve (later ones, other "
+        "sources): training stops and calibrates on them instead of on a tenth "
+        "of DATA (the library's fit(..., X_val=, y_val=))",
+    )
