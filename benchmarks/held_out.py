@@ -63,18 +63,10 @@ def main():
         X, y, X_test, y_test = load_corpus(name, args.data_dir)
         X_test, y_test = np.asarray(X_test, dtype=object), np.asarray(y_test)
         given, scored = halves(name, args.data_dir, y_test)
+        scored_half = X_test[scored], y_test[scored]
         if args.logistic:
-            vectorizer = make_text_classifier()[:-1]
-            model = make_pipeline(vectorizer, logistic_regression(0))
-            start = time.perf_counter()
-            model.fit(X, y)
-            seconds = time.perf_counter() - start
-            s = scores(model, X_test[scored], y_test[scored])
-            print(
-                f"| {name} | | LogisticRegression (C=10) | {s['accuracy']:.2f} "
-                f"| {s['ece']:.3f} | {s['log_loss']:.4f} | {seconds:.1f} |",
-                flush=True,
-            )
+            model = make_pipeline(make_text_classifier()[:-1], logistic_regression(0))
+            row(name, "", "LogisticRegression (C=10)", model, (X, y), scored_half)
         for seed in args.seeds:
             for label, extra in (
                 ("a tenth of the training split", {}),
@@ -84,15 +76,22 @@ def main():
                 ),
             ):
                 pipeline = make_text_classifier(mlp__random_state=seed)
-                start = time.perf_counter()
-                pipeline.fit(X, y, **extra)
-                seconds = time.perf_counter() - start
-                s = scores(pipeline, X_test[scored], y_test[scored])
-                print(
-                    f"| {name} | {seed} | {label} | {s['accuracy']:.2f} "
-                    f"| {s['ece']:.3f} | {s['log_loss']:.4f} | {seconds:.1f} |",
-                    flush=True,
-                )
+                row(name, seed, label, pipeline, (X, y, extra), scored_half)
+
+
+def row(name, seed, label, model, train, scored):
+    """Fit ``model`` on ``train`` (``X, y[, fit params]``) and print its row,
+    scored on ``scored``."""
+    X, y, *extra = train
+    start = time.perf_counter()
+    model.fit(X, y, **(extra[0] if extra else {}))
+    seconds = time.perf_counter() - start
+    s = scores(model, *scored)
+    print(
+        f"| {name} | {seed} | {label} | {s['accuracy']:.2f} "
+        f"| {s['ece']:.3f} | {s['log_loss']:.4f} | {seconds:.1f} |",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
