@@ -21,9 +21,12 @@ from sklearn.model_selection import (
     GridSearchCV,
     RandomizedSearchCV,
     StratifiedKFold,
+    TunedThresholdClassifierCV,
     cross_validate,
 )
+from sklearn.multiclass import OneVsOneClassifier
 from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.semi_supervised import SelfTrainingClassifier
 
 from skbig import MLPClassifier, make_text_classifier
 
@@ -175,6 +178,28 @@ def test_calibration_voting_and_stacking(corpus):
         assert proba.shape == (len(texts), 3)
         np.testing.assert_allclose(proba.sum(axis=1), 1, atol=1e-5)
         assert model.score(texts, labels) > 0.8
+
+
+def test_threshold_tuning_self_training_and_one_vs_one(corpus):
+    texts, labels = corpus
+    binary = np.where(labels == "sport", "sport", "other")
+    tuned = TunedThresholdClassifierCV(
+        make_text_classifier(**FAST), cv=2, scoring="balanced_accuracy"
+    ).fit(texts, binary)
+    assert 0 < tuned.best_threshold_ < 1 and tuned.score(texts, binary) > 0.8
+    # These two validate X as a 2-D array, so they take the TF-IDF matrix (any
+    # raw-text Pipeline is refused by scikit-learn there, LogisticRegression's too).
+    X = TfidfVectorizer(min_df=2).fit_transform(texts)
+    codes = np.unique(labels, return_inverse=True)[1]
+    partly = np.where(np.arange(len(codes)) % 4 == 0, -1, codes)  # a quarter unlabelled
+    selfed = SelfTrainingClassifier(MLPClassifier(**MLP_FAST), max_iter=2)
+    assert selfed.fit(X, partly).score(X, codes) > 0.8
+    assert (selfed.labeled_iter_ > 0).any()  # it labelled some itself
+    ovo = OneVsOneClassifier(MLPClassifier(**MLP_FAST)).fit(X, labels)
+    assert ovo.score(X, labels) > 0.8 and ovo.decision_function(X).shape == (
+        X.shape[0],
+        3,
+    )
 
 
 LOAD_AND_PREDICT = """
