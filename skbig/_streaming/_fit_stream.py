@@ -8,7 +8,12 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
 
 from .._classifier import MLPClassifier
-from .._labels import balanced_weights, check_label_types, resolved_class_weight
+from .._labels import (
+    balanced_weights,
+    check_label_types,
+    class_weighted,
+    resolved_class_weight,
+)
 from .._steps import learns_from_data, restored_on_failure
 from .._text import TfidfVectorizer
 from ._buckets import BucketRows, FeatureCache
@@ -247,10 +252,9 @@ def _fit_network(mlp, rows, classes, counts, held=None):
     if held is not None:
         X_val, y_val = held
         val_weights = None
-        if weights is not None:  # a label it does not know: fit names it
-            index = {label: i for i, label in enumerate(classes.tolist())}
-            at = [index.get(label, -1) for label in np.asarray(y_val).tolist()]
-            val_weights = np.append(weights, 1.0)[at]
+        if weights is not None:  # "balanced" kinds, from the stream's counts
+            seen = (classes, counts)
+            val_weights = class_weighted(y_val, None, weighting, seen=seen)
         given = dict(X_val=X_val, y_val=y_val, sample_weight_val=val_weights)
     mlp._streamed_rows = rows
     try:
