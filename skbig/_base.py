@@ -45,6 +45,7 @@ class _MLPMixin:
     #: Parameters added since a model file could have been written, as the
     #: file's network was trained (``__setstate__``).
     _ADDED_PARAMS = {"dp_epsilon": None, "dp_delta": None, "dp_clip_norm": 1.0}
+    _ADDED_PARAMS["dp_intercept_scaling"] = 1.0
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")

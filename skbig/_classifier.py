@@ -105,8 +105,9 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         Gaussian noise (the ``privacy`` extra; user guide, "Training privately").
     dp_delta : float or None, default=None
         The guarantee's delta; None is ``1 / (10 * n_samples)``.
-    dp_clip_norm : float, default=1.0
-        Largest norm of one example's gradient in a private fit.
+    dp_clip_norm, dp_intercept_scaling : float, default=1.0
+        In a private fit, the largest norm of one example's gradient, and the constant
+        input each bias is a weight on (liblinear's ``intercept_scaling``).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, shuffling and the validation split
         (the same value, the same model) without touching the global generators,
@@ -116,8 +117,8 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     warm_start : bool, default=False
         Keep the fitted network and train it further on the next ``fit``.
     model : None, keras.Model or callable, default=None
-        Your own network, or a function that builds it (scikeras' ``model``);
-        None builds the MLP described above.
+        Your own network or a function that builds it (scikeras' ``model``); None
+        builds the MLP described above.
     loss : str, keras Loss or None, default=None
         Loss to train with; None picks cross-entropy to match the target.
     metrics : list or None, default=None
@@ -142,14 +143,11 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     history_ : dict of lists
         Per-epoch ``loss`` (and ``val_loss``, ``val_score`` with early stopping).
     n_iter_ : int
-        Number of epochs the kept network was trained (after a refit, the
-        refit's).
+        Epochs the kept network was trained (after a refit, the refit's).
     loss_curve_ : list of float
         Training loss per epoch of the kept network.
-    validation_scores_ : list of float or None
-        Validation accuracy per epoch with early stopping, else None.
-    best_validation_score_ : float or None
-        Validation accuracy of the best epoch with early stopping, else None.
+    validation_scores_, best_validation_score_ : list of float, float or None
+        With early stopping, the held-out accuracy of each epoch and of the best.
     best_epoch_ : int or None
         The epoch with the lowest held-out loss, with early stopping.
     epsilon_, delta_ : float
@@ -171,8 +169,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
     feature_weights_ : ndarray of shape (``n_features_in_``,) or None
         The weights of ``nb_weights`` (terms: mean square 1; numbers: 1), or None.
     feature_encoder_ : transformer
-        A :class:`~sklearn.preprocessing.StandardScaler` for tables (dense input
-        and ``densify_tables``), a pass-through for text (sparse input).
+        A :class:`~sklearn.preprocessing.StandardScaler` for tables, or a pass-through.
 
     See Also
     --------
@@ -228,6 +225,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         dp_epsilon=None,
         dp_delta=None,
         dp_clip_norm=1.0,
+        dp_intercept_scaling=1.0,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -258,6 +256,7 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
         self.dp_epsilon = dp_epsilon
         self.dp_delta = dp_delta
         self.dp_clip_norm = dp_clip_norm
+        self.dp_intercept_scaling = dp_intercept_scaling
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start

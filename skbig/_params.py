@@ -49,6 +49,7 @@ COMMON_CONSTRAINTS = {
     "dp_epsilon": [Interval(Real, 0, None, closed="neither"), None],
     "dp_delta": [Interval(Real, 0, 1, closed="neither"), None],
     "dp_clip_norm": [Interval(Real, 0, None, closed="neither")],
+    "dp_intercept_scaling": [Interval(Real, 0, None, closed="neither")],
 }
 
 

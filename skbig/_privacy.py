@@ -180,6 +180,7 @@ def fit_privately(estimator, X, y, sample_weight, seed):
         clip_norm=estimator.dp_clip_norm,
         alpha=estimator.alpha_,
         sparse=sp.issparse(X),
+        intercept_scaling=estimator.dp_intercept_scaling,
     )
     rate = estimator.learning_rate_init
     if rate == "auto":

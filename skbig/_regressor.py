@@ -85,8 +85,9 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         Gaussian noise (the ``privacy`` extra; user guide, "Training privately").
     dp_delta : float or None, default=None
         The guarantee's delta; None is ``1 / (10 * n_samples)``.
-    dp_clip_norm : float, default=1.0
-        Largest norm of one example's gradient in a private fit.
+    dp_clip_norm, dp_intercept_scaling : float, default=1.0
+        In a private fit, the largest norm of one example's gradient, and the constant
+        input each bias is a weight on (liblinear's ``intercept_scaling``).
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, shuffling and the validation split
         (the same value, the same model) without touching the global generators,
@@ -197,6 +198,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         dp_epsilon=None,
         dp_delta=None,
         dp_clip_norm=1.0,
+        dp_intercept_scaling=1.0,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -223,6 +225,7 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         self.dp_epsilon = dp_epsilon
         self.dp_delta = dp_delta
         self.dp_clip_norm = dp_clip_norm
+        self.dp_intercept_scaling = dp_intercept_scaling
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start

@@ -222,3 +222,22 @@ def test_words_beside_characters_stay_private_and_export(tmp_path):
     label, proba = session.run(None, {"text": np.asarray(texts[:40], dtype=object)})
     assert list(label) == list(clf.predict(texts[:40]))
     assert np.abs(proba - clf.predict_proba(texts[:40])).max() < 1e-4
+
+
+def test_intercept_scaling_reaches_the_private_steps(monkeypatch):
+    # What it does to a step is tested in test_private.py; here, that it gets there.
+    from skbig import _privacy
+
+    built = []
+
+    class Spy(_privacy.PrivateTrainer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            built.append(self.intercept_scaling)
+
+    monkeypatch.setattr(_privacy, "PrivateTrainer", Spy)
+    X, y = np.random.RandomState(0).rand(60, 4), [0, 1] * 30
+    for scaling in (1.0, 0.1):
+        clf = MLPClassifier(dp_epsilon=8, dp_intercept_scaling=scaling, **PRIVATE)
+        assert clf.fit(X, y).epsilon_ <= 8  # the guarantee does not depend on it
+    assert built == [1.0, 0.1]

@@ -10,13 +10,15 @@ from skbig._network.build import build_mlp
 from skbig._network.private import PrivateTrainer, _rows, planned_steps
 
 
-def _trainer(sparse, clip_norm=0.05, noise_multiplier=0.0, n_samples=100, width=5):
+def _trainer(sparse, clip_norm=0.05, noise_multiplier=0.0, n_samples=100, width=5,
+             intercept_scaling=1.0):  # fmt: skip
     model = build_mlp(12, 3, "softmax", hidden_layer_sizes=(width,), sparse=sparse,
                       random_state=0)  # fmt: skip
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=1.0), loss="mse")
     return PrivateTrainer(
         model, kind="multiclass", n_samples=n_samples, sampling_rate=0.1,
         noise_multiplier=noise_multiplier, clip_norm=clip_norm, sparse=sparse,
+        intercept_scaling=intercept_scaling,
     )  # fmt: skip
 
 
@@ -27,9 +29,10 @@ def _data(sparse):
     return X, rng.randint(0, 3, 6).astype(np.float32)
 
 
+@pytest.mark.parametrize("scaling", [1.0, 0.1])
 @pytest.mark.parametrize("sparse", [True, False], ids=["sparse", "dense"])
-def test_ghost_clipping_matches_one_example_at_a_time(sparse):
-    trainer = _trainer(sparse)
+def test_ghost_clipping_matches_one_example_at_a_time(sparse, scaling):
+    trainer = _trainer(sparse, intercept_scaling=scaling)
     X, y = _data(sparse)
     weight = np.ones(6, np.float32)
     seed = tf.constant([0, 0], tf.int32)
@@ -48,7 +51,12 @@ def test_ghost_clipping_matches_one_example_at_a_time(sparse):
                     z = tf.matmul(a, layer.kernel) + layer.bias
                 a = layer.activation(z) if j < len(trainer.layers) - 1 else z
             value = loss(y[i : i + 1], a)
-        grads = [g.numpy() for g in tape.gradient(value, trainer.variables)]
+        # A bias is b times a weight on a constant input of b: that weight's
+        # gradient is b times the bias's.
+        grads = [
+            g.numpy() * (scaling if g.ndim == 1 else 1.0)
+            for g in tape.gradient(value, trainer.variables)
+        ]
         norm = np.sqrt(sum(np.sum(g**2) for g in grads))
         np.testing.assert_allclose(norms[i], norm, rtol=1e-5)
         factor = min(1.0, trainer.clip_norm / norm)
@@ -77,20 +85,28 @@ def test_noise_has_the_planned_scale_over_the_expected_batch():
     sigma, clip, n = 2.0, 0.5, 1000
     # 3,203 weights: the spread of their updates is known to about 1 %
     trainer = _trainer(sparse=False, clip_norm=clip, noise_multiplier=sigma,
-                       n_samples=n, width=200)  # fmt: skip
+                       n_samples=n, width=200, intercept_scaling=0.1)  # fmt: skip
     before = [v.numpy().copy() for v in trainer.variables]
     empty = np.zeros((0, 12), np.float32)
     trainer._step(tf.constant(empty), np.zeros(0, np.float32),
                   np.zeros(0, np.float32), tf.constant([0, 0], tf.int32))  # fmt: skip
-    steps = np.concatenate(
-        [
-            (b - v.numpy()).ravel()
-            for b, v in zip(before, trainer.variables, strict=True)
-        ]
-    )
-    # SGD at learning rate 1: the update is the noise over the expected batch
-    assert steps.std() == pytest.approx(sigma * clip / (0.1 * n), rel=0.06)
-    assert abs(steps.mean()) < 0.2 * steps.std()
+
+    def moved(ndim):
+        return np.concatenate(
+            [
+                (b - v.numpy()).ravel()
+                for b, v in zip(before, trainer.variables, strict=True)
+                if v.ndim == ndim
+            ]
+        )
+
+    # SGD at learning rate 1: a kernel's update is the noise over the expected
+    # batch (3,000 weights: their spread is known to about 1.3 %); a bias moves
+    # intercept_scaling times the noisy step of its weight (203 biases: about 5 %).
+    kernels, biases = moved(2), moved(1)
+    assert kernels.std() == pytest.approx(sigma * clip / (0.1 * n), rel=0.06)
+    assert abs(kernels.mean()) < 0.2 * kernels.std()
+    assert biases.std() == pytest.approx(0.1 * sigma * clip / (0.1 * n), rel=0.2)
 
 
 def test_steps_cover_the_epochs_at_the_sampling_rate():

@@ -7,8 +7,16 @@ the privacy), clips each example's gradient to norm ``C`` and adds
 ``q n``. Per-example gradients are never materialised ("ghost clipping"): for a
 Dense layer the gradient of example i is the outer product of its input ``a_i``
 and its pre-activation gradient ``g_i``, so its squared norm is
-``(||a_i||^2 + 1) ||g_i||^2`` (the 1 for the bias), and the clipped sum is
-``a^T (c * g)``. The first layer's input is the sparse TF-IDF row.
+``(||a_i||^2 + b^2) ||g_i||^2``, and the clipped sum is ``a^T (c * g)``. The first
+layer's input is the sparse TF-IDF row.
+
+Each bias is trained as ``b`` times a weight on a constant input of ``b``
+(``intercept_scaling``, liblinear's name for the same synthetic feature): the
+clipped, noised quantity is ``b g_i`` and the bias moves by ``b`` times its noisy
+step. At ``b = 1`` (the default) the bias takes half of an l2-normalised
+document's clipping budget, and its noise, the same for every document, moves
+each document's scores as much as all of the kernel's noise; a smaller ``b``
+gives both back to the kernel, and the bias learns ``b^2`` times as fast.
 
 The sampling and the noise come from the operating system's entropy, never from
 ``random_state``: an attacker who knew the seed could subtract the noise.
@@ -53,7 +61,7 @@ class PrivateTrainer:
     """Steps of DP-SGD on ``model`` (skbig's MLP: Dense and Dropout layers)."""
 
     def __init__(self, model, *, kind, n_samples, sampling_rate, noise_multiplier,
-                 clip_norm, alpha=0.0, sparse=True):  # fmt: skip
+                 clip_norm, alpha=0.0, sparse=True, intercept_scaling=1.0):  # fmt: skip
         self.model, self.kind = model, kind
         self.layers, self.dropout = dense_layers(model)
         self.variables = [
@@ -63,6 +71,7 @@ class PrivateTrainer:
         self.sampling_rate = sampling_rate
         self.noise_std = noise_multiplier * clip_norm
         self.clip_norm, self.alpha = clip_norm, alpha
+        self.intercept_scaling = float(intercept_scaling)
         self.noise = tf.random.Generator.from_non_deterministic_state()
         self.sampler = np.random.default_rng()  # OS entropy, not random_state
         if sparse:
@@ -87,7 +96,10 @@ class PrivateTrainer:
 
     # -------------------------------------------------------------- the step
     def clipped_sum(self, x, y, weight, seed, training=True):
-        """(clipped gradient sums, per-example norms before clipping, mean loss)."""
+        """(clipped gradient sums, per-example norms before clipping, mean loss);
+        a bias's entry is the sum for the weight on its constant input,
+        ``intercept_scaling`` times the bias's gradient's."""
+        b = self.intercept_scaling
         inputs, pre_activations = [], []
         with tf.GradientTape() as tape:
             a = x
@@ -113,7 +125,7 @@ class PrivateTrainer:
                 a_squared = tf.sparse.reduce_sum(tf.square(a), axis=1)
             else:
                 a_squared = tf.reduce_sum(tf.square(a), axis=1)
-            squared += (a_squared + 1.0) * tf.reduce_sum(tf.square(g), axis=1)
+            squared += (a_squared + b * b) * tf.reduce_sum(tf.square(g), axis=1)
         norms = tf.sqrt(squared)
         scale = tf.minimum(1.0, self.clip_norm / tf.maximum(norms, 1e-12))[:, None]
         sums = []
@@ -123,7 +135,7 @@ class PrivateTrainer:
                 kernel = tf.sparse.sparse_dense_matmul(a, g, adjoint_a=True)
             else:
                 kernel = tf.matmul(a, g, transpose_a=True)
-            sums += [kernel, tf.reduce_sum(g, axis=0)]
+            sums += [kernel, b * tf.reduce_sum(g, axis=0)]
         return (
             sums,
             norms,
@@ -136,6 +148,8 @@ class PrivateTrainer:
         for total, variable in zip(sums, self.variables, strict=True):
             noisy = total + self.noise.normal(tf.shape(total), stddev=self.noise_std)
             gradient = noisy / self.expected_batch
+            if len(variable.shape) == 1:  # the bias moves b times its weight's step
+                gradient *= self.intercept_scaling
             if self.alpha and len(variable.shape) == 2:
                 gradient += self.alpha * variable  # data-independent: no privacy cost
             gradients.append(gradient)
