@@ -10,6 +10,7 @@ and FPR taken at their one-sided 95 % Clopper-Pearson bounds, so that the bound
 is a statement the data supports, next to the epsilon the fit claims.
 
     python benchmarks/privacy_audit.py --data-dir ../shared/data --corpus sms_spam
+    python benchmarks/privacy_audit.py --param mlp__dp_intercept_scaling=0.1
 """
 
 import argparse
@@ -70,7 +71,18 @@ def main():
     parser.add_argument("--canaries", type=int, default=100)
     parser.add_argument("--epsilons", nargs="+", type=float, default=[1, 8])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument(
+        "--param",
+        nargs="*",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter of the private pipelines, e.g. mlp__dp_intercept_scaling=0.1",
+    )
     args = parser.parse_args()
+    params = {}
+    for item in args.param:
+        name, value = item.split("=")
+        params[name] = float(value) if "." in value else int(value)
 
     import skbig
 
@@ -88,7 +100,7 @@ def main():
     for name, epsilon in settings:
 
         def make(epsilon=epsilon):
-            pipeline = skbig.make_text_classifier(dp_epsilon=epsilon or 1.0)
+            pipeline = skbig.make_text_classifier(dp_epsilon=epsilon or 1.0, **params)
             if epsilon is None:  # the same network trained without clipping or noise
                 pipeline.set_params(
                     mlp__dp_epsilon=None, mlp__learning_rate_init=1.0, mlp__epochs=30,

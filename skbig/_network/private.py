@@ -96,9 +96,9 @@ class PrivateTrainer:
 
     # -------------------------------------------------------------- the step
     def clipped_sum(self, x, y, weight, seed, training=True):
-        """(clipped gradient sums, per-example norms before clipping, mean loss);
-        a bias's entry is the sum for the weight on its constant input,
-        ``intercept_scaling`` times the bias's gradient's."""
+        """(clipped gradient sums, per-example norms before clipping, mean loss).
+        A bias's sum is that of the weight on its constant input, whose gradient
+        is ``intercept_scaling`` times the bias's."""
         b = self.intercept_scaling
         inputs, pre_activations = [], []
         with tf.GradientTape() as tape:
