@@ -31,14 +31,7 @@ from sklearn.multioutput import ClassifierChain, RegressorChain
 from skbig import MLPClassifier, MLPRegressor, make_text_classifier
 
 MLP_FAST = {key.removeprefix("mlp__"): value for key, value in FAST.items()}
-REG_FAST = dict(
-    hidden_layer_sizes=(16,),
-    epochs=30,
-    batch_size=32,
-    learning_rate_init=0.02,
-    early_stopping=False,
-    random_state=0,
-)
+REG_FAST = {**MLP_FAST, "epochs": 30, "batch_size": 32}
 
 
 @pytest.fixture(scope="module")
