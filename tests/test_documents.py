@@ -1,5 +1,7 @@
 """skbig._documents: the document checks both of skbig's vectorisers make."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -50,3 +52,36 @@ def test_good_documents_give_scikit_learns_result(vectorizer):
     theirs = getattr(text, vectorizer.__name__)().fit_transform(documents)
     ours = vectorizer().fit_transform(iter(documents))  # a generator is read once
     np.testing.assert_allclose(ours.toarray(), theirs.toarray())
+
+
+# Chinese and Thai sentences (no spaces between words), and English ones.
+UNSPACED = ["邮车上午顺利到达多佛。", "乔治王旅馆的帐房先生打开了车门"] * 4
+UNSPACED += ["ฉันชอบกินข้าวผัดมาก"] * 4
+SPACED = ["the mail coach reached Dover", "a hotel clerk opened the door"] * 4
+
+
+@pytest.mark.parametrize("vectorizer", VECTORIZERS)
+def test_text_written_without_spaces_gets_a_warning_naming_the_fix(vectorizer):
+    step = "tfidf" if vectorizer is TfidfVectorizer else "hashing"
+    with pytest.warns(UserWarning, match=rf"100% .*{step}__analyzer='char_wb'"):
+        vectorizer().fit(UNSPACED)
+    with pytest.warns(UserWarning, match="without spaces between words"):
+        vectorizer().fit_transform(UNSPACED * 2 + SPACED)  # most letters unspaced
+
+
+@pytest.mark.parametrize("vectorizer", VECTORIZERS)
+@pytest.mark.parametrize(
+    ("documents", "params"),
+    [
+        (SPACED, {}),
+        (SPACED * 20 + UNSPACED, {}),  # a few quoted phrases in English text
+        (UNSPACED, {"analyzer": "char_wb", "ngram_range": (1, 2)}),
+        (UNSPACED, {"tokenizer": list, "token_pattern": None}),
+        (UNSPACED, {"token_pattern": r"(?u)\w"}),
+    ],
+    ids=["english", "english-quoting", "characters", "own-tokenizer", "own-pattern"],
+)
+def test_no_warning_where_the_terms_are_words(vectorizer, documents, params):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        vectorizer(**params).fit_transform(documents)
