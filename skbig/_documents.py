@@ -22,6 +22,8 @@ _UNSPACED = re.compile(
 )
 #: How much text the check reads: the first documents, up to this many characters.
 _SAMPLE_CHARACTERS = 100_000
+#: scikit-learn's default ``token_pattern``: words of two or more word characters.
+DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 
 
 class DocumentChecks:
@@ -92,7 +94,7 @@ class DocumentChecks:
         default word tokenizer would take whole phrases for terms."""
         if self.analyzer != "word" or self.tokenizer is not None:
             return
-        if self.token_pattern != r"(?u)\b\w\w+\b":
+        if self.token_pattern != DEFAULT_TOKEN_PATTERN:
             return
         sample, size = [], 0
         for document in documents:

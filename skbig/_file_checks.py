@@ -30,12 +30,12 @@ import zipfile
 
 import numpy as np
 
+from ._documents import DEFAULT_TOKEN_PATTERN
 from ._names import public
 from ._network.state import KERAS_MEMBERS
 
 MAX_MANIFEST = 8 * 2**20
 MAX_NETWORK_JSON = 16 * 2**20
-DEFAULT_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 
 
 @public

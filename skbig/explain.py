@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from ._documents import DEFAULT_TOKEN_PATTERN
 from ._runtime import quiet
 from ._tables import standardised
 from ._term_names import document_names, vocabulary_names
@@ -51,7 +52,7 @@ class Explanation:
     baseline: float
     terms: list
     all_terms: dict = field(repr=False)
-    token_pattern: str = field(default=r"(?u)\b\w\w+\b", repr=False)
+    token_pattern: str = field(default=DEFAULT_TOKEN_PATTERN, repr=False)
     lowercase: bool = field(default=True, repr=False)
 
     def word_weights(self):
@@ -244,7 +245,8 @@ def explain_text(pipeline, text, target=None, top_k=10, steps=IG_STEPS):
         baseline=baseline,
         terms=[(str(names[i]), float(weights[i])) for i in order],
         all_terms=all_terms,
-        token_pattern=getattr(vectorizer, "token_pattern", None) or r"(?u)\b\w\w+\b",
+        token_pattern=getattr(vectorizer, "token_pattern", None)
+        or DEFAULT_TOKEN_PATTERN,
         lowercase=getattr(vectorizer, "lowercase", True),
     )
 
