@@ -168,6 +168,28 @@ def test_steps_skl2onnx_cannot_convert_are_named(tabular, tmp_path):
     assert not (tmp_path / "f.onnx").exists()
 
 
+def _word_lengths(documents):
+    return np.array([[len(d), len(d.split())] for d in documents], dtype=np.float32)
+
+
+@pytest.mark.parametrize("format", ["onnx", "savedmodel"])
+def test_a_function_of_the_raw_text_is_named_not_exported(format, tmp_path):
+    # A function that turns text into numbers (a sentence encoder, say) has no
+    # exported counterpart; the refusal names the step, and nothing is written.
+    from sklearn.preprocessing import FunctionTransformer
+
+    texts, labels = make_corpus(n_docs=40, seed=0)
+    model = skbig.TextPipeline(
+        [
+            ("encoder", FunctionTransformer(_word_lengths)),
+            ("mlp", MLPClassifier((4,), epochs=1, random_state=0)),
+        ]
+    ).fit(texts, labels)
+    with pytest.raises(NotExportableError, match=r"'encoder' \(FunctionTransformer\)"):
+        skbig.export(model, tmp_path / "f", format=format)
+    assert not (tmp_path / "f").exists()
+
+
 @pytest.mark.slow
 def test_regressor_behind_numeric_steps(tabular, tmp_path):
     from sklearn.pipeline import make_pipeline

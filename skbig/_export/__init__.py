@@ -96,6 +96,8 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
         )
     _check_destination(path, format)
     vectorizer, network = split_pipeline(estimator)
+    if isinstance(vectorizer, Preprocessing):
+        vectorizer.check_input_is_a_table()
     if format == "onnx":
         from . import _onnx as backend
     else:

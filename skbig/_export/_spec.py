@@ -70,6 +70,19 @@ class Preprocessing:
 
     steps: list  # (name, fitted transformer)
 
+    def check_input_is_a_table(self):
+        """Refuse, by name, a first step that was fitted on something other than
+        numeric columns (a function of the raw text, such as a sentence encoder)."""
+        name, first = self.steps[0]
+        if not hasattr(first, "n_features_in_"):
+            raise NotExportableError(
+                f"Step {name!r} ({type(first).__name__}) turns the pipeline's input "
+                "into numbers in a way skbig.export cannot reproduce: exported "
+                "models compute their features with a CountVectorizer, "
+                "TfidfVectorizer or HashingVectorizer (or a union of them), or take "
+                "numeric columns."
+            )
+
 
 _TEXT_STEPS = (CountVectorizer, HashingVectorizer, TfidfTransformer)
 
