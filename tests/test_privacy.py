@@ -1,11 +1,14 @@
 """Private fits: the guarantee, recomputed independently, and what it covers."""
 
 import warnings
+import zlib
 
 import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.frozen import FrozenEstimator
+from sklearn.pipeline import make_pipeline, make_union
+from sklearn.preprocessing import FunctionTransformer, Normalizer
 
 import skbig
 from skbig import MLPClassifier, MLPRegressor, PrivacyWarning, make_text_classifier
@@ -103,6 +106,57 @@ def test_a_vocabulary_from_the_same_data_is_said_not_hidden():
         with warnings.catch_warnings():
             warnings.simplefilter("error", PrivacyWarning)
             model.fit(texts, labels)
+
+
+#: Word vectors drawn before any data is seen: a stand-in for a sentence encoder
+#: whose weights were trained on public text (the user guide's recipe).
+PUBLIC_WORD_VECTORS = np.random.default_rng(0).normal(size=(1024, 32))
+
+
+def public_encoder(documents):
+    """Each document's mean public word vector, l2-normalised, as
+    ``SentenceTransformer.encode(..., normalize_embeddings=True)`` returns it."""
+    rows = [
+        [zlib.crc32(word.encode()) % 1024 for word in document.lower().split()]
+        for document in documents
+    ]
+    E = np.stack([PUBLIC_WORD_VECTORS[r].mean(0) if r else np.zeros(32) for r in rows])
+    return (E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12)).astype(
+        np.float32
+    )
+
+
+@pytest.mark.parametrize("beside_the_words", [False, True])
+def test_a_public_encoder_in_front_is_covered_and_saved_by_name(
+    beside_the_words, tmp_path
+):
+    # The user guide's recipe: the encoder alone, or beside the hashed words.
+    texts, labels = make_corpus(n_docs=300, seed=2)
+    model = make_text_classifier(dp_epsilon=4.0, mlp__random_state=0)
+    encoder = FunctionTransformer(public_encoder)
+    if beside_the_words:
+        words = make_pipeline(model["hashing"], model["tf"])
+        model.set_params(hashing=make_union(encoder, words), tf=Normalizer())
+    else:
+        model.set_params(hashing=encoder, tf="passthrough")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PrivacyWarning)  # the encoder learns nothing
+        model.fit(texts, labels)
+    assert model[-1].epsilon_ == pytest.approx(4.0, rel=0.01)
+    width = 32 + 2**16 if beside_the_words else 32  # the network saw the embeddings
+    assert model[-1].n_features_in_ == width
+    assert model.score(texts, labels) > 0.8
+    # The model file keeps the encoder's name, not its code: loading it is the
+    # caller's decision to trust that function.
+    skbig.save(model, tmp_path / "encoder.skbig")
+    name = f"{public_encoder.__module__}.public_encoder"
+    with pytest.raises(skbig.ModelFileError, match=name):
+        skbig.load(tmp_path / "encoder.skbig")
+    loaded = skbig.load(tmp_path / "encoder.skbig", trusted=[name])
+    assert np.array_equal(loaded.predict(texts), model.predict(texts))
+    assert skbig.model_info(tmp_path / "encoder.skbig")["privacy"]["epsilon"] == (
+        pytest.approx(model[-1].epsilon_)
+    )
 
 
 def test_class_weights_from_the_data_are_said_not_hidden():
