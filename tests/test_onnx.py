@@ -168,6 +168,21 @@ def test_steps_skl2onnx_cannot_convert_are_named(tabular, tmp_path):
     assert not (tmp_path / "f.onnx").exists()
 
 
+@pytest.mark.parametrize("missing", ["onnx", "skl2onnx", "onnxruntime"])
+def test_a_missing_export_extra_is_named(missing, monkeypatch, tmp_path):
+    import sys
+
+    model = make_text_classifier(**FAST).fit(*make_corpus(n_docs=40, seed=0))
+    # as if the package were not installed, and skbig's ONNX module not yet imported
+    monkeypatch.setitem(sys.modules, missing, None)
+    monkeypatch.delitem(sys.modules, "skbig._export._onnx", raising=False)
+    monkeypatch.delattr(skbig._export, "_onnx", raising=False)
+    named = rf"\({missing} is not installed\).*\[export\]"
+    with pytest.raises(ImportError, match=named):
+        skbig.export(model, tmp_path / "m.onnx")
+    assert not (tmp_path / "m.onnx").exists()
+
+
 def _word_lengths(documents):
     return np.array([[len(d), len(d.split())] for d in documents], dtype=np.float32)
 

@@ -86,6 +86,9 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
         tokenizer, a token pattern it cannot match, a layer other than Dense or
         Dropout, ...),
         named in the message; or a float32 export that disagrees on the probes.
+    ImportError
+        An ONNX export without onnx, skl2onnx or onnxruntime (the ``export``
+        extra), naming the missing package.
     """
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {format!r}.")
@@ -98,10 +101,7 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
     vectorizer, network = split_pipeline(estimator)
     if isinstance(vectorizer, Preprocessing):
         vectorizer.check_input_is_a_table()
-    if format == "onnx":
-        from . import _onnx as backend
-    else:
-        from . import _savedmodel as backend
+    backend = _onnx_backend() if format == "onnx" else _savedmodel_backend()
     stored = _metadata(vectorizer, network, metadata)
     exported = backend.build(vectorizer, network, quantize=quantize, metadata=stored)
     inputs = probe_inputs(vectorizer, network)
@@ -120,6 +120,32 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
         "bytes": exported.size(path),
         **report,
     }
+
+
+#: The export extra: what an ONNX export is built (onnx, skl2onnx) and checked
+#: (onnxruntime) with.
+ONNX_PACKAGES = ("onnx", "skl2onnx", "onnxruntime")
+
+
+def _onnx_backend():
+    try:
+        import onnxruntime  # noqa: F401  (the export is checked under it)
+
+        from . import _onnx
+    except ImportError as error:
+        if error.name not in ONNX_PACKAGES:
+            raise
+        raise ImportError(
+            f"ONNX export needs onnx, skl2onnx and onnxruntime ({error.name} is not "
+            'installed): pip install "skbig[export]"'
+        ) from None
+    return _onnx
+
+
+def _savedmodel_backend():
+    from . import _savedmodel
+
+    return _savedmodel
 
 
 def _check_destination(path, format):
