@@ -44,8 +44,8 @@ class _MLPMixin:
     _numeric_target = False
     #: Parameters added since a model file could have been written, as the
     #: file's network was trained (``__setstate__``).
-    _ADDED_PARAMS = {"dp_epsilon": None, "dp_delta": None, "dp_clip_norm": 1.0}
-    _ADDED_PARAMS["dp_intercept_scaling"] = 1.0
+    _ADDED_PARAMS = {"dp_epsilon": None, "dp_delta": None, "dp_clip_norm": 1.0,
+                     "dp_intercept_scaling": 1.0}  # fmt: skip
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")

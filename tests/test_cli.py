@@ -281,6 +281,23 @@ def test_bad_data_files_get_one_clear_line(
     assert not (tmp_path / "m.skbig").exists()
 
 
+@pytest.mark.parametrize("missing", ["onnx", "skl2onnx", "onnxruntime"])
+def test_export_without_the_extra_names_it_before_loading(
+    missing, monkeypatch, capsys, tmp_path
+):
+    import skbig._export
+
+    monkeypatch.setitem(sys.modules, missing, None)  # as if not installed
+    monkeypatch.delitem(sys.modules, "skbig._export._onnx", raising=False)
+    monkeypatch.delattr(skbig._export, "_onnx", raising=False)
+    # The model file does not exist: the extra is asked for first, so the user
+    # is not kept waiting for a model that cannot be exported anyway.
+    assert main(["export", str(tmp_path / "nope.skbig"), str(tmp_path / "m.onnx")]) == 2
+    err = capsys.readouterr().err
+    assert f"({missing} is not installed)" in err and 'skbig[export]"' in err
+    assert len(err.strip().splitlines()) == 1
+
+
 @pytest.mark.slow
 def test_unreadable_model_file_exits_1_in_a_fresh_process(files, tmp_path):
     fake = _bad(tmp_path, "fake.skbig", "not a model")

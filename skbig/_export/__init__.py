@@ -101,7 +101,10 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
     vectorizer, network = split_pipeline(estimator)
     if isinstance(vectorizer, Preprocessing):
         vectorizer.check_input_is_a_table()
-    backend = _onnx_backend() if format == "onnx" else _savedmodel_backend()
+    if format == "onnx":
+        backend = onnx_backend()
+    else:
+        from . import _savedmodel as backend
     stored = _metadata(vectorizer, network, metadata)
     exported = backend.build(vectorizer, network, quantize=quantize, metadata=stored)
     inputs = probe_inputs(vectorizer, network)
@@ -127,7 +130,9 @@ def export(estimator, path, *, format="onnx", quantize=None, metadata=None):
 ONNX_PACKAGES = ("onnx", "skl2onnx", "onnxruntime")
 
 
-def _onnx_backend():
+def onnx_backend():
+    """skbig's ONNX module, or an ImportError that names the missing package of
+    the export extra (``skbig export`` asks before loading the model)."""
     try:
         import onnxruntime  # noqa: F401  (the export is checked under it)
 
@@ -140,12 +145,6 @@ def _onnx_backend():
             'installed): pip install "skbig[export]"'
         ) from None
     return _onnx
-
-
-def _savedmodel_backend():
-    from . import _savedmodel
-
-    return _savedmodel
 
 
 def _check_destination(path, format):

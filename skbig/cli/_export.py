@@ -7,22 +7,18 @@ from ._model import load_model
 
 
 def export_model(args):
-    from .._export import QUANTIZE, export
+    from .._export import QUANTIZE, export, onnx_backend
 
     if args.quantize not in QUANTIZE[args.format]:
         takes = " or ".join(q for q in QUANTIZE[args.format] if q)
         raise UsageError(
             f"--quantize {args.quantize} is for ONNX; a SavedModel takes {takes}"
         )
-    try:
-        import onnxruntime  # noqa: F401
-        import skl2onnx  # noqa: F401
-    except ImportError:
-        if args.format == "onnx":
-            raise UsageError(
-                "ONNX export needs onnx, skl2onnx and onnxruntime: "
-                'pip install "skbig[export]"'
-            ) from None
+    if args.format == "onnx":
+        try:
+            onnx_backend()  # before the model's seconds of loading
+        except ImportError as error:
+            raise UsageError(str(error)) from None
     model, metadata = load_model(args.model)
     given = {"source": str(args.model)}
     if metadata.get("multilabel") and metadata.get("classes"):
