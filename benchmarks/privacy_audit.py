@@ -6,8 +6,9 @@ training, a loss-threshold membership-inference attack scores each canary by
 the model's loss on it (members should have a lower loss). Reported: the
 attack's AUC (0.5 = no better than chance) and the empirical lower bound on
 epsilon its best threshold implies, ``log((TPR - delta) / FPR)`` with the TPR
-and FPR taken at their one-sided 95 % Clopper-Pearson bounds, so that the bound
-is a statement the data supports, next to the epsilon the fit claims.
+and FPR taken at the ends of their two-sided 95 % Clopper-Pearson intervals (the
+lower end of the TPR's, the upper of the FPR's), so that the bound is a statement
+the data supports, next to the epsilon the fit claims.
 
     python benchmarks/privacy_audit.py --data-dir ../shared/data --corpus sms_spam
     python benchmarks/privacy_audit.py --param mlp__dp_intercept_scaling=0.1
@@ -16,6 +17,15 @@ is a statement the data supports, next to the epsilon the fit claims.
 ``--encoder [MODEL]`` puts a public sentence encoder in front of every network in
 place of the hashed words (the user guide's recipe; ``private_encoder.py``'s default
 model without a value), each distinct document embedded once per run.
+
+Random letter strings embed close to one another, so an encoder cannot tell them
+apart and the model has nothing to memorise. ``--canaries-from CORPUS`` draws the
+canaries from another corpus's training sentences instead (real text the encoder
+places apart), each with a label drawn at random from the training classes: a
+label the model can only get right for a canary by remembering that canary, as
+the audits that insert mislabelled examples do::
+
+    python benchmarks/privacy_audit.py --encoder --canaries-from mr
 """
 
 import argparse
@@ -34,6 +44,14 @@ def canaries(n, rng, length=8):
         " ".join("".join(rng.choice(letters, 7)) for _ in range(length))
         for _ in range(n)
     ]
+
+
+def sentence_canaries(n, rng, sentences, classes):
+    """``n`` distinct documents of ``sentences`` (another corpus), each with a
+    label drawn at random from ``classes``."""
+    distinct = list(dict.fromkeys(sentences))
+    picked = rng.choice(len(distinct), n, replace=False)
+    return [distinct[i] for i in picked], rng.choice(classes, n)
 
 
 def epsilon_lower_bound(scores_in, scores_out, delta, confidence=0.95):
@@ -72,17 +90,25 @@ def encoder_step(model):
     return FunctionTransformer(embed)
 
 
-def audit(make, X, y, label, n_canaries, seed):
+def audit(make, X, y, label, n_canaries, seed, sentences=None):
+    """One fit with the "in" canaries: the attack's AUC, the lower bound and the
+    model. Random letter strings labelled ``label``, or with ``sentences``, that
+    corpus's documents with random labels."""
     rng = np.random.default_rng(seed)
-    docs = canaries(2 * n_canaries, rng)
+    if sentences is None:
+        docs, labels = canaries(2 * n_canaries, rng), np.full(2 * n_canaries, label)
+    else:
+        docs, labels = sentence_canaries(2 * n_canaries, rng, sentences, np.unique(y))
     inside, outside = docs[:n_canaries], docs[n_canaries:]
-    model = make().fit(list(X) + inside, np.concatenate([y, [label] * n_canaries]))
-    column = list(model.classes_).index(label)
+    model = make().fit(list(X) + inside, np.concatenate([y, labels[:n_canaries]]))
+    columns = np.searchsorted(model.classes_, labels)
 
-    def member_score(texts):  # higher = more likely a member: minus the loss
-        return np.log(np.clip(model.predict_proba(texts)[:, column], 1e-12, 1))
+    def member_score(texts, columns):  # higher = more likely a member: minus the loss
+        proba = model.predict_proba(texts)[np.arange(len(texts)), columns]
+        return np.log(np.clip(proba, 1e-12, 1))
 
-    scores_in, scores_out = member_score(inside), member_score(outside)
+    scores_in = member_score(inside, columns[:n_canaries])
+    scores_out = member_score(outside, columns[n_canaries:])
     truth = np.r_[np.ones(n_canaries), np.zeros(n_canaries)]
     auc = roc_auc_score(truth, np.r_[scores_in, scores_out])
     mlp = model[-1]
@@ -105,6 +131,11 @@ def main():
         help="a parameter of the private pipelines, e.g. mlp__dp_intercept_scaling=0.1",
     )
     parser.add_argument("--encoder", nargs="?", const="", default=None, metavar="MODEL")
+    parser.add_argument(
+        "--canaries-from",
+        metavar="CORPUS",
+        help="canaries: this corpus's training documents, with random labels",
+    )
     args = parser.parse_args()
     params = {}
     for item in args.param:
@@ -118,10 +149,14 @@ def main():
     X, y, _, _ = load_corpus(args.corpus, args.data_dir)
     y = np.asarray(y).astype(str)
     label = str(sorted(set(y), key=list(y).count)[0])  # the rarest class
+    sentences, labelled = None, f"labelled {label!r}"
+    if args.canaries_from:
+        sentences = load_corpus(args.canaries_from, args.data_dir)[0]
+        labelled = f"{args.canaries_from} documents with random labels"
     settings = [("not private (same features and linear network)", None)]
     settings += [(f"private, epsilon={e:g}", e) for e in args.epsilons]
     print(
-        f"{args.canaries} canaries in, {args.canaries} out, labelled {label!r}, "
+        f"{args.canaries} canaries in, {args.canaries} out, {labelled}, "
         f"on {args.corpus} ({len(X)} training documents)"
     )
     print("| training | claimed epsilon | attack AUC | empirical epsilon lower bound |")
@@ -138,7 +173,7 @@ def main():
             return pipeline
 
         for seed in args.seeds:
-            auc, bound, model = audit(make, X, y, label, args.canaries, seed)
+            auc, bound, model = audit(make, X, y, label, args.canaries, seed, sentences)
             claimed = getattr(model[-1], "epsilon_", None)
             shown = "none" if claimed is None else f"{claimed:.2f}"
             print(f"| {name}, seed {seed} | {shown} | {auc:.3f} | {bound:.2f} |",

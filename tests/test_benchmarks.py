@@ -52,3 +52,68 @@ def test_the_bench_intervals_tell_a_real_difference_from_noise():
     better = [np.where(rng.random(2000) < 0.5, truth, p) for p in noisy]
     low, high = bench.paired_interval(truth, better, noisy, bench._accuracy, 200)
     assert 5 < low < high < 15
+
+
+AUDIT = METHODS.parent / "privacy_audit.py"
+
+
+def _audit_module():
+    import sys
+
+    sys.path.insert(0, str(AUDIT.parent))  # its own imports: _worker, corpora
+    try:
+        spec = importlib.util.spec_from_file_location("_privacy_audit", AUDIT)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(AUDIT.parent))
+    return module
+
+
+@pytest.mark.skipif(not AUDIT.exists(), reason="benchmarks/ is not shipped")
+def test_the_audits_lower_bound_is_what_its_counts_support():
+    import numpy as np
+
+    audit = _audit_module()
+    # 20 members all above 20 non-members: the ends of the two-sided 95 %
+    # Clopper-Pearson intervals of TPR 20/20 and FPR 0/20, in closed form.
+    tpr_low = 0.025 ** (1 / 20)
+    fpr_high = 1 - tpr_low
+    bound = audit.epsilon_lower_bound(np.ones(20), np.zeros(20), delta=0.0)
+    assert bound == pytest.approx(np.log(tpr_low / fpr_high))
+    assert audit.epsilon_lower_bound(np.ones(20), np.zeros(20), delta=0.5) < bound
+    # Scores that cannot tell members apart prove nothing.
+    assert audit.epsilon_lower_bound(np.zeros(20), np.zeros(20), delta=0.0) == 0.0
+
+
+@pytest.mark.skipif(not AUDIT.exists(), reason="benchmarks/ is not shipped")
+def test_sentence_canaries_are_scored_by_their_own_random_labels():
+    import numpy as np
+    from sklearn.feature_extraction.text import HashingVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    audit = _audit_module()
+    rng = np.random.default_rng(0)
+    X = [f"common words {a} {b}" for a, b in rng.integers(0, 50, (200, 2))]
+    y = np.array(["ham", "spam"])[rng.integers(0, 2, 200)]
+    # Each "sentence" has words of its own, so only a model that remembers it
+    # can give it its random label; a duplicate is drawn once.
+    sentences = [f"story{i} about{i} thing{i}" for i in range(60)] + [
+        "story0 about0 thing0"
+    ]
+    docs, labels = audit.sentence_canaries(
+        60, np.random.default_rng(1), sentences, ["ham", "spam"]
+    )
+    assert sorted(docs) == sorted(set(sentences)) and set(labels) == {"ham", "spam"}
+
+    def remembers():
+        return make_pipeline(
+            HashingVectorizer(), LogisticRegression(C=1e4, max_iter=1000)
+        )
+
+    auc, bound, _ = audit.audit(remembers, X, y, "spam", 30, 0, sentences)
+    assert auc > 0.95 and bound > 1.0
+    # The letter canaries, all labelled with the rarest class, as before.
+    auc_letters, _, _ = audit.audit(remembers, X, y, "spam", 30, 0)
+    assert auc_letters > 0.95

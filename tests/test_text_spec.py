@@ -42,10 +42,15 @@ def test_settings_that_cannot_be_reproduced_are_named(params, named):
 
 @pytest.mark.parametrize("analyzer", ["char", "char_wb"])
 def test_character_analyzers_are_exported_whatever_their_word_settings(analyzer):
-    # scikit-learn's character analyzers ignore token_pattern and stop_words
+    # scikit-learn's character analyzers ignore token_pattern and stop_words (and
+    # say so at fit)
     vectorizer = TfidfVectorizer(
         analyzer=analyzer, ngram_range=(2, 4), token_pattern=r"\S+", stop_words=["a"]
-    ).fit(DOCS)
+    )
+    with pytest.warns(UserWarning, match="will not be used") as said:
+        vectorizer.fit(DOCS)
+    ignored = {str(w.message).split("'")[1] for w in said}
+    assert ignored == {"stop_words", "token_pattern"}
     spec = text_spec(vectorizer)
     assert (spec.analyzer, spec.ngram_range) == (analyzer, (2, 4))
     assert " ca" in spec.terms if analyzer == "char_wb" else "e c" in spec.terms
