@@ -127,6 +127,33 @@ def check_network(data):
             _check_hdf5(_StoredMember(data, info), size)
 
 
+def network_error(index, error, written_with):
+    """The :class:`ModelFileError` for network ``index`` that Keras could not load
+    (``error``), saying so when the file's Keras (``written_with``) is newer than
+    this one: a Keras reads what its own and older versions wrote."""
+    from importlib.metadata import version
+
+    message = f"network {index} could not be loaded by Keras in safe mode"
+    running = version("keras")
+    if _release(written_with) > _release(running):
+        message += (
+            f"; the file was written with Keras {written_with} and this is Keras "
+            f"{running}: upgrade Keras to load it"
+        )
+    return ModelFileError(f"{message} ({type(error).__name__}: {error})")
+
+
+def _release(version):
+    """``"3.15.1"`` as ``(3, 15, 1)``; ``()`` when it names no number."""
+    parts = []
+    for part in str(version).split(".")[:3]:
+        digits = "".join(itertools.takewhile(str.isdigit, part))
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts)
+
+
 class _StoredMember(io.RawIOBase):
     """A stored member of the zip archive held in ``data``, read in place.
 

@@ -359,7 +359,10 @@ def _construct(manifest, members, trusted):
             "Pass them as skbig.load(..., trusted=[...]) only if you trust their "
             "code and the file's author."
         )
-    networks = [_load_network(members, i) for i in range(manifest["networks"])]
+    keras_version = manifest["versions"].get("keras")
+    networks = [
+        _load_network(members, i, keras_version) for i in range(manifest["networks"])
+    ]
     with providing_networks(networks), quiet():
         estimator = skops.io.loads(data, trusted=sorted(found))
     if _qualified_name(type(estimator)) != expected:
@@ -370,7 +373,7 @@ def _construct(manifest, members, trusted):
     return estimator
 
 
-def _load_network(members, index):
+def _load_network(members, index, keras_version):
     # Taken out of ``members`` so that the file's copy of a large network is
     # freed before Keras reads its own.
     try:
@@ -378,10 +381,7 @@ def _load_network(members, index):
         _file_checks.check_network(data[0])
         return network_from_bytes(data)  # empties ``data``
     except Exception as error:
-        raise ModelFileError(
-            f"network {index} could not be loaded by Keras in safe mode "
-            f"({type(error).__name__}: {error})"
-        ) from error
+        raise _file_checks.network_error(index, error, keras_version) from error
 
 
 def _versions():

@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import skip_unless_this_keras_reads
 
 import skbig
 
@@ -23,6 +24,7 @@ def expected():
 
 
 def _load(name):
+    skip_unless_this_keras_reads(DATA / name)
     with warnings.catch_warnings():
         # Written with the library versions of its day; later ones warn.
         warnings.simplefilter("ignore", skbig.ModelVersionWarning)

@@ -17,6 +17,7 @@ import keras
 import numpy as np
 import pytest
 import skops.io
+from conftest import skip_unless_this_keras_reads
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
 from sklearn.model_selection import GridSearchCV
@@ -88,6 +89,7 @@ def test_a_format_2_file_loads_and_predicts_as_written():
     data = pathlib.Path(__file__).parent / "data"
     expected = json.loads((data / "format2_expected.json").read_text("utf-8"))
     assert skbig.model_info(data / "format2_text.skbig")["format_version"] == 2
+    skip_unless_this_keras_reads(data / "format2_text.skbig")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ModelVersionWarning)
         model = skbig.load(data / "format2_text.skbig")
@@ -374,6 +376,44 @@ def test_version_differences_warn_but_load(saved, tmp_path, corpus, fitted_pipel
     ):
         loaded = skbig.load(path)
     _same_predictions(loaded, fitted_pipeline, corpus[0])
+
+
+def _with_a_layer_option(network, name):
+    """The ``.keras`` bytes ``network`` with an option ``name`` added to each
+    layer's config, as a later Keras might write one."""
+    with zipfile.ZipFile(io.BytesIO(network)) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    config = json.loads(members["config.json"])
+    for layer in config["config"]["layers"]:
+        if layer["class_name"] != "InputLayer":
+            layer["config"][name] = None
+    members["config.json"] = json.dumps(config).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for n, data in members.items():
+            archive.writestr(n, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("written_with", ["99.0.0", None])
+def test_a_network_from_a_newer_keras_says_to_upgrade_keras(
+    saved, tmp_path, written_with
+):
+    with zipfile.ZipFile(saved) as archive:
+        network = archive.read("networks/0.keras")
+    option = {"networks/0.keras": _with_a_layer_option(network, "future_option")}
+
+    def by(meta):
+        meta["versions"]["keras"] = written_with or keras.__version__
+
+    path = _rewrite(saved, tmp_path / "later.skbig", replace=option, manifest=by)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ModelVersionWarning)
+        with pytest.raises(ModelFileError, match="future_option") as refused:
+            skbig.load(path)
+    hint = f"written with Keras 99.0.0 and this is Keras {keras.__version__}"
+    assert (hint in str(refused.value)) == (written_with is not None)
+    assert "upgrade Keras" in str(refused.value) or written_with is None
 
 
 def test_newer_format_is_refused(saved, tmp_path):

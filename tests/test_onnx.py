@@ -49,6 +49,33 @@ def test_graph_takes_text_and_gives_labels_and_probabilities(exported, pipeline)
     assert meta["skbig_version"] == skbig.__version__
 
 
+@pytest.mark.parametrize("quantize", [None, "int8", "int4"])
+def test_every_graph_names_the_ir_version_its_opsets_need(
+    pipeline, tmp_path, monkeypatch, quantize
+):
+    # Opset 20 needs IR version 9. onnx's helpers write the newest IR version the
+    # installed onnx knows (12 with onnx 1.19, 14 with 1.23), which an older
+    # onnxruntime refuses (1.23 reads up to 11): the graphs the export runs
+    # (lowercasing's probe of onnxruntime included) and the file it writes.
+    import onnx
+
+    from skbig._export import _onnx_chars
+
+    ran = []
+
+    class Session(onnxruntime.InferenceSession):
+        def __init__(self, model, *args, **kwargs):
+            ran.append(onnx.load_from_string(model).ir_version)
+            super().__init__(model, *args, **kwargs)
+
+    monkeypatch.setattr(onnxruntime, "InferenceSession", Session)
+    _onnx_chars._normalizer_differs.cache_clear()  # probe again, here
+    path = tmp_path / "model.onnx"
+    skbig.export(pipeline, path, quantize=quantize)
+    assert len(ran) >= 2 and set(ran) == {9}  # the probe and the check
+    assert onnx.load(str(path)).ir_version == 9
+
+
 def test_a_disagreeing_export_is_not_written(pipeline, tmp_path, monkeypatch):
     from skbig._export import _onnx
 

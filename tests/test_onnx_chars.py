@@ -48,7 +48,7 @@ def _session(build):
     )
     opsets = [helper.make_opsetid("", 20)]
     opsets += [helper.make_opsetid(d, v) for d, v in DOMAIN_VERSIONS.items()]
-    model = helper.make_model(graph, opset_imports=opsets)
+    model = helper.make_model(graph, opset_imports=opsets, ir_version=9)
     return onnxruntime.InferenceSession(model.SerializeToString())
 
 

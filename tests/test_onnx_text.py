@@ -191,7 +191,9 @@ def test_distinct_columns_are_counted_as_numpy_counts_them(columns):
         ],
         names.initializers,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)])
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 20)], ir_version=9
+    )
     session = onnxruntime.InferenceSession(model.SerializeToString())
     got = session.run(None, {"columns": np.asarray(columns, dtype=np.int64)})
     expected = np.unique(np.asarray(columns, dtype=np.int64), return_counts=True)
@@ -220,7 +222,9 @@ def test_word_characters_are_pythons_on_every_code_point():
         [helper.make_tensor_value_info("x", TensorProto.STRING, [None])],
         [helper.make_tensor_value_info("y", TensorProto.BOOL, [None])],
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)])
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 20)], ir_version=9
+    )
     session = onnxruntime.InferenceSession(model.SerializeToString())
     (matched,) = session.run(None, {"x": np.array(characters, dtype=object)})
     expected = np.array([bool(word.match(c)) for c in characters])

@@ -11,10 +11,12 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+import sklearn
 from sklearn.datasets import load_breast_cancer, load_diabetes, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler, normalize
+from sklearn.utils.fixes import parse_version
 
 from skbig import MLPClassifier, MLPRegressor
 from skbig._plan import (
@@ -264,7 +266,16 @@ def test_multilabel_default_predicts_with_its_held_out_thresholds():
     assert getattr(fixed.fit(X, Y), "thresholds_", None) is None
 
 
+# scikit-learn 1.7, skbig's floor, has no temperature scaling (its constructor
+# takes any method; fit refuses it).
+TEMPERATURE = pytest.mark.skipif(
+    parse_version(sklearn.__version__) < parse_version("1.8"),
+    reason="CalibratedClassifierCV(method='temperature') needs scikit-learn 1.8",
+)
+
+
 @pytest.mark.slow
+@TEMPERATURE
 def test_temperature_scaling_wraps_the_text_pipeline(corpus):
     from sklearn.calibration import CalibratedClassifierCV
 
@@ -274,10 +285,7 @@ def test_temperature_scaling_wraps_the_text_pipeline(corpus):
     pipeline = make_text_classifier(
         tfidf__min_df=1, mlp__hidden_layer_sizes=(16,), mlp__random_state=0
     )
-    try:
-        calibrated = CalibratedClassifierCV(pipeline, method="temperature", cv=3)
-    except ValueError:  # scikit-learn < 1.8 has no temperature scaling
-        pytest.skip("CalibratedClassifierCV(method='temperature') needs sklearn 1.8")
+    calibrated = CalibratedClassifierCV(pipeline, method="temperature", cv=3)
     calibrated.fit(texts, labels)
     proba = calibrated.predict_proba(texts[:20])
     np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
@@ -286,6 +294,7 @@ def test_temperature_scaling_wraps_the_text_pipeline(corpus):
 
 
 @pytest.mark.slow
+@TEMPERATURE
 def test_a_fitted_pipeline_calibrates_on_other_data_without_refitting(corpus):
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.frozen import FrozenEstimator
@@ -298,12 +307,7 @@ def test_a_fitted_pipeline_calibrates_on_other_data_without_refitting(corpus):
         tfidf__min_df=1, mlp__hidden_layer_sizes=(16,), mlp__random_state=0
     ).fit(texts[:half], labels[:half])
     network = pipeline[-1].model_
-    try:
-        calibrated = CalibratedClassifierCV(
-            FrozenEstimator(pipeline), method="temperature"
-        )
-    except ValueError:  # scikit-learn < 1.8 has no temperature scaling
-        pytest.skip("CalibratedClassifierCV(method='temperature') needs sklearn 1.8")
+    calibrated = CalibratedClassifierCV(FrozenEstimator(pipeline), method="temperature")
     calibrated.fit(texts[half:], labels[half:])
     assert pipeline[-1].model_ is network  # frozen: not fitted again
     # One temperature moves no prediction, only how sure the probabilities are.

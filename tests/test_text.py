@@ -138,6 +138,9 @@ def test_sample_weights_reach_the_network_through_metadata_routing(
         weighted = make_text_classifier(**FAST, mlp__class_weight=None)
         weighted["mlp"].set_fit_request(sample_weight=True)
         weighted["mlp"].set_score_request(sample_weight=True)
+        # scikit-learn 1.7's Pipeline.score takes sample_weight itself, and asks
+        # for the request on the pipeline too (1.8 routes it without).
+        weighted.set_score_request(sample_weight=True)
         with pytest.raises(UnsetMetadataPassedError, match="set_fit_request"):
             make_text_classifier(**FAST).fit(texts, labels, sample_weight=weights)
         cv = cross_validate(
