@@ -103,8 +103,8 @@ def audit(make, X, y, label, n_canaries, seed, sentences=None):
     model = make().fit(list(X) + inside, np.concatenate([y, labels[:n_canaries]]))
     columns = np.searchsorted(model.classes_, labels)
 
-    def member_score(texts, columns):  # higher = more likely a member: minus the loss
-        proba = model.predict_proba(texts)[np.arange(len(texts)), columns]
+    def member_score(texts, own):  # higher = more likely a member: minus the loss
+        proba = model.predict_proba(texts)[np.arange(len(texts)), own]
         return np.log(np.clip(proba, 1e-12, 1))
 
     scores_in = member_score(inside, columns[:n_canaries])
