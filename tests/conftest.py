@@ -110,13 +110,23 @@ def skip_unless_this_keras_reads(path):
     one installed: a Keras reads what its own and older versions write (the
     fixtures are rewritten with the newest; skbig's floor is older)."""
     import keras
+    from sklearn.utils.fixes import parse_version
 
     import skbig
-    from skbig._file_checks import _release
 
-    written = skbig.model_info(path)["versions"].get("keras")
-    if _release(written) > _release(keras.__version__):
+    written = skbig.model_info(path)["versions"]["keras"]
+    if parse_version(written) > parse_version(keras.__version__):
         pytest.skip(f"{path.name} was written with Keras {written}, newer than this")
+
+
+def as_if_the_export_extra_lacked(monkeypatch, package):
+    """Makes importing ``package`` (onnx, skl2onnx or onnxruntime) fail, and
+    skbig's ONNX module, which imports them, be imported again."""
+    import skbig._export
+
+    monkeypatch.setitem(sys.modules, package, None)
+    monkeypatch.delitem(sys.modules, "skbig._export._onnx", raising=False)
+    monkeypatch.delattr(skbig._export, "_onnx", raising=False)
 
 
 def serve_in_a_clean_process(blocked, run, texts):

@@ -8,6 +8,7 @@ default changed and the copy did not, every ``run.py`` fit of skbig failed with 
 """
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,22 @@ import pytest
 METHODS = Path(__file__).resolve().parents[1] / "benchmarks" / "_methods.py"
 
 
+def _benchmark_module(path):
+    """The script at ``path`` as a module, its folder on the path while it is
+    imported (the scripts import each other: _worker, corpora)."""
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec = importlib.util.spec_from_file_location(f"_bench_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(path.parent))
+    return module
+
+
 @pytest.mark.skipif(not METHODS.exists(), reason="benchmarks/ is not shipped")
 def test_the_benchmarks_copy_of_the_defaults_matches_the_package():
-    spec = importlib.util.spec_from_file_location("_bench_methods", METHODS)
-    methods = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(methods)
+    methods = _benchmark_module(METHODS)
     pipeline = methods.skbig_default()  # asserts every written-out setting
     params = pipeline.get_params()
     assert params["mlp__alpha"] == methods.MLP["alpha"]
@@ -34,9 +46,7 @@ def test_the_bench_intervals_tell_a_real_difference_from_noise():
     import numpy as np
     from sklearn.metrics import f1_score
 
-    spec = importlib.util.spec_from_file_location("_bench", BENCH)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = _benchmark_module(BENCH)
     rng = np.random.default_rng(0)
     truth = rng.integers(0, 5, 2000)
     noisy = [np.where(rng.random(2000) < 0.8, truth, rng.integers(0, 5, 2000))
@@ -57,24 +67,11 @@ def test_the_bench_intervals_tell_a_real_difference_from_noise():
 AUDIT = METHODS.parent / "privacy_audit.py"
 
 
-def _audit_module():
-    import sys
-
-    sys.path.insert(0, str(AUDIT.parent))  # its own imports: _worker, corpora
-    try:
-        spec = importlib.util.spec_from_file_location("_privacy_audit", AUDIT)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(AUDIT.parent))
-    return module
-
-
 @pytest.mark.skipif(not AUDIT.exists(), reason="benchmarks/ is not shipped")
 def test_the_audits_lower_bound_is_what_its_counts_support():
     import numpy as np
 
-    audit = _audit_module()
+    audit = _benchmark_module(AUDIT)
     # 20 members all above 20 non-members: the ends of the two-sided 95 %
     # Clopper-Pearson intervals of TPR 20/20 and FPR 0/20, in closed form.
     tpr_low = 0.025 ** (1 / 20)
@@ -93,7 +90,7 @@ def test_sentence_canaries_are_scored_by_their_own_random_labels():
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    audit = _audit_module()
+    audit = _benchmark_module(AUDIT)
     rng = np.random.default_rng(0)
     X = [f"common words {a} {b}" for a, b in rng.integers(0, 50, (200, 2))]
     y = np.array(["ham", "spam"])[rng.integers(0, 2, 200)]

@@ -11,7 +11,7 @@ import sys
 import time
 
 import pytest
-from conftest import TOPICS, make_corpus
+from conftest import TOPICS, as_if_the_export_extra_lacked, make_corpus
 
 from skbig.cli import build_parser, main
 from skbig.cli._callbacks import TrainingProgress
@@ -285,11 +285,7 @@ def test_bad_data_files_get_one_clear_line(
 def test_export_without_the_extra_names_it_before_loading(
     missing, monkeypatch, capsys, tmp_path
 ):
-    import skbig._export
-
-    monkeypatch.setitem(sys.modules, missing, None)  # as if not installed
-    monkeypatch.delitem(sys.modules, "skbig._export._onnx", raising=False)
-    monkeypatch.delattr(skbig._export, "_onnx", raising=False)
+    as_if_the_export_extra_lacked(monkeypatch, missing)
     # The model file does not exist: the extra is asked for first, so the user
     # is not kept waiting for a model that cannot be exported anyway.
     assert main(["export", str(tmp_path / "nope.skbig"), str(tmp_path / "m.onnx")]) == 2

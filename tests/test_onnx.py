@@ -17,6 +17,7 @@ pytest.importorskip("skl2onnx")
 from conftest import (  # noqa: E402
     FAST,
     UNICODE_DOCS,
+    as_if_the_export_extra_lacked,
     make_corpus,
     serve_in_a_clean_process,
 )
@@ -197,13 +198,8 @@ def test_steps_skl2onnx_cannot_convert_are_named(tabular, tmp_path):
 
 @pytest.mark.parametrize("missing", ["onnx", "skl2onnx", "onnxruntime"])
 def test_a_missing_export_extra_is_named(missing, monkeypatch, tmp_path):
-    import sys
-
     model = make_text_classifier(**FAST).fit(*make_corpus(n_docs=40, seed=0))
-    # as if the package were not installed, and skbig's ONNX module not yet imported
-    monkeypatch.setitem(sys.modules, missing, None)
-    monkeypatch.delitem(sys.modules, "skbig._export._onnx", raising=False)
-    monkeypatch.delattr(skbig._export, "_onnx", raising=False)
+    as_if_the_export_extra_lacked(monkeypatch, missing)
     named = rf"\({missing} is not installed\).*\[export\]"
     with pytest.raises(ImportError, match=named):
         skbig.export(model, tmp_path / "m.onnx")
