@@ -179,7 +179,12 @@ def test_halving_searches_grow_the_resources(texts_and_tfidf):
             make_text_classifier(**FAST), grid, cv=2, factor=2, random_state=0
         ),
         HalvingRandomSearchCV(
-            make_text_classifier(**FAST), grid, cv=2, factor=2, random_state=0
+            make_text_classifier(**FAST),
+            grid,
+            n_candidates=4,
+            cv=2,
+            factor=2,
+            random_state=0,
         ),
     ):
         search.fit(texts, labels)
