@@ -1,7 +1,8 @@
 """Probabilities that mean what they say: temperature and per-label thresholds.
 
 Both are learnt from the held-out part the stopping rule keeps aside (see
-``MLPClassifier(temperature=...)`` and ``thresholds_``); they are plain numpy.
+``MLPClassifier(temperature=...)`` and ``thresholds_``); they are plain numpy, and
+``CalibratedOutputs`` gives the classifier's answers under them.
 Single-label: the temperature ``T`` that minimises the held-out log-loss of
 ``softmax(log p / T)`` (Guo et al., 2017); it changes no prediction, only how sure
 ``predict_proba`` is. Multi-label: a rare label's probability seldom reaches 0.5,
@@ -86,3 +87,64 @@ def learn_from_held_out(clf, raw, y_val, features=None):
         if novel is not None and novel.sum() >= MIN_NEW_ROWS:
             raw, y_val = raw[novel], y_val[novel]
         clf.temperature_ = fit_temperature(raw, y_val)
+
+
+class CalibratedOutputs:
+    """A fitted classifier's answers, with its temperature and thresholds applied."""
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted labels (an indicator matrix for multi-label models).
+        """
+        if getattr(self, "thresholds_", None) is None:
+            return super().predict(X)
+        proba = self.predict_proba(X)
+        return (proba >= self.thresholds_).astype(np.int64)
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, in the order of ``classes_`` (for multi-label
+            models, the probability of each label independently).
+        """
+        # float64, a softmax's rows renormalised (float32 sums make log_loss warn)
+        temperature = getattr(self, "temperature_", None)
+        raw = tempered(self._outputs(X).astype(np.float64), temperature)
+        proba = np.asarray(self._probabilities(raw)).reshape(raw.shape[0], -1)
+        if self._target_kind == "multiclass":
+            proba /= proba.sum(axis=1, keepdims=True)
+        return proba
+
+    def predict_log_proba(self, X):
+        """Logarithms of the class probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))``, ``-inf`` where a probability is 0, as
+            :class:`sklearn.neural_network.MLPClassifier` gives them.
+        """
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))

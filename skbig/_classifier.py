@@ -2,12 +2,11 @@
 
 from numbers import Real
 
-import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _labels, _metrics
 from ._base import _MLPMixin
-from ._calibration import learn_from_held_out, tempered
+from ._calibration import CalibratedOutputs, learn_from_held_out
 from ._names import public
 from ._network.losses import classifier_output
 from ._params import COMMON_CONSTRAINTS, check_label_smoothing
@@ -16,7 +15,7 @@ from ._validation import given_for_fit
 
 
 @public
-class MLPClassifier(_MLPMixin, KerasClassifier):
+class MLPClassifier(_MLPMixin, CalibratedOutputs, KerasClassifier):
     """Multi-layer perceptron classifier trained with Keras.
 
     A scikit-learn classifier (through scikeras) whose network is an MLP: sparse or
@@ -327,46 +326,6 @@ class MLPClassifier(_MLPMixin, KerasClassifier):
             self._class_counts = seen[1]
             weights = _labels.weighted_for(self, X, y, sample_weight, seen=seen)
             return super().partial_fit(X, y, classes=classes, sample_weight=weights)
-
-    def predict(self, X):
-        """Predict class labels.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
-            Predicted labels (an indicator matrix for multi-label models).
-        """
-        if getattr(self, "thresholds_", None) is None:
-            return super().predict(X)
-        proba = self.predict_proba(X)
-        return (proba >= self.thresholds_).astype(np.int64)
-
-    def predict_proba(self, X):
-        """Class probabilities.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probability of each class, in the order of ``classes_`` (for multi-label
-            models, the probability of each label independently).
-        """
-        # float64, a softmax's rows renormalised (float32 sums make log_loss warn)
-        temperature = getattr(self, "temperature_", None)
-        raw = tempered(self._outputs(X).astype(np.float64), temperature)
-        proba = np.asarray(self._probabilities(raw)).reshape(raw.shape[0], -1)
-        if self._target_kind == "multiclass":
-            proba /= proba.sum(axis=1, keepdims=True)
-        return proba
 
     # ------------------------------------------------------------------ helpers
     def _check_params(self):

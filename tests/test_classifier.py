@@ -4,6 +4,7 @@ import pickle
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import keras
 import numpy as np
@@ -50,6 +51,20 @@ def test_string_multiclass(fitted, blobs):
     np.testing.assert_array_equal(
         fitted.classes_[proba.argmax(axis=1)], fitted.predict(X)
     )
+
+
+def test_log_probabilities_are_minus_infinity_where_a_probability_is_zero(
+    fitted, blobs
+):
+    X = blobs[0][:50] * 1e4  # outputs far apart: float32 softmax rows of 1 and 0
+    proba = fitted.predict_proba(X)
+    assert fitted.temperature_ is None and (proba == 0).any()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "divide by zero" from the logarithm
+        log_proba = fitted.predict_log_proba(X)
+    assert np.array_equal(np.isneginf(log_proba), proba == 0)
+    finite = proba > 0
+    np.testing.assert_allclose(np.log(proba[finite]), log_proba[finite], rtol=1e-12)
 
 
 def test_fitted_attributes(fitted):

@@ -64,6 +64,16 @@ def multilabel_pipeline():
     return make_text_classifier(**params).fit(texts, _indicator(labels))
 
 
+def test_a_multilabel_pipeline_gives_each_labels_log_probability(
+    multilabel_pipeline,
+):
+    texts, _ = make_corpus(30, seed=5)
+    proba = multilabel_pipeline.predict_proba(texts)
+    log_proba = multilabel_pipeline.predict_log_proba(texts)
+    assert log_proba.shape == proba.shape == (30, len(NAMES))
+    np.testing.assert_allclose(np.exp(log_proba), proba, rtol=1e-12)
+
+
 @pytest.fixture(scope="module")
 def page(multilabel_pipeline, tmp_path_factory):
     texts, labels = make_corpus(90, seed=11)

@@ -338,6 +338,15 @@ def test_temperature_is_fitted_on_held_out_data_and_keeps_predictions(default_fi
     assert off.fit(X, y).temperature_ is None
 
 
+def test_log_probabilities_are_those_of_the_tempered_probabilities(default_fit):
+    clf, X, _ = default_fit
+    log_proba = clf.predict_log_proba(X)
+    np.testing.assert_allclose(np.exp(log_proba), clf.predict_proba(X), rtol=1e-12)
+    np.testing.assert_array_equal(
+        clf.classes_[log_proba.argmax(axis=1)], clf.predict(X)
+    )
+
+
 def test_a_refit_without_held_out_data_drops_the_old_temperature(default_fit):
     clf, X, y = default_fit
     again = pickle.loads(pickle.dumps(clf))
