@@ -5,6 +5,7 @@ from numbers import Real
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _labels, _metrics
+from ._attributes import MLPAttributes
 from ._base import _MLPMixin
 from ._calibration import CalibratedOutputs, learn_from_held_out
 from ._names import public
@@ -15,7 +16,7 @@ from ._validation import given_for_fit
 
 
 @public
-class MLPClassifier(_MLPMixin, CalibratedOutputs, KerasClassifier):
+class MLPClassifier(_MLPMixin, MLPAttributes, CalibratedOutputs, KerasClassifier):
     """Multi-layer perceptron classifier trained with Keras.
 
     A scikit-learn classifier (through scikeras) whose network is an MLP: sparse or
@@ -145,6 +146,16 @@ class MLPClassifier(_MLPMixin, CalibratedOutputs, KerasClassifier):
         Epochs the kept network was trained (after a refit, the refit's).
     loss_curve_ : list of float
         Training loss per epoch of the kept network.
+    loss_, best_loss_ : float, float or None
+        The kept network's last training loss, and its lowest (None with early
+        stopping, as in scikit-learn's MLP).
+    coefs_, intercepts_ : list of ndarray
+        Each layer's weights and biases, input side first, as scikit-learn's MLP
+        gives them (skbig's own network; the first layer's act on the features as
+        the network sees them, after ``feature_encoder_`` and ``feature_weights_``).
+    n_layers_, out_activation_ : int, str
+        Layers, input and output included; the output's activation, "softmax" or
+        "logistic" (binary, multi-label).
     validation_scores_, best_validation_score_ : list of float, float or None
         With early stopping, the held-out accuracy of each epoch and of the best.
     best_epoch_ : int or None

@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
 from . import _metrics
+from ._attributes import MLPAttributes
 from ._base import _MLPMixin
 from ._names import public
 from ._params import COMMON_CONSTRAINTS
@@ -12,7 +13,7 @@ from ._validation import given_for_fit
 
 
 @public
-class MLPRegressor(_MLPMixin, KerasRegressor):
+class MLPRegressor(_MLPMixin, MLPAttributes, KerasRegressor):
     """Multi-layer perceptron regressor trained with Keras.
 
     The network of :class:`MLPClassifier` with a linear output and squared-error loss,
@@ -125,6 +126,16 @@ class MLPRegressor(_MLPMixin, KerasRegressor):
         refit's).
     loss_curve_ : list of float
         Training loss per epoch of the kept network (standardised targets).
+    loss_, best_loss_ : float, float or None
+        The kept network's last training loss, and its lowest (None with early
+        stopping, as in scikit-learn's MLP).
+    coefs_, intercepts_ : list of ndarray
+        Each layer's weights and biases, input side first, as scikit-learn's MLP
+        gives them (skbig's own network, on the features after
+        ``feature_encoder_`` and on standardised targets; the linear part is
+        ``linear_coef_``).
+    n_layers_, out_activation_ : int, str
+        Layers, input and output included; the output's activation, "identity".
     validation_scores_ : list of float or None
         Validation R² per epoch with early stopping (of the network alone), else
         None.
