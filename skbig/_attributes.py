@@ -7,6 +7,8 @@ properties read them from there, so nothing is stored twice and a saved model
 needs nothing new to answer them.
 """
 
+from ._network.build import dense_layers
+
 #: Keras' names of the output activations, as scikit-learn's MLP names them.
 _SKLEARN_ACTIVATION = {
     "softmax": "softmax", "sigmoid": "logistic", "linear": "identity",
@@ -23,8 +25,7 @@ def _layers(estimator, name):
     model = getattr(estimator, "model_", None)
     if model is None:
         raise AttributeError(f"{name}: {type(estimator).__name__} is not fitted yet")
-    hidden = [layer for layer in model.layers if layer.name.startswith("hidden_")]
-    return [*hidden, model.get_layer("output")]
+    return dense_layers(model)[0]
 
 
 class MLPAttributes:

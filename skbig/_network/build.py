@@ -100,6 +100,18 @@ def build_mlp(
     return keras.Model(inputs, outputs, name="skbig_mlp")
 
 
+def dense_layers(model):
+    """The network's Dense layers (``SparseDense`` among them), input side first,
+    and the dropout rate between them."""
+    layers, rate = [], 0.0
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            layers.append(layer)
+        elif isinstance(layer, keras.layers.Dropout):
+            rate = float(layer.rate)
+    return layers, rate
+
+
 #: Variables of at most this many entries are copied as they are; larger ones (the
 #: first layer's kernel and its optimizer slots) are redrawn or refilled in place.
 _COPIED = 2**16

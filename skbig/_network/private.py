@@ -29,19 +29,7 @@ import scipy.sparse as sp
 import tensorflow as tf
 
 from .batches import _as_tensor
-
-
-def dense_layers(model):
-    """The network's Dense layers and the dropout rate between them."""
-    import keras
-
-    layers, rate = [], 0.0
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Dense):
-            layers.append(layer)
-        elif isinstance(layer, keras.layers.Dropout):
-            rate = float(layer.rate)
-    return layers, rate
+from .build import dense_layers
 
 
 def _per_example_loss(kind, y, logits):
