@@ -319,7 +319,7 @@ def methods(task, seed):
     return {
         "skbig": MLPRegressor(random_state=seed),
         # The option measured in session 27 (not the default): a ridge blended in.
-        "skbig_linear_part": MLPRegressor(random_state=seed, linear_part="auto"),
+        "skbig_linear_part": MLPRegressor(random_state=seed, linear_part=True),
         "sklearn_mlp": SkMLPRegressor(random_state=seed),
         "sklearn_mlp_scaled": make_pipeline(
             StandardScaler(), SkMLPRegressor(random_state=seed)

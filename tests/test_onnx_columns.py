@@ -199,6 +199,8 @@ def test_more_column_transformers_agree(make, table, tmp_path):
     if kind is MLPRegressor:
         target = frame["price"].to_numpy() * 2 + (labels == labels[0]) * 10
     model = make_pipeline(columns, _network(kind)).fit(frame, target)
+    if kind is MLPRegressor:  # sparse columns: the ridge beside the network too
+        assert model[-1].linear_coef_ is not None
     report = skbig.export(model, tmp_path / "model.onnx")
     assert report["label_agreement"] == 1.0 and report["max_difference"] < 1e-4
     session = onnxruntime.InferenceSession(str(tmp_path / "model.onnx"))

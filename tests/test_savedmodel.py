@@ -226,7 +226,7 @@ def test_numeric_regressor_savedmodel(tmp_path):
 
     X, y = make_regression(100, 5, noise=1.0, random_state=0)
     reg = MLPRegressor((8,), epochs=3, batch_size=64, random_state=0)
-    reg.set_params(linear_part="auto").fit(X, y + 50)
+    reg.set_params(linear_part=True).fit(X, y + 50)
     assert reg.linear_coef_ is not None  # the graph computes the linear part too
     skbig.export(reg, tmp_path / "reg", format="savedmodel")
     signature = tf.saved_model.load(str(tmp_path / "reg")).signatures["serving_default"]

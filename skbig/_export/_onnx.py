@@ -185,6 +185,19 @@ def _activation(nodes, name, x):
     return nodes("Mul", half, nodes("Add", erf, nodes.const([1.0])))
 
 
+def _linear_split(nodes, spec, x):
+    """The first layer's pre-activation and the linear part's columns, which the
+    spec appended to it."""
+    units = spec.layers[0].kernel.shape[1] - spec.linear_columns
+    ends = [
+        nodes.const([units], np.int64),
+        nodes.const([units + spec.linear_columns], np.int64),
+    ]
+    axis = nodes.const([1], np.int64)
+    first = nodes("Slice", x, nodes.const([0], np.int64), ends[0], axis)
+    return first, nodes("Slice", x, ends[0], ends[1], axis)
+
+
 def _network_nodes(nodes, spec, x, outputs, computed=0):
     """Features ``[N, F]`` to the estimator's outputs (``outputs``' names); with
     ``computed=1``, ``x`` is already the first layer's pre-activation."""
@@ -194,17 +207,17 @@ def _network_nodes(nodes, spec, x, outputs, computed=0):
         )
     if spec.feature_weights is not None and not computed:
         x = rescaled(nodes, x, spec.feature_weights, axis=1)
-    features = x
+    linear = None
     for i, layer in enumerate(spec.layers):
         if i >= computed:
             kernel, bias = nodes.const(layer.kernel), nodes.const(layer.bias)
             x = nodes("Add", nodes("MatMul", x, kernel), bias)
+        if i == 0 and spec.linear_columns:  # a regressor's linear part
+            x, linear = _linear_split(nodes, spec, x)
         if layer.activation != "logits":
             x = _activation(nodes, layer.activation, x)
-    if spec.linear_coef is not None:  # a regressor's linear part (dense input only)
-        linear = nodes("MatMul", features, nodes.const(spec.linear_coef))
-        linear = nodes("Add", linear, nodes.const(spec.linear_intercept))
-        x = nodes("Add", x, linear)
+    if linear is not None:
+        x = nodes("Add", x, nodes("Add", linear, nodes.const(spec.linear_intercept)))
     if spec.kind == "continuous":
         y = nodes(
             "Add",

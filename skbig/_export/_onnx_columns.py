@@ -47,10 +47,6 @@ class Conversion:
 
     def __init__(self, columns, network, net):
         net = standardisation_folded(net)
-        if net.linear_coef is not None:
-            raise NotExportableError(
-                "Cannot export a regressor's linear part behind a ColumnTransformer."
-            )
         if net.n_features != columns.width:
             raise NotExportableError(
                 f"The network takes {net.n_features} columns; the "

@@ -172,17 +172,19 @@ class _Serving(tf.Module):
 
     def _outputs(self, x):
         spec = self.network
-        features = x
+        linear = None
         for i, (kernel, bias) in enumerate(zip(self.kernels, self.biases, strict=True)):
             kernel = tf.cast(kernel, tf.float32)
             if isinstance(x, tf.sparse.SparseTensor):
                 x = tf.sparse.sparse_dense_matmul(x, kernel) + bias
             else:
                 x = tf.matmul(x, kernel) + bias
+            if i == 0 and spec.linear_columns:  # the linear part's columns
+                x, linear = x[:, : -spec.linear_columns], x[:, -spec.linear_columns :]
             if i < len(self.kernels) - 1:
                 x = _ACTIVATIONS[spec.layers[i].activation](x)
-        if spec.linear_coef is not None:  # a regressor's linear part (dense input)
-            x = x + tf.matmul(features, spec.linear_coef) + spec.linear_intercept
+        if linear is not None:
+            x = x + linear + spec.linear_intercept
         if spec.kind == "continuous":
             y = x * spec.target_scale + spec.target_mean
             return {"prediction": tf.reshape(y, [-1]) if spec.flat_target else y}

@@ -55,10 +55,11 @@ class NetworkSpec:
     flat_target: bool  # predictions of shape (n,) rather than (n, n_outputs)
     # nb_weights' column scales (each row then rescaled to its norm), or None
     feature_weights: np.ndarray | None = None
-    # a regressor's linear part on the standardised features, added to the
-    # network's outputs (``[n_features, n_outputs]`` and ``[n_outputs]``; the
-    # blend's weights folded in), or None
-    linear_coef: np.ndarray | None = None
+    # a regressor's linear part (the blend's weights folded in): its coefficients
+    # are the first layer's last ``linear_columns`` columns (their bias 0), whose
+    # pre-activations skip the rest of the network and are added, with
+    # ``linear_intercept``, to its outputs; 0 and None when it has none
+    linear_columns: int = 0
     linear_intercept: np.ndarray | None = None
 
 
@@ -187,7 +188,10 @@ def network_spec(estimator):
 
 def _linear_part(estimator, layers):
     """A regressor's linear part as the spec adds it: the blend's weights folded
-    into the ridge's coefficients and the output layer (which it scales)."""
+    into the output layer (which it scales) and the ridge's coefficients, which
+    become extra columns of the first layer, so that whatever computes the first
+    layer (a sparse TF-IDF row's kernel rows, a folded standardisation) computes
+    the linear part with it."""
     coef = getattr(estimator, "linear_coef_", None)
     if coef is None:
         return {}
@@ -195,12 +199,12 @@ def _linear_part(estimator, layers):
     output = layers[-1]
     output.kernel = (output.kernel * (1 - weight)).astype(np.float32)
     output.bias = (output.bias * (1 - weight)).astype(np.float32)
-    return {
-        "linear_coef": np.asarray(coef * weight, dtype=np.float32),
-        "linear_intercept": np.asarray(
-            estimator.linear_intercept_ * weight, np.float32
-        ),
-    }
+    first, k = layers[0], coef.shape[1]
+    first.kernel = np.concatenate([first.kernel, coef * weight], axis=1)
+    first.kernel = first.kernel.astype(np.float32)
+    first.bias = np.concatenate([first.bias, np.zeros(k, np.float32)])
+    intercept = np.asarray(estimator.linear_intercept_ * weight, np.float32)
+    return {"linear_columns": k, "linear_intercept": intercept}
 
 
 def folded(text, net):
