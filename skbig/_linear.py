@@ -12,10 +12,10 @@ that predicts is then fitted on all the rows, as the refit's network is.
 On dense input the penalty is chosen by efficient leave-one-out cross-validation
 (scikit-learn's ``RidgeCV``); on sparse input (text), where that needs an n x n
 matrix, by three-fold cross-validation with an iterative solver. By default
-(``"auto"``) only sparse input that is not an encoded table (``_tables.is_table``:
-text) has the part: on text regression corpora set aside before it ran there it
-raised R² on every one, while on tables set aside it did not
-(``benchmarks/README.md``).
+(``"auto"``) only a single target on sparse input that is not an encoded table
+(``_tables.is_table``: text) has the part: on text regression corpora set aside
+before it ran there it raised R² on every one, while on tables set aside it did
+not (``benchmarks/README.md``).
 """
 
 import numpy as np
@@ -103,11 +103,14 @@ def blended(estimator, X, raw):
 def _applies(estimator, train, validation):
     if estimator.linear_part is False or validation is None or train[1] is None:
         return False
-    # "auto": sparse input that is not an encoded table (text). A stream
-    # (``fit_stream``) has no rows to solve for, and a private fit never gets here.
-    if sp.issparse(train[0]):
-        return estimator.linear_part is True or not is_table(train[0])
-    return isinstance(train[0], np.ndarray) and estimator.linear_part is True
+    if estimator.linear_part is True:
+        # A stream (``fit_stream``) has no rows to solve for, and a private fit
+        # never gets here (its own path).
+        return sp.issparse(train[0]) or isinstance(train[0], np.ndarray)
+    # "auto": one target on sparse input that is not an encoded table (text),
+    # as the rule was checked; the sparse solver costs a solve per target.
+    one_target = np.ndim(train[1]) == 1 or np.shape(train[1])[1] == 1
+    return sp.issparse(train[0]) and one_target and not is_table(train[0])
 
 
 def _stacked(a, b):

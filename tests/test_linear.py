@@ -118,6 +118,7 @@ def test_multi_output_targets_get_one_column_each():
     [
         "default on dense input",
         "a table in a sparse matrix",
+        "several targets",
         "off",
         "no held-out part",
         "partial_fit",
@@ -138,6 +139,10 @@ def test_where_there_is_no_linear_part(data, case):
         table = OneHotEncoder().fit_transform((X[:, :3] > 0).astype(int))
         assert reg.set_params(linear_part=True).fit(table, y).linear_coef_ is not None
         reg.set_params(linear_part="auto").fit(table, y)
+    elif case == "several targets":
+        Y = np.column_stack([y, -y])
+        assert reg.set_params(linear_part=True).fit(Xs, Y).linear_coef_.shape[1] == 2
+        reg.set_params(linear_part="auto").fit(Xs, Y)
     elif case == "off":
         reg.set_params(linear_part=False).fit(Xs, y)
     elif case == "no held-out part":
@@ -240,7 +245,7 @@ def text_regression():
     texts, y = _rated_texts()
     pipe = make_pipeline(
         TfidfVectorizer(),
-        MLPRegressor(**NET, linear_part=True, n_iter_no_change=5, random_state=0),
+        MLPRegressor(**NET, n_iter_no_change=5, random_state=0),  # "auto"
     )
     return texts, y, pipe.fit(texts[:300], y[:300])
 
@@ -248,6 +253,7 @@ def text_regression():
 def test_sparse_input_gets_a_ridge_cross_validated_on_its_rows(text_regression):
     texts, _, pipe = text_regression
     reg = pipe[-1]
+    assert reg.linear_part == "auto"  # the default fits one on text
     assert reg.linear_alpha_ in _linear.SPARSE_ALPHAS
     assert reg.linear_coef_.shape == (len(pipe[0].vocabulary_), 1)
     assert reg.linear_weight_ > 0.5  # a linear target leans on the ridge
