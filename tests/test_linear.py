@@ -325,3 +325,11 @@ def test_a_text_regressor_savedmodel_computes_its_linear_part(
     np.testing.assert_allclose(
         prediction, pipe.predict(documents), rtol=1e-5, atol=1e-4
     )
+
+
+def test_a_text_regressor_reloads_with_its_linear_part(text_regression, tmp_path):
+    texts, _, pipe = text_regression
+    skbig.save(pipe, tmp_path / "reg.skbig")
+    again = skbig.load(tmp_path / "reg.skbig")
+    np.testing.assert_array_equal(again[-1].linear_coef_, pipe[-1].linear_coef_)
+    np.testing.assert_array_equal(again.predict(texts[300:]), pipe.predict(texts[300:]))
