@@ -79,3 +79,24 @@ def test_the_card_says_what_the_fit_stopped_on():
     assert said in card_markdown(card_facts(clf))
     clf.training_plan_["early_stopping"] = False
     assert "stopped_on" not in card_markdown(card_facts(clf))
+
+
+def test_a_regressor_s_card_says_it_predicts_numbers_and_how():
+    reg = skbig.MLPRegressor()
+    reg.n_outputs_ = 1
+    markdown = card_markdown(card_facts(reg))
+    assert "- regression" in _header(markdown)
+    assert "text-classification" not in markdown
+    assert "It predicts a number." in markdown and "classes" not in markdown
+    assert "model.predict(X)" in markdown  # no vectorizer: not raw text
+    reg.n_outputs_, reg.linear_alpha_, reg.linear_weight_ = 3, 0.316, 0.42
+    markdown = card_markdown(card_facts(reg))
+    assert "It predicts 3 numbers." in markdown
+    said = "- linear_part: a ridge regression (alpha 0.316) blended with the network"
+    assert said + ", weight 0.420" in markdown
+
+
+def test_a_text_pipeline_s_card_shows_raw_text_in_use(fitted_pipeline):
+    markdown = card_markdown(card_facts(fitted_pipeline))
+    assert 'model.predict(["some text"])' in markdown
+    assert "- text-classification" in _header(markdown)

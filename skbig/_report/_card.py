@@ -10,6 +10,8 @@ import json
 import os
 import platform
 
+from sklearn.base import is_regressor
+
 from .._privacy import guarantee
 
 #: Parameters never shown: live objects, not settings.
@@ -48,6 +50,9 @@ def card_facts(estimator, model_file=None, notes=None, evaluation=None):
         "estimator": type(estimator).__name__,
         "steps": [(name, type(step).__name__, _changed(step)) for name, step in steps],
         "classes": [str(c) for c in getattr(last, "classes_", [])],
+        "regressor": is_regressor(last),
+        "outputs": getattr(last, "n_outputs_", None),
+        "text": hasattr(steps[0][1], "build_analyzer"),
         "notes": notes,
         "evaluation": evaluation or {},
         "privacy": guarantee(estimator),
@@ -62,6 +67,11 @@ def card_facts(estimator, model_file=None, notes=None, evaluation=None):
         facts["training"]["documents"] = int(last.X_shape_[0])
     if history is not None and getattr(last, "best_epoch_", None) is not None:
         facts["training"]["best_epoch"] = int(last.best_epoch_)
+    if getattr(last, "linear_weight_", None) is not None:
+        facts["training"]["linear_part"] = (
+            f"a ridge regression (alpha {last.linear_alpha_:.3g}) blended with the "
+            f"network, weight {last.linear_weight_:.3f}"
+        )
     plan = getattr(last, "training_plan_", None) or {}
     if plan.get("early_stopping") and plan.get("n_validation"):
         facts["training"]["stopped_on"] = (
@@ -124,7 +134,7 @@ def card_markdown(facts, license="other"):
         "library_name: skbig",
         f"license: {json.dumps(license)}",
         "tags:",
-        "- text-classification",
+        "- regression" if facts.get("regressor") else "- text-classification",
         "- skbig",
         "- scikit-learn",
         "- keras",
@@ -192,8 +202,10 @@ def card_markdown(facts, license="other"):
         "```python",
         "import skbig",
         "",
-        f"clf = skbig.load({json.dumps(file_name)})",
-        'clf.predict(["some text"])',
+        f"model = skbig.load({json.dumps(file_name)})",
+        'model.predict(["some text"])'
+        if facts.get("text", True)
+        else "model.predict(X)",
         "```",
         "",
     ]
@@ -205,6 +217,13 @@ def card_markdown(facts, license="other"):
 
 def _description(facts):
     kinds = " → ".join(kind for _, kind, _ in facts["steps"])
+    if facts.get("regressor"):
+        outputs = facts.get("outputs") or 1
+        return (
+            f"A scikit-learn {facts['estimator']} ({kinds}) built with skbig: a Keras "
+            f"network behind a scikit-learn interface. It predicts "
+            + ("a number." if outputs == 1 else f"{outputs} numbers.")
+        )
     classes = facts["classes"]
     shown = ", ".join(classes[:20]) + (", …" if len(classes) > 20 else "")
     return (
