@@ -66,6 +66,12 @@ def test_a_report_names_the_path_it_cannot_write(fitted_pipeline, tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+def test_a_report_of_a_regressor_is_refused_by_name(tmp_path):
+    with pytest.raises(TypeError, match=r"scores a classifier.*MLPRegressor"):
+        skbig.report(skbig.MLPRegressor(), ["a text"], [1.0], tmp_path / "r.html")
+    assert not (tmp_path / "r.html").exists()
+
+
 # --------------------------------------------------------- in a real browser
 class _Recorder(BaseHTTPRequestHandler):
     """A proxy that answers nothing and remembers every request."""

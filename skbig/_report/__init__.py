@@ -71,6 +71,14 @@ def report(
     dict
         The headline scores.
     """
+    from sklearn.base import is_classifier
+
+    if not is_classifier(estimator):
+        raise TypeError(
+            "skbig.report scores a classifier (accuracy, confusion, calibration); "
+            f"got {type(estimator).__name__}, which is not one. For a regressor, "
+            "skbig.model_card gives its card and sklearn.metrics.r2_score its score."
+        )
     facts = card_facts(estimator, model_file=model_file, notes=card_notes)
     digest = None
     if data_name is not None and os.path.isfile(data_name):
