@@ -29,8 +29,8 @@ __all__ = ["ALPHAS", "SPARSE_ALPHAS", "blended", "check_linear_part", "fit_linea
 #: Penalties the leave-one-out search chooses from (features and targets are both
 #: standardised, so one grid serves every table).
 ALPHAS = np.logspace(-3, 4, 15)
-#: Penalties the held-out part chooses from on sparse input (rows such as TF-IDF's,
-#: of norm about one; the targets standardised).
+#: Penalties three-fold cross-validation chooses from on sparse input (rows such as
+#: TF-IDF's, of norm about one; the targets standardised).
 SPARSE_ALPHAS = np.logspace(-2, 2, 9)
 _NAMES = ("linear_coef_", "linear_intercept_", "linear_alpha_", "linear_weight_")
 
