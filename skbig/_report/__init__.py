@@ -2,6 +2,8 @@
 
 import os
 
+from sklearn.base import is_classifier
+
 from .._files import write_atomically
 from ._card import card_facts, card_markdown, sha256
 from ._multilabel import is_multilabel, multilabel_page
@@ -71,8 +73,6 @@ def report(
     dict
         The headline scores.
     """
-    from sklearn.base import is_classifier
-
     if not is_classifier(estimator):
         raise TypeError(
             "skbig.report scores a classifier (accuracy, confusion, calibration); "

@@ -217,20 +217,16 @@ def card_markdown(facts, license="other"):
 
 def _description(facts):
     kinds = " → ".join(kind for _, kind, _ in facts["steps"])
+    what = (
+        f"A scikit-learn {facts['estimator']} ({kinds}) built with skbig: a Keras "
+        "network behind a scikit-learn interface. It predicts"
+    )
     if facts.get("regressor"):
         outputs = facts.get("outputs") or 1
-        return (
-            f"A scikit-learn {facts['estimator']} ({kinds}) built with skbig: a Keras "
-            f"network behind a scikit-learn interface. It predicts "
-            + ("a number." if outputs == 1 else f"{outputs} numbers.")
-        )
+        return f"{what} " + ("a number." if outputs == 1 else f"{outputs} numbers.")
     classes = facts["classes"]
     shown = ", ".join(classes[:20]) + (", …" if len(classes) > 20 else "")
-    return (
-        f"A scikit-learn {facts['estimator']} ({kinds}) built with skbig: a Keras "
-        f"network behind a scikit-learn interface. It predicts one of "
-        f"{len(classes)} classes: {shown}."
-    )
+    return f"{what} one of {len(classes)} classes: {shown}."
 
 
 def _pairs(mapping):
