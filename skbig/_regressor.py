@@ -73,13 +73,14 @@ class MLPRegressor(_MLPMixin, MLPAttributes, KerasRegressor):
         (standardised when dense), and predict ``(1 - w) * network + w * ridge``
         with the weight ``w`` in [0, 1] that fits the held-out part best: near 1
         on a linear target, near 0 on a non-linear one. Its penalty is chosen by
-        leave-one-out cross-validation on dense input and by three-fold
-        cross-validation on sparse input. "auto": for a single target on sparse
-        input (text), in a ``fit`` with a held-out part; never on dense input, on
-        a one-hot encoded table in a sparse matrix (200+ rows, 90 % of them with
-        the same number of non-zeros), for several targets (the sparse solver
-        costs a solve per target), on a ``partial_fit`` stream or in a private
-        fit. True: on any input, whatever the cost.
+        leave-one-out cross-validation on dense input and on sparse input of up
+        to 1,500 rows, by three-fold cross-validation on more. "auto": for a
+        single target on sparse input (text), in a ``fit`` with a held-out part;
+        never on dense input, on a one-hot encoded table in a sparse matrix (200+
+        rows, 90 % of them with the same number of non-zeros), for several
+        targets (the sparse solver costs a solve per target), on a
+        ``partial_fit`` stream or in a private fit. True: on any input, whatever
+        the cost.
         A warm start keeps the fitted part. On text regression corpora set aside
         to check it, it raised R² on every one; on tables set aside, not on
         average, hence "auto" (``benchmarks/README.md``).

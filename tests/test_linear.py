@@ -281,6 +281,7 @@ def test_the_penalty_search_stops_one_step_past_the_best():
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_linear, "_ridge", ridge)
+        patch.setattr(_linear, "LOO_ROWS", 399)  # three folds from 400 rows on
         alpha = _linear._cv_alpha(X, y, None)
     # Every penalty of the grid, scored on the same three folds.
     folds = list(KFold(3, shuffle=True, random_state=0).split(y))
@@ -297,6 +298,31 @@ def test_the_penalty_search_stops_one_step_past_the_best():
     penalties = list(dict.fromkeys(tried))  # largest first, one past the best
     assert penalties == list(_linear.SPARSE_ALPHAS[::-1][: len(errors) - best + 1])
     assert len(tried) == 3 * len(penalties)
+
+
+def test_a_few_hundred_sparse_rows_choose_the_penalty_by_leave_one_out():
+    # Three folds of a few hundred rows choose a penalty that moves with the split;
+    # up to LOO_ROWS rows every row is left out once (in closed form), which is the
+    # same as refitting the ridge without it, counted here one row at a time.
+    from sklearn.linear_model import Ridge
+
+    rng = np.random.RandomState(4)
+    X = sp.random(120, 300, density=0.05, format="csr", random_state=rng)
+    y = X @ rng.standard_normal(300) + rng.standard_normal(120)
+    assert X.shape[0] <= _linear.LOO_ROWS
+    errors = []
+    for p in _linear.SPARSE_ALPHAS:
+        error = 0.0
+        for i in range(X.shape[0]):
+            keep = np.arange(X.shape[0]) != i
+            ridge = Ridge(alpha=p).fit(X[keep].toarray(), y[keep])
+            error += (ridge.predict(X[i].toarray())[0] - y[i]) ** 2
+        errors.append(error)
+    assert 0 < int(np.argmin(errors)) < len(errors) - 1  # inside the grid
+    assert _linear._cv_alpha(X, y, None) == _linear.SPARSE_ALPHAS[np.argmin(errors)]
+    with pytest.MonkeyPatch.context() as patch:  # three folds choose otherwise here
+        patch.setattr(_linear, "LOO_ROWS", 0)
+        assert _linear._cv_alpha(X, y, None) != _linear.SPARSE_ALPHAS[np.argmin(errors)]
 
 
 def test_a_text_regressor_exports_its_linear_part(text_regression, tmp_path):
