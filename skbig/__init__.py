@@ -2,7 +2,7 @@
 
 ``MLPClassifier`` and ``MLPRegressor`` are scikit-learn estimators (through scikeras)
 whose Keras network trains directly on sparse input; ``make_text_classifier`` puts a
-TF-IDF vectorizer in front for raw text.
+TF-IDF vectorizer in front for raw text, ``make_text_regressor`` the same for numbers.
 
 The names below are imported when first used (PEP 562), so ``import skbig`` and
 ``skbig --help`` do not start TensorFlow; the modules that import TensorFlow import
@@ -31,6 +31,7 @@ _LAZY = {
     "fit_stream": "._streaming",
     "load": "._model_file",
     "make_text_classifier": "._text",
+    "make_text_regressor": "._text",
     "model_card": "._report",
     "model_info": "._model_file",
     "report": "._report",

@@ -297,8 +297,11 @@ def predicted_labels(model, documents, label_names=None):
     Single-label: the most probable of ``model.classes_`` for each document.
     Multi-label (``label_names``, one per output column; a multi-label model's
     ``classes_`` are the column numbers): the list of the names of the labels that
-    ``model.predict`` picks with its per-label thresholds.
+    ``model.predict`` picks with its per-label thresholds. A regressor: its
+    predictions as floats, and None.
     """
+    if not hasattr(model, "predict_proba"):  # a regressor: numbers, no probabilities
+        return np.asarray(model.predict(documents), dtype=np.float64).tolist(), None
     proba = model.predict_proba(documents)
     if label_names is None:
         return model.classes_[np.argmax(proba, axis=1)].tolist(), proba

@@ -10,6 +10,7 @@ from ._base import _MLPMixin
 from ._classifier import MLPClassifier
 from ._documents import DocumentChecks
 from ._names import public
+from ._regressor import MLPRegressor
 from ._steps import (
     is_fitted,
     learns_from_data,
@@ -231,7 +232,8 @@ class TextPipeline(Pipeline):
                 if (name, step) in unfitted:
                     step.fit(X)
                 X = step.transform(X)
-            last.partial_fit(X, y, classes=classes, sample_weight=sample_weight)
+            given = {} if classes is None else {"classes": classes}  # a regressor
+            last.partial_fit(X, y, sample_weight=sample_weight, **given)
         return self
 
 
@@ -342,7 +344,40 @@ def make_text_classifier(
     return _with_step_params(pipeline, params)
 
 
-def _with_step_params(pipeline, params):
+def make_text_regressor(**params):
+    """Build a ``TfidfVectorizer -> MLPRegressor`` pipeline for raw text.
+
+    The vectorizer of :func:`make_text_classifier`; the regressor's defaults blend
+    a ridge with the network on this sparse input (``linear_part="auto"``).
+
+    Parameters
+    ----------
+    **params
+        Step parameters in ``Pipeline.set_params`` form: ``tfidf__<name>`` for the
+        :class:`TfidfVectorizer`, ``mlp__<name>`` for the :class:`MLPRegressor`,
+        or ``tfidf=`` / ``mlp=`` to replace a step.
+
+    Returns
+    -------
+    pipeline : TextPipeline
+        Unfitted pipeline with steps ``"tfidf"`` and ``"mlp"``.
+
+    Examples
+    --------
+    >>> from skbig import make_text_regressor
+    >>> texts = ["great fun", "dull and slow", "fun", "slow", "great", "dull"] * 5
+    >>> stars = [5.0, 1.0, 4.0, 2.0, 4.5, 1.5] * 5
+    >>> reg = make_text_regressor(tfidf__min_df=1, mlp__hidden_layer_sizes=(8,),
+    ...                           mlp__random_state=0)
+    >>> reg.fit(texts, stars).predict(["great fun"]).shape
+    (1,)
+    """
+    tfidf = TfidfVectorizer(sublinear_tf=True, min_df=2, dtype=np.float32)
+    pipeline = TextPipeline([("tfidf", tfidf), ("mlp", MLPRegressor())])
+    return _with_step_params(pipeline, params, "make_text_regressor")
+
+
+def _with_step_params(pipeline, params, maker="make_text_classifier"):
     """``pipeline.set_params(**params)``, saying which step a bare name belongs to."""
     steps = dict(pipeline.steps)
     for name in params:
@@ -351,7 +386,7 @@ def _with_step_params(pipeline, params):
         owners = [step for step, est in steps.items() if name in est.get_params()]
         hint = " or ".join(f"{step}__{name}=" for step in owners)
         raise ValueError(
-            f"make_text_classifier() takes step parameters with their step's name; "
+            f"{maker}() takes step parameters with their step's name; "
             f"got {name!r}"
             + (f", pass it as {hint}" if hint else f"; the steps are {list(steps)}")
         )

@@ -141,7 +141,8 @@ def score_partition(frame, model, column, id_column, label_names=None):
     documents = _documents(frame[column])
     ids = frame[id_column].tolist() if id_column else None
     if not documents:
-        return ids, [], np.zeros((0, len(model.classes_)))
+        width = len(model.classes_) if hasattr(model, "classes_") else 0
+        return ids, [], np.zeros((0, width))
     return (ids, *predicted_labels(model, documents, label_names))
 
 

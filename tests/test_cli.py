@@ -474,11 +474,15 @@ def test_models_that_are_not_text_classifiers_get_one_line(tmp_path, capsys):
     reg = skbig.MLPRegressor(hidden_layer_sizes=(2,), epochs=1, early_stopping=False)
     skbig.save(reg.fit(np.eye(4), np.arange(4.0)), tmp_path / "reg.skbig")
     data = write_csv(tmp_path / "d.csv", [(0, "some text", "a")])
-    for argv in (["predict", str(tmp_path / "reg.skbig"), str(data), "-o", "-"],
-                 ["explain", str(tmp_path / "reg.skbig"), "some text"]):  # fmt: skip
+    for argv, said in (
+        (["predict", str(tmp_path / "reg.skbig"), str(data), "-o", "-"],
+         "holds a MLPRegressor of numeric input, not a text regressor"),
+        (["explain", str(tmp_path / "reg.skbig"), "some text"],
+         "holds a regressor (MLPRegressor); this command takes text classifiers"),
+    ):  # fmt: skip
         assert main(argv) == 1
         err = capsys.readouterr().err
-        assert "not a text classifier" in err and len(err.strip().splitlines()) == 1
+        assert said in err and len(err.strip().splitlines()) == 1
 
 
 def test_deeply_nested_json_and_a_damaged_gzip_are_one_line(tmp_path, capsys):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import sklearn
-from conftest import FAST
+from conftest import FAST, make_corpus
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import StackingClassifier, VotingClassifier
@@ -341,3 +341,22 @@ def test_a_damaged_stored_vocabulary_is_refused(text, lengths, problem):
     state["_vocabulary_lengths"] = None if lengths is None else np.array(lengths)
     with pytest.raises(ValueError, match=problem):
         skbig.TfidfVectorizer().__setstate__(state)
+
+
+def test_make_text_regressor_is_the_classifiers_vectorizer_before_a_regressor():
+    from sklearn.base import is_regressor
+
+    from skbig import make_text_regressor
+
+    texts, labels = make_corpus(120)
+    y = np.array([{"food": 1.0, "sport": 2.0, "tech": 4.0}[lab] for lab in labels])
+    reg = make_text_regressor(**FAST)
+    assert is_regressor(reg) and list(reg.named_steps) == ["tfidf", "mlp"]
+    tfidf = make_text_classifier().named_steps["tfidf"]
+    assert reg.named_steps["tfidf"].get_params() == tfidf.get_params()
+    before = reg.fit(texts, y).predict(texts)
+    assert before.shape == (120,) and before.dtype.kind == "f"
+    reg.partial_fit(texts[:60], y[:60])  # a regressor's partial_fit has no classes
+    assert not np.allclose(reg.predict(texts), before)
+    with pytest.raises(ValueError, match=r"make_text_regressor\(\) takes step"):
+        make_text_regressor(epochs=3)

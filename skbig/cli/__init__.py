@@ -10,12 +10,20 @@ import os
 import sys
 import threading
 
-from ._commands import UsageError, demo, evaluate, explain, predict, train, tune
+from ._commands import UsageError, demo, evaluate, explain, predict, train
 from ._data import DataError
 from ._export import export_model
-from ._options import FORMATS, add_columns, add_params, add_validation, command
+from ._options import (
+    FORMATS,
+    add_columns,
+    add_params,
+    add_regression,
+    add_validation,
+    command,
+)
 from ._report import card, report
 from ._signals import install, interruption, stopped
+from ._tune import tune
 
 
 def build_parser():
@@ -49,9 +57,10 @@ def build_parser():
         train,
         "train a text classifier on a data file and save it",
         f"Train make_text_classifier() on DATA ({FORMATS}) and save it with "
-        "skbig.save. A held-out split (--test-size, or the file given by --test) "
-        "is scored in the summary, and a sample of up to 1,000 of its documents "
-        "after every epoch for the learning curve.",
+        "skbig.save (make_text_regressor() with --regression). A held-out split "
+        "(--test-size, or the file given by --test) is scored in the summary, and a "
+        "sample of up to 1,000 of its documents after every epoch for the learning "
+        "curve.",
         [
             "skbig train reviews.csv -o reviews.skbig",
             "skbig train train.jsonl.gz --test test.jsonl.gz -o news.skbig "
@@ -59,6 +68,7 @@ def build_parser():
             "skbig train tickets.tsv --text-column body --label-column tags "
             "--label-separator '|' -o tickets.skbig",
             "skbig train year_of_messages.jsonl.gz --stream -o messages.skbig",
+            "skbig train reviews.csv --label-column stars --regression -o stars.skbig",
         ],
     )
     p.add_argument("data", help="training data file")
@@ -93,6 +103,7 @@ def build_parser():
         default="tfidf",
         help="hashing: hashed word counts, no vocabulary to learn (default tfidf)",
     )
+    add_regression(p)
     p.add_argument(
         "--dp-epsilon",
         type=float,
@@ -191,7 +202,11 @@ def build_parser():
         help="a parameter and the Python list of values to try (repeatable)",
     )
     p.add_argument("--cv", type=int, default=3, help="folds (default 3)")
-    p.add_argument("--scoring", default="accuracy", help="scikit-learn scorer name")
+    p.add_argument(
+        "--scoring",
+        help="scikit-learn scorer name (default accuracy; r2 with --regression)",
+    )
+    add_regression(p)
     p.add_argument("--n-jobs", type=int, default=1, help="parallel fits (default 1)")
     add_validation(p)
     add_params(p)

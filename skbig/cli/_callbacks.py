@@ -12,7 +12,7 @@ import time
 import keras
 import numpy as np
 
-from ._progress import Bar, held_out_scores, interactive
+from ._progress import Bar, held_out_scores, interactive, regression_curve
 
 
 class TrainingProgress(keras.callbacks.Callback):
@@ -60,12 +60,18 @@ class HeldOutScores(keras.callbacks.Callback):
         self.X = self.pipeline[:-1].transform(self.texts)
 
     def on_epoch_end(self, epoch, logs=None):
-        # The classifier predicts with the network being trained (its model_).
-        clf = self.pipeline[-1]
-        proba = clf.predict_proba(self.X)
-        if logs is not None:
+        # The estimator predicts with the network being trained (its model_).
+        mlp = self.pipeline[-1]
+        if logs is None:
+            return
+        if hasattr(mlp, "predict_proba"):
             logs["test_loss"], logs["test_score"] = held_out_scores(
-                clf.classes_, self.labels, proba
+                mlp.classes_, self.labels, mlp.predict_proba(self.X)
+            )
+        else:  # a regressor: the loss on its standardised scale, as it trains
+            scale = np.reshape(getattr(mlp.target_encoder_, "scale_", 1.0), -1)
+            logs["test_loss"], logs["test_score"] = regression_curve(
+                self.labels, mlp.predict(self.X), scale
             )
 
 

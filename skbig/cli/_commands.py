@@ -13,6 +13,13 @@ from ._data import DataError, OutputWriter, read_dataset, text_chunks, write_jso
 from ._labels import Targets, hold_out, labels_to_score, validation_set
 from ._model import columns, load_model, metadata_for
 from ._progress import Bar, interactive
+from ._regression import (
+    NumericTargets,
+    check_regression_options,
+    evaluate_regressor,
+    regression_scores,
+    regression_shown,
+)
 
 
 class UsageError(Exception):
@@ -32,13 +39,18 @@ def parse_params(items, option="--param"):
     return params
 
 
-def _pipeline(params, random_state, dp_epsilon=None, vectorizer="tfidf"):
-    from .._text import make_text_classifier
+def text_pipeline(
+    params, random_state, dp_epsilon=None, vectorizer="tfidf", numbers=False
+):
+    from .._text import make_text_classifier, make_text_regressor
 
-    pipeline = make_text_classifier(
-        vectorizer=vectorizer, dp_epsilon=dp_epsilon, mlp__random_state=random_state
-    )
-    _check_step_names(pipeline, params, "--param")
+    if numbers:
+        pipeline = make_text_regressor(mlp__random_state=random_state)
+    else:
+        pipeline = make_text_classifier(
+            vectorizer=vectorizer, dp_epsilon=dp_epsilon, mlp__random_state=random_state
+        )
+    check_step_names(pipeline, params, "--param")
     try:
         pipeline.set_params(**params)
     except ValueError as error:
@@ -46,7 +58,7 @@ def _pipeline(params, random_state, dp_epsilon=None, vectorizer="tfidf"):
     return pipeline
 
 
-def _check_step_names(pipeline, names, option):
+def check_step_names(pipeline, names, option):
     for name in names:
         if "__" not in name:
             raise UsageError(
@@ -61,8 +73,14 @@ def train(args):
     check_outputs_before_work(args)
     if args.validation and args.dp_epsilon is not None:
         raise UsageError("--validation cannot be used with --dp-epsilon")
-    pipeline = _pipeline(
-        parse_params(args.param), args.random_state, args.dp_epsilon, args.vectorizer
+    if args.regression:
+        check_regression_options(args)
+    pipeline = text_pipeline(
+        parse_params(args.param),
+        args.random_state,
+        args.dp_epsilon,
+        args.vectorizer,
+        args.regression,
     )
     if args.stream:
         from ._stream import fit_streamed
@@ -85,6 +103,9 @@ def train(args):
             f"held-out ({summary['test_documents']} documents): accuracy "
             f"{summary['accuracy']:.4f}, macro-F1 {summary['macro_f1']:.4f}"
         )
+    elif "r2" in summary:
+        shown = regression_shown(summary)
+        print(f"held-out ({summary['test_documents']} documents): {shown}")
     save(pipeline, args.output, metadata=metadata_for(args, targets, training=summary))
     size = os.path.getsize(args.output) / 2**20
     print(f"saved to {args.output} ({size:.1f} MB)")
@@ -108,16 +129,19 @@ def _fit_in_memory(args, pipeline):
     """Read DATA (and the held-out part) whole, fit; returns the targets and a
     summary of the training."""
     texts, labels = read_dataset(
-        args.data, args.text_column, args.label_column, args.label_separator
-    )
-    targets = Targets(labels, args.data, args.label_column)
+        args.data, args.text_column, args.label_column, args.label_separator,
+        numbers=args.regression,
+    )  # fmt: skip
+    kind = NumericTargets if args.regression else Targets
+    targets = kind(labels, args.data, args.label_column)
     y = targets.encode(labels)
     test_texts = test_y = None
     if args.test:
         test_texts, test_labels = read_dataset(
-            args.test, args.text_column, args.label_column, args.label_separator
-        )
-        test_y = targets.encode(test_labels)
+            args.test, args.text_column, args.label_column, args.label_separator,
+            numbers=args.regression,
+        )  # fmt: skip
+        test_y = targets.encode(test_labels, args.test)
     elif args.test_size > 0:
         texts, y, test_texts, test_y, kept = hold_out(texts, y, targets, args)
         if kept:
@@ -136,12 +160,19 @@ def _fit_in_memory(args, pipeline):
     print_trained(pipeline, len(texts), targets, seconds)
     summary = {"documents": len(texts), "seconds": round(seconds, 2)}
     if test_texts is not None:
-        metrics = scores(test_y, pipeline.predict(test_texts))
+        score = regression_scores if args.regression else scores
+        metrics = score(test_y, pipeline.predict(test_texts))
         summary.update(test_documents=len(test_texts), **metrics)
     return targets, summary
 
 
 def print_trained(pipeline, n_documents, targets, seconds):
+    if getattr(targets, "numeric", False):
+        print(
+            f"trained on {n_documents} documents (targets {targets.low:.4g} to "
+            f"{targets.high:.4g}) in {seconds:.1f} s, {pipeline[-1].n_iter_} epochs"
+        )
+        return
     shown = ", ".join(str(c) for c in targets.classes[:10])
     more = ", ..." if len(targets.classes) > 10 else ""
     kind = "labels" if targets.multilabel else "classes"
@@ -176,11 +207,17 @@ def scores(y_true, y_pred):
 
 
 def evaluate(args):
+    from sklearn.base import is_regressor
     from sklearn.metrics import classification_report, confusion_matrix
 
-    model, metadata = load_model(args.model)
+    model, metadata = load_model(args.model, regressors="text")
     text_column, label_column, separator = columns(args, metadata)
-    texts, labels = read_dataset(args.data, text_column, label_column, separator)
+    numbers = is_regressor(model)
+    texts, labels = read_dataset(
+        args.data, text_column, label_column, separator, numbers=numbers
+    )
+    if numbers:
+        return evaluate_regressor(args, model, texts, labels, label_column)
     labels, label_names = labels_to_score(args.data, labels, model, metadata)
     y_pred = _predict_in_chunks(model, texts, args.quiet)
     if label_names is not None:
@@ -241,14 +278,14 @@ def predict(args):
             raise DataError(
                 '--scheduler and --workers need Dask: pip install "skbig[dask]"'
             ) from None
-        done = predict_on_dask(args, lambda: load_model(args.model))
+        done = predict_on_dask(args, lambda: load_model(args.model, regressors="text"))
         if args.output != "-":
             print(f"{done} predictions written to {args.output}")
         return 0
-    model, metadata = load_model(args.model)
+    model, metadata = load_model(args.model, regressors="text")
     text_column = args.text_column or metadata.get("text_column") or "text"
     multilabel = bool(metadata.get("multilabel"))
-    classes = metadata["classes"] if multilabel else list(model.classes_)
+    classes = metadata["classes"] if multilabel else getattr(model, "classes_", None)
     writer = None
     show_progress = interactive(args.quiet)
     done = 0
@@ -271,82 +308,6 @@ def predict(args):
         print(file=sys.stderr)
     if args.output != "-":
         print(f"{done} predictions written to {args.output}")
-    return 0
-
-
-def tune(args):
-    from sklearn.model_selection import GridSearchCV
-
-    from .._model_file import save
-
-    check_outputs_before_work(args)
-    grid = parse_params(args.grid, option="--grid")
-    for name, values in grid.items():
-        if not isinstance(values, list | tuple) or not values:
-            raise UsageError(f"--grid {name}= needs a non-empty list of values")
-        grid[name] = list(values)
-    pipeline = _pipeline(parse_params(args.param), args.random_state)
-    _check_step_names(pipeline, grid, "--grid")
-    from sklearn.metrics import get_scorer_names
-
-    if args.scoring not in get_scorer_names():
-        raise UsageError(
-            f"--scoring {args.scoring}: not a scikit-learn scorer; for example "
-            "accuracy, f1_macro or neg_log_loss (sklearn.metrics.get_scorer_names())"
-        )
-    try:
-        pipeline.set_params(**{name: values[0] for name, values in grid.items()})
-    except ValueError as error:
-        raise UsageError(str(error).splitlines()[0]) from None
-    texts, labels = read_dataset(
-        args.data, args.text_column, args.label_column, args.label_separator
-    )
-    targets = Targets(labels, args.data, args.label_column)
-    y = targets.encode(labels)
-    n_candidates = int(np.prod([len(v) for v in grid.values()]))
-    if interactive(args.quiet):
-        print(
-            f"fitting {n_candidates} candidates x {args.cv} folds "
-            f"= {n_candidates * args.cv} fits",
-            file=sys.stderr,
-        )
-    search = GridSearchCV(
-        pipeline,
-        grid,
-        cv=args.cv,
-        scoring=args.scoring,
-        n_jobs=args.n_jobs,
-        error_score="raise",
-    )
-    given = validation_set(args, targets)
-    if given and len(given["mlp__y_val"]) == len(texts):  # sklearn would cut it up
-        raise UsageError(
-            "--validation has as many rows as DATA, which a grid search splits "
-            "with the folds; give it another size"
-        )
-    start = time.perf_counter()
-    search.fit(texts, y, **given)
-    seconds = time.perf_counter() - start
-    results = search.cv_results_
-    order = np.argsort(results["rank_test_score"], kind="stable")
-    print(f"{'rank':>4}  {args.scoring:>10}  {'std':>7}  parameters")
-    ranks, means, stds = (results[f"{k}_test_score"] for k in ("rank", "mean", "std"))
-    for i in order:
-        params = ", ".join(f"{k}={v!r}" for k, v in results["params"][i].items())
-        print(f"{ranks[i]:>4}  {means[i]:>10.4f}  {stds[i]:>7.4f}  {params}")
-    print(f"\n{n_candidates} candidates x {args.cv} folds in {seconds:.1f} s")
-    tuning = {
-        "best_params": {k: repr(v) for k, v in search.best_params_.items()},
-        "best_score": float(search.best_score_),
-        "scoring": args.scoring,
-        "cv": args.cv,
-    }
-    save(
-        search.best_estimator_,
-        args.output,
-        metadata=metadata_for(args, targets, tuning=tuning),
-    )
-    print(f"best model saved to {args.output}")
     return 0
 
 

@@ -51,7 +51,9 @@ def predict_on_dask(args, load_model):
     try:
         model, metadata = load_model()
         multilabel = bool(metadata.get("multilabel"))
-        classes = metadata["classes"] if multilabel else list(model.classes_)
+        classes = (
+            metadata["classes"] if multilabel else getattr(model, "classes_", None)
+        )
         n_workers = max(1, len(client.scheduler_info()["workers"]))
         text_column = args.text_column or metadata.get("text_column") or "text"
         frame = _read(args, text_column, n_workers)

@@ -125,8 +125,10 @@ def is_missing_label(value):
     return is_missing(value) or (isinstance(value, str) and value.strip() == "NaN")
 
 
-def read_dataset(path, text_column, label_column, label_separator=None):
-    """Read texts and labels; labels are lists when the data is multi-label."""
+def read_dataset(path, text_column, label_column, label_separator=None, numbers=False):
+    """Read texts and labels; labels are lists when the data is multi-label.
+    ``numbers``: the labels are a regressor's targets, which the caller reads as
+    numbers (and refuses row by row), not classes."""
     texts, labels, missing_text, missing_label = [], [], [], []
     for number, row in enumerate(iter_rows(path), 1):
         if number == 1:
@@ -151,7 +153,8 @@ def read_dataset(path, text_column, label_column, label_separator=None):
                 f"{path}: column {column!r} has missing values in {len(rows)} "
                 f"row(s) (first: row {rows[0]})"
             )
-    check_label_column(path, label_column, labels)
+    if not numbers:
+        check_label_column(path, label_column, labels)
     bad = [i for i, t in enumerate(texts, 1) if not isinstance(t, str)]
     if bad:
         raise DataError(
@@ -217,7 +220,8 @@ def text_chunks(path, text_column, chunk_size, id_column=None):
 
 class RowFormat:
     """The rows ``skbig predict`` writes: CSV (``id, prediction, proba_<class>...``)
-    or JSON Lines (``{"id", "prediction", "probabilities"}``).
+    or JSON Lines (``{"id", "prediction", "probabilities"}``); a regressor's rows
+    (no ``classes``, None) have its number and no probabilities.
 
     A row is formatted as its id's part and the rest (``tails``): Dask's workers
     format the rest of their partitions' rows, and the client, which alone knows
@@ -225,7 +229,7 @@ class RowFormat:
     """
 
     def __init__(self, classes, multilabel, jsonl):
-        self.classes = [str(c) for c in classes]
+        self.classes = [] if classes is None else [str(c) for c in classes]
         self.multilabel, self.jsonl = multilabel, jsonl
 
     def header(self):
@@ -237,6 +241,10 @@ class RowFormat:
 
     def tails(self, predictions, probabilities):
         """Each row without its id, newline included."""
+        if probabilities is None:  # a regressor's numbers
+            if self.jsonl:
+                return [f'"prediction": {json.dumps(p)}}}\n' for p in predictions]
+            return _csv_lines([p] for p in predictions)
         rows = [
             (prediction, [round(float(p), 6) for p in proba])
             for prediction, proba in zip(predictions, probabilities, strict=True)

@@ -7,6 +7,8 @@ from ._model import load_model
 
 
 def export_model(args):
+    from sklearn.base import is_regressor
+
     from .._export import QUANTIZE, export, onnx_backend
 
     if args.quantize not in QUANTIZE[args.format]:
@@ -19,7 +21,7 @@ def export_model(args):
             onnx_backend()  # before the model's seconds of loading
         except ImportError as error:
             raise UsageError(str(error)) from None
-    model, metadata = load_model(args.model)
+    model, metadata = load_model(args.model, regressors="any")
     given = {"source": str(args.model)}
     if metadata.get("multilabel") and metadata.get("classes"):
         given["classes"] = json.dumps(metadata["classes"])
@@ -27,11 +29,16 @@ def export_model(args):
         model, args.output, format=args.format, quantize=args.quantize, metadata=given
     )
     inputs = "documents" if report["input"] == "text" else "rows"  # numeric steps
+    agree = (
+        "of predictions agree with the model's to 1e-3, within "
+        if is_regressor(model)
+        else "of labels agree with the model, probabilities within "
+    )
     print(
         f"exported to {args.output} ({report['format']}"
         f"{', ' + report['quantize'] if report['quantize'] else ''}, "
         f"{report['bytes'] / 2**20:.1f} MB): on {report['probe_inputs']} probe "
-        f"{inputs} {report['label_agreement']:.1%} of labels agree with the model, "
-        f"probabilities within {report['max_difference']:.1g}"
+        f"{inputs} {report['label_agreement']:.1%} {agree}"
+        f"{report['max_difference']:.1g}"
     )
     return 0

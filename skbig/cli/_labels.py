@@ -84,6 +84,8 @@ def _refuse_joined(path, labels, known):
 class Targets:
     """Labels as the pipeline trains on them: a vector, or a multi-label matrix."""
 
+    numeric = False  # numbers to regress on: ``_regression.NumericTargets``
+
     def __init__(self, labels, path, column):
         self.multilabel = any(isinstance(label, list) for label in labels)
         if self.multilabel:
@@ -94,10 +96,12 @@ class Targets:
         else:
             self.classes = sorted(set(labels), key=str)
             if len(labels) >= 20 and len(self.classes) > 0.5 * len(labels):
+                numbers = all(_is_number(label) for label in labels)
                 raise DataError(
                     f"{path}: column {column!r} holds {len(self.classes)} distinct "
                     f"labels in {len(labels)} rows: nearly every label is unique. "
                     "Is --label-column the column of the labels?"
+                    + (" Numbers to predict: pass --regression." if numbers else "")
                 )
         if len(self.classes) < 2:
             raise DataError(
@@ -106,21 +110,30 @@ class Targets:
                 "at least two"
             )
 
-    def encode(self, labels):
+    def encode(self, labels, path=None):
         if not self.multilabel:
             return np.asarray(labels)
         return self.binarizer.transform(as_lists(labels))
 
 
+def _is_number(label):
+    try:
+        float(label)
+    except (TypeError, ValueError):
+        return False
+    return not isinstance(label, bool | list)
+
+
 def hold_out(texts, y, targets, args):
-    """Split off ``--test-size`` stratified; classes with a single document (real
-    corpora have them) stay in training, where a stratified split cannot put
-    them on both sides."""
+    """Split off ``--test-size``, stratified by class (not for multi-label or
+    numeric targets); classes with a single document (real corpora have them)
+    stay in training, where a stratified split cannot put them on both sides."""
     from sklearn.model_selection import train_test_split
 
     kept = []
     single = np.zeros(len(texts), dtype=bool)
-    if not targets.multilabel:
+    stratified = not (targets.multilabel or targets.numeric)
+    if stratified:
         values, counts = np.unique(y, return_counts=True)
         kept = sorted(values[counts == 1].tolist(), key=str)
         single = np.isin(y, values[counts == 1])
@@ -130,7 +143,7 @@ def hold_out(texts, y, targets, args):
             rest,
             test_size=args.test_size,
             random_state=args.random_state,
-            stratify=None if targets.multilabel else y[rest],
+            stratify=y[rest] if stratified else None,
         )
     except ValueError as error:
         raise DataError(
@@ -147,10 +160,13 @@ def validation_set(args, targets):
     if not args.validation:
         return {}
     texts, labels = read_dataset(
-        args.validation, args.text_column, args.label_column, args.label_separator
-    )
+        args.validation, args.text_column, args.label_column, args.label_separator,
+        numbers=targets.numeric,
+    )  # fmt: skip
     if targets.multilabel:
         y = indicator_matrix(labels, targets.classes, args.validation)
+    elif targets.numeric:
+        y = targets.encode(labels, args.validation)
     else:
         unknown = sorted({str(v) for v in labels} - {str(c) for c in targets.classes})
         if unknown:

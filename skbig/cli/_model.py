@@ -14,13 +14,16 @@ def metadata_for(args, targets, **facts):
         label_separator=args.label_separator,
         multilabel=targets.multilabel,
         classes=classes,
+        task="regression" if getattr(targets, "numeric", False) else "classification",
         **facts,
     )
 
 
-def load_model(path):
-    """A saved text classifier and its metadata, or one line saying why not."""
-    from sklearn.base import is_classifier
+def load_model(path, regressors=None):
+    """A saved text classifier and its metadata, or one line saying why not.
+    ``regressors``: "text" takes a regressor of raw text too, "any" any regressor
+    (export and card, which describe numeric pipelines as well)."""
+    from sklearn.base import is_classifier, is_regressor
     from sklearn.exceptions import NotFittedError
     from sklearn.utils.validation import check_is_fitted
 
@@ -34,6 +37,21 @@ def load_model(path):
         check_is_fitted(model)
     except NotFittedError:
         raise DataError(f"{path}: the model in it was never fitted") from None
+    if regressors == "any" and is_regressor(model):
+        return model, metadata
+    if regressors == "text" and is_regressor(model) and _takes_text(model):
+        return model, metadata
+    if regressors == "text" and is_regressor(model):
+        raise DataError(
+            f"{path}: holds a {type(model).__name__} of numeric input, not a text "
+            "regressor (skbig train --regression or make_text_regressor())"
+        )
+    if is_regressor(model):
+        raise DataError(
+            f"{path}: holds a regressor ({type(model).__name__}); this command takes "
+            "text classifiers (a regressor's file is for evaluate, predict, export "
+            "and card)"
+        )
     if not (is_classifier(model) and hasattr(model, "predict_proba")):
         raise DataError(
             f"{path}: holds a {type(model).__name__}, not a text classifier "
@@ -45,6 +63,13 @@ def load_model(path):
     ):
         raise DataError(f"{path}: multi-label metadata without a list of classes")
     return model, metadata
+
+
+def _takes_text(model):
+    from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
+
+    steps = getattr(model, "steps", None) or [(None, None)]
+    return isinstance(steps[0][1], CountVectorizer | HashingVectorizer)
 
 
 def columns(args, metadata):

@@ -62,3 +62,12 @@ def add_validation(parser):
         "sources): training stops and calibrates on them instead of on a tenth "
         "of DATA (the library's fit(..., X_val=, y_val=))",
     )
+
+
+def add_regression(parser):
+    parser.add_argument(
+        "--regression",
+        action="store_true",
+        help="the labels are numbers (a rating, a price, a year): train "
+        "make_text_regressor() and score R², MAE and RMSE",
+    )

@@ -50,3 +50,13 @@ def held_out_scores(classes, labels, proba):
         return float(loss), float(np.mean(np.all((proba >= 0.5) == labels, axis=1)))
     loss = log_loss(classes, labels, proba)
     return float(loss), float(np.mean(classes[np.argmax(proba, axis=1)] == labels))
+
+
+def regression_curve(y_true, y_pred, scale):
+    """Squared error in units of the targets' spread (``scale``, what the network
+    trains on) and R² of a regressor's held-out predictions."""
+    y_true = np.asarray(y_true, dtype=np.float64)
+    gap = (np.asarray(y_pred, dtype=np.float64) - y_true) / scale
+    spread = np.sum((y_true - y_true.mean()) ** 2)
+    r2 = 1 - np.sum((gap * scale) ** 2) / spread if spread else 0.0
+    return float(np.mean(gap**2)), float(r2)

@@ -66,7 +66,7 @@ def card(args):
     from .._report import model_card
 
     notes = _notes(args)
-    model, _ = load_model(args.model)
+    model, _ = load_model(args.model, regressors="any")
     text = model_card(
         model, model_file=args.model, card_notes=notes, license=args.license
     )

@@ -1,0 +1,110 @@
+"""``--regression``: numbers as the targets of ``skbig train`` and ``tune``, scored
+as numbers by ``train``, ``evaluate`` and ``predict``."""
+
+import math
+
+import numpy as np
+
+from ._data import DataError
+
+
+class NumericTargets:
+    """The label column read as numbers (a rating, a price, a year): what
+    ``make_text_regressor()`` trains on. Same interface as ``Targets``."""
+
+    multilabel = False
+    numeric = True
+    classes = ()
+
+    def __init__(self, labels, path, column):
+        self.path, self.column = path, column
+        values = self.encode(labels)
+        if np.unique(values).size < 2:
+            raise DataError(
+                f"{path}: column {column!r} holds a single value ({values[0]:g}); a "
+                "regressor needs targets that vary"
+            )
+        self.low, self.high = float(values.min()), float(values.max())
+
+    def encode(self, labels, path=None):
+        return as_numbers(labels, path or self.path, self.column)
+
+
+def as_numbers(labels, path, column):
+    """``labels`` as float64, or a DataError naming the first that is not a finite
+    number (and its row)."""
+    values = np.empty(len(labels))
+    for row, label in enumerate(labels):
+        number = _number(label)
+        if number is None:
+            raise DataError(
+                f"{path}: row {row + 1} of column {column!r} holds "
+                f"{str(label)[:60]!r}, not a number; --regression trains on numeric "
+                "targets"
+            )
+        values[row] = number
+    return values
+
+
+def _number(label):
+    if isinstance(label, bool | list):
+        return None
+    try:
+        number = float(label)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def regression_scores(y_true, y_pred):
+    """R², mean absolute error and root mean squared error."""
+    from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+
+    return {
+        "r2": float(r2_score(y_true, y_pred)),
+        "mae": float(mean_absolute_error(y_true, y_pred)),
+        "rmse": float(math.sqrt(mean_squared_error(y_true, y_pred))),
+    }
+
+
+def regression_shown(metrics):
+    return (
+        f"R² {metrics['r2']:.4f}, MAE {metrics['mae']:.4g}, RMSE {metrics['rmse']:.4g}"
+    )
+
+
+def check_regression_options(args):
+    """What ``--regression`` cannot be combined with, refused before any work."""
+    from ._commands import UsageError
+
+    refused = [
+        ("--label-separator", getattr(args, "label_separator", None)),
+        ("--stream", getattr(args, "stream", False)),
+        ("--dp-epsilon", getattr(args, "dp_epsilon", None) is not None),
+        ("--vectorizer hashing", getattr(args, "vectorizer", "tfidf") == "hashing"),
+    ]
+    for option, given in refused:
+        if given:
+            raise UsageError(
+                f"--regression cannot be used with {option} (a regressor trains "
+                "on one number a document, in memory, with TF-IDF features)"
+            )
+
+
+def evaluate_regressor(args, model, texts, labels, label_column):
+    """``skbig evaluate`` of a regressor: its scores on the labelled ``texts``."""
+    from ._commands import _predict_in_chunks
+    from ._data import write_json
+
+    y_true = as_numbers(labels, args.data, label_column)
+    y_pred = _predict_in_chunks(model, texts, args.quiet)
+    metrics = regression_scores(y_true, y_pred)
+    print(f"{regression_shown(metrics)}\n({len(texts)} documents)")
+    if args.report_dir:
+        import os
+
+        os.makedirs(args.report_dir, exist_ok=True)
+        result = dict(metrics, documents=len(texts))
+        write_json(os.path.join(args.report_dir, "evaluation.json"), result)
+        print(f"report written to {args.report_dir}")
+    return 0
