@@ -112,6 +112,9 @@ def test_card_and_export_take_a_regressor_explain_and_report_refuse(
     model, _ = trained
     code, out, _ = run("card", model, "-o", "-")
     assert code == 0 and "It predicts a number." in out and "- regression" in out
+    header = out.split("\n---\n")[0]  # the held-out scores of skbig train, by id
+    assert header.endswith("metrics:\n- r_squared\n- mae\n- rmse")
+    assert "## Evaluation results\n\n- r2: " in out and "model-index" not in out
     page = tmp_path / "r.html"
     for argv in (("explain", model, "cook"), ("report", model, "x.csv", "-o", page)):
         code, _, err = run(*argv)

@@ -122,11 +122,18 @@ def _versions():
     return versions
 
 
+#: Held-out scores a card names in its header: a classifier's, and a regressor's
+#: with their Hugging Face metric ids.
+_CLASSIFICATION = ("accuracy", "macro_f1")
+_REGRESSION = {"r2": "r_squared", "mae": "mae", "rmse": "rmse"}
+
+
 def card_markdown(facts, license="other"):
     """The model card as Markdown with a YAML header (Hugging Face's layout)."""
+    scores = _REGRESSION if facts.get("regressor") else _CLASSIFICATION
     evaluation = facts["evaluation"] or {
         k: facts["training"][k]
-        for k in ("accuracy", "macro_f1")
+        for k in scores
         if k in facts["training"]  # the held-out scores of skbig train
     }
     header = [
@@ -139,8 +146,10 @@ def card_markdown(facts, license="other"):
         "- scikit-learn",
         "- keras",
     ]
-    metrics = [(k, evaluation[k]) for k in ("accuracy", "macro_f1") if k in evaluation]
-    if metrics:
+    metrics = [(k, evaluation[k]) for k in scores if k in evaluation]
+    if metrics and facts.get("regressor"):  # no model-index task for text regression
+        header += ["metrics:"] + [f"- {_REGRESSION[k]}" for k, _ in metrics]
+    elif metrics:
         header += ["metrics:"] + [
             f"- {'f1' if k == 'macro_f1' else k}" for k, _ in metrics
         ]
