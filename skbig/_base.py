@@ -263,7 +263,9 @@ class _MLPMixin:
             self._learn_from_validation(first.best_raw, held_out, features)
             if new_network:  # a regressor's ridge, weighed against the network
                 train = (X, y, sample_weight)
-                fit_linear_part(self, train, validation, first.best_raw)
+                fit_linear_part(
+                    self, train, validation, first.best_raw, refit=given is None
+                )
         best = first.best_epoch - initial_epoch
         if refit and best > 0:
             # The held-out part has told how long to train; now train the network

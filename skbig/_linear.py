@@ -7,7 +7,8 @@ network's outputs there are those of the epoch the stopping rule kept, the
 ridge's those of a ridge fitted on the training part alone. On a linear or nearly
 linear target, where a network trained by gradient steps stays below the ridge,
 the weight moves to the ridge; on a non-linear one it stays near zero. The ridge
-that predicts is then fitted on all the rows, as the refit's network is.
+that predicts is then fitted on all the rows, as the refit's network is (on the
+training rows alone when the held-out ones are ``X_val``, as the network is).
 
 On dense input the penalty is chosen by efficient leave-one-out cross-validation
 (scikit-learn's ``RidgeCV``); on sparse input (text), where that needs an n x n
@@ -63,11 +64,14 @@ def check_linear_part(estimator, new_network):
         )
 
 
-def fit_linear_part(estimator, train, validation, network_outputs):
+def fit_linear_part(estimator, train, validation, network_outputs, refit=True):
     """After a new network's stopping run: fit the ridge and choose its weight.
 
     ``train`` and ``validation`` are ``(X, y, sample_weight)`` of the training and
     held-out rows (encoded), ``network_outputs`` the kept epoch's held-out outputs.
+    ``refit``: the ridge that predicts is fitted on both, as the network's refit
+    trains on both; False where the held-out rows are the caller's ``X_val``, which
+    the network never trains on.
     """
     if not estimator._numeric_target or not _applies(estimator, train, validation):
         return
@@ -82,8 +86,9 @@ def fit_linear_part(estimator, train, validation, network_outputs):
     weight = (
         np.sum(w[:, None] * gap * (y_val - net)) / denominator if denominator else 0
     )
-    rows = [_stacked(a, b) for a, b in zip(train, validation, strict=True)]
-    ridge = _ridge(*rows, alpha=alpha)
+    if refit:
+        rows = [_stacked(a, b) for a, b in zip(train, validation, strict=True)]
+        ridge = _ridge(*rows, alpha=alpha)
     k = y_val.shape[1]  # RidgeCV drops the column of a one-column target
     coef = np.asarray(ridge.coef_, dtype=np.float64).reshape(k, -1)
     estimator.linear_coef_ = coef.T.copy()

@@ -359,3 +359,19 @@ def test_a_text_regressor_reloads_with_its_linear_part(text_regression, tmp_path
     again = skbig.load(tmp_path / "reg.skbig")
     np.testing.assert_array_equal(again[-1].linear_coef_, pipe[-1].linear_coef_)
     np.testing.assert_array_equal(again.predict(texts[300:]), pipe.predict(texts[300:]))
+
+
+def test_given_held_out_rows_weigh_the_ridge_but_never_train_it(text_regression):
+    # X_val stops the fit and chooses the weight; the network never trains on it,
+    # and neither does the ridge that predicts.
+    from sklearn.base import clone
+    from sklearn.linear_model import Ridge
+
+    texts, y, pipe = text_regression
+    X, X_val = pipe[0].transform(texts[:240]), pipe[0].transform(texts[240:300])
+    reg = clone(pipe[-1]).fit(X, y[:240], X_val=X_val, y_val=y[240:300])
+    assert reg.training_plan_["validation_given"] and reg.linear_coef_ is not None
+    ys = (y[:240] - reg.target_encoder_.mean_[0]) / reg.target_encoder_.scale_[0]
+    ridge = Ridge(alpha=reg.linear_alpha_, solver="sparse_cg").fit(X, ys)
+    np.testing.assert_allclose(reg.linear_coef_[:, 0], ridge.coef_, atol=1e-4)
+    np.testing.assert_allclose(reg.linear_intercept_, [ridge.intercept_], atol=1e-4)
