@@ -3,18 +3,16 @@
 ``explain_text`` attributes a text classifier's probability for one class to the
 terms of one document with integrated gradients (Sundararajan et al., 2017) on the
 vectorizer's output: each term's share of ``P(class | document) - P(class | empty
-document)``, computed from the network itself. ``top_terms`` asks the network what
-a document made of a single term would be, for every term of the vocabulary.
+document)``, computed from the network itself (a text regressor's prediction
+likewise, its linear part included). ``top_terms`` asks the network what a document
+made of a single term would be, for every term of the vocabulary.
 """
-
-import html
-import re
-from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
 from ._documents import DEFAULT_TOKEN_PATTERN
+from ._explanation import Explanation
 from ._runtime import quiet
 from ._tables import standardised
 from ._term_names import document_names, vocabulary_names
@@ -24,101 +22,9 @@ from ._weights import weighted
 IG_STEPS = 32
 
 
-@dataclass
-class Explanation:
-    """The terms of one document, weighted by how much they raised one class.
-
-    Attributes
-    ----------
-    text : str
-        The document.
-    target : object
-        The class explained.
-    probability : float
-        The model's probability for ``target`` on ``text``.
-    baseline : float
-        Its probability on an empty document; the weights of all the document's
-        terms sum to ``probability - baseline``.
-    terms : list of (str, float)
-        The ``top_k`` terms with the largest absolute weights, largest first;
-        positive weights raised the probability of ``target``.
-    all_terms : dict of str to float
-        Every term of the document that the vectorizer kept, with its weight.
-    """
-
-    text: str
-    target: object
-    probability: float
-    baseline: float
-    terms: list
-    all_terms: dict = field(repr=False)
-    token_pattern: str = field(default=DEFAULT_TOKEN_PATTERN, repr=False)
-    lowercase: bool = field(default=True, repr=False)
-
-    def word_weights(self):
-        """``(start, end, weight)`` for each word of ``text`` that carries a weight.
-
-        An n-gram's weight is shared equally among its words.
-        """
-        per_word = {}
-        for term, weight in self.all_terms.items():
-            words = term.split()
-            for word in words:
-                per_word[word] = per_word.get(word, 0.0) + weight / len(words)
-        spans = []
-        for match in re.finditer(self.token_pattern, self.text):
-            word = match.group(0).lower() if self.lowercase else match.group(0)
-            if word in per_word:
-                spans.append((match.start(), match.end(), per_word[word]))
-        return spans
-
-    def to_html(self):
-        """The text with each word's background green (raised) or red (lowered)."""
-        spans = self.word_weights()
-        scale = max((abs(w) for _, _, w in spans), default=0.0) or 1.0
-        parts, position = [], 0
-        for start, end, weight in spans:
-            parts.append(html.escape(self.text[position:start]))
-            alpha = min(abs(weight) / scale, 1.0)
-            color = (
-                f"rgba(0, 160, 0, {alpha:.2f})"
-                if weight > 0
-                else (f"rgba(220, 0, 0, {alpha:.2f})")
-            )
-            parts.append(
-                f'<span style="background-color: {color}" '
-                f'title="{weight:+.4f}">{html.escape(self.text[start:end])}</span>'
-            )
-            position = end
-        parts.append(html.escape(self.text[position:]))
-        header = (
-            f"<p><b>{html.escape(str(self.target))}</b>: probability "
-            f"{self.probability:.3f} (empty document: {self.baseline:.3f})</p>"
-        )
-        return f'<div class="skbig-explanation">{header}<p>{"".join(parts)}</p></div>'
-
-    def _repr_html_(self):
-        return self.to_html()
-
-    def to_text(self):
-        """A plain rendering for terminals: one term per line with a bar."""
-        lines = [
-            f"{self.target}: probability {self.probability:.3f} "
-            f"(empty document {self.baseline:.3f})"
-        ]
-        scale = max((abs(w) for _, w in self.terms), default=0.0) or 1.0
-        width = max((len(t) for t, _ in self.terms), default=0)
-        for term, weight in self.terms:
-            bar = ("+" if weight > 0 else "-") * max(1, round(20 * abs(weight) / scale))
-            lines.append(f"  {term:<{width}}  {weight:+.4f}  {bar}")
-        return "\n".join(lines)
-
-    def __str__(self):
-        return self.to_text()
-
-
-def _split(pipeline):
-    """The transforming head and the skbig classifier at the end of a pipeline."""
+def _split(pipeline, regressors=False):
+    """The transforming head and the skbig classifier (``regressors``: or
+    regressor) at the end of a pipeline."""
     from ._classifier import MLPClassifier
     from ._regressor import MLPRegressor
 
@@ -129,8 +35,11 @@ def _split(pipeline):
             f"make_text_classifier(); got {type(pipeline).__name__}"
         )
     clf = pipeline[-1]
-    if not hasattr(clf, "classes_"):
-        raise TypeError("explanations need a classifier, not a regressor")
+    if not (regressors or hasattr(clf, "classes_")):
+        raise TypeError(
+            "this ranks a classifier's classes, not a regressor's numbers; "
+            "explain_text explains a regressor's prediction for one document"
+        )
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(clf)
@@ -169,14 +78,16 @@ def explain_text(pipeline, text, target=None, top_k=10, steps=IG_STEPS):
     Parameters
     ----------
     pipeline : Pipeline
-        A fitted pipeline ending in an skbig classifier after a vectorizer, such as
-        :func:`skbig.make_text_classifier` (or one read by :func:`skbig.load`).
+        A fitted pipeline ending in an skbig classifier (or regressor) after a
+        vectorizer, such as :func:`skbig.make_text_classifier` (or one read by
+        :func:`skbig.load`).
         Hashed features (``vectorizer="hashing"``, private pipelines) have no
         vocabulary: the text's own terms name the columns they hash to.
     text : str
         The document to explain.
     target : object, default=None
-        The class to explain; defaults to the most probable class.
+        The class to explain; defaults to the most probable class. A regressor's:
+        the index of an output (None: its only one).
     top_k : int, default=10
         How many terms ``Explanation.terms`` lists.
     steps : int, default=32
@@ -206,9 +117,10 @@ def explain_text(pipeline, text, target=None, top_k=10, steps=IG_STEPS):
     """
     import tensorflow as tf
 
-    head, clf = _split(pipeline)
+    head, clf = _split(pipeline, regressors=True)
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {type(text).__name__}")
+    numbers = not hasattr(clf, "classes_")  # a regressor
     x = sp.csr_matrix(head.transform([text]), dtype=np.float32)
     # The network reads the columns as its nb_weights scaled them.
     x = weighted(x, getattr(clf, "feature_weights_", None))
@@ -224,17 +136,21 @@ def explain_text(pipeline, text, target=None, top_k=10, steps=IG_STEPS):
     inputs = tf.constant(dense)
     with quiet(), tf.GradientTape() as tape:
         tape.watch(inputs)
-        raw = _dense_call(clf.model_, standardised(clf, inputs))
-        if target is None:
-            row = raw[steps].numpy()
-            column = int(row[0] > 0.5) if _is_binary(clf, raw) else int(np.argmax(row))
+        features = standardised(clf, inputs)
+        raw = _dense_call(clf.model_, features)
+        if numbers:
+            column = _output_index(raw, target)
+            score = _predicted(clf, features, raw, column)
         else:
-            column = _class_index(clf, target)
-        score = _probability_of(clf, raw, column)
+            column = _class_column(clf, raw[steps], target)
+            score = _probability_of(clf, raw, column)
     gradients = tape.gradient(score, inputs).numpy()[:steps, present]
     weights = values * gradients.mean(axis=0)
     probability, baseline = (float(p) for p in score.numpy()[steps:])
-    target = clf.classes_[column]
+    if numbers:
+        target = None if raw.shape[-1] == 1 else column
+    else:
+        target = clf.classes_[column]
     all_terms = {str(n): float(w) for n, w in zip(names, weights, strict=True)}
     order = np.argsort(-np.abs(weights), kind="stable")[:top_k]
     vectorizer = _last_vectorizer(head)
@@ -248,7 +164,48 @@ def explain_text(pipeline, text, target=None, top_k=10, steps=IG_STEPS):
         token_pattern=getattr(vectorizer, "token_pattern", None)
         or DEFAULT_TOKEN_PATTERN,
         lowercase=getattr(vectorizer, "lowercase", True),
+        quantity="prediction" if numbers else "probability",
     )
+
+
+def _class_column(clf, row, target):
+    """The column of ``target`` (None: the most probable class for the network's
+    outputs ``row`` on the document)."""
+    if target is not None:
+        return _class_index(clf, target)
+    row = row.numpy()
+    return int(row[0] > 0.5) if _is_binary(clf, row[None]) else int(np.argmax(row))
+
+
+def _output_index(raw, target):
+    """The regressor's output ``target`` (its index; None: the only one)."""
+    n_outputs = raw.shape[-1]
+    if target is None and n_outputs == 1:
+        return 0
+    if isinstance(target, int | np.integer) and 0 <= target < n_outputs:
+        return int(target)
+    raise ValueError(
+        f"target names one of the regressor's {n_outputs} outputs by its index "
+        f"(0 to {n_outputs - 1}); got {target!r}"
+    )
+
+
+def _predicted(reg, features, raw, column):
+    """The regressor's prediction for output ``column``, as ``predict`` makes it
+    (the network blended with its linear part, on the targets' scale), as a
+    tensor of the network's ``features``, to differentiate."""
+    import tensorflow as tf
+
+    value = raw[:, column]
+    coef = getattr(reg, "linear_coef_", None)
+    if coef is not None:
+        linear = tf.linalg.matvec(features, tf.constant(coef[:, column], tf.float32))
+        weight = float(reg.linear_weight_)
+        value = (1 - weight) * value + weight * (
+            linear + float(reg.linear_intercept_[column])
+        )
+    encoder = reg.target_encoder_
+    return value * float(encoder.scale_[column]) + float(encoder.mean_[column])
 
 
 def _last_vectorizer(head):

@@ -106,20 +106,16 @@ def test_evaluate_and_predict_speak_numbers(trained, files, tmp_path):
     np.testing.assert_allclose([row["prediction"] for row in lines], predicted)
 
 
-def test_card_and_export_take_a_regressor_explain_and_report_refuse(
-    trained, files, tmp_path
-):
+def test_card_and_export_take_a_regressor_and_report_refuses(trained, files, tmp_path):
     model, _ = trained
     code, out, _ = run("card", model, "-o", "-")
     assert code == 0 and "It predicts a number." in out and "- regression" in out
     header = out.split("\n---\n")[0]  # the held-out scores of skbig train, by id
     assert header.endswith("metrics:\n- r_squared\n- mae\n- rmse")
     assert "## Evaluation results\n\n- r2: " in out and "model-index" not in out
-    page = tmp_path / "r.html"
-    for argv in (("explain", model, "cook"), ("report", model, "x.csv", "-o", page)):
-        code, _, err = run(*argv)
-        assert code == 1 and "holds a regressor (TextPipeline)" in err
-        assert len(err.strip().splitlines()) == 1
+    code, _, err = run("report", model, "x.csv", "-o", tmp_path / "r.html")
+    assert code == 1 and "holds a regressor (TextPipeline)" in err
+    assert len(err.strip().splitlines()) == 1
     pytest.importorskip("onnxruntime")
     pytest.importorskip("skl2onnx")
     code, out, err = run("export", model, tmp_path / "stars.onnx")
@@ -204,3 +200,50 @@ def test_a_dask_workers_rows_of_a_regressor(trained, files):
     assert RowFormat(None, False, jsonl=False).header() == "id,prediction\r\n"
     _, none, _ = score_partition(frame.iloc[:0], model, "text", "id")
     assert none == []
+
+
+@pytest.mark.slow
+def test_workers_on_a_local_dask_cluster_write_exactly_the_local_numbers(
+    trained, files
+):
+    pytest.importorskip("distributed")
+    model, _ = trained
+    outputs = []
+    for name, options in (("local.jsonl", []), ("workers.jsonl", ["--workers", "2"])):
+        code, out, err = run("predict", model, files / "train.jsonl", "-o",
+                             files / name, "--id-column", "id", "--quiet",
+                             *options)  # fmt: skip
+        assert code == 0, err
+        assert "240 predictions written" in out
+        outputs.append((files / name).read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_explain_attributes_a_regressors_prediction_to_its_words(trained, tmp_path):
+    from skbig.explain import explain_text
+
+    model, _ = trained
+    pipeline = skbig.load(model)
+    text = "recipe cook the bread and code the server"  # food (1) and tech (4) words
+    explanation = explain_text(pipeline, text)
+    assert explanation.target is None and explanation.quantity == "prediction"
+    assert explanation.probability == pytest.approx(pipeline.predict([text])[0], 1e-5)
+    assert explanation.baseline == pytest.approx(pipeline.predict([""])[0], 1e-5)
+    # Integrated gradients are complete: the weights sum to the distance from the
+    # empty document (the linear part's share exactly, the network's to the path).
+    total = sum(explanation.all_terms.values())
+    spread = abs(explanation.probability - explanation.baseline)
+    assert total == pytest.approx(explanation.probability - explanation.baseline,
+                                  abs=0.02 * spread)  # fmt: skip
+    terms = explanation.all_terms  # tech words raise the number, food words lower it
+    assert min(terms["code"], terms["server"]) > 0 > max(terms["recipe"], terms["cook"])
+    with pytest.raises(ValueError, match="one of the regressor's 1 outputs"):
+        explain_text(pipeline, text, target=3)
+    code, out, err = run("explain", model, text, "--top-k", "3",
+                         "--html", tmp_path / "why.html")  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("prediction ") and "(empty document " in out
+    assert len(out.strip().splitlines()) == 4
+    assert "<p>prediction " in (tmp_path / "why.html").read_text()
+    code, _, err = run("explain", model, text, "--target", "food")
+    assert code == 2 and "a regressor's prediction has none" in err

@@ -216,8 +216,9 @@ def build_parser():
         "explain",
         explain,
         "show which words drove a saved model's prediction for a text",
-        "Attribute MODEL's probability for a class (default: the predicted one) to "
-        "the words of TEXT with integrated gradients (skbig.explain.explain_text).",
+        "Attribute MODEL's probability for a class (default: the predicted one; a "
+        "regressor's: its prediction) to the words of TEXT with integrated gradients "
+        "(skbig.explain.explain_text).",
         [
             "skbig explain spam.skbig 'WIN a FREE prize, call now'",
             "skbig explain news.skbig 'the pitcher threw a no-hitter' "

@@ -314,10 +314,13 @@ def predict(args):
 def explain(args):
     from ..explain import explain_text
 
-    model, metadata = load_model(args.model)
+    model, metadata = load_model(args.model, regressors="text")
+    numbers = not hasattr(model, "classes_")  # a regressor: its prediction
+    if numbers and args.target is not None:
+        raise UsageError("--target names a class; a regressor's prediction has none")
     # Multi-label models number their labels; the file keeps their names.
     names = metadata["classes"] if metadata.get("multilabel") else None
-    names = names or [str(c) for c in model.classes_]
+    names = names or [str(c) for c in getattr(model, "classes_", ())]
     target = None
     if args.target is not None:
         if args.target not in names:
@@ -327,7 +330,9 @@ def explain(args):
         target = model.classes_[names.index(args.target)]
     for text in args.text or [sys.stdin.read()]:
         explanation = explain_text(model, text, target=target, top_k=args.top_k)
-        explanation.target = names[list(model.classes_).index(explanation.target)]
+        if not numbers:
+            column = list(model.classes_).index(explanation.target)
+            explanation.target = names[column]
         print(explanation.to_text())
         if args.html:
             with open(args.html, "w", encoding="utf-8") as file:

@@ -49,8 +49,8 @@ def load_model(path, regressors=None):
     if is_regressor(model):
         raise DataError(
             f"{path}: holds a regressor ({type(model).__name__}); this command takes "
-            "text classifiers (a regressor's file is for evaluate, predict, export "
-            "and card)"
+            "text classifiers (a regressor's file is for evaluate, predict, explain, "
+            "export and card)"
         )
     if not (is_classifier(model) and hasattr(model, "predict_proba")):
         raise DataError(
