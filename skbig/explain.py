@@ -37,8 +37,8 @@ def _split(pipeline, regressors=False):
     clf = pipeline[-1]
     if not (regressors or hasattr(clf, "classes_")):
         raise TypeError(
-            "this ranks a classifier's classes, not a regressor's numbers; "
-            "explain_text explains a regressor's prediction for one document"
+            "deletion_check measures a classifier's probabilities, not a "
+            "regressor's numbers"
         )
     from sklearn.utils.validation import check_is_fitted
 
@@ -225,13 +225,17 @@ def top_terms(pipeline, top_k=20, plot=None, batch_size=2048):
     Each term of the vocabulary is scored by the probability the network gives
     the class for a document made of that term alone (its TF-IDF vector, one
     non-zero of 1.0 after the vectorizer's l2 normalisation), minus the
-    probability for an empty document.
+    probability for an empty document. A regressor's terms are scored by its
+    prediction for that document minus the empty document's, and listed under
+    ``"raise"`` (largest first) and ``"lower"`` (most negative first); with
+    several outputs, ``"raise 0"``, ``"lower 0"``, ``"raise 1"``, ...
 
     Parameters
     ----------
     pipeline : Pipeline
-        A fitted pipeline ending in an skbig classifier after a vectorizer with a
-        vocabulary (a ``HashingVectorizer`` keeps none: ``TypeError``).
+        A fitted pipeline ending in an skbig classifier or regressor after a
+        vectorizer with a vocabulary (a ``HashingVectorizer`` keeps none:
+        ``TypeError``).
     top_k : int, default=20
         Terms per class.
     plot : str or path-like, default=None
@@ -242,25 +246,41 @@ def top_terms(pipeline, top_k=20, plot=None, batch_size=2048):
     Returns
     -------
     dict
-        ``{class: [(term, raise in probability), ...]}``, largest first.
+        ``{class: [(term, raise in probability), ...]}``, largest first; a
+        regressor's ``{"raise": [(term, change), ...], "lower": [...]}``.
     """
-    head, clf = _split(pipeline)
+    head, clf = _split(pipeline, regressors=True)
     names = vocabulary_names(head)
     n_features = len(names)
-    empty = clf.predict_proba(sp.csr_matrix((1, n_features), dtype=np.float32))
+    numbers = not hasattr(clf, "classes_")
+    score = clf.predict if numbers else clf.predict_proba
+    empty = score(sp.csr_matrix((1, n_features), dtype=np.float32)).reshape(1, -1)
     # Row i is the one-term document of vocabulary entry i.
     one_term = sp.identity(n_features, dtype=np.float32, format="csr")
-    proba = np.concatenate(
+    values = np.concatenate(
         [
-            clf.predict_proba(one_term[start : start + batch_size])
+            score(one_term[start : start + batch_size]).reshape(-1, empty.shape[1])
             for start in range(0, n_features, batch_size)
         ]
     )
+    lifts = values - empty
     result = {}
+    if numbers:  # the terms that raise the number most, and that lower it most
+        for j, lift in enumerate(lifts.T):
+            suffix = f" {j}" if lifts.shape[1] > 1 else ""
+            for key, order in (("raise", np.argsort(-lift, kind="stable")),
+                               ("lower", np.argsort(lift, kind="stable"))):  # fmt: skip
+                picked = order[:top_k]
+                result[key + suffix] = [(str(names[i]), float(lift[i])) for i in picked]
+        return _plotted(result, plot)
     for column, label in enumerate(clf.classes_):
-        lift = proba[:, column] - empty[0, column]
+        lift = lifts[:, column]
         order = np.argsort(-lift, kind="stable")[:top_k]
         result[_plain(label)] = [(str(names[i]), float(lift[i])) for i in order]
+    return _plotted(result, plot)
+
+
+def _plotted(result, plot):
     if plot is not None:
         _plot_top_terms(result, plot)
     return result

@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import make_corpus
+from conftest import TOPICS, make_corpus
 from sklearn.metrics import mean_absolute_error, r2_score
 
 import skbig
@@ -18,6 +18,7 @@ FAST = ["--param", "mlp__epochs=30", "--param", "mlp__hidden_layer_sizes=(16,)",
         "--param", "mlp__early_stopping=False", "--quiet"]  # fmt: skip
 #: A number per topic, with a little noise: what the tests' regressor learns.
 LEVEL = {"food": 1.0, "sport": 2.0, "tech": 4.0}
+LEVEL_WORDS = {topic: words.split() for topic, words in TOPICS.items()}
 
 
 def run(*argv):
@@ -247,3 +248,21 @@ def test_explain_attributes_a_regressors_prediction_to_its_words(trained, tmp_pa
     assert "<p>prediction " in (tmp_path / "why.html").read_text()
     code, _, err = run("explain", model, text, "--target", "food")
     assert code == 2 and "a regressor's prediction has none" in err
+
+
+def test_top_terms_of_a_regressor_raise_and_lower_its_number(trained, tmp_path):
+    from skbig.explain import deletion_check, top_terms
+
+    pipeline = skbig.load(trained[0])
+    terms = top_terms(pipeline, top_k=4, plot=tmp_path / "terms.png")
+    assert list(terms) == ["raise", "lower"]
+    raised, lowered = dict(terms["raise"]), dict(terms["lower"])
+    assert set(raised) <= set(LEVEL_WORDS["tech"]) and min(raised.values()) > 0
+    assert set(lowered) <= set(LEVEL_WORDS["food"]) and max(lowered.values()) < 0
+    # A term's change is the prediction for a document of that term alone.
+    term, change = terms["raise"][0]
+    alone, empty = pipeline.predict([term, ""])
+    assert change == pytest.approx(alone - empty, rel=1e-5)
+    assert (tmp_path / "terms.png").read_bytes().startswith(b"\x89PNG")
+    with pytest.raises(TypeError, match="a classifier's probabilities"):
+        deletion_check(pipeline, ["code server"])

@@ -10,11 +10,10 @@ import numpy as np
 
 from .._labels import predicted_labels
 from ._data import DataError, OutputWriter, read_dataset, text_chunks, write_json
-from ._labels import Targets, hold_out, labels_to_score, validation_set
+from ._labels import hold_out, labels_to_score, training_data, validation_set
 from ._model import columns, load_model, metadata_for
 from ._progress import Bar, interactive
 from ._regression import (
-    NumericTargets,
     check_regression_options,
     evaluate_regressor,
     regression_scores,
@@ -128,13 +127,7 @@ def train(args):
 def _fit_in_memory(args, pipeline):
     """Read DATA (and the held-out part) whole, fit; returns the targets and a
     summary of the training."""
-    texts, labels = read_dataset(
-        args.data, args.text_column, args.label_column, args.label_separator,
-        numbers=args.regression,
-    )  # fmt: skip
-    kind = NumericTargets if args.regression else Targets
-    targets = kind(labels, args.data, args.label_column)
-    y = targets.encode(labels)
+    texts, targets, y = training_data(args)
     test_texts = test_y = None
     if args.test:
         test_texts, test_labels = read_dataset(

@@ -124,6 +124,20 @@ def _is_number(label):
     return not isinstance(label, bool | list)
 
 
+def training_data(args):
+    """DATA's texts, its ``Targets`` (numbers with ``--regression``) and the
+    labels encoded as the pipeline trains on them."""
+    from ._regression import NumericTargets
+
+    texts, labels = read_dataset(
+        args.data, args.text_column, args.label_column, args.label_separator,
+        numbers=args.regression,
+    )  # fmt: skip
+    kind = NumericTargets if args.regression else Targets
+    targets = kind(labels, args.data, args.label_column)
+    return texts, targets, targets.encode(labels)
+
+
 def hold_out(texts, y, targets, args):
     """Split off ``--test-size``, stratified by class (not for multi-label or
     numeric targets); classes with a single document (real corpora have them)

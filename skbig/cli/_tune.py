@@ -12,11 +12,10 @@ from ._commands import (
     parse_params,
     text_pipeline,
 )
-from ._data import read_dataset
-from ._labels import Targets, validation_set
+from ._labels import training_data, validation_set
 from ._model import metadata_for
 from ._progress import interactive
-from ._regression import NumericTargets, check_regression_options
+from ._regression import check_regression_options
 
 
 def tune(args):
@@ -48,13 +47,7 @@ def tune(args):
         pipeline.set_params(**{name: values[0] for name, values in grid.items()})
     except ValueError as error:
         raise UsageError(str(error).splitlines()[0]) from None
-    texts, labels = read_dataset(
-        args.data, args.text_column, args.label_column, args.label_separator,
-        numbers=args.regression,
-    )  # fmt: skip
-    kind = NumericTargets if args.regression else Targets
-    targets = kind(labels, args.data, args.label_column)
-    y = targets.encode(labels)
+    texts, targets, y = training_data(args)
     n_candidates = int(np.prod([len(v) for v in grid.values()]))
     if interactive(args.quiet):
         print(
