@@ -156,7 +156,8 @@ def _unpacked_vocabulary(text, lengths):
 @public
 class TextPipeline(Pipeline):
     """A scikit-learn :class:`~sklearn.pipeline.Pipeline` whose ``fit`` is all or
-    nothing, what :func:`make_text_classifier` returns.
+    nothing, what :func:`make_text_classifier` and :func:`make_text_regressor`
+    return.
 
     The same parameters, steps and behaviour as ``Pipeline``. When a fit stops
     part-way (Ctrl-C, or an error in the network's training), every step is put

@@ -137,12 +137,13 @@ def score_partition(frame, model, column, id_column, label_names=None):
     """``(ids, predictions, probabilities)`` for one partition (a pandas
     DataFrame) as ``skbig predict`` writes them (``ids`` None without an
     ``id_column``; ``label_names`` for a multi-label model, as its model file's
-    metadata lists them): what a worker runs for the command line."""
+    metadata lists them; a regressor's probabilities are None): what a worker runs
+    for the command line."""
     documents = _documents(frame[column])
     ids = frame[id_column].tolist() if id_column else None
-    if not documents:
-        width = len(model.classes_) if hasattr(model, "classes_") else 0
-        return ids, [], np.zeros((0, width))
+    if not documents:  # a regressor's rows have no probabilities
+        classes = getattr(model, "classes_", None)
+        return ids, [], None if classes is None else np.zeros((0, len(classes)))
     return (ids, *predicted_labels(model, documents, label_names))
 
 

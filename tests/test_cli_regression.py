@@ -107,16 +107,19 @@ def test_evaluate_and_predict_speak_numbers(trained, files, tmp_path):
     np.testing.assert_allclose([row["prediction"] for row in lines], predicted)
 
 
-def test_card_and_export_take_a_regressor_and_report_refuses(trained, files, tmp_path):
+def test_card_report_and_export_take_a_regressor(trained, files, tmp_path):
     model, _ = trained
     code, out, _ = run("card", model, "-o", "-")
     assert code == 0 and "It predicts a number." in out and "- regression" in out
     header = out.split("\n---\n")[0]  # the held-out scores of skbig train, by id
     assert header.endswith("metrics:\n- r_squared\n- mae\n- rmse")
     assert "## Evaluation results\n\n- r2: " in out and "model-index" not in out
-    code, _, err = run("report", model, "x.csv", "-o", tmp_path / "r.html")
-    assert code == 1 and "holds a regressor (TextPipeline)" in err
-    assert len(err.strip().splitlines()) == 1
+    code, out, err = run("report", model, files / "test.csv", "-o", tmp_path / "r.html")
+    assert code == 0, err
+    texts, y = _test_split(files)
+    r2 = r2_score(y, skbig.load(model).predict(texts))
+    assert out.startswith(f"R² {r2:.4f}, MAE ") and "(60 documents)" in out
+    assert '<section id="predicted">' in (tmp_path / "r.html").read_text()
     pytest.importorskip("onnxruntime")
     pytest.importorskip("skl2onnx")
     code, out, err = run("export", model, tmp_path / "stars.onnx")
@@ -199,8 +202,7 @@ def test_a_dask_workers_rows_of_a_regressor(trained, files):
     tails = RowFormat(None, False, jsonl=True).tails(numbers, proba)
     assert [json.loads("{" + tail)["prediction"] for tail in tails] == numbers
     assert RowFormat(None, False, jsonl=False).header() == "id,prediction\r\n"
-    _, none, _ = score_partition(frame.iloc[:0], model, "text", "id")
-    assert none == []
+    assert score_partition(frame.iloc[:0], model, "text", "id") == ([], [], None)
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ pytest.importorskip("matplotlib")
 
 import skbig
 from skbig._report._page import SECTIONS, expected_calibration_error, scores
+from skbig._report._regression import REGRESSION_SECTIONS
 
 
 def test_scores_and_calibration_error_by_hand():
@@ -66,10 +67,41 @@ def test_a_report_names_the_path_it_cannot_write(fitted_pipeline, tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def test_a_report_of_a_regressor_is_refused_by_name(tmp_path):
-    with pytest.raises(TypeError, match=r"scores a classifier.*MLPRegressor"):
-        skbig.report(skbig.MLPRegressor(), ["a text"], [1.0], tmp_path / "r.html")
+def test_a_report_of_what_is_neither_classifier_nor_regressor_is_refused(tmp_path):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    with pytest.raises(TypeError, match=r"or a regressor; got TfidfVectorizer"):
+        skbig.report(TfidfVectorizer(), ["a text"], [1.0], tmp_path / "r.html")
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.fixture(scope="module")
+def regression_page(tmp_path_factory):
+    from conftest import FAST
+    from sklearn.metrics import r2_score
+
+    texts, labels = make_corpus(160, seed=5)
+    y = np.array([{"food": 1.0, "sport": 2.0, "tech": 4.0}[lab] for lab in labels])
+    reg = skbig.make_text_regressor(**FAST).fit(texts[:120], y[:120])
+    path = tmp_path_factory.mktemp("report") / "regression.html"
+    result = skbig.report(reg, texts[120:], y[120:], path, n_errors=3, n_correct=2)
+    assert result["r2"] == pytest.approx(r2_score(y[120:], reg.predict(texts[120:])))
+    return path, result, path.read_text(encoding="utf-8")
+
+
+def test_a_regressors_report_shows_its_errors_and_terms(regression_page):
+    _, result, text = regression_page
+    assert result.keys() == {"r2", "mae", "rmse", "mean_error", "documents"}
+    for section in REGRESSION_SECTIONS:
+        assert f'<section id="{section}">' in text
+    assert "per-class" not in text and "reliability" not in text
+    assert f"<b>{result['r2']:.4f}</b><span>R²</span>" in text
+    assert "<td>raise</td>" in text and "<td>lower</td>" in text
+    assert text.count("<li><p class=meta>true <b>") == 5  # 3 errors, 2 others
+    assert "<p>prediction " in text  # the examples' explanations
+    assert not re.search(r"""(src|href)=["'](?!data:|#)""", text)
+    with pytest.raises(ValueError, match="one number per document"):
+        skbig.report(skbig.make_text_regressor(), ["a"], [[1.0, 2.0]], "unused")
 
 
 # --------------------------------------------------------- in a real browser
@@ -158,6 +190,18 @@ def test_chromium_renders_every_section_and_fetches_nothing(page, tmp_path):
     for section in SECTIONS:
         assert f'<section id="{section}">' in dom.stdout
     assert dom.stdout.count("<svg") >= 3  # confusion, calibration, learning curve
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_chromium_renders_a_regressors_report_and_fetches_nothing(
+    regression_page, tmp_path
+):
+    dom, _, requests = _render(regression_page[0], tmp_path, dump_dom=True)
+    assert requests == [], requests
+    for section in REGRESSION_SECTIONS:
+        assert f'<section id="{section}">' in dom.stdout
+    assert dom.stdout.count("<svg") >= 2  # predicted against true, learning curve
 
 
 @pytest.mark.slow

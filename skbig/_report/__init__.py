@@ -1,13 +1,15 @@
-"""``skbig.report`` and the model card: a fitted classifier, shown in one file."""
+"""``skbig.report`` and the model card: a fitted classifier (or regressor), shown
+in one file."""
 
 import os
 
-from sklearn.base import is_classifier
+from sklearn.base import is_classifier, is_regressor
 
 from .._files import write_atomically
 from ._card import card_facts, card_markdown, sha256
 from ._multilabel import is_multilabel, multilabel_page
 from ._page import SECTIONS, build_page
+from ._regression import regression_page
 
 __all__ = ["SECTIONS", "model_card", "report"]
 
@@ -26,7 +28,8 @@ def report(
     random_state=0,
     label_names=None,
 ):
-    """Write an HTML report of a fitted text classifier scored on ``X``, ``y``.
+    """Write an HTML report of a fitted text classifier (or regressor) scored on
+    ``X``, ``y``.
 
     One self-contained file (styles, script and figures inline; nothing is fetched
     when it opens) with: the headline scores (accuracy, macro-F1, log-loss,
@@ -37,19 +40,24 @@ def report(
     the model card. A multi-label classifier's report scores its label
     decisions instead: micro- and macro-F1, the share of documents with every
     label right, the Hamming loss, per-label scores with their thresholds, and
-    the calibration of the labels' probabilities. Needs matplotlib (``pip install
+    the calibration of the labels' probabilities. A regressor's report (one number
+    per document) gives R², the mean absolute and root mean squared errors and
+    the mean error, the predictions against the true values and the errors'
+    spread, the terms that raise and lower the prediction most, and the largest
+    errors and a sample of the rest, highlighted. Needs matplotlib (``pip install
     "skbig[plot]"``).
 
     Parameters
     ----------
     estimator : Pipeline
         A fitted text classifier, such as :func:`make_text_classifier` builds or
-        :func:`skbig.load` returns.
+        :func:`skbig.load` returns, or a text regressor
+        (:func:`make_text_regressor`).
     X : list of str
         Labelled documents to score, new to the model.
     y : array-like of shape (n_samples,) or (n_samples, n_labels)
         Their labels; for a multi-label model, the label indicator matrix it
-        was trained on (as ``MultiLabelBinarizer`` makes).
+        was trained on (as ``MultiLabelBinarizer`` makes); a regressor's numbers.
     path : str or path-like
         The HTML file to write.
     data_name : str, default=None
@@ -73,11 +81,10 @@ def report(
     dict
         The headline scores.
     """
-    if not is_classifier(estimator):
+    if not (is_classifier(estimator) or is_regressor(estimator)):
         raise TypeError(
-            "skbig.report scores a classifier (accuracy, confusion, calibration); "
-            f"got {type(estimator).__name__}, which is not one. For a regressor, "
-            "skbig.model_card gives its card and sklearn.metrics.r2_score its score."
+            "skbig.report scores a classifier or a regressor; got "
+            f"{type(estimator).__name__}, which is neither"
         )
     facts = card_facts(estimator, model_file=model_file, notes=card_notes)
     digest = None
@@ -91,7 +98,9 @@ def report(
         "n_correct": n_correct,
         "random_state": random_state,
     }
-    if is_multilabel(estimator):
+    if is_regressor(estimator):
+        page = regression_page(estimator, list(X), y, facts, **options)
+    elif is_multilabel(estimator):
         names = [str(c) for c in estimator.classes_]
         if label_names is not None:
             names = [str(name) for name in label_names]

@@ -263,7 +263,8 @@ def build_parser():
         "write one self-contained HTML report of a saved model on labelled data",
         "Score MODEL on DATA and write OUT: headline scores, per-class table, "
         "confusion matrix, calibration, learning curve, top terms, explained "
-        "examples and the model card, in one file that needs no network "
+        "examples and the model card (a regressor's: R², errors, predicted against "
+        "true), in one file that needs no network "
         '(needs "skbig[plot]").',
         [
             "skbig report news.skbig test.jsonl.gz -o report.html",

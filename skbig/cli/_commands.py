@@ -160,7 +160,7 @@ def _fit_in_memory(args, pipeline):
 
 
 def print_trained(pipeline, n_documents, targets, seconds):
-    if getattr(targets, "numeric", False):
+    if targets.numeric:
         print(
             f"trained on {n_documents} documents (targets {targets.low:.4g} to "
             f"{targets.high:.4g}) in {seconds:.1f} s, {pipeline[-1].n_iter_} epochs"
@@ -212,7 +212,7 @@ def evaluate(args):
     if numbers:
         return evaluate_regressor(args, model, texts, labels, label_column)
     labels, label_names = labels_to_score(args.data, labels, model, metadata)
-    y_pred = _predict_in_chunks(model, texts, args.quiet)
+    y_pred = predict_in_chunks(model, texts, args.quiet)
     if label_names is not None:
         names, y_true = label_names, labels
         report = classification_report(
@@ -249,7 +249,7 @@ def evaluate(args):
     return 0
 
 
-def _predict_in_chunks(model, texts, quiet, chunk_size=2048):
+def predict_in_chunks(model, texts, quiet, chunk_size=2048):
     bar = Bar(len(texts), "predict") if interactive(quiet) else None
     parts = []
     for start in range(0, len(texts), chunk_size):

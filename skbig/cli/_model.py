@@ -14,7 +14,7 @@ def metadata_for(args, targets, **facts):
         label_separator=args.label_separator,
         multilabel=targets.multilabel,
         classes=classes,
-        task="regression" if getattr(targets, "numeric", False) else "classification",
+        task="regression" if targets.numeric else "classification",
         **facts,
     )
 
@@ -50,7 +50,7 @@ def load_model(path, regressors=None):
         raise DataError(
             f"{path}: holds a regressor ({type(model).__name__}); this command takes "
             "text classifiers (a regressor's file is for evaluate, predict, explain, "
-            "export and card)"
+            "report, export and card)"
         )
     if not (is_classifier(model) and hasattr(model, "predict_proba")):
         raise DataError(

@@ -2,6 +2,7 @@
 as numbers by ``train``, ``evaluate`` and ``predict``."""
 
 import math
+import os
 
 import numpy as np
 
@@ -57,14 +58,11 @@ def _number(label):
 
 
 def regression_scores(y_true, y_pred):
-    """R², mean absolute error and root mean squared error."""
-    from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+    """R², mean absolute error, root mean squared error and mean error, as the
+    report scores them."""
+    from .._report._regression import regression_scores as scored
 
-    return {
-        "r2": float(r2_score(y_true, y_pred)),
-        "mae": float(mean_absolute_error(y_true, y_pred)),
-        "rmse": float(math.sqrt(mean_squared_error(y_true, y_pred))),
-    }
+    return scored(np.asarray(y_true, np.float64), np.asarray(y_pred, np.float64))
 
 
 def regression_shown(metrics):
@@ -93,16 +91,14 @@ def check_regression_options(args):
 
 def evaluate_regressor(args, model, texts, labels, label_column):
     """``skbig evaluate`` of a regressor: its scores on the labelled ``texts``."""
-    from ._commands import _predict_in_chunks
+    from ._commands import predict_in_chunks
     from ._data import write_json
 
     y_true = as_numbers(labels, args.data, label_column)
-    y_pred = _predict_in_chunks(model, texts, args.quiet)
+    y_pred = predict_in_chunks(model, texts, args.quiet)
     metrics = regression_scores(y_true, y_pred)
     print(f"{regression_shown(metrics)}\n({len(texts)} documents)")
     if args.report_dir:
-        import os
-
         os.makedirs(args.report_dir, exist_ok=True)
         result = dict(metrics, documents=len(texts))
         write_json(os.path.join(args.report_dir, "evaluation.json"), result)

@@ -8,6 +8,7 @@ from ._commands import check_outputs_before_work
 from ._data import DataError, read_dataset
 from ._labels import labels_to_score
 from ._model import columns, load_model
+from ._regression import as_numbers, regression_shown
 
 
 def _notes(args):
@@ -33,10 +34,16 @@ def report(args):
 
     check_outputs_before_work(args)
     notes = _notes(args)
-    model, metadata = load_model(args.model)
+    model, metadata = load_model(args.model, regressors="text")
     text_column, label_column, separator = columns(args, metadata)
-    texts, labels = read_dataset(args.data, text_column, label_column, separator)
-    labels, names = labels_to_score(args.data, labels, model, metadata)
+    numbers = not hasattr(model, "classes_")  # a regressor
+    texts, labels = read_dataset(
+        args.data, text_column, label_column, separator, numbers=numbers
+    )
+    if numbers:
+        labels, names = as_numbers(labels, args.data, label_column), None
+    else:
+        labels, names = labels_to_score(args.data, labels, model, metadata)
     scores = write_report(
         model,
         texts,
@@ -48,16 +55,18 @@ def report(args):
         label_names=names,
     )
     size = os.path.getsize(args.output) / 2**20
-    first = (
-        f"micro-F1 {scores['micro_f1']:.4f}, macro-F1 {scores['macro_f1']:.4f}, "
-        f"every label right {scores['subset_accuracy']:.4f}"
-        if names is not None
-        else f"accuracy {scores['accuracy']:.4f}, macro-F1 {scores['macro_f1']:.4f}"
-    )
-    print(
-        f"{first}, log-loss {scores['log_loss']:.4f}, ECE {scores['ece']:.4f} "
-        f"({scores['documents']} documents)"
-    )
+    if numbers:
+        said = regression_shown(scores)
+    elif names is not None:
+        said = (
+            f"micro-F1 {scores['micro_f1']:.4f}, macro-F1 {scores['macro_f1']:.4f}, "
+            f"every label right {scores['subset_accuracy']:.4f}"
+        )
+    else:
+        said = f"accuracy {scores['accuracy']:.4f}, macro-F1 {scores['macro_f1']:.4f}"
+    if not numbers:
+        said += f", log-loss {scores['log_loss']:.4f}, ECE {scores['ece']:.4f}"
+    print(f"{said} ({scores['documents']} documents)")
     print(f"report written to {args.output} ({size:.1f} MB)")
     return 0
 

@@ -71,7 +71,9 @@ def fit_streamed(args, pipeline):
     fit = functools.partial(fit_stream, **given)
     seconds = fit_with_progress(args, pipeline, callbacks, fit, pipeline, chunks)
     classes = pipeline[-1].classes_
-    targets = types.SimpleNamespace(multilabel=False, classes=classes.tolist())
+    targets = types.SimpleNamespace(
+        multilabel=False, numeric=False, classes=classes.tolist()
+    )
     print_trained(pipeline, counted["documents"], targets, seconds)
     summary = {"documents": counted["documents"], "seconds": round(seconds, 2)}
     if args.test or holding > 0:
