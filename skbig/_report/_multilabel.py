@@ -18,10 +18,11 @@ from ._page import (
     ECE_BINS,
     PAGE,
     SCRIPT,
-    SHOWN_CHARACTERS,
     STYLE,
     card_section,
+    examples_section,
     expected_calibration_error,
+    explained,
     figure,
     final_step,
     headline_section,
@@ -211,8 +212,6 @@ def _per_label(names, table):
 def _examples(estimator, texts, Y, predicted, proba, names, n_errors, n_correct, seed):
     """The documents whose most confident wrong decision is surest, and a sample
     of documents with every label right, each highlighted for one label."""
-    from ..explain import explain_text
-
     wrong_cells = predicted != Y
     # How sure each wrong decision was: p for a false alarm, 1 - p for a miss.
     sureness = np.where(predicted == 1, proba, 1 - proba) * wrong_cells
@@ -227,31 +226,25 @@ def _examples(estimator, texts, Y, predicted, proba, names, n_errors, n_correct,
         shown = [html.escape(str(names[j])) for j in np.flatnonzero(row)]
         return ", ".join(shown) or "none"
 
-    blocks = []
-    for title, rows, surest in (
-        ("Most confident errors", wrong, sureness),
-        ("A sample of documents with every label right", right, proba),
-    ):
-        items = []
-        for i in rows:
-            j = int(np.argmax(surest[i]))  # the surest wrong decision, or label
-            text = str(texts[i])[:SHOWN_CHARACTERS]
-            try:
-                explanation = explain_text(estimator, text, target=classes[j])
-                explanation.target = names[j]  # the label's name, not its column
-                shown = explanation.to_html()
-            except (TypeError, ValueError, AttributeError):
-                shown = html.escape(text)
-            items.append(
-                f"<li><p class=meta>true <b>{labels(Y[i])}</b>, predicted "
-                f"<b>{labels(predicted[i])}</b>; highlighted for "
-                f"<b>{html.escape(str(names[j]))}</b> ({proba[i, j]:.3f})</p>"
-                f'<div class="doc">{shown}</div></li>'
-            )
-        blocks.append(f"<h3>{title}</h3><ol>{''.join(items) or '<li>none</li>'}</ol>")
+    def item(i, surest):
+        j = int(np.argmax(surest[i]))  # the surest wrong decision, or label
+        meta = (
+            f"true <b>{labels(Y[i])}</b>, predicted <b>{labels(predicted[i])}</b>; "
+            f"highlighted for <b>{html.escape(str(names[j]))}</b> ({proba[i, j]:.3f})"
+        )
+        # Named by the label's name, not its column.
+        return meta, explained(estimator, texts[i], classes[j], name=names[j])
+
+    groups = [
+        ("Most confident errors", [item(i, sureness) for i in wrong]),
+        (
+            "A sample of documents with every label right",
+            [item(i, proba) for i in right],
+        ),
+    ]
     note = (
         "<p>Words in green raised the highlighted label's probability, in red "
         "lowered it (integrated gradients, skbig.explain.explain_text); an error "
         "is highlighted for its surest wrong decision.</p>"
     )
-    return section("examples", "Examples", note + "".join(blocks))
+    return examples_section(note, groups)

@@ -221,38 +221,61 @@ def top_terms_section(estimator, names=None):
     )
 
 
-def _examples(estimator, texts, y, predicted, proba, n_errors, n_correct, seed):
+def explained(estimator, text, target=None, name=None):
+    """``text`` (its first ``SHOWN_CHARACTERS``) as HTML with its words highlighted
+    by ``explain_text`` for ``target`` (shown as ``name``), or plain where it
+    cannot be explained."""
     from ..explain import explain_text
 
+    text = str(text)[:SHOWN_CHARACTERS]
+    try:
+        explanation = explain_text(estimator, text, target=target)
+    except (TypeError, ValueError, AttributeError):
+        return html.escape(text)
+    if name is not None:
+        explanation.target = name
+    return explanation.to_html()
+
+
+def examples_section(note, groups):
+    """The examples: ``groups`` of ``(title, [(meta HTML, document HTML), ...])``."""
+    blocks = "".join(
+        f"<h3>{title}</h3><ol>"
+        + (
+            "".join(
+                f'<li><p class=meta>{meta}</p><div class="doc">{shown}</div></li>'
+                for meta, shown in items
+            )
+            or "<li>none</li>"
+        )
+        + "</ol>"
+        for title, items in groups
+    )
+    return section("examples", "Examples", note + blocks)
+
+
+def _examples(estimator, texts, y, predicted, proba, n_errors, n_correct, seed):
     confidence = proba.max(axis=1)
     wrong = np.flatnonzero(predicted != y)
     wrong = wrong[np.argsort(-confidence[wrong], kind="stable")][:n_errors]
     right = np.flatnonzero(predicted == y)
     rng = np.random.default_rng(seed)
     right = np.sort(rng.choice(right, min(n_correct, len(right)), replace=False))
-    blocks = []
-    for title, rows in (
-        ("Most confident errors", wrong),
-        ("A sample of correct predictions", right),
-    ):
-        items = []
-        for i in rows:
-            text = str(texts[i])[:SHOWN_CHARACTERS]
-            try:
-                shown = explain_text(estimator, text, target=predicted[i]).to_html()
-            except (TypeError, ValueError, AttributeError):
-                shown = html.escape(text)
-            items.append(
-                f"<li><p class=meta>true <b>{html.escape(str(y[i]))}</b>, predicted "
-                f"<b>{html.escape(str(predicted[i]))}</b> ({confidence[i]:.3f})</p>"
-                f'<div class="doc">{shown}</div></li>'
-            )
-        blocks.append(f"<h3>{title}</h3><ol>{''.join(items) or '<li>none</li>'}</ol>")
+
+    def item(i):
+        true, said = html.escape(str(y[i])), html.escape(str(predicted[i]))
+        meta = f"true <b>{true}</b>, predicted <b>{said}</b> ({confidence[i]:.3f})"
+        return meta, explained(estimator, texts[i], predicted[i])
+
+    groups = [
+        ("Most confident errors", [item(i) for i in wrong]),
+        ("A sample of correct predictions", [item(i) for i in right]),
+    ]
     note = (
         "<p>Words in green raised the predicted class, in red lowered it "
         "(integrated gradients, skbig.explain.explain_text).</p>"
     )
-    return section("examples", "Examples", note + "".join(blocks))
+    return examples_section(note, groups)
 
 
 def card_section(facts):

@@ -14,9 +14,10 @@ from ._figures import _svg, subplots
 from ._page import (
     PAGE,
     SCRIPT,
-    SHOWN_CHARACTERS,
     STYLE,
     card_section,
+    examples_section,
+    explained,
     figure,
     final_step,
     headline_section,
@@ -139,30 +140,23 @@ def _top_terms(estimator):
 
 
 def _examples(estimator, texts, y, predicted, n_errors, n_correct, seed):
-    from ..explain import explain_text
-
     error = np.abs(predicted - y)
     largest = np.argsort(-error, kind="stable")[:n_errors]
     rest = np.setdiff1d(np.arange(len(y)), largest)
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(rest, min(n_correct, len(rest)), replace=False))
-    blocks = []
-    for title, rows in (("Largest errors", largest), ("A sample of the rest", sample)):
-        items = []
-        for i in rows:
-            text = str(texts[i])[:SHOWN_CHARACTERS]
-            try:
-                shown = explain_text(estimator, text).to_html()
-            except (TypeError, ValueError, AttributeError):
-                shown = html.escape(text)
-            items.append(
-                f"<li><p class=meta>true <b>{y[i]:.4g}</b>, predicted "
-                f"<b>{predicted[i]:.4g}</b> (error {predicted[i] - y[i]:+.3g})</p>"
-                f'<div class="doc">{shown}</div></li>'
-            )
-        blocks.append(f"<h3>{title}</h3><ol>{''.join(items) or '<li>none</li>'}</ol>")
+
+    def item(i):
+        error = predicted[i] - y[i]
+        meta = f"true <b>{y[i]:.4g}</b>, predicted <b>{predicted[i]:.4g}</b>"
+        return f"{meta} (error {error:+.3g})", explained(estimator, texts[i])
+
+    groups = [
+        ("Largest errors", [item(i) for i in largest]),
+        ("A sample of the rest", [item(i) for i in sample]),
+    ]
     note = (
         "<p>Words in green raised the prediction, in red lowered it (integrated "
         "gradients, skbig.explain.explain_text).</p>"
     )
-    return section("examples", "Examples", note + "".join(blocks))
+    return examples_section(note, groups)
