@@ -333,15 +333,7 @@ def make_text_classifier(
             ]
         )  # fmt: skip
     else:
-        pipeline = TextPipeline(
-            [
-                (
-                    "tfidf",
-                    TfidfVectorizer(sublinear_tf=True, min_df=2, dtype=np.float32),
-                ),
-                ("mlp", MLPClassifier()),
-            ]
-        )
+        pipeline = TextPipeline([("tfidf", _default_tfidf()), ("mlp", MLPClassifier())])
     return _with_step_params(pipeline, params)
 
 
@@ -373,9 +365,14 @@ def make_text_regressor(**params):
     >>> reg.fit(texts, stars).predict(["great fun"]).shape
     (1,)
     """
-    tfidf = TfidfVectorizer(sublinear_tf=True, min_df=2, dtype=np.float32)
-    pipeline = TextPipeline([("tfidf", tfidf), ("mlp", MLPRegressor())])
+    pipeline = TextPipeline([("tfidf", _default_tfidf()), ("mlp", MLPRegressor())])
     return _with_step_params(pipeline, params, "make_text_regressor")
+
+
+def _default_tfidf():
+    """The vectorizer both factories put in front: sublinear term frequencies,
+    terms seen in one document dropped, float32 straight into the network."""
+    return TfidfVectorizer(sublinear_tf=True, min_df=2, dtype=np.float32)
 
 
 def _with_step_params(pipeline, params, maker="make_text_classifier"):
