@@ -22,9 +22,9 @@ from ._weights import weighted
 IG_STEPS = 32
 
 
-def _split(pipeline, regressors=False):
-    """The transforming head and the skbig classifier (``regressors``: or
-    regressor) at the end of a pipeline."""
+def _split(pipeline):
+    """The transforming head and the skbig classifier or regressor at the end of
+    a pipeline."""
     from ._classifier import MLPClassifier
     from ._regressor import MLPRegressor
 
@@ -35,11 +35,6 @@ def _split(pipeline, regressors=False):
             f"make_text_classifier(); got {type(pipeline).__name__}"
         )
     clf = pipeline[-1]
-    if not (regressors or hasattr(clf, "classes_")):
-        raise TypeError(
-            "deletion_check measures a classifier's probabilities, not a "
-            "regressor's numbers"
-        )
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(clf)
@@ -117,7 +112,7 @@ def explain_text(pipeline, text, target=None, top_k=10, steps=IG_STEPS):
     """
     import tensorflow as tf
 
-    head, clf = _split(pipeline, regressors=True)
+    head, clf = _split(pipeline)
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {type(text).__name__}")
     numbers = not hasattr(clf, "classes_")  # a regressor
@@ -249,7 +244,7 @@ def top_terms(pipeline, top_k=20, plot=None, batch_size=2048):
         ``{class: [(term, raise in probability), ...]}``, largest first; a
         regressor's ``{"raise": [(term, change), ...], "lower": [...]}``.
     """
-    head, clf = _split(pipeline, regressors=True)
+    head, clf = _split(pipeline)
     names = vocabulary_names(head)
     n_features = len(names)
     numbers = not hasattr(clf, "classes_")
@@ -335,6 +330,11 @@ def deletion_check(pipeline, texts, ks=(1, 3, 5), random_state=None):
     from sklearn.utils import check_random_state
 
     head, clf = _split(pipeline)
+    if not hasattr(clf, "classes_"):
+        raise TypeError(
+            "deletion_check measures a classifier's probabilities, not a "
+            "regressor's numbers"
+        )
     vectorizer = _last_vectorizer(head)
     if vectorizer is None:
         raise TypeError("deletion_check needs a pipeline with a text vectorizer")
