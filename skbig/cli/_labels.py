@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 
 from ._data import DataError, read_dataset
+from ._regression import NumericTargets, parsed_number
 
 
 def as_lists(labels):
@@ -96,7 +97,7 @@ class Targets:
         else:
             self.classes = sorted(set(labels), key=str)
             if len(labels) >= 20 and len(self.classes) > 0.5 * len(labels):
-                numbers = all(_is_number(label) for label in labels)
+                numbers = all(parsed_number(label) is not None for label in labels)
                 raise DataError(
                     f"{path}: column {column!r} holds {len(self.classes)} distinct "
                     f"labels in {len(labels)} rows: nearly every label is unique. "
@@ -116,19 +117,9 @@ class Targets:
         return self.binarizer.transform(as_lists(labels))
 
 
-def _is_number(label):
-    try:
-        float(label)
-    except (TypeError, ValueError):
-        return False
-    return not isinstance(label, bool | list)
-
-
 def training_data(args):
     """DATA's texts, its ``Targets`` (numbers with ``--regression``) and the
     labels encoded as the pipeline trains on them."""
-    from ._regression import NumericTargets
-
     texts, labels = read_dataset(
         args.data, args.text_column, args.label_column, args.label_separator,
         numbers=args.regression,

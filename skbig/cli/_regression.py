@@ -36,8 +36,8 @@ def as_numbers(labels, path, column):
     number (and its row)."""
     values = np.empty(len(labels))
     for row, label in enumerate(labels):
-        number = _number(label)
-        if number is None:
+        number = parsed_number(label)
+        if number is None or not math.isfinite(number):
             raise DataError(
                 f"{path}: row {row + 1} of column {column!r} holds "
                 f"{str(label)[:60]!r}, not a number; --regression trains on numeric "
@@ -47,14 +47,14 @@ def as_numbers(labels, path, column):
     return values
 
 
-def _number(label):
+def parsed_number(label):
+    """``label`` as a float (a number, or text that reads as one), else None."""
     if isinstance(label, bool | list):
         return None
     try:
-        number = float(label)
+        return float(label)
     except (TypeError, ValueError):
         return None
-    return number if math.isfinite(number) else None
 
 
 def regression_scores(y_true, y_pred):
