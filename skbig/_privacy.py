@@ -11,6 +11,7 @@ only by a private fit.
 
 import dataclasses
 
+import numpy as np
 import scipy.sparse as sp
 
 from ._names import public
@@ -39,6 +40,11 @@ MIN_AUTO_BATCH = 256
 PLD_DISCRETIZATION = 1e-3
 #: Above this epsilon the noise is calibrated with the RDP accountant instead.
 PLD_MAX_EPSILON = 100.0
+#: A private regressor with ``dp_target_bounds`` trains on its targets mapped from
+#: the bounds to [-TARGET_REACH, TARGET_REACH]: the noise moves the weights by a
+#: fixed amount a step ("auto" rate), so targets too small drown in it and too
+#: large take many steps to reach (benchmarks/README.md, "Private text regression").
+TARGET_REACH = 8.0
 
 
 @public
@@ -112,6 +118,23 @@ def noise_for(epsilon, delta, sampling_rate, steps, accountant="PLD"):
                 delta,
             )
         )
+
+
+def target_bounds(bounds, n_outputs):
+    """``dp_target_bounds`` as arrays ``low``, ``high`` of one value per output."""
+    try:
+        low, high = (np.asarray(b, dtype=np.float64).reshape(-1) for b in bounds)
+        low, high = np.broadcast_to(low, n_outputs), np.broadcast_to(high, n_outputs)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"dp_target_bounds must be (low, high), each a number or one per "
+            f"target ({n_outputs}), not {bounds!r}."
+        ) from None
+    if not (np.isfinite(low).all() and np.isfinite(high).all() and (low < high).all()):
+        raise ValueError(
+            f"dp_target_bounds must be finite with low < high, not {bounds!r}."
+        )
+    return low, high
 
 
 def private_plan(estimator, n_samples):

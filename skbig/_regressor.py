@@ -93,6 +93,14 @@ class MLPRegressor(_MLPMixin, MLPAttributes, KerasRegressor):
     dp_clip_norm, dp_intercept_scaling : float, default=1.0
         In a private fit, the largest norm of one example's gradient, and the constant
         input each bias is a weight on (liblinear's ``intercept_scaling``).
+    dp_target_bounds : (low, high) or None, default=None
+        A private fit's bounds on the targets, from public knowledge (a rating
+        scale, the years a record covers), never from the data: each a number,
+        or one per target. The network then trains on the targets clipped into
+        them and mapped to [-8, 8], and predictions are clipped into them. None:
+        a private fit trains on the targets as they are, which suits targets of
+        about unit size near 0 (standardising them would take their mean and
+        spread from the private data). Ignored outside a private fit.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout, shuffling and the validation split
         (the same value, the same model) without touching the global generators,
@@ -190,8 +198,13 @@ class MLPRegressor(_MLPMixin, MLPAttributes, KerasRegressor):
     _parameter_constraints = {
         **COMMON_CONSTRAINTS,
         "linear_part": ["boolean", StrOptions({"auto"})],
+        "dp_target_bounds": ["array-like", None],
     }
-    _ADDED_PARAMS = {**_MLPMixin._ADDED_PARAMS, "linear_part": False}
+    _ADDED_PARAMS = {
+        **_MLPMixin._ADDED_PARAMS,
+        "linear_part": False,
+        "dp_target_bounds": None,
+    }
 
     def __init__(
         self,
@@ -214,6 +227,7 @@ class MLPRegressor(_MLPMixin, MLPAttributes, KerasRegressor):
         dp_delta=None,
         dp_clip_norm=1.0,
         dp_intercept_scaling=1.0,
+        dp_target_bounds=None,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -241,6 +255,7 @@ class MLPRegressor(_MLPMixin, MLPAttributes, KerasRegressor):
         self.dp_delta = dp_delta
         self.dp_clip_norm = dp_clip_norm
         self.dp_intercept_scaling = dp_intercept_scaling
+        self.dp_target_bounds = dp_target_bounds
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start

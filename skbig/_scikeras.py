@@ -46,6 +46,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import ClassifierTags, RegressorTags
 from sklearn.utils.validation import _check_sample_weight
 
+from ._privacy import TARGET_REACH, target_bounds
 from ._runtime import seeded
 
 __all__ = ["HOOKS", "KerasClassifier", "KerasRegressor"]
@@ -92,16 +93,26 @@ class StandardizedTargetEncoder(_RegressorTargetEncoder):
 
     The network learns ``(y - mean_) / scale_`` and predictions are mapped back, so
     a target in the hundreds (scikit-learn's diabetes data) trains at the same
-    learning rate as one near 1.
+    learning rate as one near 1. With public ``bounds`` (a private fit's
+    ``dp_target_bounds``) the mean and scale come from them, never from ``y``;
+    targets are clipped into them and so are predictions.
     """
 
-    def __init__(self, standardize=True):
+    bounds = None  # encoders pickled before bounds existed (format-1 files)
+
+    def __init__(self, standardize=True, bounds=None):
         super().__init__()
         self.standardize = standardize
+        self.bounds = bounds
 
     def fit(self, y):
         super().fit(y)
         values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        if self.bounds is not None:
+            low, high = target_bounds(self.bounds, values.shape[1])
+            self.mean_ = (low + high) / 2
+            self.scale_ = (high - low) / (2 * TARGET_REACH)
+            return self
         self.mean_ = values.mean(axis=0) if self.standardize else 0 * values[0]
         scale = values.std(axis=0) if self.standardize else 1 + 0 * values[0]
         self.scale_ = np.where(scale > 0, scale, 1.0)
@@ -109,12 +120,18 @@ class StandardizedTargetEncoder(_RegressorTargetEncoder):
 
     def transform(self, y):
         y = super().transform(y)
-        values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        values = self._clipped(np.asarray(y, dtype=np.float64).reshape(len(y), -1))
         return ((values - self.mean_) / self.scale_).reshape(y.shape)
 
     def inverse_transform(self, y):
         values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
-        return super().inverse_transform(values * self.scale_ + self.mean_)
+        values = self._clipped(values * self.scale_ + self.mean_)
+        return super().inverse_transform(values)
+
+    def _clipped(self, values):
+        if self.bounds is None:
+            return values
+        return np.clip(values, *target_bounds(self.bounds, values.shape[1]))
 
 
 _LIVE_CALLBACKS = ("_fit_callbacks", "_predict_callbacks")
@@ -358,7 +375,9 @@ class KerasRegressor(_Seam, _KerasRegressor):
     @property
     def target_encoder(self):
         # A private fit learns no statistics of the targets outside its guarantee.
-        return StandardizedTargetEncoder(standardize=self.dp_epsilon is None)
+        private = self.dp_epsilon is not None
+        bounds = self.dp_target_bounds if private else None
+        return StandardizedTargetEncoder(standardize=not private, bounds=bounds)
 
     def partial_fit(self, X, y, sample_weight=None):
         with self._partial_call():

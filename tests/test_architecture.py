@@ -112,7 +112,13 @@ def test_only_the_seam_imports_scikeras():
     assert users == {"skbig._scikeras"}
 
 
-ESTIMATORS = ("skbig._base", "skbig._classifier", "skbig._regressor", "skbig._text")
+ESTIMATORS = (
+    "skbig._base",
+    "skbig._classifier",
+    "skbig._regressor",
+    "skbig._text",
+    "skbig._factories",
+)
 
 
 @pytest.mark.parametrize("name", ESTIMATORS)

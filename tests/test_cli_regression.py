@@ -145,19 +145,49 @@ def test_targets_that_are_not_numbers_are_named_by_row(files, tmp_path):
     assert code == 1 and "Numbers to predict: pass --regression." in err
 
 
-@pytest.mark.parametrize(
-    "option",
-    [
-        ["--stream"],
-        ["--label-separator", "|"],
-        ["--dp-epsilon", "8"],
-        ["--vectorizer", "hashing"],
-    ],
-)
+@pytest.mark.parametrize("option", [["--stream"], ["--label-separator", "|"]])
 def test_regression_refuses_what_it_cannot_do_before_reading(option, tmp_path):
     code, _, err = run("train", tmp_path / "absent.jsonl", "--regression",
                        "-o", tmp_path / "m.skbig", *option)  # fmt: skip
     assert code == 2 and f"--regression cannot be used with {option[0]}" in err
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--dp-target-bounds", "0", "5"],
+        ["--dp-target-bounds", "0", "5", "--regression"],
+        ["--dp-target-bounds", "0", "5", "--dp-epsilon", "8"],
+    ],
+)
+def test_target_bounds_need_a_private_regression(options, tmp_path):
+    code, _, err = run("train", tmp_path / "absent.jsonl", "-o",
+                       tmp_path / "m.skbig", *options)  # fmt: skip
+    assert code == 2
+    assert "--dp-target-bounds needs --regression and --dp-epsilon" in err
+
+
+def test_hashed_and_private_regression_from_the_command_line(files, tmp_path):
+    pytest.importorskip("dp_accounting")
+    common = [files / "train.jsonl", "--test", files / "test.csv", "--label-column",
+              "stars", "--regression", "--quiet"]  # fmt: skip
+    code, out, err = run("train", *common, "--vectorizer", "hashing",
+                         "-o", tmp_path / "hashed.skbig")  # fmt: skip
+    assert code == 0, err
+    hashed = skbig.load(tmp_path / "hashed.skbig")
+    assert list(hashed.named_steps) == ["hashing", "tf", "mlp"]
+    assert float(out.split("R² ")[1].split(",")[0]) > 0.5
+    code, out, err = run("train", *common, "--dp-epsilon", "8", "--dp-target-bounds",
+                         "0", "5", "-o", tmp_path / "private.skbig")  # fmt: skip
+    assert code == 0, err
+    assert "trained privately: (8, " in out
+    private = skbig.load(tmp_path / "private.skbig")
+    assert list(private[-1].dp_target_bounds) == [0.0, 5.0]
+    info = skbig.model_info(tmp_path / "private.skbig")
+    assert info["privacy"]["epsilon"] == pytest.approx(8, rel=0.01)
+    assert info["metadata"]["task"] == "regression"
+    texts, _ = _test_split(files)
+    assert ((private.predict(texts) >= 0) & (private.predict(texts) <= 5)).all()
 
 
 def test_predict_refuses_a_regressor_of_numbers(tmp_path):

@@ -240,7 +240,7 @@ def test_persistence_round_trip_in_a_fresh_process(
 def test_hashing_variant_has_a_fixed_feature_space():
     from sklearn.feature_extraction.text import HashingVectorizer
 
-    from skbig._text import HASHING_FEATURES
+    from skbig._factories import HASHING_FEATURES
 
     clf = make_text_classifier(vectorizer="hashing", mlp__epochs=3)
     assert [name for name, _ in clf.steps] == ["hashing", "tf", "mlp"]

@@ -111,6 +111,14 @@ def build_parser():
         help="train with differential privacy to this epsilon (hashed features, "
         'DP-SGD; needs "skbig[privacy]"); the model file records the guarantee',
     )
+    p.add_argument(
+        "--dp-target-bounds",
+        type=float,
+        nargs=2,
+        metavar=("LOW", "HIGH"),
+        help="with --regression and --dp-epsilon: the range the numbers lie in, "
+        "known without looking at the data (a rating scale, the years covered)",
+    )
 
     p = command(
         commands,

@@ -39,16 +39,22 @@ def parse_params(items, option="--param"):
 
 
 def text_pipeline(
-    params, random_state, dp_epsilon=None, vectorizer="tfidf", numbers=False
+    params,
+    random_state,
+    dp_epsilon=None,
+    vectorizer="tfidf",
+    numbers=False,
+    bounds=None,
 ):
-    from .._text import make_text_classifier, make_text_regressor
+    from .._factories import make_text_classifier, make_text_regressor
 
+    private = {"vectorizer": vectorizer, "dp_epsilon": dp_epsilon}
     if numbers:
-        pipeline = make_text_regressor(mlp__random_state=random_state)
-    else:
-        pipeline = make_text_classifier(
-            vectorizer=vectorizer, dp_epsilon=dp_epsilon, mlp__random_state=random_state
+        pipeline = make_text_regressor(
+            **private, dp_target_bounds=bounds, mlp__random_state=random_state
         )
+    else:
+        pipeline = make_text_classifier(**private, mlp__random_state=random_state)
     check_step_names(pipeline, params, "--param")
     try:
         pipeline.set_params(**params)
@@ -74,12 +80,15 @@ def train(args):
         raise UsageError("--validation cannot be used with --dp-epsilon")
     if args.regression:
         check_regression_options(args)
+    if args.dp_target_bounds and not (args.regression and args.dp_epsilon):
+        raise UsageError("--dp-target-bounds needs --regression and --dp-epsilon")
     pipeline = text_pipeline(
         parse_params(args.param),
         args.random_state,
         args.dp_epsilon,
         args.vectorizer,
         args.regression,
+        args.dp_target_bounds,
     )
     if args.stream:
         from ._stream import fit_streamed
@@ -336,7 +345,7 @@ def explain(args):
 def demo(args):
     from sklearn.metrics import classification_report
 
-    from .._text import make_text_classifier
+    from .._factories import make_text_classifier
     from ..datasets import load_sms_spam
 
     X_train, y_train = load_sms_spam(subset="train", return_X_y=True)

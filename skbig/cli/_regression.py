@@ -78,14 +78,12 @@ def check_regression_options(args):
     refused = [
         ("--label-separator", getattr(args, "label_separator", None)),
         ("--stream", getattr(args, "stream", False)),
-        ("--dp-epsilon", getattr(args, "dp_epsilon", None) is not None),
-        ("--vectorizer hashing", getattr(args, "vectorizer", "tfidf") == "hashing"),
     ]
     for option, given in refused:
         if given:
             raise UsageError(
                 f"--regression cannot be used with {option} (a regressor trains "
-                "on one number a document, in memory, with TF-IDF features)"
+                "on one number a document, in memory)"
             )
 
 
