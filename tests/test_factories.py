@@ -125,3 +125,39 @@ def test_bounds_change_nothing_outside_a_private_fit(ratings):
     encoder = reg.fit(X, y).target_encoder_
     assert encoder.mean_ == pytest.approx([y.mean()])
     assert encoder.scale_ == pytest.approx([y.std()])
+
+
+@pytest.fixture(scope="module")
+def clipped(ratings):
+    """A private regressor whose predictions are pushed past its upper bound: its
+    output bias raised by 8 (in the units it trains in, half its bounds' range)."""
+    pytest.importorskip("dp_accounting")
+    texts, y = ratings
+    reg = make_text_regressor(
+        dp_epsilon=8, dp_target_bounds=(0, 5), mlp__epochs=20, mlp__random_state=0
+    ).fit(texts, y)
+    output = reg[-1].model_.layers[-1]
+    output.bias.assign(output.bias + 8.0)
+    return reg
+
+
+def test_the_bounds_clipping_is_exported_to_onnx(clipped, ratings, tmp_path):
+    onnxruntime = pytest.importorskip("onnxruntime")
+    pytest.importorskip("skl2onnx")
+    texts, _ = ratings
+    expected = clipped.predict(texts)
+    assert (expected == 5).sum() > 20  # clipped
+    skbig.export(clipped, tmp_path / "private.onnx")
+    session = onnxruntime.InferenceSession(str(tmp_path / "private.onnx"))
+    (prediction,) = session.run(["prediction"], {"text": np.asarray(texts, object)})
+    np.testing.assert_allclose(prediction, expected, atol=1e-4)
+
+
+def test_the_bounds_clipping_is_exported_to_a_savedmodel(clipped, ratings, tmp_path):
+    import tensorflow as tf
+
+    texts, _ = ratings
+    skbig.export(clipped, tmp_path / "private", format="savedmodel")
+    serve = tf.saved_model.load(str(tmp_path / "private")).signatures["serving_default"]
+    prediction = serve(text=tf.constant(texts, tf.string))["prediction"].numpy()
+    np.testing.assert_allclose(prediction, clipped.predict(texts), atol=1e-4)

@@ -224,6 +224,9 @@ def _network_nodes(nodes, spec, x, outputs, computed=0):
             nodes("Mul", x, nodes.const(spec.target_scale)),
             nodes.const(spec.target_mean),
         )
+        if spec.target_bounds is not None:  # predictions clipped into them
+            low, high = (nodes.const(b) for b in spec.target_bounds)
+            y = nodes("Min", nodes("Max", y, low), high)
         if spec.flat_target:
             y = nodes("Reshape", y, nodes.const([-1], np.int64))
         nodes.identity(y, outputs[0])

@@ -187,6 +187,8 @@ class _Serving(tf.Module):
             x = x + linear + spec.linear_intercept
         if spec.kind == "continuous":
             y = x * spec.target_scale + spec.target_mean
+            if spec.target_bounds is not None:  # predictions clipped into them
+                y = tf.clip_by_value(y, *spec.target_bounds)
             return {"prediction": tf.reshape(y, [-1]) if spec.flat_target else y}
         temperature = spec.temperature if spec.temperature not in (None, 1.0) else None
         if spec.kind == "multiclass":

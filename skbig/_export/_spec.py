@@ -61,6 +61,9 @@ class NetworkSpec:
     # ``linear_intercept``, to its outputs; 0 and None when it has none
     linear_columns: int = 0
     linear_intercept: np.ndarray | None = None
+    # a private regressor's public ``dp_target_bounds``, predictions clipped into
+    # them: (low, high), one value per output each; None without bounds
+    target_bounds: tuple | None = None
 
 
 @dataclass
@@ -156,10 +159,11 @@ def network_spec(estimator):
             mean = encoder.mean_
         scale = encoder.scale_ if encoder.with_std else np.ones_like(mean)
         mean, scale = (np.asarray(v, dtype=np.float32) for v in (mean, scale))
-    target_mean = target_scale = None
+    target_mean = target_scale = bounds = None
     if kind == "continuous":
         target_mean = np.asarray(estimator.target_encoder_.mean_, dtype=np.float32)
         target_scale = np.asarray(estimator.target_encoder_.scale_, dtype=np.float32)
+        bounds = _target_bounds(estimator.target_encoder_, target_mean.size)
     thresholds = getattr(estimator, "thresholds_", None)
     classes = getattr(estimator, "classes_", None)
     if classes is not None:
@@ -182,8 +186,17 @@ def network_spec(estimator):
         target_scale=target_scale,
         flat_target=getattr(estimator, "y_ndim_", 1) == 1,
         feature_weights=getattr(estimator, "feature_weights_", None),
+        target_bounds=bounds,
         **_linear_part(estimator, layers),
     )
+
+
+def _target_bounds(encoder, n_outputs):
+    if getattr(encoder, "bounds", None) is None:
+        return None
+    from .._privacy import target_bounds
+
+    return tuple(b.astype(np.float32) for b in target_bounds(encoder.bounds, n_outputs))
 
 
 def _linear_part(estimator, layers):
