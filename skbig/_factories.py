@@ -105,9 +105,10 @@ def make_text_regressor(
         the data and a linear ``MLPRegressor`` trained with DP-SGD (no ridge
         beside it: the ridge would see the data outside the guarantee).
     dp_target_bounds : (float, float) or None, default=None
-        The private regressor's ``dp_target_bounds``: the range the targets are
-        known to lie in from public knowledge (a rating scale, the years a
-        record covers), never from the data. See :class:`MLPRegressor`.
+        The private regressor's ``dp_target_bounds``, required with
+        ``dp_epsilon``: the range the targets are known to lie in from public
+        knowledge (a rating scale, the years a record covers), never from the
+        data. See :class:`MLPRegressor`.
     **params
         Step parameters in ``Pipeline.set_params`` form: ``tfidf__<name>`` for the
         :class:`TfidfVectorizer`, ``mlp__<name>`` for the :class:`MLPRegressor`,
@@ -137,6 +138,14 @@ def make_text_regressor(
     if dp_target_bounds is not None and dp_epsilon is None:
         raise ValueError(
             "dp_target_bounds applies to a private fit; pass dp_epsilon as well."
+        )
+    if dp_epsilon is not None and dp_target_bounds is None:
+        raise ValueError(
+            "make_text_regressor(dp_epsilon=...) needs dp_target_bounds=(low, high): "
+            "the range the targets lie in by public knowledge (a rating scale, the "
+            "years covered), never read from the data. A private fit cannot take "
+            "the targets' mean and spread from the data, and on raw targets it "
+            "predicts worse than their mean unless they are of unit size around 0."
         )
     private = {"dp_epsilon": dp_epsilon, "dp_delta": dp_delta}
     private.update(dp_clip_norm=dp_clip_norm, dp_target_bounds=dp_target_bounds)

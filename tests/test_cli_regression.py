@@ -152,19 +152,23 @@ def test_regression_refuses_what_it_cannot_do_before_reading(option, tmp_path):
     assert code == 2 and f"--regression cannot be used with {option[0]}" in err
 
 
+NEEDS_PRIVATE = "--dp-target-bounds needs --regression and --dp-epsilon"
+NEEDS_BOUNDS = "--regression --dp-epsilon needs --dp-target-bounds LOW HIGH"
+
+
 @pytest.mark.parametrize(
-    "options",
+    "options, message",
     [
-        ["--dp-target-bounds", "0", "5"],
-        ["--dp-target-bounds", "0", "5", "--regression"],
-        ["--dp-target-bounds", "0", "5", "--dp-epsilon", "8"],
+        (["--dp-target-bounds", "0", "5"], NEEDS_PRIVATE),
+        (["--dp-target-bounds", "0", "5", "--regression"], NEEDS_PRIVATE),
+        (["--dp-target-bounds", "0", "5", "--dp-epsilon", "8"], NEEDS_PRIVATE),
+        (["--regression", "--dp-epsilon", "8"], NEEDS_BOUNDS),
     ],
 )
-def test_target_bounds_need_a_private_regression(options, tmp_path):
+def test_target_bounds_go_with_a_private_regression_alone(options, message, tmp_path):
     code, _, err = run("train", tmp_path / "absent.jsonl", "-o",
                        tmp_path / "m.skbig", *options)  # fmt: skip
-    assert code == 2
-    assert "--dp-target-bounds needs --regression and --dp-epsilon" in err
+    assert code == 2 and message in err
 
 
 def test_hashed_and_private_regression_from_the_command_line(files, tmp_path):

@@ -25,7 +25,8 @@ def test_both_factories_build_the_same_steps_in_front(maker):
     assert list(hashed.named_steps) == ["hashing", "tf", "mlp"]
     assert hashed[0].n_features == HASHING_FEATURES and not hashed[1].use_idf
     assert hashed[-1].get_params() == type(hashed[-1])().get_params()
-    private = maker(dp_epsilon=2)
+    bounds = {"dp_target_bounds": (0, 1)} if maker is make_text_regressor else {}
+    private = maker(dp_epsilon=2, **bounds)
     assert private[0].n_features == PRIVATE_FEATURES
     mlp = private[-1]
     assert mlp.dp_epsilon == 2 and mlp.hidden_layer_sizes == () and mlp.dropout == 0
@@ -37,12 +38,15 @@ def test_both_factories_build_the_same_steps_in_front(maker):
 def test_only_the_private_classifier_drops_class_weights():
     assert make_text_classifier(dp_epsilon=1)[-1].class_weight is None
     assert make_text_classifier()[-1].class_weight == "auto"
-    assert "class_weight" not in make_text_regressor(dp_epsilon=1)[-1].get_params()
+    private = make_text_regressor(dp_epsilon=1, dp_target_bounds=(0, 1))
+    assert "class_weight" not in private[-1].get_params()
 
 
-def test_target_bounds_need_a_private_fit():
+def test_target_bounds_need_a_private_fit_and_a_private_fit_needs_them():
     with pytest.raises(ValueError, match="pass dp_epsilon as well"):
         make_text_regressor(dp_target_bounds=(0, 5))
+    with pytest.raises(ValueError, match=r"needs dp_target_bounds=\(low, high\)"):
+        make_text_regressor(dp_epsilon=8)
     reg = make_text_regressor(dp_epsilon=4, dp_target_bounds=(0, 5))
     assert reg[-1].dp_target_bounds == (0, 5)
 

@@ -116,8 +116,9 @@ def build_parser():
         type=float,
         nargs=2,
         metavar=("LOW", "HIGH"),
-        help="with --regression and --dp-epsilon: the range the numbers lie in, "
-        "known without looking at the data (a rating scale, the years covered)",
+        help="with --regression and --dp-epsilon (and needed there): the range the "
+        "numbers lie in, known without looking at the data (a rating scale, the "
+        "years covered)",
     )
 
     p = command(

@@ -82,6 +82,11 @@ def train(args):
         check_regression_options(args)
     if args.dp_target_bounds and not (args.regression and args.dp_epsilon):
         raise UsageError("--dp-target-bounds needs --regression and --dp-epsilon")
+    if args.regression and args.dp_epsilon and not args.dp_target_bounds:
+        raise UsageError(
+            "--regression --dp-epsilon needs --dp-target-bounds LOW HIGH: the range "
+            "the numbers lie in, known without looking at the data"
+        )
     pipeline = text_pipeline(
         parse_params(args.param),
         args.random_state,
