@@ -200,7 +200,13 @@ def _predicted(reg, features, raw, column):
             linear + float(reg.linear_intercept_[column])
         )
     encoder = reg.target_encoder_
-    return value * float(encoder.scale_[column]) + float(encoder.mean_[column])
+    value = value * float(encoder.scale_[column]) + float(encoder.mean_[column])
+    if getattr(encoder, "bounds", None) is None:
+        return value
+    from ._privacy import target_bounds  # a private regressor's, as predict clips
+
+    low, high = target_bounds(encoder.bounds, raw.shape[-1])
+    return tf.clip_by_value(value, float(low[column]), float(high[column]))
 
 
 def _last_vectorizer(head):

@@ -165,3 +165,18 @@ def test_the_bounds_clipping_is_exported_to_a_savedmodel(clipped, ratings, tmp_p
     serve = tf.saved_model.load(str(tmp_path / "private")).signatures["serving_default"]
     prediction = serve(text=tf.constant(texts, tf.string))["prediction"].numpy()
     np.testing.assert_allclose(prediction, clipped.predict(texts), atol=1e-4)
+
+
+def test_an_explanation_of_a_clipped_prediction_is_of_what_predict_says(
+    clipped, ratings
+):
+    from skbig.explain import explain_text
+
+    texts, _ = ratings
+    predicted = clipped.predict(texts)
+    doc = texts[int(np.argmax(predicted == 5))]
+    explanation = explain_text(clipped, doc)
+    assert explanation.quantity == "prediction"
+    assert explanation.probability == pytest.approx(5.0, abs=1e-5)
+    total = sum(explanation.all_terms.values())
+    assert total == pytest.approx(5.0 - explanation.baseline, abs=0.05)
