@@ -26,6 +26,15 @@ label the model can only get right for a canary by remembering that canary, as
 the audits that insert mislabelled examples do::
 
     python benchmarks/privacy_audit.py --encoder --canaries-from mr
+
+``--regression CORPUS`` audits the private text regressor
+(``make_text_regressor(dp_epsilon=..., dp_target_bounds=...)``) on one of
+``text_regression.py``'s corpora with ``private_regression.py``'s public bounds:
+the canaries' target is the upper bound, and each is scored by minus its squared
+error. The model without privacy is the same network trained without clipping or
+noise on standardised targets::
+
+    python benchmarks/privacy_audit.py --regression tweets
 """
 
 import argparse
@@ -116,6 +125,46 @@ def audit(make, X, y, label, n_canaries, seed, sentences=None):
     return auc, epsilon_lower_bound(scores_in, scores_out, delta), model
 
 
+def audit_regression(make, X, y, target, n_canaries, seed):
+    """``audit`` for a regressor: random letter canaries with the target
+    ``target``, scored by minus their squared error."""
+    rng = np.random.default_rng(seed)
+    docs = canaries(2 * n_canaries, rng)
+    inside, outside = docs[:n_canaries], docs[n_canaries:]
+    model = make().fit(list(X) + inside, np.r_[y, np.full(n_canaries, target)])
+    scores_in = -((model.predict(inside) - target) ** 2)
+    scores_out = -((model.predict(outside) - target) ** 2)
+    truth = np.r_[np.ones(n_canaries), np.zeros(n_canaries)]
+    auc = roc_auc_score(truth, np.r_[scores_in, scores_out])
+    delta = getattr(model[-1], "delta_", 1 / (10 * len(X)))
+    return auc, epsilon_lower_bound(scores_in, scores_out, delta), model
+
+
+def regression_setting(corpus, data_dir, params):
+    """The corpus, its canaries' target and a ``make(epsilon)`` for ``--regression``."""
+    from private_regression import BOUNDS
+    from text_regression import load
+
+    import skbig
+
+    X, y, _, _ = load(corpus, data_dir)
+    bounds = BOUNDS[corpus]
+
+    def make(epsilon):
+        if epsilon is None:  # the same network trained without clipping or noise
+            private = skbig.make_text_regressor(dp_epsilon=1.0, dp_target_bounds=bounds)
+            return private.set_params(
+                mlp__dp_epsilon=None, mlp__learning_rate_init=0.1, mlp__epochs=30,
+                mlp__early_stopping=False, mlp__batch_size=max(256, len(X) // 4),
+                **params,
+            )  # fmt: skip
+        return skbig.make_text_regressor(
+            dp_epsilon=epsilon, dp_target_bounds=bounds, **params
+        )
+
+    return X, y, bounds[1], make
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=DATA_DIR)
@@ -136,11 +185,18 @@ def main():
         metavar="CORPUS",
         help="canaries: this corpus's training documents, with random labels",
     )
+    parser.add_argument(
+        "--regression",
+        metavar="CORPUS",
+        help="audit the private text regressor on this text_regression.py corpus",
+    )
     args = parser.parse_args()
     params = {}
     for item in args.param:
         name, value = item.split("=")
         params[name] = float(value) if "." in value else int(value)
+    if args.regression:
+        return main_regression(args, params)
 
     import skbig
 
@@ -174,6 +230,32 @@ def main():
 
         for seed in args.seeds:
             auc, bound, model = audit(make, X, y, label, args.canaries, seed, sentences)
+            claimed = getattr(model[-1], "epsilon_", None)
+            shown = "none" if claimed is None else f"{claimed:.2f}"
+            print(f"| {name}, seed {seed} | {shown} | {auc:.3f} | {bound:.2f} |",
+                  flush=True)  # fmt: skip
+
+
+def main_regression(args, params):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    warnings.simplefilter("ignore", ConvergenceWarning)  # 30 epochs, as planned
+    X, y, target, make = regression_setting(args.regression, args.data_dir, params)
+    print(
+        f"{args.canaries} canaries in, {args.canaries} out, target {target:g} (the "
+        f"upper bound), on {args.regression} ({len(X)} training documents)"
+    )
+    print("| training | claimed epsilon | attack AUC | empirical epsilon lower bound |")
+    print("|---|---:|---:|---:|")
+    settings = [("not private (same features and linear network)", None)]
+    settings += [(f"private, epsilon={e:g}", e) for e in args.epsilons]
+    for name, epsilon in settings:
+        for seed in args.seeds:
+            auc, bound, model = audit_regression(
+                lambda epsilon=epsilon: make(epsilon), X, y, target, args.canaries, seed
+            )
             claimed = getattr(model[-1], "epsilon_", None)
             shown = "none" if claimed is None else f"{claimed:.2f}"
             print(f"| {name}, seed {seed} | {shown} | {auc:.3f} | {bound:.2f} |",

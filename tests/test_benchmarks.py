@@ -114,3 +114,29 @@ def test_sentence_canaries_are_scored_by_their_own_random_labels():
     # The letter canaries, all labelled with the rarest class, as before.
     auc_letters, _, _ = audit.audit(remembers, X, y, "spam", 30, 0)
     assert auc_letters > 0.95
+
+
+@pytest.mark.skipif(not AUDIT.exists(), reason="benchmarks/ is not shipped")
+def test_a_regressors_canaries_are_scored_by_their_squared_error():
+    import numpy as np
+    from sklearn.dummy import DummyRegressor
+    from sklearn.feature_extraction.text import HashingVectorizer
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+
+    audit = _benchmark_module(AUDIT)
+    rng = np.random.default_rng(0)
+    X = [f"common words {a} {b}" for a, b in rng.integers(0, 50, (200, 2))]
+    y = rng.normal(0, 1, 200)
+
+    def remembers():  # each canary's own hashed words carry its target
+        return make_pipeline(HashingVectorizer(), Ridge(alpha=1e-3))
+
+    auc, bound, _ = audit.audit_regression(remembers, X, y, 4.0, 30, 0)
+    assert auc > 0.95 and bound > 1.0
+
+    def forgets():  # the same prediction for every document
+        return make_pipeline(HashingVectorizer(), DummyRegressor())
+
+    auc, bound, _ = audit.audit_regression(forgets, X, y, 4.0, 30, 0)
+    assert auc == 0.5 and bound == 0.0
