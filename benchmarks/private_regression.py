@@ -13,9 +13,13 @@ replacing the constant the target encoder reads (``TARGET_REACH``)::
 
     python benchmarks/private_regression.py --epsilons 1 8 --fits 2
     python benchmarks/private_regression.py --corpora tweets parl_de --reach 4 6 8
+
+``--param NAME=VALUE`` sets a parameter of every private pipeline (a Python literal),
+e.g. ``--param mlp__epochs=60``.
 """
 
 import argparse
+import ast
 import time
 import warnings
 
@@ -62,7 +66,12 @@ def main():
     parser.add_argument("--reach", nargs="+", type=float, default=[None])
     parser.add_argument("--no-bounds", action="store_true")
     parser.add_argument("--no-default", action="store_true")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args()
+    params = {}
+    for item in args.param:
+        name, value = item.split("=", 1)
+        params[name] = ast.literal_eval(value)
     reach_default = skbig._scikeras.TARGET_REACH
     rows = []
     for corpus in args.corpora:
@@ -87,6 +96,7 @@ def main():
                         dp_epsilon=epsilon,
                         dp_target_bounds=bounds,
                         mlp__random_state=fit,
+                        **params,
                     )
                     for fit in range(args.fits)
                 ]
