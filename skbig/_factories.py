@@ -73,9 +73,10 @@ def make_text_classifier(
     >>> clf.predict(["free cash prize", "lunch moved"]).shape
     (2,)
     """
-    private = {"dp_epsilon": dp_epsilon, "dp_delta": dp_delta}
-    private["dp_clip_norm"] = dp_clip_norm
-    network = _network(MLPClassifier, private, class_weight=None)
+    network = _network(
+        MLPClassifier, dp_epsilon, dp_delta=dp_delta, dp_clip_norm=dp_clip_norm,
+        class_weight=None,
+    )  # fmt: skip
     pipeline = TextPipeline([*_features(vectorizer, dp_epsilon), ("mlp", network)])
     return _with_step_params(pipeline, params)
 
@@ -147,9 +148,10 @@ def make_text_regressor(
             "the targets' mean and spread from the data, and on raw targets it "
             "predicts worse than their mean unless they are of unit size around 0."
         )
-    private = {"dp_epsilon": dp_epsilon, "dp_delta": dp_delta}
-    private.update(dp_clip_norm=dp_clip_norm, dp_target_bounds=dp_target_bounds)
-    network = _network(MLPRegressor, private)
+    network = _network(
+        MLPRegressor, dp_epsilon, dp_delta=dp_delta, dp_clip_norm=dp_clip_norm,
+        dp_target_bounds=dp_target_bounds,
+    )  # fmt: skip
     pipeline = TextPipeline([*_features(vectorizer, dp_epsilon), ("mlp", network)])
     return _with_step_params(pipeline, params, "make_text_regressor")
 
@@ -168,17 +170,16 @@ def _features(vectorizer, dp_epsilon):
     return [("hashing", hashing), ("tf", tf)]
 
 
-def _network(kind, private, **private_only):
-    """The network step; a private one is linear and trained with SGD and momentum
-    at the noise-scaled rate, with ``private_only`` settings (the classifier: no
-    class weights computed from the data)."""
-    if private["dp_epsilon"] is None:
+def _network(kind, dp_epsilon, **private):
+    """The network step: the default one, or with ``dp_epsilon`` a linear network
+    trained with SGD and momentum at the noise-scaled rate, with the ``private``
+    settings (the classifier's include no class weights computed from the data)."""
+    if dp_epsilon is None:
         return kind()
-    given = {k: v for k, v in private.items() if v is not None}
     return kind(
         hidden_layer_sizes=(), dropout=0.0, optimizer="sgd",
         optimizer__momentum=0.9, learning_rate_init="auto",
-        **private_only, **given,
+        dp_epsilon=dp_epsilon, **private,
     )  # fmt: skip
 
 

@@ -95,7 +95,8 @@ class StandardizedTargetEncoder(_RegressorTargetEncoder):
     a target in the hundreds (scikit-learn's diabetes data) trains at the same
     learning rate as one near 1. With public ``bounds`` (a private fit's
     ``dp_target_bounds``) the mean and scale come from them, never from ``y``;
-    targets are clipped into them and so are predictions.
+    targets are clipped into them (``low_``, ``high_``: one value per output) and
+    so are predictions.
     """
 
     bounds = None  # encoders pickled before bounds existed (format-1 files)
@@ -110,6 +111,7 @@ class StandardizedTargetEncoder(_RegressorTargetEncoder):
         values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         if self.bounds is not None:
             low, high = target_bounds(self.bounds, values.shape[1])
+            self.low_, self.high_ = low.copy(), high.copy()
             self.mean_ = (low + high) / 2
             self.scale_ = (high - low) / (2 * TARGET_REACH)
             return self
@@ -131,7 +133,7 @@ class StandardizedTargetEncoder(_RegressorTargetEncoder):
     def _clipped(self, values):
         if self.bounds is None:
             return values
-        return np.clip(values, *target_bounds(self.bounds, values.shape[1]))
+        return np.clip(values, self.low_, self.high_)
 
 
 _LIVE_CALLBACKS = ("_fit_callbacks", "_predict_callbacks")

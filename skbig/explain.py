@@ -203,10 +203,9 @@ def _predicted(reg, features, raw, column):
     value = value * float(encoder.scale_[column]) + float(encoder.mean_[column])
     if getattr(encoder, "bounds", None) is None:
         return value
-    from ._privacy import target_bounds  # a private regressor's, as predict clips
-
-    low, high = target_bounds(encoder.bounds, raw.shape[-1])
-    return tf.clip_by_value(value, float(low[column]), float(high[column]))
+    # a private regressor's dp_target_bounds, as predict clips into them
+    low, high = float(encoder.low_[column]), float(encoder.high_[column])
+    return tf.clip_by_value(value, low, high)
 
 
 def _last_vectorizer(head):

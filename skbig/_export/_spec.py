@@ -163,7 +163,7 @@ def network_spec(estimator):
     if kind == "continuous":
         target_mean = np.asarray(estimator.target_encoder_.mean_, dtype=np.float32)
         target_scale = np.asarray(estimator.target_encoder_.scale_, dtype=np.float32)
-        bounds = _target_bounds(estimator.target_encoder_, target_mean.size)
+        bounds = _target_bounds(estimator.target_encoder_)
     thresholds = getattr(estimator, "thresholds_", None)
     classes = getattr(estimator, "classes_", None)
     if classes is not None:
@@ -191,12 +191,10 @@ def network_spec(estimator):
     )
 
 
-def _target_bounds(encoder, n_outputs):
+def _target_bounds(encoder):
     if getattr(encoder, "bounds", None) is None:
         return None
-    from .._privacy import target_bounds
-
-    return tuple(b.astype(np.float32) for b in target_bounds(encoder.bounds, n_outputs))
+    return encoder.low_.astype(np.float32), encoder.high_.astype(np.float32)
 
 
 def _linear_part(estimator, layers):
