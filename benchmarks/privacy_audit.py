@@ -118,11 +118,33 @@ def audit(make, X, y, label, n_canaries, seed, sentences=None):
 
     scores_in = member_score(inside, columns[:n_canaries])
     scores_out = member_score(outside, columns[n_canaries:])
-    truth = np.r_[np.ones(n_canaries), np.zeros(n_canaries)]
+    return (*attacked(scores_in, scores_out, model, len(X)), model)
+
+
+def attacked(scores_in, scores_out, model, n_training):
+    """The attack's AUC and the epsilon lower bound at the fit's delta (or
+    ``1 / (10 n)`` for a fit without one)."""
+    truth = np.r_[np.ones(len(scores_in)), np.zeros(len(scores_out))]
     auc = roc_auc_score(truth, np.r_[scores_in, scores_out])
-    mlp = model[-1]
-    delta = getattr(mlp, "delta_", 1 / (10 * len(X)))
-    return auc, epsilon_lower_bound(scores_in, scores_out, delta), model
+    delta = getattr(model[-1], "delta_", 1 / (10 * n_training))
+    return auc, epsilon_lower_bound(scores_in, scores_out, delta)
+
+
+def print_table(title, epsilons, seeds, fit):
+    """The audit's table: ``fit(epsilon, seed)`` gives (AUC, bound, model) for the
+    setting without privacy (epsilon None) and each epsilon."""
+    print(title)
+    print("| training | claimed epsilon | attack AUC | empirical epsilon lower bound |")
+    print("|---|---:|---:|---:|")
+    settings = [("not private (same features and linear network)", None)]
+    settings += [(f"private, epsilon={e:g}", e) for e in epsilons]
+    for name, epsilon in settings:
+        for seed in seeds:
+            auc, bound, model = fit(epsilon, seed)
+            claimed = getattr(model[-1], "epsilon_", None)
+            shown = "none" if claimed is None else f"{claimed:.2f}"
+            print(f"| {name}, seed {seed} | {shown} | {auc:.3f} | {bound:.2f} |",
+                  flush=True)  # fmt: skip
 
 
 def audit_regression(make, X, y, target, n_canaries, seed):
@@ -134,10 +156,7 @@ def audit_regression(make, X, y, target, n_canaries, seed):
     model = make().fit(list(X) + inside, np.r_[y, np.full(n_canaries, target)])
     scores_in = -((model.predict(inside) - target) ** 2)
     scores_out = -((model.predict(outside) - target) ** 2)
-    truth = np.r_[np.ones(n_canaries), np.zeros(n_canaries)]
-    auc = roc_auc_score(truth, np.r_[scores_in, scores_out])
-    delta = getattr(model[-1], "delta_", 1 / (10 * len(X)))
-    return auc, epsilon_lower_bound(scores_in, scores_out, delta), model
+    return (*attacked(scores_in, scores_out, model, len(X)), model)
 
 
 def regression_setting(corpus, data_dir, params):
@@ -209,31 +228,24 @@ def main():
     if args.canaries_from:
         sentences = load_corpus(args.canaries_from, args.data_dir)[0]
         labelled = f"{args.canaries_from} documents with random labels"
-    settings = [("not private (same features and linear network)", None)]
-    settings += [(f"private, epsilon={e:g}", e) for e in args.epsilons]
-    print(
+
+    def make(epsilon):
+        pipeline = skbig.make_text_classifier(dp_epsilon=epsilon or 1.0, **params)
+        if epsilon is None:  # the same network trained without clipping or noise
+            pipeline.set_params(
+                mlp__dp_epsilon=None, mlp__learning_rate_init=1.0, mlp__epochs=30,
+                mlp__early_stopping=False, mlp__batch_size=max(256, len(X) // 4),
+            )  # fmt: skip
+        return pipeline
+
+    def fit(epsilon, seed):
+        return audit(lambda: make(epsilon), X, y, label, args.canaries, seed, sentences)
+
+    title = (
         f"{args.canaries} canaries in, {args.canaries} out, {labelled}, "
         f"on {args.corpus} ({len(X)} training documents)"
     )
-    print("| training | claimed epsilon | attack AUC | empirical epsilon lower bound |")
-    print("|---|---:|---:|---:|")
-    for name, epsilon in settings:
-
-        def make(epsilon=epsilon):
-            pipeline = skbig.make_text_classifier(dp_epsilon=epsilon or 1.0, **params)
-            if epsilon is None:  # the same network trained without clipping or noise
-                pipeline.set_params(
-                    mlp__dp_epsilon=None, mlp__learning_rate_init=1.0, mlp__epochs=30,
-                    mlp__early_stopping=False, mlp__batch_size=max(256, len(X) // 4),
-                )  # fmt: skip
-            return pipeline
-
-        for seed in args.seeds:
-            auc, bound, model = audit(make, X, y, label, args.canaries, seed, sentences)
-            claimed = getattr(model[-1], "epsilon_", None)
-            shown = "none" if claimed is None else f"{claimed:.2f}"
-            print(f"| {name}, seed {seed} | {shown} | {auc:.3f} | {bound:.2f} |",
-                  flush=True)  # fmt: skip
+    print_table(title, args.epsilons, args.seeds, fit)
 
 
 def main_regression(args, params):
@@ -243,23 +255,17 @@ def main_regression(args, params):
 
     warnings.simplefilter("ignore", ConvergenceWarning)  # 30 epochs, as planned
     X, y, target, make = regression_setting(args.regression, args.data_dir, params)
-    print(
+
+    def fit(epsilon, seed):
+        return audit_regression(
+            lambda: make(epsilon), X, y, target, args.canaries, seed
+        )
+
+    title = (
         f"{args.canaries} canaries in, {args.canaries} out, target {target:g} (the "
         f"upper bound), on {args.regression} ({len(X)} training documents)"
     )
-    print("| training | claimed epsilon | attack AUC | empirical epsilon lower bound |")
-    print("|---|---:|---:|---:|")
-    settings = [("not private (same features and linear network)", None)]
-    settings += [(f"private, epsilon={e:g}", e) for e in args.epsilons]
-    for name, epsilon in settings:
-        for seed in args.seeds:
-            auc, bound, model = audit_regression(
-                lambda epsilon=epsilon: make(epsilon), X, y, target, args.canaries, seed
-            )
-            claimed = getattr(model[-1], "epsilon_", None)
-            shown = "none" if claimed is None else f"{claimed:.2f}"
-            print(f"| {name}, seed {seed} | {shown} | {auc:.3f} | {bound:.2f} |",
-                  flush=True)  # fmt: skip
+    print_table(title, args.epsilons, args.seeds, fit)
 
 
 if __name__ == "__main__":
