@@ -248,7 +248,7 @@ def guarantee(estimator):
     # Fits before the PLD accountant recorded none: they used RDP.
     plan = getattr(estimator, "training_plan_", None) or {}
     accountant = plan.get("accountant", "RDP")
-    return {
+    facts = {
         "epsilon": float(estimator.epsilon_),
         "delta": float(estimator.delta_),
         "noise_multiplier": float(estimator.noise_multiplier_),
@@ -259,3 +259,10 @@ def guarantee(estimator):
         "add/remove one",
         "covers": "the network's weights, not what was fitted before it on the data",
     }
+    # A bounded regressor's bounds are public inputs the guarantee rests on: the
+    # targets were clipped into them and so is every prediction.
+    encoder = getattr(estimator, "target_encoder_", None)
+    if getattr(encoder, "bounds", None) is not None:
+        low, high = encoder.low_.tolist(), encoder.high_.tolist()
+        facts["target_bounds"] = [low[0], high[0]] if len(low) == 1 else [low, high]
+    return facts

@@ -6,6 +6,7 @@ import types
 import skbig
 from skbig._privacy import guarantee
 from skbig._report._card import card_facts, card_markdown
+from skbig._report._page import card_section
 
 
 def _header(markdown):
@@ -58,6 +59,10 @@ def test_privacy_is_stated_with_its_numbers():
     private.training_plan_ = {"accountant": "PLD"}
     facts["privacy"] = guarantee(private)
     assert "dp-accounting's PLD accountant" in card_markdown(facts)
+    assert "public bounds" not in card_markdown(facts)
+    facts["privacy"]["target_bounds"] = [1.0, 5.0]  # a bounded private regressor's
+    assert "clipped into the public bounds [1.0, 5.0]" in card_markdown(facts)
+    assert "clipped into the public bounds [1.0, 5.0]" in card_section(facts)
     assert card_facts(skbig.MLPClassifier())["privacy"] is None
 
 

@@ -8,6 +8,7 @@ from conftest import make_corpus
 import skbig
 from skbig import MLPRegressor, make_text_classifier, make_text_regressor
 from skbig._factories import HASHING_FEATURES, PRIVATE_FEATURES
+from skbig._privacy import guarantee
 
 RATING = {"food": 1.0, "sport": 2.5, "tech": 4.0}
 
@@ -100,6 +101,11 @@ def test_a_bounded_private_regressor_round_trips_through_a_model_file(
     np.testing.assert_array_equal(loaded.predict(texts), bounded.predict(texts))
     far = loaded[-1].target_encoder_.inverse_transform(np.array([[50.0]]))
     assert far.ravel().tolist() == [5.0]
+    privacy = skbig.model_info(tmp_path / "private.skbig")["privacy"]
+    assert privacy["target_bounds"] == [0.0, 5.0]
+    assert privacy["epsilon"] == pytest.approx(bounded[-1].epsilon_)
+    card = skbig.model_card(loaded, model_file=tmp_path / "private.skbig")
+    assert "clipped into the public bounds [0.0, 5.0]" in card
 
 
 def test_bounds_per_target_and_bad_bounds():
@@ -110,6 +116,9 @@ def test_bounds_per_target_and_bad_bounds():
     reg = MLPRegressor((), dp_epsilon=8, dp_target_bounds=([0, 0], [1, 10]), epochs=3)
     encoder = reg.fit(X, y).target_encoder_
     assert encoder.mean_ == pytest.approx([0.5, 5]) and reg.predict(X).shape == (300, 2)
+    assert guarantee(reg)["target_bounds"] == [[0.0, 0.0], [1.0, 10.0]]
+    unbounded = MLPRegressor((), dp_epsilon=8, epochs=1).fit(X, y)
+    assert "target_bounds" not in guarantee(unbounded)
     for bad, message in [
         ((5, 1), "low < high"),
         ((0, np.inf), "finite"),

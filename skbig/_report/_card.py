@@ -201,6 +201,12 @@ def card_markdown(facts, license="other"):
             f"{privacy['steps']} steps at sampling rate "
             f"{privacy['sampling_rate']:.3g}; dp-accounting's {accountant} accountant)."
         )
+        if privacy.get("target_bounds") is not None:
+            body.append(
+                f"Targets were clipped into the public bounds "
+                f"{privacy['target_bounds']} before training, and predictions are "
+                "clipped into them."
+            )
     else:
         body.append("Not trained privately: the model may reveal its training text.")
     file_name = facts["file"]["name"] if facts["file"] else "model.skbig"

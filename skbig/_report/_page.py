@@ -296,6 +296,11 @@ def card_section(facts):
         f"({privacy['epsilon']:.3g}, {privacy['delta']:.2g})-differentially "
         f"private training (noise multiplier {privacy['noise_multiplier']:.3g},"
         f" {privacy['steps']} steps)"
+        + (
+            f"; targets clipped into the public bounds {privacy['target_bounds']}"
+            if privacy.get("target_bounds") is not None
+            else ""
+        )
         if privacy
         else "Not trained privately."
     )
