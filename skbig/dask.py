@@ -1,4 +1,5 @@
-"""Score a fitted text classifier on a Dask cluster, partition by partition.
+"""Score a fitted text classifier or regressor on a Dask cluster, partition by
+partition.
 
 Needs ``pip install "skbig[dask]"`` (Dask's DataFrame and ``distributed``,
 pyarrow). Importing ``skbig`` does not import this module or Dask.
@@ -56,6 +57,11 @@ def predict_proba(estimator, texts):
         with the index of ``texts``.
     """
     texts = _dask_series(texts)
+    if not hasattr(estimator, "predict_proba"):
+        raise TypeError(
+            f"{type(estimator).__name__} has no predict_proba (a regressor's "
+            "predictions are numbers); use skbig.dask.predict"
+        )
     columns = [str(c) for c in estimator.classes_]
     meta = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
     model = dask.delayed(estimator, pure=True, traverse=False)
@@ -63,24 +69,54 @@ def predict_proba(estimator, texts):
 
 
 def predict(estimator, texts):
-    """Predicted labels for a Dask Series of texts, computed lazily.
+    """Predicted labels (or a regressor's values) for a Dask Series of texts,
+    computed lazily.
 
     Parameters
     ----------
-    estimator : fitted classifier
+    estimator : fitted classifier or regressor
     texts : dask.dataframe.Series
         The documents; missing ones (None, NaN) are scored as empty texts.
 
     Returns
     -------
-    labels : dask.dataframe.Series
+    labels : dask.dataframe.Series or DataFrame
         For a multi-label model, the labels of each document joined by ``"|"``.
+        For a regressor, float values: a Series where ``predict`` gives one
+        value a document, else a DataFrame with one column a target, named
+        ``"0"``, ``"1"``, ...
     """
     texts = _dask_series(texts)
+    if not hasattr(estimator, "predict_proba"):  # a regressor: numbers
+        return _values(estimator, texts)
     classes = np.asarray(estimator.classes_)
     meta = pd.Series(dtype=object if classes.dtype.kind in "OUS" else classes.dtype)
     model = dask.delayed(estimator, pure=True, traverse=False)
     return texts.map_partitions(_labels, model, meta=meta)
+
+
+def _values(estimator, texts):
+    # What predict returns for one document says the shape: one value a document
+    # or a row of them (y given as 1-D or as a column).
+    shape = np.shape(estimator.predict([""]))
+    columns = None if len(shape) == 1 else [str(j) for j in range(shape[1])]
+    if columns is None:
+        meta = pd.Series(dtype="float64")
+    else:
+        meta = pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+    model = dask.delayed(estimator, pure=True, traverse=False)
+    return texts.map_partitions(_predicted_values, model, columns, meta=meta)
+
+
+def _predicted_values(texts, model, columns):
+    documents = _documents(texts)
+    values = np.zeros((0,) if columns is None else (0, len(columns)))
+    if documents:
+        values = model.predict(documents)
+    values = np.asarray(values, np.float64)
+    if columns is None:
+        return pd.Series(values, index=texts.index)
+    return pd.DataFrame(values, index=texts.index, columns=columns)
 
 
 def _dask_series(texts):

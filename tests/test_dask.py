@@ -82,6 +82,30 @@ def test_predict_helpers_are_lazy_and_match_the_pipeline(fitted_pipeline, corpus
                 ).compute()  # fmt: skip
 
 
+def test_predict_gives_a_regressors_values_in_its_shape(corpus):
+    # A regressor has no classes_: predict failed on it with an AttributeError.
+    texts = corpus[0][:120]
+    y = np.array([len(text) for text in texts], np.float64)
+    series = dd.from_pandas(pd.Series(texts, index=np.arange(5, 125)), npartitions=3)
+    for target in (y, y[:, None], np.column_stack([y, -2 * y])):
+        reg = skbig.make_text_regressor(
+            tfidf__min_df=1, mlp__hidden_layer_sizes=(8,), mlp__epochs=2,
+            mlp__early_stopping=False, mlp__random_state=0,
+        ).fit(texts, target)  # fmt: skip
+        values = predict(reg, series)
+        expected = reg.predict(texts)
+        if target.ndim == 1:
+            assert isinstance(values, dd.Series) and values.dtype == np.float64
+        else:
+            assert isinstance(values, dd.DataFrame)
+            assert list(values.columns) == [str(j) for j in range(target.shape[1])]
+        computed = values.compute()
+        assert computed.index.tolist() == list(range(5, 125))
+        np.testing.assert_allclose(computed.to_numpy(), expected, rtol=1e-6)
+    with pytest.raises(TypeError, match=r"no predict_proba.*use skbig\.dask\.predict"):
+        predict_proba(reg, series)
+
+
 def test_texts_that_are_no_dask_series_are_named(fitted_pipeline, corpus):
     # Dask's own word for it: "'DataFrame' object has no attribute 'tolist'".
     texts = corpus[0][:4]
