@@ -145,11 +145,39 @@ def test_targets_that_are_not_numbers_are_named_by_row(files, tmp_path):
     assert code == 1 and "Numbers to predict: pass --regression." in err
 
 
-@pytest.mark.parametrize("option", [["--stream"], ["--label-separator", "|"]])
-def test_regression_refuses_what_it_cannot_do_before_reading(option, tmp_path):
-    code, _, err = run("train", tmp_path / "absent.jsonl", "--regression",
-                       "-o", tmp_path / "m.skbig", *option)  # fmt: skip
-    assert code == 2 and f"--regression cannot be used with {option[0]}" in err
+def test_regression_refuses_what_it_cannot_do_before_reading(tmp_path):
+    code, _, err = run("train", tmp_path / "absent.jsonl", "--regression", "-o",
+                       tmp_path / "m.skbig", "--label-separator", "|")  # fmt: skip
+    assert code == 2 and "--regression cannot be used with --label-separator" in err
+
+
+def test_a_streamed_regression_from_the_command_line(files, tmp_path):
+    common = ["--label-column", "stars", "--regression", "--stream", *FAST]
+    model = tmp_path / "streamed.skbig"
+    code, out, err = run("train", files / "train.jsonl", "--test", files / "test.csv",
+                         "-o", model, *common)  # fmt: skip
+    assert code == 0, err
+    assert "held-out (60 documents): R² " in out
+    assert float(out.split("R² ")[1].split(",")[0]) > 0.5
+    streamed = skbig.load(model)
+    assert skbig.model_info(model)["metadata"]["task"] == "regression"
+    texts, y = _test_split(files)
+    assert r2_score(y, streamed.predict(texts)) > 0.5
+    # Held-out rows of the file itself, and a validation file read as numbers.
+    code, out, err = run("train", files / "train.jsonl", "--test-size", "0.25",
+                         "--validation", files / "test.csv", "-o", model, *common,
+                         "--param", "mlp__early_stopping=True")  # fmt: skip
+    assert code == 0, err
+    assert "held-out (" in out
+    plan = skbig.load(model)[-1].training_plan_
+    assert plan["validation_given"] and plan["n_validation"] == 60
+    # A row that holds no number is named; so is a column of one value.
+    bad = write_jsonl(tmp_path / "bad.jsonl", ["a b", "c d", "e f"], [1, "x", 2])
+    code, _, err = run("train", bad, "-o", model, *common)
+    assert code == 1 and "bad.jsonl, row 2: column 'stars' holds 'x', not a" in err
+    same = write_jsonl(tmp_path / "same.jsonl", ["good food"] * 3, [2, 2, 2])
+    code, _, err = run("train", same, "-o", model, "--test-size", "0", *common)
+    assert code == 1 and "holds a single value (2)" in err
 
 
 NEEDS_PRIVATE = "--dp-target-bounds needs --regression and --dp-epsilon"

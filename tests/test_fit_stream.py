@@ -8,7 +8,7 @@ import pytest
 from conftest import make_corpus
 
 import skbig
-from skbig import fit_stream, make_text_classifier
+from skbig import fit_stream, make_text_classifier, make_text_regressor
 
 SMALL = dict(
     mlp__hidden_layer_sizes=(16,),
@@ -196,3 +196,67 @@ def test_held_out_documents_given_weigh_what_their_class_weighs_in_the_stream(
     np.testing.assert_allclose(seen["sample_weight_val"], balanced_sqrt)
     with pytest.raises(ValueError, match=r"labels the training data does not: \['x'\]"):
         fit_stream(make_text_classifier(**params), chunks, X_val=["a b"], y_val=["x"])
+
+
+# ------------------------------------------------------------------ a regressor
+RATING = {"food": 1.0, "sport": 2.5, "tech": 4.0}
+
+
+def _ratings(texts, labels, seed=0):
+    noise = np.random.RandomState(seed).normal(0, 0.3, len(labels))
+    return np.array([RATING[label] for label in labels]) + noise + 1000
+
+
+@pytest.fixture(scope="module")
+def streamed_regressor(data):
+    texts, labels = data
+    y = _ratings(texts, labels)
+    order = np.argsort(y, kind="stable")  # sorted by the target
+    texts, y = [texts[i] for i in order], y[order]
+    reg = fit_stream(make_text_regressor(**SMALL), _chunks(texts, y.tolist()))
+    return reg, texts, y
+
+
+def test_a_regressor_streams_standardised_by_the_whole_stream(streamed_regressor):
+    reg, texts, y = streamed_regressor
+    mlp = reg[-1]
+    # The targets' mean and spread, counted chunk by chunk, as fit would find them.
+    assert mlp.target_encoder_.mean_ == pytest.approx([y.mean()], rel=1e-12)
+    assert mlp.target_encoder_.scale_ == pytest.approx([y.std()], rel=1e-9)
+    assert mlp.X_shape_ == (300, len(reg[0].vocabulary_))
+    assert mlp.training_plan_["n_validation"] == 30
+    assert mlp.linear_coef_ is None  # no ridge over a stream
+    test, topics = make_corpus(90, seed=5)
+    assert reg.score(test, _ratings(test, topics, seed=1)) > 0.8
+    # The same seed, other chunk sizes: the same model.
+    again = fit_stream(make_text_regressor(**SMALL), _chunks(texts, list(y), 300))
+    np.testing.assert_allclose(again.predict(test), reg.predict(test), rtol=1e-6)
+
+
+def test_a_streamed_regressor_saves_and_stops_on_documents_given(
+    streamed_regressor, tmp_path
+):
+    reg, texts, y = streamed_regressor
+    skbig.save(reg, tmp_path / "r.skbig")
+    np.testing.assert_array_equal(
+        skbig.load(tmp_path / "r.skbig").predict(texts[:10]), reg.predict(texts[:10])
+    )
+    val_texts, topics = make_corpus(40, seed=6)
+    given = make_text_regressor(**SMALL)
+    fit_stream(given, _chunks(texts, list(y)), X_val=val_texts,
+               y_val=_ratings(val_texts, topics, seed=2))  # fmt: skip
+    plan = given[-1].training_plan_
+    assert plan["n_validation"] == 40 and not plan["refit"]
+
+
+def test_a_regressors_stream_refuses_what_is_no_number(data):
+    texts = data[0][:4]
+    for bad in ("4.5", float("nan"), True, None, np.inf):
+        with pytest.raises(ValueError, match=r"chunk 2: a regressor trains on finite"):
+            fit_stream(
+                make_text_regressor(), [(texts[:2], [1, 2]), (texts[2:3], [bad])]
+            )
+    with pytest.raises(ValueError, match="regressors of one number; a label is a list"):
+        fit_stream(make_text_regressor(), [(texts[:2], [[1, 2], [3, 4]])])
+    with pytest.raises(ValueError, match=r"no linear part.*linear_part='auto'"):
+        fit_stream(make_text_regressor(mlp__linear_part=True), [(texts, [1, 2, 3, 4])])

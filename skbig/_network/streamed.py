@@ -24,14 +24,23 @@ class StreamedRows:
     Subclasses implement :meth:`parts`, :meth:`load` and :meth:`hold_out`.
     ``class_order[code]`` is the position in ``classes_`` of a stored class code;
     ``targets`` and ``weights`` (set by :meth:`labelled`) map a stored code to the
-    network's target and the sample weight.
+    network's target and the sample weight. A regressor's rows (``class_order``
+    None) store each target itself, a float32 in the code's four bytes, and
+    ``encode`` (set before the fit labels them) turns targets into the network's.
     """
 
-    targets = weights = tables = None
+    targets = weights = tables = encode = None
 
     def __init__(self, n_rows, n_features, class_order):
         self.shape = (int(n_rows), int(n_features))
-        self.class_order = np.asarray(class_order)
+        self.class_order = None if class_order is None else np.asarray(class_order)
+
+    def target_of(self, codes):
+        """The network's targets of rows with these stored codes."""
+        if self.class_order is None:
+            values = np.asarray(codes, np.int32).view(np.float32)
+            return np.asarray(self.encode(values.astype(np.float64)), np.float32)
+        return self.targets[codes]
 
     def parts(self):
         """The parts, in storage order."""
@@ -51,6 +60,8 @@ class StreamedRows:
         class (``targets`` and ``weights`` in ``classes_`` order; weights may be
         None)."""
         self.tables = (targets, weights)
+        if self.class_order is None:  # a regressor's: no classes, no class weights
+            return self
         self.targets = np.asarray(targets)[self.class_order]
         if weights is not None:
             self.weights = np.asarray(weights, np.float32)[self.class_order]
@@ -82,7 +93,8 @@ class StreamedRows:
         """An endless ``tf.data.Dataset`` of ``(SparseTensor, y[, weight])``
         batches, epoch after epoch (for ``fit`` with ``steps_per_epoch``)."""
         n_features = self.shape[1]
-        targets, weights = self.targets, self.weights
+        weights = self.weights
+        targets = self.target_of(np.zeros(1, np.int32))  # its shape and type
 
         if seed is None:
             seed = int.from_bytes(os.urandom(4), "little")
@@ -93,7 +105,7 @@ class StreamedRows:
                 for X, codes in self.epoch(batch_size, rng):
                     X = sp.csr_matrix(X, dtype=np.float32)
                     X.sort_indices()
-                    batch = (_as_tensor(X), targets[codes])
+                    batch = (_as_tensor(X), self.target_of(codes))
                     yield batch if weights is None else (*batch, weights[codes])
 
         spec = [

@@ -124,8 +124,9 @@ class BucketRows(StreamedRows):
         Turns a part's stored CSR (``indptr, indices, data``) into the network's
         features (the fitted vectorizer's weighting, the pipeline's middle steps).
     n_rows : int
-    class_order : ndarray
-        The position in ``classes_`` of each stored class code.
+    class_order : ndarray or None
+        The position in ``classes_`` of each stored class code; None for a
+        regressor's rows, whose codes are their float32 targets.
     """
 
     def __init__(self, paths, reservoir, n_features, features, n_rows, class_order):
@@ -179,5 +180,6 @@ class BucketRows(StreamedRows):
             self._stored, rest, self.shape[1], self._features, self.shape[0] - n,
             self.class_order,
         ).labelled(*self.tables)  # fmt: skip
+        training.encode = self.encode
         X, codes = self._matrix(held)
-        return training, (X, self.targets[codes])
+        return training, (X, self.target_of(codes))

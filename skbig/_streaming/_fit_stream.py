@@ -1,5 +1,6 @@
 """fit_stream: fit a text pipeline on chunks of a corpus larger than memory."""
 
+import math
 import os
 import tempfile
 
@@ -14,6 +15,7 @@ from .._labels import (
     class_weighted,
     resolved_class_weight,
 )
+from .._regressor import MLPRegressor
 from .._steps import learns_from_data, restored_on_failure
 from .._text import TfidfVectorizer
 from ._buckets import BucketRows, FeatureCache
@@ -53,17 +55,25 @@ def fit_stream(
     object, an ordinary one: ``predict``, :func:`skbig.save`,
     :func:`skbig.export` and :mod:`skbig.explain` work on it unchanged.
 
+    A regressor (:func:`make_text_regressor`) trains on one number a document,
+    standardised by the whole stream's mean and spread (counted as the chunks
+    come; each target is stored as a float32). It trains no ridge beside the
+    network (``linear_part``): the ridge is solved over rows in memory, which a
+    stream never holds, so a streamed regressor is its network alone.
+
     Parameters
     ----------
     pipeline : Pipeline
         Unfitted: a vectorizer (``TfidfVectorizer``, ``CountVectorizer`` or
         ``HashingVectorizer``), steps that learn nothing from the data (such as
-        ``TfidfTransformer(use_idf=False)``), then an :class:`MLPClassifier`, as
-        :func:`make_text_classifier` builds (``vectorizer="hashing"`` for one
+        ``TfidfTransformer(use_idf=False)``), then an :class:`MLPClassifier` or
+        :class:`MLPRegressor`, as :func:`make_text_classifier` and
+        :func:`make_text_regressor` build (``vectorizer="hashing"`` for one
         without a vocabulary).
     chunks : iterable of (texts, labels), or a callable returning one
         The corpus, in chunks of any size: ``texts`` a list of strings,
-        ``labels`` one label per text (single-label classification).
+        ``labels`` one label per text (single-label classification) or, for a
+        regressor, one finite number per text.
     cache_dir : str, default=None
         Where the feature files go (about the size of the corpus's sparse
         features; removed afterwards). None: the system's temporary folder.
@@ -102,13 +112,14 @@ def fit_stream(
         cache = FeatureCache(
             folder, n_buckets=N_BUCKETS, reservoir_size=max_validation, seed=seed
         )
+        targets = _Numbers() if isinstance(mlp, MLPRegressor) else _Classes()
         try:
-            codes, counts = _read(chunks() if callable(chunks) else chunks, first,
-                                  counter, cache)  # fmt: skip
+            _read(chunks() if callable(chunks) else chunks, first, counter, cache,
+                  targets)  # fmt: skip
         finally:
             cache.close()
         features, n_features = _feature_map(first, middle, counter)
-        classes, class_order = _classes(codes)
+        classes, class_order = targets.classes()
         rows = BucketRows(
             cache.paths, cache.reservoir, n_features, features, cache.n_rows,
             class_order,
@@ -116,16 +127,20 @@ def fit_stream(
         held = None
         if X_val is not None:  # through the steps as fitted on the stream
             held = (pipeline[:-1].transform(X_val), y_val)
-        counts = np.bincount(class_order, weights=counts)
-        _fit_network(mlp, rows, classes, counts, held)
+        if class_order is None:
+            _fit_regressor(mlp, rows, targets, held)
+        else:
+            counts = np.bincount(class_order, weights=targets.counts)
+            _fit_network(mlp, rows, classes, counts, held)
     return pipeline
 
 
 def _check_pipeline(pipeline):
     steps = [step for _, step in pipeline.steps]
-    if len(steps) < 2 or not isinstance(steps[-1], MLPClassifier):
+    if len(steps) < 2 or not isinstance(steps[-1], MLPClassifier | MLPRegressor):
         raise TypeError("fit_stream fits a Pipeline of a vectorizer, ... and an "
-                        "MLPClassifier, as make_text_classifier builds")  # fmt: skip
+                        "MLPClassifier or MLPRegressor, as make_text_classifier "
+                        "and make_text_regressor build")  # fmt: skip
     first, *middle, mlp = steps
     if not isinstance(first, CountVectorizer | HashingVectorizer):
         raise TypeError(
@@ -145,14 +160,16 @@ def _check_pipeline(pipeline):
     if mlp.dp_epsilon is not None:
         raise ValueError("fit_stream does not train privately: DP-SGD's accounting "
                          "assumes Poisson sampling over data in memory")  # fmt: skip
+    if isinstance(mlp, MLPRegressor) and mlp.linear_part is True:
+        raise ValueError("fit_stream trains no linear part (its ridge is solved "
+                         "over rows in memory); use linear_part='auto' or "
+                         "False")  # fmt: skip
     return first, middle, mlp
 
 
-def _read(chunks, first, counter, cache):
-    """One pass: count, store the features; returns each label's code (in order
-    of appearance) and the number of documents of each code."""
+def _read(chunks, first, counter, cache, targets):
+    """One pass: count, store the features and the ``targets``' codes."""
     checker = TfidfVectorizer()  # names missing and non-text documents
-    codes, counts = {}, np.zeros(0, np.int64)
     for number, chunk in enumerate(chunks, 1):
         try:
             texts, labels = chunk
@@ -169,22 +186,88 @@ def _read(chunks, first, counter, cache):
                              "labels")  # fmt: skip
         if any(isinstance(label, list | tuple | set | np.ndarray) for label in labels):
             raise ValueError(f"chunk {number}: fit_stream trains single-label "
-                             "classifiers; a label is a list")  # fmt: skip
+                             "classifiers and regressors of one number; a label "
+                             "is a list")  # fmt: skip
         if not texts:
             continue
-        try:  # with a label of an earlier chunk: one type across the stream
-            check_label_types(np.asarray(list(codes)[:1] + labels, dtype=object))
-        except TypeError as error:
-            raise TypeError(f"chunk {number}: {error}") from None
+        codes = targets.codes(labels, number)
         X = counter.count(texts) if counter is not None else first.transform(texts)
-        chunk_codes = [codes.setdefault(y, len(codes)) for y in labels]
-        chunk_counts = np.bincount(chunk_codes, minlength=len(codes))
-        chunk_counts[: len(counts)] += counts
-        counts = chunk_counts
-        cache.add(sp.csr_matrix(X), np.array(chunk_codes, np.int32))
+        cache.add(sp.csr_matrix(X), codes)
     if cache.n_rows == 0:
         raise ValueError("fit_stream: the chunks hold no documents")
-    return codes, counts
+
+
+class _Classes:
+    """A classifier's labels: each a code in order of appearance, counted."""
+
+    def __init__(self):
+        self.seen, self.counts = {}, np.zeros(0, np.int64)
+
+    def codes(self, labels, number):
+        try:  # with a label of an earlier chunk: one type across the stream
+            check_label_types(np.asarray(list(self.seen)[:1] + labels, dtype=object))
+        except TypeError as error:
+            raise TypeError(f"chunk {number}: {error}") from None
+        codes = [self.seen.setdefault(y, len(self.seen)) for y in labels]
+        counts = np.bincount(codes, minlength=len(self.seen))
+        counts[: len(self.counts)] += self.counts
+        self.counts = counts
+        return np.array(codes, np.int32)
+
+    def classes(self):
+        """``classes_`` (sorted, as a fit finds them) and each stored code's
+        position in it."""
+        labels = np.asarray(list(self.seen), dtype=object)
+        try:
+            labels = np.asarray(labels.tolist())  # strings or numbers, as fit sees y
+        except ValueError:
+            pass
+        order = np.argsort(labels, kind="stable")
+        position = np.empty(len(labels), np.int64)
+        position[order] = np.arange(len(labels))
+        return labels[order], position
+
+
+class _Numbers:
+    """A regressor's targets: each stored as its float32 (in the code's four
+    bytes), their count, mean and sum of squared deviations kept as they come
+    (Chan et al.'s pairwise update)."""
+
+    def __init__(self):
+        self.n, self.mean, self.m2 = 0, 0.0, 0.0
+
+    def codes(self, labels, number):
+        for label in labels:
+            if not _finite_number(label):
+                raise ValueError(f"chunk {number}: a regressor trains on finite "
+                                 f"numbers, not {label!r:.40}")  # fmt: skip
+        values = np.asarray(labels, dtype=np.float64)
+        n, mean = len(values), float(values.mean())
+        m2 = float(((values - mean) ** 2).sum())
+        total = self.n + n
+        delta = mean - self.mean
+        self.m2 += m2 + delta * delta * self.n * n / total
+        self.mean += delta * n / total
+        self.n = total
+        return values.astype(np.float32).view(np.int32)
+
+    def classes(self):
+        return None, None
+
+    def placeholder(self):
+        """Two targets with the stream's mean and spread: what the target
+        encoder standardises by."""
+        spread = np.sqrt(self.m2 / self.n)
+        return np.array([self.mean - spread, self.mean + spread])
+
+
+def _finite_number(value):
+    if isinstance(value, bool | np.bool_ | str | bytes):
+        return False
+    try:
+        return math.isfinite(value)
+    except TypeError:
+        return False
 
 
 def _feature_map(first, middle, counter):
@@ -225,20 +308,6 @@ def _feature_map(first, middle, counter):
     return features, out_width
 
 
-def _classes(codes):
-    """``classes_`` (sorted, as a fit finds them) and each stored code's position
-    in it."""
-    labels = np.asarray(list(codes), dtype=object)
-    try:
-        labels = np.asarray(labels.tolist())  # strings or numbers, as fit sees y
-    except ValueError:
-        pass
-    order = np.argsort(labels, kind="stable")
-    position = np.empty(len(labels), np.int64)
-    position[order] = np.arange(len(labels))
-    return labels[order], position
-
-
 def _fit_network(mlp, rows, classes, counts, held=None):
     """Fit ``mlp`` on the streamed ``rows``: the estimator's own fit, on one
     placeholder row per class, with the rows handed to its training; ``held``:
@@ -263,4 +332,23 @@ def _fit_network(mlp, rows, classes, counts, held=None):
         vars(mlp).pop("_streamed_rows", None)
     mlp.X_shape_ = rows.shape
     mlp._class_counts = None if private else np.asarray(counts, np.int64)
+    return mlp
+
+
+def _fit_regressor(mlp, rows, targets, held=None):
+    """Fit the regressor ``mlp`` on the streamed ``rows``: its own fit, on two
+    placeholder rows whose targets have the stream's mean and spread (so its
+    target encoder standardises as over the whole stream), with the rows handed to
+    its training and labelled by that encoder."""
+    placeholder = sp.csr_matrix((2, rows.shape[1]), dtype=np.float32)
+    rows.encode = lambda values: mlp.target_encoder_.transform(values)
+    given = {}
+    if held is not None:
+        given = dict(X_val=held[0], y_val=np.asarray(held[1], np.float64))
+    mlp._streamed_rows = rows
+    try:
+        mlp.fit(placeholder, targets.placeholder(), **given)
+    finally:
+        vars(mlp).pop("_streamed_rows", None)
+    mlp.X_shape_ = rows.shape
     return mlp

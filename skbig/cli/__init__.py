@@ -95,7 +95,8 @@ def build_parser():
         "--stream",
         action="store_true",
         help="read DATA in chunks of 10,000 rows and never hold it whole (exact "
-        "TF-IDF counted chunk by chunk, features cached on disk; single-label)",
+        "TF-IDF counted chunk by chunk, features cached on disk; single-label, or "
+        "numbers with --regression, trained without the ridge beside the network)",
     )
     p.add_argument(
         "--vectorizer",

@@ -75,16 +75,11 @@ def check_regression_options(args):
     """What ``--regression`` cannot be combined with, refused before any work."""
     from ._commands import UsageError
 
-    refused = [
-        ("--label-separator", getattr(args, "label_separator", None)),
-        ("--stream", getattr(args, "stream", False)),
-    ]
-    for option, given in refused:
-        if given:
-            raise UsageError(
-                f"--regression cannot be used with {option} (a regressor trains "
-                "on one number a document, in memory)"
-            )
+    if getattr(args, "label_separator", None):
+        raise UsageError(
+            "--regression cannot be used with --label-separator (a regressor trains "
+            "on one number a document)"
+        )
 
 
 def evaluate_regressor(args, model, texts, labels, label_column):

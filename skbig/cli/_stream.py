@@ -1,6 +1,7 @@
 """``skbig train --stream``: train from a file read in chunks, never held whole."""
 
 import functools
+import math
 import types
 
 import numpy as np
@@ -16,6 +17,7 @@ from ._data import (
     iter_rows,
     read_dataset,
 )
+from ._regression import as_numbers, parsed_number, regression_scores
 
 #: Rows read at a time.
 CHUNK_ROWS = 10_000
@@ -33,13 +35,13 @@ def fit_streamed(args, pipeline):
     from .._streaming import fit_stream
 
     if args.label_separator:
-        raise UsageError("--stream trains single-label classifiers; drop "
-                         "--label-separator or train in memory")  # fmt: skip
+        raise UsageError("--stream trains single-label classifiers and regressors; "
+                         "drop --label-separator or train in memory")  # fmt: skip
     if args.dp_epsilon is not None:
         raise UsageError("--stream does not train privately; drop --dp-epsilon")
     holding = 0.0 if args.test else args.test_size
     curve_texts, curve_labels = [], []
-    counted = {"documents": 0}
+    counted = {"documents": 0, "low": np.inf, "high": -np.inf}
 
     def chunks():
         rng = np.random.default_rng(args.random_state)
@@ -54,7 +56,11 @@ def fit_streamed(args, pipeline):
                     curve_texts[slot], curve_labels[slot] = texts[i], labels[i]
             train = np.flatnonzero(~held)
             counted["documents"] += len(train)
-            yield [texts[i] for i in train], [labels[i] for i in train]
+            labels = [labels[i] for i in train]
+            if args.regression and labels:
+                counted["low"] = min(counted["low"], min(labels))
+                counted["high"] = max(counted["high"], max(labels))
+            yield [texts[i] for i in train], labels
 
     callbacks = []
     if args.test or holding > 0:
@@ -65,15 +71,31 @@ def fit_streamed(args, pipeline):
         callbacks.append(HeldOutScores(pipeline, curve_texts, curve_labels))
     given = {}
     if args.validation:  # held in memory, its labels checked by the fit
-        texts, labels = read_dataset(args.validation, args.text_column,
-                                     args.label_column)  # fmt: skip
-        given = {"X_val": texts, "y_val": np.asarray(labels)}
+        texts, labels = read_dataset(
+            args.validation, args.text_column, args.label_column,
+            numbers=args.regression,
+        )  # fmt: skip
+        y = np.asarray(labels)
+        if args.regression:
+            y = as_numbers(labels, args.validation, args.label_column)
+        given = {"X_val": texts, "y_val": y}
     fit = functools.partial(fit_stream, **given)
     seconds = fit_with_progress(args, pipeline, callbacks, fit, pipeline, chunks)
-    classes = pipeline[-1].classes_
-    targets = types.SimpleNamespace(
-        multilabel=False, numeric=False, classes=classes.tolist()
-    )
+    if args.regression:
+        low, high = counted["low"], counted["high"]
+        if low == high:
+            raise DataError(f"{args.data}: column {args.label_column!r} holds a "
+                            f"single value ({low:g}); a regressor needs targets "
+                            "that vary")  # fmt: skip
+        targets = types.SimpleNamespace(
+            multilabel=False, numeric=True, classes=(), low=low, high=high
+        )
+        classes = None
+    else:
+        classes = pipeline[-1].classes_
+        targets = types.SimpleNamespace(
+            multilabel=False, numeric=False, classes=classes.tolist()
+        )
     print_trained(pipeline, counted["documents"], targets, seconds)
     summary = {"documents": counted["documents"], "seconds": round(seconds, 2)}
     if args.test or holding > 0:
@@ -85,7 +107,10 @@ def fit_streamed(args, pipeline):
             if texts:
                 truth += labels
                 predicted += pipeline.predict(texts).tolist()
-        if truth:
+        if truth and args.regression:
+            metrics = regression_scores(truth, predicted)
+            summary.update(test_documents=len(truth), **metrics)
+        elif truth:
             truth = np.asarray(truth).astype(classes.dtype, copy=False)
             metrics = scores(truth, np.asarray(predicted))
             summary.update(test_documents=len(truth), **metrics)
@@ -112,25 +137,42 @@ def _chunks(args, path, holding):
             raise DataError(
                 f"{path}, row {number}: column {args.label_column!r} is missing"
             )
-        if not isinstance(label, str | int | float | bool) or label not in distinct:
-            # read_dataset's checks, once per new label: against one seen before
-            check_label_column(f"{path}, row {number}", args.label_column,
-                               [*list(distinct)[:1], label])  # fmt: skip
+        if args.regression:  # a number, as --regression reads it in memory
+            label = _number(label, path, number, args.label_column)
+        else:
+            _check_class(args, path, number, label, distinct)
         texts.append(text)
         labels.append(label)
-        distinct.add(label)
-        if number == CHUNK_ROWS and len(distinct) > 0.5 * number:
-            raise DataError(
-                f"{path}: column {args.label_column!r} holds {len(distinct)} distinct "
-                f"labels in the first {number} rows: nearly every label is unique. Is "
-                "--label-column the column of the labels?"
-            )
         if len(texts) == CHUNK_ROWS:
             yield texts, labels, _held(args, first, len(texts), holding)
             first += len(texts)
             texts, labels = [], []
     if texts:
         yield texts, labels, _held(args, first, len(texts), holding)
+
+
+def _check_class(args, path, number, label, distinct):
+    """A class label: of one type with the ones before it (read_dataset's checks,
+    once per new label), and not unique to nearly every row."""
+    if not isinstance(label, str | int | float | bool) or label not in distinct:
+        check_label_column(f"{path}, row {number}", args.label_column,
+                           [*list(distinct)[:1], label])  # fmt: skip
+    distinct.add(label)
+    if number == CHUNK_ROWS and len(distinct) > 0.5 * number:
+        raise DataError(
+            f"{path}: column {args.label_column!r} holds {len(distinct)} distinct "
+            f"labels in the first {number} rows: nearly every label is unique. Is "
+            "--label-column the column of the labels?"
+        )
+
+
+def _number(label, path, number, column):
+    value = parsed_number(label)
+    if value is None or not math.isfinite(value):
+        raise DataError(f"{path}, row {number}: column {column!r} holds "
+                        f"{str(label)[:60]!r}, not a number; --regression trains on "
+                        "numeric targets")  # fmt: skip
+    return value
 
 
 def _held(args, first, n, holding):
