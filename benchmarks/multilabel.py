@@ -5,6 +5,9 @@ expected calibration error of the labels' probabilities (15 bins, every document
 and label), as ``skbig report`` scores them.
 
     python benchmarks/multilabel.py --data-dir ../shared/data --seeds 0,1,2
+
+``--stream`` adds the default text pipeline fitted on raw text, in memory and with
+``skbig.fit_stream`` over chunks of 1,000 documents (their indicator rows).
 """
 
 import argparse
@@ -23,6 +26,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=DATA_DIR)
     parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--stream", action="store_true")
     args = parser.parse_args()
 
     from sklearn.linear_model import LogisticRegression
@@ -31,7 +35,7 @@ def main():
     from sklearn.preprocessing import MultiLabelBinarizer
     from sklearn.svm import LinearSVC
 
-    from skbig import MLPClassifier, make_text_classifier
+    from skbig import MLPClassifier, fit_stream, make_text_classifier
     from skbig._report._multilabel import multilabel_scores
 
     X_train, labels_train = _read(args.data_dir, "reuters21578_modapte", "train")
@@ -47,18 +51,23 @@ def main():
     print(f"{A_train.shape[0]} documents, {Y_train.shape[1]} labels, "
           f"vectoriser {vectorize_s:.1f} s")  # fmt: skip
 
-    def run(name, make, seeds):
+    def run(name, make, seeds, text=False, stream=False):
         micro, macro, seconds, losses, eces = [], [], [], [], []
         for seed in seeds:
             model = make(seed)
             start = time.perf_counter()
-            model.fit(A_train, Y_train)
+            if stream:
+                fit_stream(model, [(X_train[i : i + 1000], Y_train[i : i + 1000])
+                                   for i in range(0, len(X_train), 1000)])  # fmt: skip
+            else:
+                model.fit(X_train if text else A_train, Y_train)
             seconds.append(time.perf_counter() - start)
-            predicted = model.predict(A_test)
+            A_test_or_text = X_test if text else A_test
+            predicted = model.predict(A_test_or_text)
             micro.append(f1_score(Y_test, predicted, average="micro"))
             macro.append(f1_score(Y_test, predicted, average="macro", zero_division=0))
             if hasattr(model, "predict_proba"):
-                proba = model.predict_proba(A_test)
+                proba = model.predict_proba(A_test_or_text)
                 scores = multilabel_scores(Y_test, proba, predicted)
                 losses.append(scores["log_loss"])
                 eces.append(scores["ece"])
@@ -84,6 +93,13 @@ def main():
         [0],
     )
     run("skbig default", lambda s: MLPClassifier(random_state=s), seeds)
+    if args.stream:
+
+        def pipeline(seed):
+            return make_text_classifier(mlp__random_state=seed)
+
+        run("skbig pipeline, raw text in memory", pipeline, seeds, text=True)
+        run("skbig pipeline, fit_stream", pipeline, seeds, text=True, stream=True)
 
 
 if __name__ == "__main__":

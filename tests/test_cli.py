@@ -632,9 +632,46 @@ def test_train_stream_scores_the_held_out_rows_it_left_out(files, tmp_path, caps
     loaded = library.load(model)
     assert loaded[-1].X_shape_[0] == trained
     assert library.model_info(model)["metadata"]["training"]["test_documents"] == tested
-    assert main([*args[:3], str(tmp_path / "m.skbig"), "--stream",
-                 "--label-separator", "|"]) == 2  # fmt: skip
-    assert "single-label" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_train_stream_multi_label_lists_and_labels_joined(files, tmp_path, capsys):
+    import skbig as library
+
+    model, joined = tmp_path / "tags.skbig", tmp_path / "joined.skbig"
+    base = ["--stream", "--quiet", *FAST, "--param", "mlp__epochs=20",
+            "--param", "mlp__early_stopping=True", "--test-size", "0.25"]  # fmt: skip
+    assert main(["train", str(files / "multi.jsonl.gz"), "--text-column", "body",
+                 "--label-column", "tags", "-o", str(model), *base]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "4 labels: food, gadget, sport, tech" in out
+    assert float(out.split("accuracy ")[1].split(",")[0]) > 0.8  # every label right
+    metadata = library.model_info(model)["metadata"]
+    assert metadata["multilabel"] and metadata["classes"] == [
+        "food", "gadget", "sport", "tech"
+    ]  # fmt: skip
+    texts, labels = make_corpus(60, seed=9)
+    picked = library.load(model).predict(texts)
+    tech = [label == "tech" for label in labels]
+    assert [bool(row[1]) for row in picked] == tech  # gadget, exactly with tech
+    # The same tags as one column joined by "|", in a CSV.
+    rows = [
+        (i, t, "|".join([label, "gadget"] if label == "tech" else [label]))
+        for i, (t, label) in enumerate(zip(*make_corpus(300), strict=True))
+    ]
+    data = write_csv(tmp_path / "joined.csv", rows)
+    assert main(["train", str(data), "-o", str(joined), "--label-separator", "|",
+                 *base]) == 0  # fmt: skip
+    assert "4 labels: food, gadget, sport, tech" in capsys.readouterr().out
+    assert (library.load(joined).predict(texts) == picked).all()
+    # A list among single labels is named by its row.
+    lists = tmp_path / "lists.jsonl"
+    rows = [{"text": f"goal match {i}", "label": label}
+            for i, label in enumerate(["a", "b", ["a"]])]  # fmt: skip
+    lists.write_text("\n".join(json.dumps(row) for row in rows))
+    assert main(["train", str(lists), "-o", str(tmp_path / "m.skbig"),
+                 "--stream"]) == 1  # fmt: skip
+    assert "row 3: a list of labels after single labels" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -151,6 +151,7 @@ def test_regression_refuses_what_it_cannot_do_before_reading(tmp_path):
     assert code == 2 and "--regression cannot be used with --label-separator" in err
 
 
+@pytest.mark.slow
 def test_a_streamed_regression_from_the_command_line(files, tmp_path):
     common = ["--label-column", "stars", "--regression", "--stream", *FAST]
     model = tmp_path / "streamed.skbig"

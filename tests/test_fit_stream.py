@@ -92,8 +92,10 @@ def test_refused_pipelines_and_data_name_the_problem(data, streamed):
     texts, labels = data
     with pytest.raises(ValueError, match="does not train privately"):
         fit_stream(make_text_classifier(dp_epsilon=8), _chunks(*data))
-    with pytest.raises(ValueError, match="single-label"):
+    with pytest.raises(ValueError, match="multi-label targets are indicator rows"):
         fit_stream(make_text_classifier(), [(texts[:2], [["a"], ["b"]])])
+    with pytest.raises(ValueError, match="a label is a list; fit_stream takes multi"):
+        fit_stream(make_text_classifier(), [(texts[:2], [["a"], ["b", "c"]])])
     with pytest.raises(ValueError, match="3 texts but 2 labels"):
         fit_stream(make_text_classifier(), [(texts[:3], labels[:2])])
     with pytest.raises(ValueError, match=r"chunk 2: documents must be text.*missing"):
@@ -256,7 +258,42 @@ def test_a_regressors_stream_refuses_what_is_no_number(data):
             fit_stream(
                 make_text_regressor(), [(texts[:2], [1, 2]), (texts[2:3], [bad])]
             )
-    with pytest.raises(ValueError, match="regressors of one number; a label is a list"):
+    with pytest.raises(ValueError, match=r"finite numbers, not \[1, 2\]"):
         fit_stream(make_text_regressor(), [(texts[:2], [[1, 2], [3, 4]])])
     with pytest.raises(ValueError, match=r"no linear part.*linear_part='auto'"):
         fit_stream(make_text_regressor(mlp__linear_part=True), [(texts, [1, 2, 3, 4])])
+
+
+# --------------------------------------------------------------- multi-label
+def _tags(labels):
+    """Three overlapping labels: sport, tech, and either of them."""
+    labels = np.asarray(labels)
+    sport, tech = labels == "sport", labels == "tech"
+    return np.column_stack([sport, tech, sport | tech]).astype(int)
+
+
+def test_multi_label_indicator_rows_stream_as_a_multi_label_fit(data, tmp_path):
+    texts, labels = data
+    Y = _tags(labels)
+    chunks = [(texts[s : s + 70], Y[s : s + 70]) for s in range(0, len(texts), 70)]
+    clf = fit_stream(make_text_classifier(**SMALL), chunks)
+    mlp = clf[-1]
+    assert mlp.classes_.tolist() == [0, 1, 2] and mlp._target_kind == (
+        "multilabel-indicator"
+    )
+    assert mlp.training_plan_["n_validation"] == 30
+    test, topics = make_corpus(90, seed=5)
+    predicted = clf.predict(test)
+    assert predicted.shape == (90, 3) and clf.predict_proba(test).shape == (90, 3)
+    assert (predicted == _tags(topics)).all(axis=1).mean() >= 0.85
+    skbig.save(clf, tmp_path / "tags.skbig")
+    np.testing.assert_array_equal(skbig.load(tmp_path / "tags.skbig").predict(test),
+                                  predicted)  # fmt: skip
+    # Held-out rows given are indicator rows too.
+    given = fit_stream(make_text_classifier(**SMALL), chunks, X_val=test,
+                       y_val=_tags(topics))  # fmt: skip
+    assert given[-1].training_plan_["validation_given"]
+    with pytest.raises(ValueError, match="chunk 2: multi-label targets are ind"):
+        fit_stream(make_text_classifier(), [chunks[0], (texts[:2], labels[:2])])
+    with pytest.raises(ValueError, match="chunk 2: a label is a list"):
+        fit_stream(make_text_classifier(), [(texts[:2], labels[:2]), chunks[0]])

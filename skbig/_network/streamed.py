@@ -24,12 +24,13 @@ class StreamedRows:
     Subclasses implement :meth:`parts`, :meth:`load` and :meth:`hold_out`.
     ``class_order[code]`` is the position in ``classes_`` of a stored class code;
     ``targets`` and ``weights`` (set by :meth:`labelled`) map a stored code to the
-    network's target and the sample weight. A regressor's rows (``class_order``
-    None) store each target itself, a float32 in the code's four bytes, and
-    ``encode`` (set before the fit labels them) turns targets into the network's.
+    network's target and the sample weight. Rows of targets that are no single
+    class (a regressor's numbers, a multi-label indicator; ``class_order`` None)
+    have ``decode`` instead, from stored codes to the targets, and ``encode`` (set
+    before the fit labels them) from those to the network's; no class weights.
     """
 
-    targets = weights = tables = encode = None
+    targets = weights = tables = encode = decode = None
 
     def __init__(self, n_rows, n_features, class_order):
         self.shape = (int(n_rows), int(n_features))
@@ -38,8 +39,7 @@ class StreamedRows:
     def target_of(self, codes):
         """The network's targets of rows with these stored codes."""
         if self.class_order is None:
-            values = np.asarray(codes, np.int32).view(np.float32)
-            return np.asarray(self.encode(values.astype(np.float64)), np.float32)
+            return np.asarray(self.encode(self.decode(codes)), np.float32)
         return self.targets[codes]
 
     def parts(self):
@@ -60,7 +60,7 @@ class StreamedRows:
         class (``targets`` and ``weights`` in ``classes_`` order; weights may be
         None)."""
         self.tables = (targets, weights)
-        if self.class_order is None:  # a regressor's: no classes, no class weights
+        if self.class_order is None:  # no single classes, no class weights
             return self
         self.targets = np.asarray(targets)[self.class_order]
         if weights is not None:

@@ -125,8 +125,9 @@ class BucketRows(StreamedRows):
         features (the fitted vectorizer's weighting, the pipeline's middle steps).
     n_rows : int
     class_order : ndarray or None
-        The position in ``classes_`` of each stored class code; None for a
-        regressor's rows, whose codes are their float32 targets.
+        The position in ``classes_`` of each stored class code; None for rows
+        whose codes ``decode`` reads (a regressor's float32 targets, a label set's
+        number).
     """
 
     def __init__(self, paths, reservoir, n_features, features, n_rows, class_order):
@@ -180,6 +181,6 @@ class BucketRows(StreamedRows):
             self._stored, rest, self.shape[1], self._features, self.shape[0] - n,
             self.class_order,
         ).labelled(*self.tables)  # fmt: skip
-        training.encode = self.encode
+        training.encode, training.decode = self.encode, self.decode
         X, codes = self._matrix(held)
         return training, (X, self.target_of(codes))

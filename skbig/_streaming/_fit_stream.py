@@ -1,6 +1,5 @@
 """fit_stream: fit a text pipeline on chunks of a corpus larger than memory."""
 
-import math
 import os
 import tempfile
 
@@ -9,16 +8,11 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
 
 from .._classifier import MLPClassifier
-from .._labels import (
-    balanced_weights,
-    check_label_types,
-    class_weighted,
-    resolved_class_weight,
-)
 from .._regressor import MLPRegressor
 from .._steps import learns_from_data, restored_on_failure
 from .._text import TfidfVectorizer
 from ._buckets import BucketRows, FeatureCache
+from ._targets import stream_targets
 from ._vocabulary import (
     VocabularyCounter,
     finish_counts,
@@ -55,6 +49,11 @@ def fit_stream(
     object, an ordinary one: ``predict``, :func:`skbig.save`,
     :func:`skbig.export` and :mod:`skbig.explain` work on it unchanged.
 
+    Multi-label targets come as ``fit`` takes them, indicator rows: a 2-D array of
+    0 and 1 a chunk, of the same width in every chunk (``classes_`` are then the
+    columns). Each row stores the number of its label set among the distinct sets
+    seen, so memory grows with how many distinct sets there are, not with rows.
+
     A regressor (:func:`make_text_regressor`) trains on one number a document,
     standardised by the whole stream's mean and spread (counted as the chunks
     come; each target is stored as a float32). It trains no ridge beside the
@@ -72,8 +71,9 @@ def fit_stream(
         without a vocabulary).
     chunks : iterable of (texts, labels), or a callable returning one
         The corpus, in chunks of any size: ``texts`` a list of strings,
-        ``labels`` one label per text (single-label classification) or, for a
-        regressor, one finite number per text.
+        ``labels`` one label per text (single-label classification), indicator
+        rows (multi-label; a 2-D array of 0 and 1) or, for a regressor, one
+        finite number per text.
     cache_dir : str, default=None
         Where the feature files go (about the size of the corpus's sparse
         features; removed afterwards). None: the system's temporary folder.
@@ -112,26 +112,21 @@ def fit_stream(
         cache = FeatureCache(
             folder, n_buckets=N_BUCKETS, reservoir_size=max_validation, seed=seed
         )
-        targets = _Numbers() if isinstance(mlp, MLPRegressor) else _Classes()
+        regressor = isinstance(mlp, MLPRegressor)
         try:
-            _read(chunks() if callable(chunks) else chunks, first, counter, cache,
-                  targets)  # fmt: skip
+            targets = _read(chunks() if callable(chunks) else chunks, first,
+                            counter, cache, regressor)  # fmt: skip
         finally:
             cache.close()
         features, n_features = _feature_map(first, middle, counter)
-        classes, class_order = targets.classes()
         rows = BucketRows(
             cache.paths, cache.reservoir, n_features, features, cache.n_rows,
-            class_order,
+            targets.class_order(),
         )  # fmt: skip
         held = None
         if X_val is not None:  # through the steps as fitted on the stream
             held = (pipeline[:-1].transform(X_val), y_val)
-        if class_order is None:
-            _fit_regressor(mlp, rows, targets, held)
-        else:
-            counts = np.bincount(class_order, weights=targets.counts)
-            _fit_network(mlp, rows, classes, counts, held)
+        targets.fit(mlp, rows, held)
     return pipeline
 
 
@@ -167,9 +162,11 @@ def _check_pipeline(pipeline):
     return first, middle, mlp
 
 
-def _read(chunks, first, counter, cache, targets):
-    """One pass: count, store the features and the ``targets``' codes."""
+def _read(chunks, first, counter, cache, regressor):
+    """One pass: count, store the features and the targets' codes; returns the
+    targets (their kind decided by the first chunk of any)."""
     checker = TfidfVectorizer()  # names missing and non-text documents
+    targets = None
     for number, chunk in enumerate(chunks, 1):
         try:
             texts, labels = chunk
@@ -184,90 +181,16 @@ def _read(chunks, first, counter, cache, targets):
         if len(texts) != len(labels):
             raise ValueError(f"chunk {number}: {len(texts)} texts but {len(labels)} "
                              "labels")  # fmt: skip
-        if any(isinstance(label, list | tuple | set | np.ndarray) for label in labels):
-            raise ValueError(f"chunk {number}: fit_stream trains single-label "
-                             "classifiers and regressors of one number; a label "
-                             "is a list")  # fmt: skip
         if not texts:
             continue
+        if targets is None:
+            targets = stream_targets(regressor, labels)
         codes = targets.codes(labels, number)
         X = counter.count(texts) if counter is not None else first.transform(texts)
         cache.add(sp.csr_matrix(X), codes)
     if cache.n_rows == 0:
         raise ValueError("fit_stream: the chunks hold no documents")
-
-
-class _Classes:
-    """A classifier's labels: each a code in order of appearance, counted."""
-
-    def __init__(self):
-        self.seen, self.counts = {}, np.zeros(0, np.int64)
-
-    def codes(self, labels, number):
-        try:  # with a label of an earlier chunk: one type across the stream
-            check_label_types(np.asarray(list(self.seen)[:1] + labels, dtype=object))
-        except TypeError as error:
-            raise TypeError(f"chunk {number}: {error}") from None
-        codes = [self.seen.setdefault(y, len(self.seen)) for y in labels]
-        counts = np.bincount(codes, minlength=len(self.seen))
-        counts[: len(self.counts)] += self.counts
-        self.counts = counts
-        return np.array(codes, np.int32)
-
-    def classes(self):
-        """``classes_`` (sorted, as a fit finds them) and each stored code's
-        position in it."""
-        labels = np.asarray(list(self.seen), dtype=object)
-        try:
-            labels = np.asarray(labels.tolist())  # strings or numbers, as fit sees y
-        except ValueError:
-            pass
-        order = np.argsort(labels, kind="stable")
-        position = np.empty(len(labels), np.int64)
-        position[order] = np.arange(len(labels))
-        return labels[order], position
-
-
-class _Numbers:
-    """A regressor's targets: each stored as its float32 (in the code's four
-    bytes), their count, mean and sum of squared deviations kept as they come
-    (Chan et al.'s pairwise update)."""
-
-    def __init__(self):
-        self.n, self.mean, self.m2 = 0, 0.0, 0.0
-
-    def codes(self, labels, number):
-        for label in labels:
-            if not _finite_number(label):
-                raise ValueError(f"chunk {number}: a regressor trains on finite "
-                                 f"numbers, not {label!r:.40}")  # fmt: skip
-        values = np.asarray(labels, dtype=np.float64)
-        n, mean = len(values), float(values.mean())
-        m2 = float(((values - mean) ** 2).sum())
-        total = self.n + n
-        delta = mean - self.mean
-        self.m2 += m2 + delta * delta * self.n * n / total
-        self.mean += delta * n / total
-        self.n = total
-        return values.astype(np.float32).view(np.int32)
-
-    def classes(self):
-        return None, None
-
-    def placeholder(self):
-        """Two targets with the stream's mean and spread: what the target
-        encoder standardises by."""
-        spread = np.sqrt(self.m2 / self.n)
-        return np.array([self.mean - spread, self.mean + spread])
-
-
-def _finite_number(value):
-    if isinstance(value, bool | np.bool_ | str | bytes):
-        return False
-    try:
-        return math.isfinite(value)
-    except TypeError:
-        return False
+    return targets
 
 
 def _feature_map(first, middle, counter):
@@ -306,49 +229,3 @@ def _feature_map(first, middle, counter):
     out_width = None
     out_width = features(np.zeros(2, np.int64), [], []).shape[1]
     return features, out_width
-
-
-def _fit_network(mlp, rows, classes, counts, held=None):
-    """Fit ``mlp`` on the streamed ``rows``: the estimator's own fit, on one
-    placeholder row per class, with the rows handed to its training; ``held``:
-    the held-out ``(X_val, y_val)`` given, whose rows get their classes' weights
-    from the stream's counts (the placeholder's are one each)."""
-    private = mlp.dp_epsilon is not None
-    weighting = resolved_class_weight(mlp.class_weight, sparse=True, private=private)
-    weights = balanced_weights(counts, weighting)  # None: fit applies the rest
-    placeholder = sp.csr_matrix((len(classes), rows.shape[1]), dtype=np.float32)
-    given = {}
-    if held is not None:
-        X_val, y_val = held
-        val_weights = None
-        if weights is not None:  # "balanced" kinds, from the stream's counts
-            seen = (classes, counts)
-            val_weights = class_weighted(y_val, None, weighting, seen=seen)
-        given = dict(X_val=X_val, y_val=y_val, sample_weight_val=val_weights)
-    mlp._streamed_rows = rows
-    try:
-        mlp.fit(placeholder, classes, sample_weight=weights, **given)
-    finally:
-        vars(mlp).pop("_streamed_rows", None)
-    mlp.X_shape_ = rows.shape
-    mlp._class_counts = None if private else np.asarray(counts, np.int64)
-    return mlp
-
-
-def _fit_regressor(mlp, rows, targets, held=None):
-    """Fit the regressor ``mlp`` on the streamed ``rows``: its own fit, on two
-    placeholder rows whose targets have the stream's mean and spread (so its
-    target encoder standardises as over the whole stream), with the rows handed to
-    its training and labelled by that encoder."""
-    placeholder = sp.csr_matrix((2, rows.shape[1]), dtype=np.float32)
-    rows.encode = lambda values: mlp.target_encoder_.transform(values)
-    given = {}
-    if held is not None:
-        given = dict(X_val=held[0], y_val=np.asarray(held[1], np.float64))
-    mlp._streamed_rows = rows
-    try:
-        mlp.fit(placeholder, targets.placeholder(), **given)
-    finally:
-        vars(mlp).pop("_streamed_rows", None)
-    mlp.X_shape_ = rows.shape
-    return mlp

@@ -95,8 +95,9 @@ def build_parser():
         "--stream",
         action="store_true",
         help="read DATA in chunks of 10,000 rows and never hold it whole (exact "
-        "TF-IDF counted chunk by chunk, features cached on disk; single-label, or "
-        "numbers with --regression, trained without the ridge beside the network)",
+        "TF-IDF counted chunk by chunk, features cached on disk; multi-label after "
+        "a first pass over the labels; with --regression, the network without the "
+        "ridge beside it)",
     )
     p.add_argument(
         "--vectorizer",

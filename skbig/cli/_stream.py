@@ -17,6 +17,7 @@ from ._data import (
     iter_rows,
     read_dataset,
 )
+from ._labels import indicator_matrix
 from ._regression import as_numbers, parsed_number, regression_scores
 
 #: Rows read at a time.
@@ -34,11 +35,11 @@ def fit_streamed(args, pipeline):
     """
     from .._streaming import fit_stream
 
-    if args.label_separator:
-        raise UsageError("--stream trains single-label classifiers and regressors; "
-                         "drop --label-separator or train in memory")  # fmt: skip
     if args.dp_epsilon is not None:
         raise UsageError("--stream does not train privately; drop --dp-epsilon")
+    # Multi-label: a first pass over the labels alone names the columns that every
+    # chunk's indicator rows have (the fit needs them of one width).
+    names = None if args.regression else _label_names(args)
     holding = 0.0 if args.test else args.test_size
     curve_texts, curve_labels = [], []
     counted = {"documents": 0, "low": np.inf, "high": -np.inf}
@@ -46,7 +47,7 @@ def fit_streamed(args, pipeline):
     def chunks():
         rng = np.random.default_rng(args.random_state)
         seen = 0
-        for texts, labels, held in _chunks(args, args.data, holding):
+        for texts, labels, held in _chunks(args, args.data, holding, names):
             for i in np.flatnonzero(held):  # reservoir sample for the curve
                 seen += 1
                 slot = len(curve_texts) if seen <= CURVE_SAMPLE else rng.integers(seen)
@@ -60,12 +61,14 @@ def fit_streamed(args, pipeline):
             if args.regression and labels:
                 counted["low"] = min(counted["low"], min(labels))
                 counted["high"] = max(counted["high"], max(labels))
+            if names is not None:  # indicator rows, a 2-D array a chunk
+                labels = np.asarray(labels, np.int64).reshape(len(train), -1)
             yield [texts[i] for i in train], labels
 
     callbacks = []
     if args.test or holding > 0:
         if args.test:
-            for texts, labels, _ in _chunks(args, args.test, 0.0):
+            for texts, labels, _ in _chunks(args, args.test, 0.0, names):
                 curve_texts += texts[: CURVE_SAMPLE - len(curve_texts)]
                 curve_labels += labels[: CURVE_SAMPLE - len(curve_labels)]
         callbacks.append(HeldOutScores(pipeline, curve_texts, curve_labels))
@@ -78,6 +81,8 @@ def fit_streamed(args, pipeline):
         y = np.asarray(labels)
         if args.regression:
             y = as_numbers(labels, args.validation, args.label_column)
+        elif names is not None:
+            y = indicator_matrix(labels, names, args.validation)
         given = {"X_val": texts, "y_val": y}
     fit = functools.partial(fit_stream, **given)
     seconds = fit_with_progress(args, pipeline, callbacks, fit, pipeline, chunks)
@@ -94,13 +99,15 @@ def fit_streamed(args, pipeline):
     else:
         classes = pipeline[-1].classes_
         targets = types.SimpleNamespace(
-            multilabel=False, numeric=False, classes=classes.tolist()
-        )
+            multilabel=names is not None, numeric=False,
+            classes=classes.tolist() if names is None else names,
+        )  # fmt: skip
     print_trained(pipeline, counted["documents"], targets, seconds)
     summary = {"documents": counted["documents"], "seconds": round(seconds, 2)}
     if args.test or holding > 0:
         truth, predicted = [], []
-        for texts, labels, held in _chunks(args, args.test or args.data, holding):
+        for texts, labels, held in _chunks(args, args.test or args.data, holding,
+                                           names):  # fmt: skip
             if not args.test:
                 texts = [texts[i] for i in np.flatnonzero(held)]
                 labels = [labels[i] for i in np.flatnonzero(held)]
@@ -111,15 +118,54 @@ def fit_streamed(args, pipeline):
             metrics = regression_scores(truth, predicted)
             summary.update(test_documents=len(truth), **metrics)
         elif truth:
-            truth = np.asarray(truth).astype(classes.dtype, copy=False)
+            truth = np.asarray(truth)
+            if names is None:
+                truth = truth.astype(classes.dtype, copy=False)
             metrics = scores(truth, np.asarray(predicted))
             summary.update(test_documents=len(truth), **metrics)
     return targets, summary
 
 
-def _chunks(args, path, holding):
+def _label_names(args):
+    """The sorted names of DATA's labels when it is multi-label (lists of labels,
+    or ``--label-separator``), as the in-memory fit binarises them; None when it
+    is single-label."""
+    names = set()
+    for number, row in enumerate(iter_rows(args.data), 1):
+        label = row.get(args.label_column)
+        if number == 1 and not args.label_separator and not isinstance(label, list):
+            return None  # single-label, as the first row says
+        if isinstance(label, list):
+            names.update(label)
+        elif is_missing_label(label):
+            continue  # the pass that trains names the row
+        elif args.label_separator:
+            names.update(part for part in str(label).split(args.label_separator)
+                         if part)  # fmt: skip
+        else:
+            names.add(label)  # a lone label among lists
+    if not names and not args.label_separator:
+        return None
+    check_label_column(args.data, args.label_column, [sorted(names, key=str)])
+    if len(names) < 2:
+        raise DataError(f"{args.data}: column {args.label_column!r} holds fewer "
+                        "than two labels")  # fmt: skip
+    return sorted(names)
+
+
+def _chunks(args, path, holding, names=None):
     """``(texts, labels, held)`` for every ``CHUNK_ROWS`` rows of ``path``: ``held``
-    marks the rows drawn (with probability ``holding``) for the held-out part."""
+    marks the rows drawn (with probability ``holding``) for the held-out part;
+    with the multi-label ``names``, ``labels`` are indicator rows over them."""
+    if names is None:
+        yield from _read_chunks(args, path, holding, lists=False)
+        return
+    for texts, labels, held in _read_chunks(args, path, holding, lists=True):
+        yield texts, indicator_matrix(labels, names, path), held
+
+
+def _read_chunks(args, path, holding, lists):
+    """``_chunks``' rows as read (``lists``: multi-label rows are lists)."""
     texts, labels, first = [], [], 0
     distinct = set()
     for number, row in enumerate(iter_rows(path), 1):
@@ -130,16 +176,18 @@ def _chunks(args, path, holding):
         if is_missing(text) or not isinstance(text, str):
             what = "is missing" if is_missing(text) else "is not text"
             raise DataError(f"{path}, row {number}: column {args.text_column!r} {what}")
-        if isinstance(label, list):
-            raise DataError(f"{path}, row {number}: a list of labels; --stream trains "
-                            "single-label classifiers")  # fmt: skip
-        if is_missing_label(label):
+        if not isinstance(label, list) and is_missing_label(label):
             raise DataError(
                 f"{path}, row {number}: column {args.label_column!r} is missing"
             )
         if args.regression:  # a number, as --regression reads it in memory
             label = _number(label, path, number, args.label_column)
-        else:
+        elif args.label_separator and not isinstance(label, list):
+            label = [part for part in str(label).split(args.label_separator) if part]
+        elif isinstance(label, list) and not lists:
+            raise DataError(f"{path}, row {number}: a list of labels after single "
+                            "labels; --stream reads the first row's kind")  # fmt: skip
+        elif not isinstance(label, list):
             _check_class(args, path, number, label, distinct)
         texts.append(text)
         labels.append(label)
