@@ -654,16 +654,22 @@ def test_train_stream_multi_label_lists_and_labels_joined(files, tmp_path, capsy
     picked = library.load(model).predict(texts)
     tech = [label == "tech" for label in labels]
     assert [bool(row[1]) for row in picked] == tech  # gadget, exactly with tech
-    # The same tags as one column joined by "|", in a CSV.
-    rows = [
-        (i, t, "|".join([label, "gadget"] if label == "tech" else [label]))
-        for i, (t, label) in enumerate(zip(*make_corpus(300), strict=True))
-    ]
-    data = write_csv(tmp_path / "joined.csv", rows)
+
+    # The same tags as one column joined by "|", in a CSV, scored on a --test
+    # file (whose indicator rows once broke the curve's list of labels).
+    def joined_rows(texts, labels):
+        tags = ["tech|gadget" if label == "tech" else label for label in labels]
+        return list(zip(range(len(texts)), texts, tags, strict=True))
+
+    data = write_csv(tmp_path / "joined.csv", joined_rows(*make_corpus(300)))
+    test = write_csv(tmp_path / "joined_test.csv", joined_rows(texts, labels))
     assert main(["train", str(data), "-o", str(joined), "--label-separator", "|",
-                 *base]) == 0  # fmt: skip
-    assert "4 labels: food, gadget, sport, tech" in capsys.readouterr().out
-    assert (library.load(joined).predict(texts) == picked).all()
+                 *base[:-2], "--test", str(test)]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "4 labels: food, gadget, sport, tech" in out
+    assert "held-out (60 documents): accuracy " in out
+    assert float(out.split("accuracy ")[1].split(",")[0]) > 0.8
+    assert [bool(row[1]) for row in library.load(joined).predict(texts)] == tech
     # A list among single labels is named by its row.
     lists = tmp_path / "lists.jsonl"
     rows = [{"text": f"goal match {i}", "label": label}

@@ -70,7 +70,7 @@ def fit_streamed(args, pipeline):
         if args.test:
             for texts, labels, _ in _chunks(args, args.test, 0.0, names):
                 curve_texts += texts[: CURVE_SAMPLE - len(curve_texts)]
-                curve_labels += labels[: CURVE_SAMPLE - len(curve_labels)]
+                curve_labels.extend(labels[: CURVE_SAMPLE - len(curve_labels)])
         callbacks.append(HeldOutScores(pipeline, curve_texts, curve_labels))
     given = {}
     if args.validation:  # held in memory, its labels checked by the fit
@@ -112,7 +112,7 @@ def fit_streamed(args, pipeline):
                 texts = [texts[i] for i in np.flatnonzero(held)]
                 labels = [labels[i] for i in np.flatnonzero(held)]
             if texts:
-                truth += labels
+                truth.extend(labels)  # rows of an indicator array too
                 predicted += pipeline.predict(texts).tolist()
         if truth and args.regression:
             metrics = regression_scores(truth, predicted)
