@@ -297,3 +297,5 @@ def test_multi_label_indicator_rows_stream_as_a_multi_label_fit(data, tmp_path):
         fit_stream(make_text_classifier(), [chunks[0], (texts[:2], labels[:2])])
     with pytest.raises(ValueError, match="chunk 2: a label is a list"):
         fit_stream(make_text_classifier(), [(texts[:2], labels[:2]), chunks[0]])
+    with pytest.raises(ValueError, match="class_weight='balanced' weighs multi-lab"):
+        fit_stream(make_text_classifier(mlp__class_weight="balanced"), chunks)

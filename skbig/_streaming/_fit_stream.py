@@ -53,6 +53,8 @@ def fit_stream(
     0 and 1 a chunk, of the same width in every chunk (``classes_`` are then the
     columns). Each row stores the number of its label set among the distinct sets
     seen, so memory grows with how many distinct sets there are, not with rows.
+    They take no class weights ("auto" weighs none for multi-label targets, as
+    in memory; "balanced" or a dict is refused).
 
     A regressor (:func:`make_text_regressor`) trains on one number a document,
     standardised by the whole stream's mean and spread (counted as the chunks

@@ -199,6 +199,11 @@ class LabelSets:
         if self.width < 2:
             raise ValueError("fit_stream: indicator rows of one label; give a "
                              "binary task's labels as single labels")  # fmt: skip
+        if mlp.class_weight not in (None, "auto"):  # "auto": none for multi-label
+            raise ValueError(
+                f"fit_stream: class_weight={mlp.class_weight!r} weighs multi-label "
+                "rows by counts a stream does not keep; use 'auto' or None"
+            )
         lengths = [len(s) for s in self.sets]
         table = sp.csr_matrix(
             (np.ones(sum(lengths), np.float32), np.concatenate(self.sets),
