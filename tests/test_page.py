@@ -100,8 +100,29 @@ def test_a_regressors_report_shows_its_errors_and_terms(regression_page):
     assert text.count("<li><p class=meta>true <b>") == 5  # 3 errors, 2 others
     assert "<p>prediction " in text  # the examples' explanations
     assert not re.search(r"""(src|href)=["'](?!data:|#)""", text)
-    with pytest.raises(ValueError, match="one number per document"):
-        skbig.report(skbig.make_text_regressor(), ["a"], [[1.0, 2.0]], "unused")
+
+
+def test_a_report_of_several_targets_scores_and_draws_each(tmp_path):
+    from conftest import FAST
+    from sklearn.metrics import r2_score
+
+    texts, labels = make_corpus(160, seed=6)
+    level = np.array([{"food": 1.0, "sport": 2.0, "tech": 4.0}[lab] for lab in labels])
+    Y = np.column_stack([level, 10 - 3 * level])
+    reg = skbig.make_text_regressor(**FAST).fit(texts[:120], Y[:120])
+    path = tmp_path / "two.html"
+    result = skbig.report(reg, texts[120:], Y[120:], path, n_errors=2, n_correct=1)
+    predicted = reg.predict(texts[120:])
+    assert result["r2"] == pytest.approx(r2_score(Y[120:], predicted))
+    text = path.read_text(encoding="utf-8")
+    assert "R² (mean of 2 targets)" in text
+    for j in range(2):  # a row of scores and a plot per target
+        r2 = r2_score(Y[120:, j], predicted[:, j])
+        assert f"<tr><td>{j}</td><td>{r2:.4f}</td>" in text
+        assert f"target {j}" in text
+    assert "<td>raise 1</td>" in text and text.count("<li><p class=meta>") == 3
+    with pytest.raises(ValueError, match=r"y holds \(3,\) per document and the re"):
+        skbig.report(reg, texts[:2], np.ones((2, 3)), tmp_path / "unused.html")
 
 
 # --------------------------------------------------------- in a real browser

@@ -53,29 +53,36 @@ def regression_page(
     estimator, texts, y, facts, *, data_name, data_sha256, n_errors, n_correct,
     random_state,
 ):  # fmt: skip
-    """The report's HTML for a regressor of one number scored on ``texts``, ``y``."""
+    """The report's HTML for a regressor scored on ``texts``, ``y`` (one number a
+    document, or a row of them: each target's scores and plot, R² averaged)."""
     y = np.asarray(y, dtype=np.float64)
-    if y.ndim != 1:
-        raise ValueError(
-            f"the report scores a regressor of one number: y must hold one number "
-            f"per document, got shape {y.shape}"
-        )
     predicted = np.asarray(estimator.predict(texts), dtype=np.float64)
-    if predicted.shape != y.shape:
+    if y.ndim not in (1, 2) or predicted.shape != y.shape:
         raise ValueError(
-            f"the report scores a regressor of one number; this one predicts "
-            f"{predicted.shape[1:]} per document"
+            f"y holds {y.shape[1:] or 'one number'} per document and the regressor "
+            f"predicts {predicted.shape[1:] or 'one number'}; the report needs the "
+            "same"
         )
     result = regression_scores(y, predicted)
     facts["evaluation"] = dict(result, documents=len(y), data=data_name)
+    several = y.ndim == 2
     cells = [
-        ("R²", f"{result['r2']:.4f}"),
+        ("R²" + (f" (mean of {y.shape[1]} targets)" if several else ""),
+         f"{result['r2']:.4f}"),
         ("mean absolute error", f"{result['mae']:.4g}"),
         ("root mean squared error", f"{result['rmse']:.4g}"),
         ("mean error (bias)", f"{result['mean_error']:+.3g}"),
         ("documents", f"{len(y):,}"),
         ("true values", f"{y.min():.4g} to {y.max():.4g}"),
-    ]
+    ]  # fmt: skip
+    shown = figure(_predicted_svg(y, predicted))
+    if several:
+        drawn = y.shape[1] > SHOWN_TARGETS
+        shown = (
+            _per_target(y, predicted)
+            + (f"<p>The first {SHOWN_TARGETS} targets drawn:</p>" if drawn else "")
+            + figure(_targets_svg(y, predicted))
+        )
     parts = [
         headline_section(cells, data_name, data_sha256),
         section(
@@ -83,7 +90,7 @@ def regression_page(
             "Predicted against true",
             "<p>Each document's prediction against its true value (on the diagonal "
             "when right), and how the errors (predicted minus true) spread.</p>"
-            + figure(_predicted_svg(y, predicted)),
+            + shown,
         ),
         learning_section(getattr(final_step(estimator), "history_", None)),
         _top_terms(estimator),
@@ -107,6 +114,37 @@ def _predicted_svg(y, predicted):
     errors.hist(predicted - y, bins=40, color="tab:blue")
     errors.axvline(0, color="grey", linestyle="--")
     errors.set(xlabel="predicted - true", ylabel="documents", title="Errors")
+    drawn.tight_layout()
+    return _svg(drawn)
+
+
+#: Targets drawn side by side in a multi-output regressor's report.
+SHOWN_TARGETS = 4
+
+
+def _per_target(y, predicted):
+    rows = "".join(
+        f"<tr><td>{j}</td><td>{scores['r2']:.4f}</td><td>{scores['mae']:.4g}</td>"
+        f"<td>{scores['rmse']:.4g}</td><td>{scores['mean_error']:+.3g}</td></tr>"
+        for j, scores in enumerate(
+            regression_scores(y[:, j], predicted[:, j]) for j in range(y.shape[1])
+        )
+    )
+    return (
+        "<div class=scroll><table><thead><tr><th>target</th><th>R²</th><th>MAE</th>"
+        f"<th>RMSE</th><th>bias</th></tr></thead><tbody>{rows}</tbody></table></div>"
+    )
+
+
+def _targets_svg(y, predicted):
+    k = min(y.shape[1], SHOWN_TARGETS)
+    drawn, axes = subplots(1, k, figsize=(3.2 * k, 3.4), squeeze=False)
+    for j, axis in enumerate(axes[0]):
+        low = float(min(y[:, j].min(), predicted[:, j].min()))
+        high = float(max(y[:, j].max(), predicted[:, j].max()))
+        axis.plot([low, high], [low, high], "--", color="grey")
+        axis.scatter(y[:, j], predicted[:, j], s=6, alpha=0.4, color="tab:blue")
+        axis.set(xlabel="true", ylabel="predicted", title=f"target {j}")
     drawn.tight_layout()
     return _svg(drawn)
 
@@ -140,16 +178,29 @@ def _top_terms(estimator):
 
 
 def _examples(estimator, texts, y, predicted, n_errors, n_correct, seed):
-    error = np.abs(predicted - y)
+    # Several targets: each error in units of its target's spread, averaged; a
+    # document is explained for the target it misses most.
+    spread = y.std(axis=0) if y.ndim == 2 else 1.0
+    scaled = np.abs(predicted - y) / np.where(spread > 0, spread, 1.0)
+    error = scaled.mean(axis=1) if y.ndim == 2 else scaled
     largest = np.argsort(-error, kind="stable")[:n_errors]
     rest = np.setdiff1d(np.arange(len(y)), largest)
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(rest, min(n_correct, len(rest)), replace=False))
 
     def item(i):
-        error = predicted[i] - y[i]
-        meta = f"true <b>{y[i]:.4g}</b>, predicted <b>{predicted[i]:.4g}</b>"
-        return f"{meta} (error {error:+.3g})", explained(estimator, texts[i])
+        if y.ndim == 1:
+            error = predicted[i] - y[i]
+            meta = f"true <b>{y[i]:.4g}</b>, predicted <b>{predicted[i]:.4g}</b>"
+            return f"{meta} (error {error:+.3g})", explained(estimator, texts[i])
+        meta = "; ".join(
+            f"target {j}: true <b>{y[i, j]:.4g}</b>, predicted "
+            f"<b>{predicted[i, j]:.4g}</b>"
+            for j in range(y.shape[1])
+        )
+        worst = int(np.argmax(scaled[i]))
+        shown = explained(estimator, texts[i], target=worst, name=f"target {worst}")
+        return meta, shown
 
     groups = [
         ("Largest errors", [item(i) for i in largest]),
