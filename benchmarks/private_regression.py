@@ -15,7 +15,12 @@ replacing the constant the target encoder reads (``TARGET_REACH``)::
     python benchmarks/private_regression.py --corpora tweets parl_de --reach 4 6 8
 
 ``--param NAME=VALUE`` sets a parameter of every private pipeline (a Python literal),
-e.g. ``--param mlp__epochs=60``.
+e.g. ``--param mlp__epochs=60``. ``--noise-step`` probes the "auto" rate's constant
+(``PRIVATE_NOISE_STEP``, how far a step moves a weight through the noise), each
+value beside each reach::
+
+    python benchmarks/private_regression.py --epsilons 1 8 --no-default \\
+        --noise-step 0.0035 0.007 0.014
 """
 
 import argparse
@@ -55,6 +60,7 @@ def fit_score(model, X, y, X_test, y_test):
 
 
 def main():
+    import skbig._privacy
     import skbig._scikeras
     from skbig import make_text_regressor
 
@@ -64,6 +70,7 @@ def main():
     parser.add_argument("--epsilons", nargs="+", type=float, default=[1, 2, 4, 8])
     parser.add_argument("--fits", type=int, default=2)
     parser.add_argument("--reach", nargs="+", type=float, default=[None])
+    parser.add_argument("--noise-step", nargs="+", type=float, default=[None])
     parser.add_argument("--no-bounds", action="store_true")
     parser.add_argument("--no-default", action="store_true")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
@@ -73,6 +80,7 @@ def main():
         name, value = item.split("=", 1)
         params[name] = ast.literal_eval(value)
     reach_default = skbig._scikeras.TARGET_REACH
+    step_default = skbig._privacy.PRIVATE_NOISE_STEP
     rows = []
     for corpus in args.corpora:
         X, y, X_test, y_test = load(corpus, args.data_dir)
@@ -82,14 +90,19 @@ def main():
             r2, seconds = fit_score(model, X, y, X_test, y_test)
             rows.append((corpus, "not private", "", r2, r2, r2, seconds))
             print(f"  not private: R² {r2:.4f} in {seconds:.1f} s", flush=True)
-        settings = [(f"bounds, reach {r or reach_default:g}", r) for r in args.reach]
+        settings = [
+            (f"bounds, reach {r or reach_default:g}"
+             + (f", step {step:g}" if step else ""), r, step)
+            for r in args.reach for step in args.noise_step
+        ]  # fmt: skip
         if args.no_bounds:
-            settings.append(("no bounds", "none"))
+            settings.append(("no bounds", "none", None))
         for epsilon in args.epsilons:
-            for label, reach in settings:
+            for label, reach, step in settings:
                 skbig._scikeras.TARGET_REACH = (
                     reach if reach not in (None, "none") else reach_default
                 )
+                skbig._privacy.PRIVATE_NOISE_STEP = step or step_default
                 bounds = None if reach == "none" else BOUNDS[corpus]
                 models = [
                     make_text_regressor(
@@ -110,6 +123,7 @@ def main():
                     flush=True,
                 )
     skbig._scikeras.TARGET_REACH = reach_default
+    skbig._privacy.PRIVATE_NOISE_STEP = step_default
     print("\n| corpus | training | epsilon | test R² (mean) | range | fit s |")
     print("|---|---|---:|---:|---|---:|")
     for corpus, label, epsilon, mean, low, high, seconds in rows:
