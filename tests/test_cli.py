@@ -635,7 +635,9 @@ def test_train_stream_scores_the_held_out_rows_it_left_out(files, tmp_path, caps
 
 
 @pytest.mark.slow
-def test_train_stream_multi_label_lists_and_labels_joined(files, tmp_path, capsys):
+def test_train_stream_multi_label_lists_and_labels_joined(
+    files, tmp_path, capsys, monkeypatch
+):
     import skbig as library
 
     model, joined = tmp_path / "tags.skbig", tmp_path / "joined.skbig"
@@ -662,10 +664,18 @@ def test_train_stream_multi_label_lists_and_labels_joined(files, tmp_path, capsy
         return list(zip(range(len(texts)), texts, tags, strict=True))
 
     data = write_csv(tmp_path / "joined.csv", joined_rows(*make_corpus(300)))
-    test = write_csv(tmp_path / "joined_test.csv", joined_rows(texts, labels))
+    rows = joined_rows(texts, labels)
+    for i in (5, 25, 45):  # a label training never saw, in each chunk of 20
+        rows[i] = (*rows[i][:2], rows[i][2] + "|extra")
+    test = write_csv(tmp_path / "joined_test.csv", rows)
+    import skbig.cli._stream
+
+    monkeypatch.setattr(skbig.cli._stream, "CHUNK_ROWS", 20)  # the test in 3 chunks
     assert main(["train", str(data), "-o", str(joined), "--label-separator", "|",
                  *base[:-2], "--test", str(test)]) == 0  # fmt: skip
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    # Said once a pass over the file (the curve's, the score's), not once a chunk.
+    assert err.count("1 label(s) of") == 2 and "count as absent: 'extra'" in err
     assert "4 labels: food, gadget, sport, tech" in out
     assert "held-out (60 documents): accuracy " in out
     assert float(out.split("accuracy ")[1].split(",")[0]) > 0.8

@@ -46,28 +46,37 @@ def check_known(path, labels, classes, multilabel=False):
 SEPARATORS = ("|", ";", ",")
 
 
-def indicator_matrix(labels, names, path):
+def indicator_matrix(labels, names, path, unknown=None):
     """Multi-label rows (lists, or lone labels) of the file ``path`` as the 0/1
     matrix of a model whose labels are ``names``. Labels that are the model's
     joined by a separator are refused with the option that splits them; others it
-    does not know count as absent, said on stderr."""
+    does not know count as absent, said on stderr (or, given a set ``unknown``,
+    added to it for the caller to say once, as a file read in chunks does)."""
     from sklearn.preprocessing import MultiLabelBinarizer
 
     lists = as_lists(labels)
     known = {str(name) for name in names}
-    unknown = sorted({str(v) for row in lists for v in row} - known)
-    _refuse_joined(path, unknown, known)
-    if unknown:
-        more = ", ..." if len(unknown) > 5 else ""
-        shown = ", ".join(map(repr, unknown[:5])) + more
-        print(
-            f"skbig: {len(unknown)} label(s) of {path} are not the model's and count "
-            f"as absent: {shown}",
-            file=sys.stderr,
-        )
+    absent = sorted({str(v) for row in lists for v in row} - known)
+    _refuse_joined(path, absent, known)
+    if unknown is not None:
+        unknown.update(absent)
+    elif absent:
+        say_unknown(path, absent)
     with warnings.catch_warnings():  # said above, in a line of its own
         warnings.simplefilter("ignore", UserWarning)
         return MultiLabelBinarizer(classes=names).fit([names]).transform(lists)
+
+
+def say_unknown(path, unknown):
+    """Say on stderr which labels of ``path`` a model does not know."""
+    unknown = sorted(unknown)
+    more = ", ..." if len(unknown) > 5 else ""
+    shown = ", ".join(map(repr, unknown[:5])) + more
+    print(
+        f"skbig: {len(unknown)} label(s) of {path} are not the model's and count "
+        f"as absent: {shown}",
+        file=sys.stderr,
+    )
 
 
 def _refuse_joined(path, labels, known):

@@ -17,7 +17,7 @@ from ._data import (
     iter_rows,
     read_dataset,
 )
-from ._labels import indicator_matrix
+from ._labels import indicator_matrix, say_unknown
 from ._regression import as_numbers, parsed_number, regression_scores
 
 #: Rows read at a time.
@@ -160,8 +160,11 @@ def _chunks(args, path, holding, names=None):
     if names is None:
         yield from _read_chunks(args, path, holding, lists=False)
         return
+    unknown = set()  # said once for the file, not once a chunk
     for texts, labels, held in _read_chunks(args, path, holding, lists=True):
-        yield texts, indicator_matrix(labels, names, path), held
+        yield texts, indicator_matrix(labels, names, path, unknown), held
+    if unknown:
+        say_unknown(path, unknown)
 
 
 def _read_chunks(args, path, holding, lists):
