@@ -142,7 +142,7 @@ def read_dataset(path, text_column, label_column, label_separator=None, numbers=
         elif is_missing_label(label):
             missing_label.append(number)
         elif label_separator is not None:
-            label = [part for part in str(label).split(label_separator) if part]
+            label = split_labels(label, label_separator)
         texts.append(text)
         labels.append(label)
     if not texts:
@@ -162,6 +162,11 @@ def read_dataset(path, text_column, label_column, label_separator=None, numbers=
             f"row(s) (first: row {bad[0]})"
         )
     return texts, labels
+
+
+def split_labels(label, separator):
+    """A multi-label cell's labels, joined by ``separator`` (empty parts dropped)."""
+    return [part for part in str(label).split(separator) if part]
 
 
 def check_label_column(path, column, labels):

@@ -36,15 +36,27 @@ def as_numbers(labels, path, column):
     number (and its row)."""
     values = np.empty(len(labels))
     for row, label in enumerate(labels):
-        number = parsed_number(label)
-        if number is None or not math.isfinite(number):
-            raise DataError(
-                f"{path}: row {row + 1} of column {column!r} holds "
-                f"{str(label)[:60]!r}, not a number; --regression trains on numeric "
-                "targets"
-            )
+        number = finite_number(label)
+        if number is None:
+            raise not_a_number(label, f"{path}: row {row + 1} of column {column!r}")
         values[row] = number
     return values
+
+
+def finite_number(label):
+    """``label`` as a finite float (a number, or text that reads as one), else
+    None."""
+    number = parsed_number(label)
+    return number if number is not None and math.isfinite(number) else None
+
+
+def not_a_number(label, place):
+    """The error for a ``label`` at ``place`` (the file, row and column) that is no
+    finite number."""
+    return DataError(
+        f"{place} holds {str(label)[:60]!r}, not a number; --regression trains on "
+        "numeric targets"
+    )
 
 
 def parsed_number(label):

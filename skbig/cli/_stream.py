@@ -1,7 +1,6 @@
 """``skbig train --stream``: train from a file read in chunks, never held whole."""
 
 import functools
-import math
 import types
 
 import numpy as np
@@ -16,9 +15,15 @@ from ._data import (
     is_missing_label,
     iter_rows,
     read_dataset,
+    split_labels,
 )
 from ._labels import indicator_matrix, say_unknown
-from ._regression import as_numbers, parsed_number, regression_scores
+from ._regression import (
+    as_numbers,
+    finite_number,
+    not_a_number,
+    regression_scores,
+)
 
 #: Rows read at a time.
 CHUNK_ROWS = 10_000
@@ -140,8 +145,7 @@ def _label_names(args):
         elif is_missing_label(label):
             continue  # the pass that trains names the row
         elif args.label_separator:
-            names.update(part for part in str(label).split(args.label_separator)
-                         if part)  # fmt: skip
+            names.update(split_labels(label, args.label_separator))
         else:
             names.add(label)  # a lone label among lists
     if not names and not args.label_separator:
@@ -184,9 +188,13 @@ def _read_chunks(args, path, holding, lists):
                 f"{path}, row {number}: column {args.label_column!r} is missing"
             )
         if args.regression:  # a number, as --regression reads it in memory
-            label = _number(label, path, number, args.label_column)
+            value = finite_number(label)
+            if value is None:
+                place = f"{path}, row {number}: column {args.label_column!r}"
+                raise not_a_number(label, place)
+            label = value
         elif args.label_separator and not isinstance(label, list):
-            label = [part for part in str(label).split(args.label_separator) if part]
+            label = split_labels(label, args.label_separator)
         elif isinstance(label, list) and not lists:
             raise DataError(f"{path}, row {number}: a list of labels after single "
                             "labels; --stream reads the first row's kind")  # fmt: skip
@@ -215,15 +223,6 @@ def _check_class(args, path, number, label, distinct):
             f"labels in the first {number} rows: nearly every label is unique. Is "
             "--label-column the column of the labels?"
         )
-
-
-def _number(label, path, number, column):
-    value = parsed_number(label)
-    if value is None or not math.isfinite(value):
-        raise DataError(f"{path}, row {number}: column {column!r} holds "
-                        f"{str(label)[:60]!r}, not a number; --regression trains on "
-                        "numeric targets")  # fmt: skip
-    return value
 
 
 def _held(args, first, n, holding):
