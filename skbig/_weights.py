@@ -9,6 +9,8 @@ apart count more, from the first step. Each row is then rescaled to its
 original norm, so an L2-normalised TF-IDF row stays L2-normalised.
 """
 
+import functools
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -20,30 +22,33 @@ FLOOR = 1e-3
 
 def learns_weights(estimator, X, new_network):
     """Whether this fit learns ``feature_weights_``: ``nb_weights`` is on, ``X``
-    is a sparse matrix, and a new network is trained (a warm start or
-    ``partial_fit`` keeps the weights its network was trained with)."""
+    is a sparse matrix or streamed rows (:func:`skbig.fit_stream`), and a new
+    network is trained (a warm start or ``partial_fit`` keeps the weights its
+    network was trained with)."""
     wanted = bool(getattr(estimator, "nb_weights", False))
-    return wanted and new_network and sp.issparse(X)
+    return wanted and new_network and (sp.issparse(X) or _streamed(X))
 
 
 def kept_weights(estimator, X):
     """``X`` weighted by the weights the estimator's network was trained with,
     for a warm start or ``partial_fit`` (unweighted when it has none)."""
-    weights = getattr(estimator, "feature_weights_", None)
-    if weights is not None and not (sp.issparse(X) or isinstance(X, np.ndarray)):
-        raise ValueError(
-            "This network was trained on columns scaled by nb_weights, which a "
-            "streamed fit cannot compute; continue it on data in memory, or "
-            "stream into a new network (warm_start=False)."
-        )
-    return weighted(X, weights)
+    return weighted(X, getattr(estimator, "feature_weights_", None))
 
 
 def learned_weights(estimator, X, y, validation=None):
     """Learns ``estimator.feature_weights_`` from the rows a training run trains
-    on, ``X`` and ``y``; returns ``X`` and the held-out ``validation`` tuple
+    on, ``X`` and ``y`` (streamed rows: counted a part at a time, their targets
+    from the rows); returns ``X`` and the held-out ``validation`` tuple
     ``(X_val, y_val)`` (or None) weighted by them."""
-    estimator.feature_weights_ = nb_weights(X, y, estimator._target_kind)
+    kind = estimator._target_kind
+    if _streamed(X):
+        counts = ColumnCounts(kind)
+        for part in X.parts():
+            rows, codes = X.load(part)
+            counts.add(rows, X.target_of(codes))
+        estimator.feature_weights_ = counts.weights()
+    else:
+        estimator.feature_weights_ = nb_weights(X, y, kind)
     if validation is not None:
         validation = (
             weighted(validation[0], estimator.feature_weights_),
@@ -63,36 +68,80 @@ def nb_weights(X, y, kind):
     the classes, scaled so that the weights' mean square is one. A column that
     is non-zero in every row is not a term but a number beside them: weight 1.
     """
-    present = sp.csr_matrix(X, copy=True)
-    present.data = (present.data != 0).astype(np.float64)
-    total = np.asarray(present.sum(axis=0)).ravel()
-    # A column non-zero in every row is no term whose presence could tell the
-    # classes apart: it is a number beside the terms (a StandardScaler's column
-    # in a ColumnTransformer), whose ratio would be about 0 whatever its values
-    # say. It keeps weight 1, and the terms are weighed among themselves.
-    terms = total < X.shape[0]
-    present = present[:, terms]
-    total = total[terms]
-    y = np.asarray(y)
-    if kind == "multilabel-indicator":
-        members = [y[:, j] > 0.5 for j in range(y.shape[1])]
-    else:
-        codes = y.reshape(len(y), -1)[:, 0]
-        members = [codes == code for code in np.unique(codes)]
-    ratio = np.zeros(present.shape[1])
-    for inside in members:
-        mine = present.T @ inside.astype(np.float64)
-        p = mine + SMOOTHING
-        q = total - mine + SMOOTHING
-        log_ratio = np.log(p / p.sum()) - np.log(q / q.sum())
-        np.maximum(ratio, np.abs(log_ratio), out=ratio)
-    weights = np.ones(X.shape[1], dtype=np.float32)
-    size = np.sqrt(np.mean(ratio**2)) if ratio.size else 0.0
-    if np.isfinite(size) and size > 0:
-        # A floor keeps every column (a term spread exactly evenly has ratio 0),
-        # so that no row with terms loses them all.
-        weights[terms] = np.maximum(ratio / size, FLOOR)
-    return weights
+    counts = ColumnCounts(kind)
+    counts.add(X, y)
+    return counts.weights()
+
+
+class ColumnCounts:
+    """What :func:`nb_weights` counts, added up over parts of the rows: the
+    number of rows, and the rows each column is non-zero in, among all rows and
+    among each class's (label's).
+
+    The per-class counts are a sparse matrix (columns x classes): a hashed
+    vectorizer's million columns are mostly empty.
+    """
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.n_rows = 0
+        self.total = self.inside = self.sizes = None
+
+    def add(self, X, y):
+        """Count the rows of the sparse ``X`` with encoded targets ``y``."""
+        present = sp.csr_matrix(X, copy=True)
+        present.data = (present.data != 0).astype(np.float64)
+        y = np.asarray(y)
+        if self.kind == "multilabel-indicator":
+            members = sp.csr_matrix(y > 0.5, dtype=np.float64)
+        else:
+            codes = y.reshape(len(y), -1)[:, 0].astype(np.int64)
+            width = int(codes.max()) + 1 if len(codes) else 0
+            members = sp.csr_matrix(
+                (np.ones(len(codes)), (np.arange(len(codes)), codes)),
+                shape=(len(codes), width),
+            )
+        total = np.asarray(present.sum(axis=0)).ravel()
+        inside = sp.csc_matrix(present.T @ members)
+        sizes = np.asarray(members.sum(axis=0)).ravel()
+        if self.total is None:
+            self.total, self.inside, self.sizes = total, inside, sizes
+        else:
+            width = max(inside.shape[1], self.inside.shape[1])  # classes seen so far
+            self.inside.resize((len(total), width))
+            inside.resize((len(total), width))
+            self.sizes = np.pad(self.sizes, (0, width - len(self.sizes)))
+            self.total = self.total + total
+            self.inside = self.inside + inside
+            self.sizes = self.sizes + np.pad(sizes, (0, width - len(sizes)))
+        self.n_rows += X.shape[0]
+        return self
+
+    def weights(self):
+        """The weights of :func:`nb_weights` from the counts."""
+        # A column non-zero in every row is no term whose presence could tell the
+        # classes apart: it is a number beside the terms (a StandardScaler's column
+        # in a ColumnTransformer), whose ratio would be about 0 whatever its values
+        # say. It keeps weight 1, and the terms are weighed among themselves.
+        terms = self.total < self.n_rows
+        total = self.total[terms]
+        inside = sp.csc_matrix(self.inside)
+        ratio = np.zeros(len(total))
+        for member in range(inside.shape[1]):
+            if self.kind != "multilabel-indicator" and self.sizes[member] == 0:
+                continue  # a class these rows do not hold
+            mine = inside[:, member].toarray().ravel()[terms]
+            p = mine + SMOOTHING
+            q = total - mine + SMOOTHING
+            log_ratio = np.log(p / p.sum()) - np.log(q / q.sum())
+            np.maximum(ratio, np.abs(log_ratio), out=ratio)
+        weights = np.ones(len(self.total), dtype=np.float32)
+        size = np.sqrt(np.mean(ratio**2)) if ratio.size else 0.0
+        if np.isfinite(size) and size > 0:
+            # A floor keeps every column (a term spread exactly evenly has ratio
+            # 0), so that no row with terms loses them all.
+            weights[terms] = np.maximum(ratio / size, FLOOR)
+        return weights
 
 
 def weighted(X, weights):
@@ -101,6 +150,8 @@ def weighted(X, weights):
     itself when ``weights`` is None. Sparse ``X`` stays sparse."""
     if weights is None:
         return X
+    if _streamed(X):  # skbig.fit_stream's rows: each part as it is read
+        return X.mapped(functools.partial(weighted, weights=weights))
     if sp.issparse(X):
         X = sp.csr_matrix(X, dtype=np.float32, copy=True)
         rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
@@ -112,6 +163,12 @@ def weighted(X, weights):
     X = np.asarray(X, dtype=np.float32)
     scaled = X * weights
     return scaled * _factors((X**2).sum(axis=1), (scaled**2).sum(axis=1))[:, None]
+
+
+def _streamed(X):
+    """Whether ``X`` is streamed rows (``skbig._network.streamed.StreamedRows``,
+    known by their parts: importing it would import TensorFlow)."""
+    return hasattr(X, "parts") and hasattr(X, "mapped")
 
 
 def _factors(before, after):

@@ -8,7 +8,7 @@ import pytest
 from conftest import make_corpus
 
 import skbig
-from skbig import fit_stream, make_text_classifier, make_text_regressor
+from skbig import _weights, fit_stream, make_text_classifier, make_text_regressor
 
 SMALL = dict(
     mlp__hidden_layer_sizes=(16,),
@@ -74,6 +74,50 @@ def test_it_saves_and_loads_like_any_pipeline(streamed, data, tmp_path):
     np.testing.assert_allclose(
         loaded.predict_proba(data[0][:10]), streamed.predict_proba(data[0][:10])
     )
+
+
+def test_the_network_reads_columns_weighted_as_in_memory(data):
+    # One batch of every row, no dropout: a stream's epoch is the in-memory
+    # fit's, whatever the rows' order, so the two networks agree only if both
+    # trained on the same nb_weights-scaled columns.
+    texts, labels = data
+    one_batch = dict(SMALL, mlp__epochs=2, mlp__batch_size=512, mlp__dropout=0.0,
+                     mlp__early_stopping=False)  # fmt: skip
+    streamed = fit_stream(make_text_classifier(**one_batch), _chunks(*data))
+    in_memory = make_text_classifier(**one_batch).fit(texts, labels)
+    np.testing.assert_array_equal(
+        streamed[-1].feature_weights_, in_memory[-1].feature_weights_
+    )
+    np.testing.assert_allclose(
+        streamed.predict_proba(texts), in_memory.predict_proba(texts), atol=1e-6
+    )
+    unweighted = fit_stream(
+        make_text_classifier(**one_batch, mlp__nb_weights=False), _chunks(*data)
+    )
+    assert unweighted[-1].feature_weights_ is None
+    difference = unweighted.predict_proba(texts) - in_memory.predict_proba(texts)
+    assert np.abs(difference).max() > 1e-2
+
+
+def test_the_stopping_run_weighs_columns_without_its_held_out_rows(data, monkeypatch):
+    counted = []
+    weights = _weights.ColumnCounts.weights
+
+    def spy(counts):
+        counted.append(counts.n_rows)
+        return weights(counts)
+
+    monkeypatch.setattr(_weights.ColumnCounts, "weights", spy)
+    texts, labels = data
+    streamed = fit_stream(make_text_classifier(**SMALL), _chunks(*data))
+    mlp = streamed[-1]
+    assert "refit_loss" in mlp.history_  # the stopping run, then the refit on all
+    assert counted == [300 - mlp.training_plan_["n_validation"], 300]
+    # The refit's weights are those of all the rows, as in memory.
+    X = streamed[0].transform(texts)
+    expected = _weights.nb_weights(X, mlp.target_encoder_.transform(np.array(labels)),
+                                   "multiclass")  # fmt: skip
+    np.testing.assert_allclose(mlp.feature_weights_, expected, rtol=1e-6)
 
 
 @pytest.mark.slow

@@ -45,3 +45,17 @@ def test_batches_carry_each_code_s_target_and_weight_over_epochs():
         np.concatenate(again).tolist()
         == np.array([300, 100, 200])[codes[first]].tolist()
     )
+
+
+def test_mapped_rows_give_each_part_through_the_function_as_stored_otherwise():
+    X = sp.identity(6, dtype=np.float32, format="csr")
+    codes = np.zeros(6, np.int32)
+    rows = _InMemory([(X[:3], codes[:3]), (X[3:], codes[3:])])
+    rows.labelled(np.array([0, 1, 2]), None)
+    doubled = rows.mapped(lambda part: part * 2)
+    assert doubled is not rows and doubled.shape == rows.shape
+    seen = [x.toarray() for x, _ in doubled.epoch(6, np.random.default_rng(0))]
+    assert np.sort(np.concatenate(seen).sum(axis=1)).tolist() == [2.0] * 6
+    plain = [x.toarray() for x, _ in rows.epoch(6, np.random.default_rng(0))]
+    assert np.concatenate(plain).sum() == 6.0
+    assert doubled.load(0)[0].sum() == 3.0  # parts as stored

@@ -49,6 +49,27 @@ def test_weights_follow_the_log_count_ratio(sparse_data):
     np.testing.assert_allclose(got, _brute_force(X, members), rtol=1e-5)
 
 
+def test_counted_part_by_part_the_weights_are_those_of_all_the_rows(sparse_data):
+    X, codes = sparse_data
+    codes = np.where(codes == 1, 3, codes)  # code 1 in no row: no class
+    y = codes.reshape(-1, 1).astype(float)
+    counts = _weights.ColumnCounts("multiclass")
+    # Parts that hold some of the classes each, the largest code last.
+    for part in [codes != 3, codes == 3]:
+        counts.add(X[part], y[part])
+    assert counts.n_rows == X.shape[0]
+    np.testing.assert_allclose(counts.weights(), nb_weights(X, y, "multiclass"),
+                               rtol=1e-6)  # fmt: skip
+    members = [codes == c for c in (0, 2, 3)]
+    np.testing.assert_allclose(counts.weights(), _brute_force(X, members), rtol=1e-5)
+    indicator = np.stack([codes == 0, codes != 2, codes < 0], axis=1).astype(float)
+    counts = _weights.ColumnCounts("multilabel-indicator")
+    for start in range(0, X.shape[0], 40):
+        counts.add(X[start : start + 40], indicator[start : start + 40])
+    expected = nb_weights(X, indicator, "multilabel-indicator")
+    np.testing.assert_allclose(counts.weights(), expected, rtol=1e-6)
+
+
 def test_a_term_the_classes_share_evenly_weighs_least():
     rows = [[1, 1, 0], [1, 0, 1]] * 10 + [[0, 1, 0], [0, 0, 1]]
     X = sp.csr_matrix(np.array(rows, dtype=np.float32))
@@ -188,19 +209,6 @@ def test_exports_compute_the_weighted_columns(norm, tmp_path):
     np.testing.assert_allclose(proba, pipe[-1].predict_proba(X), atol=1e-5)
 
 
-def test_a_streamed_fit_trains_without_weights(tmp_path):
-    texts, labels = make_corpus(n_docs=60, seed=4)
-
-    def chunks():
-        for i in range(0, 60, 20):
-            yield texts[i : i + 20], labels[i : i + 20]
-
-    pipe = make_text_classifier(**FAST)
-    skbig.fit_stream(pipe, chunks, cache_dir=tmp_path)
-    assert pipe[-1].feature_weights_ is None
-    assert list(pipe.predict(texts[:5])) == list(labels[:5])
-
-
 @pytest.mark.parametrize("norm", ["l2", None])
 def test_savedmodels_compute_the_weighted_columns(norm, tmp_path):
     import tensorflow as tf
@@ -225,13 +233,16 @@ def test_savedmodels_compute_the_weighted_columns(norm, tmp_path):
     np.testing.assert_allclose(proba, pipe[-1].predict_proba(X), atol=1e-5)
 
 
-def test_a_weighted_network_is_not_warm_started_on_a_stream(tmp_path):
+def test_a_weighted_network_warm_started_on_a_stream_keeps_its_weights(tmp_path):
     texts, labels = make_corpus(n_docs=60, seed=4)
     pipe = make_text_classifier(**FAST).fit(texts, labels)
-    pipe.set_params(mlp__warm_start=True)
+    kept = pipe[-1].feature_weights_.copy()
+    before = pipe.predict_proba(texts)
+    pipe.set_params(mlp__warm_start=True, mlp__epochs=1)
 
     def chunks():
         yield texts, labels
 
-    with pytest.raises(ValueError, match="nb_weights"):
-        skbig.fit_stream(pipe, chunks, cache_dir=tmp_path)
+    skbig.fit_stream(pipe, chunks, cache_dir=tmp_path)
+    np.testing.assert_array_equal(pipe[-1].feature_weights_, kept)
+    assert np.abs(pipe.predict_proba(texts) - before).max() > 0  # it trained on

@@ -8,6 +8,7 @@ and each part's rows in a new random order, drawn from ``(seed, epoch)``, so a s
 gives the same batches every time, and only one part is in memory at once.
 """
 
+import copy
 import os
 
 import numpy as np
@@ -31,6 +32,8 @@ class StreamedRows:
     """
 
     targets = weights = tables = encode = decode = None
+    #: Applied to each part's features as an epoch reads them (:meth:`mapped`).
+    _maps = ()
 
     def __init__(self, n_rows, n_features, class_order):
         self.shape = (int(n_rows), int(n_features))
@@ -67,6 +70,14 @@ class StreamedRows:
             self.weights = np.asarray(weights, np.float32)[self.class_order]
         return self
 
+    def mapped(self, function):
+        """These rows, with ``function`` applied to each part's features (CSR in,
+        CSR of as many rows out) as an epoch reads them: ``nb_weights``' scaling.
+        ``parts``, ``load`` and ``hold_out`` still give the rows as stored."""
+        rows = copy.copy(self)
+        rows._maps = (*self._maps, function)
+        return rows
+
     def batch_count(self, batch_size):
         return -(-self.shape[0] // batch_size)
 
@@ -77,6 +88,8 @@ class StreamedRows:
         parts = self.parts()
         for p in rng.permutation(len(parts)):
             X, codes = self.load(parts[p])
+            for function in self._maps:
+                X = function(X)
             order = rng.permutation(X.shape[0])
             X, codes = X[order], codes[order]
             if left:

@@ -182,5 +182,8 @@ class BucketRows(StreamedRows):
             self.class_order,
         ).labelled(*self.tables)  # fmt: skip
         training.encode, training.decode = self.encode, self.decode
+        training._maps = self._maps
         X, codes = self._matrix(held)
+        for function in self._maps:
+            X = function(X)
         return training, (X, self.target_of(codes))
