@@ -634,6 +634,30 @@ def test_train_stream_scores_the_held_out_rows_it_left_out(files, tmp_path, caps
     assert library.model_info(model)["metadata"]["training"]["test_documents"] == tested
 
 
+def test_train_stream_reads_of_a_test_file_only_the_curve_s_rows_twice(
+    files, tmp_path, capsys, monkeypatch
+):
+    import skbig.cli._stream as stream
+
+    read = []  # the test file's chunks, as each pass reads them
+    chunks = stream._read_chunks
+
+    def spy(args, path, *rest, **named):
+        for chunk in chunks(args, path, *rest, **named):
+            if path == str(files / "test.tsv"):
+                read.append(len(chunk[0]))
+            yield chunk
+
+    monkeypatch.setattr(stream, "_read_chunks", spy)
+    monkeypatch.setattr(stream, "CHUNK_ROWS", 20)  # the test file's 60 rows in 3
+    monkeypatch.setattr(stream, "CURVE_SAMPLE", 20)
+    assert main(["train", str(files / "train.csv"), "-o", str(tmp_path / "m"),
+                 "--quiet", "--stream", "--test", str(files / "test.tsv"),
+                 *FAST]) == 0  # fmt: skip
+    assert read == [20, 20, 20, 20]  # the curve's first chunk, then all to score
+    assert "held-out (60 documents): accuracy " in capsys.readouterr().out
+
+
 @pytest.mark.slow
 def test_train_stream_multi_label_lists_and_labels_joined(
     files, tmp_path, capsys, monkeypatch
@@ -674,8 +698,9 @@ def test_train_stream_multi_label_lists_and_labels_joined(
     assert main(["train", str(data), "-o", str(joined), "--label-separator", "|",
                  *base[:-2], "--test", str(test)]) == 0  # fmt: skip
     out, err = capsys.readouterr()
-    # Said once a pass over the file (the curve's, the score's), not once a chunk.
-    assert err.count("1 label(s) of") == 2 and "count as absent: 'extra'" in err
+    # Said once for the file (by the pass that scores it), not once a chunk, nor
+    # again by the curve's pass.
+    assert err.count("1 label(s) of") == 1 and "count as absent: 'extra'" in err
     assert "4 labels: food, gadget, sport, tech" in out
     assert "held-out (60 documents): accuracy " in out
     assert float(out.split("accuracy ")[1].split(",")[0]) > 0.8

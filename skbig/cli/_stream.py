@@ -72,10 +72,12 @@ def fit_streamed(args, pipeline):
 
     callbacks = []
     if args.test or holding > 0:
-        if args.test:
-            for texts, labels, _ in _chunks(args, args.test, 0.0, names):
+        if args.test:  # its first rows; the scoring pass says unknown labels
+            for texts, labels, _ in _chunks(args, args.test, 0.0, names, say=False):
                 curve_texts += texts[: CURVE_SAMPLE - len(curve_texts)]
                 curve_labels.extend(labels[: CURVE_SAMPLE - len(curve_labels)])
+                if len(curve_texts) == CURVE_SAMPLE:
+                    break
         callbacks.append(HeldOutScores(pipeline, curve_texts, curve_labels))
     given = {}
     if args.validation:  # held in memory, its labels checked by the fit
@@ -157,17 +159,18 @@ def _label_names(args):
     return sorted(names)
 
 
-def _chunks(args, path, holding, names=None):
+def _chunks(args, path, holding, names=None, say=True):
     """``(texts, labels, held)`` for every ``CHUNK_ROWS`` rows of ``path``: ``held``
     marks the rows drawn (with probability ``holding``) for the held-out part;
-    with the multi-label ``names``, ``labels`` are indicator rows over them."""
+    with the multi-label ``names``, ``labels`` are indicator rows over them (and
+    ``say``: the labels not among them are said once the file is read)."""
     if names is None:
         yield from _read_chunks(args, path, holding, lists=False)
         return
     unknown = set()  # said once for the file, not once a chunk
     for texts, labels, held in _read_chunks(args, path, holding, lists=True):
         yield texts, indicator_matrix(labels, names, path, unknown), held
-    if unknown:
+    if unknown and say:
         say_unknown(path, unknown)
 
 
