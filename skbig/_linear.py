@@ -9,6 +9,8 @@ linear target, where a network trained by gradient steps stays below the ridge,
 the weight moves to the ridge; on a non-linear one it stays near zero. The ridge
 that predicts is then fitted on all the rows, as the refit's network is (on the
 training rows alone when the held-out ones are ``X_val``, as the network is).
+A streamed fit (``skbig.fit_stream``) solves it on the rows its store holds in
+memory: all of them when the stream is small, else a uniform sample.
 
 On dense input the penalty is chosen by efficient leave-one-out cross-validation
 (scikit-learn's ``RidgeCV``); on sparse input (text), where that needs an n x n
@@ -68,12 +70,18 @@ def fit_linear_part(estimator, train, validation, network_outputs, refit=True):
     """After a new network's stopping run: fit the ridge and choose its weight.
 
     ``train`` and ``validation`` are ``(X, y, sample_weight)`` of the training and
-    held-out rows (encoded), ``network_outputs`` the kept epoch's held-out outputs.
+    held-out rows (encoded; ``train`` may be streamed rows, whose rows in memory
+    the ridge is solved on), ``network_outputs`` the kept epoch's held-out outputs.
     ``refit``: the ridge that predicts is fitted on both, as the network's refit
     trains on both; False where the held-out rows are the caller's ``X_val``, which
     the network never trains on.
     """
-    if not estimator._numeric_target or not _applies(estimator, train, validation):
+    if not estimator._numeric_target:
+        return
+    if hasattr(train[0], "in_memory"):  # skbig.fit_stream: the rows in memory
+        train = (*(train[0].in_memory() or (None, None)), None)
+        validation = None if validation is None else (*validation[:2], None)
+    if train[0] is None or not _applies(estimator, train, validation):
         return
     X_val, y_val, w_val = validation
     y_val = np.asarray(y_val, dtype=np.float64).reshape(len(y_val), -1)
@@ -113,9 +121,7 @@ def blended(estimator, X, raw):
 def _applies(estimator, train, validation):
     if estimator.linear_part is False or validation is None or train[1] is None:
         return False
-    if estimator.linear_part is True:
-        # A stream (``fit_stream``) has no rows to solve for, and a private fit
-        # never gets here (its own path).
+    if estimator.linear_part is True:  # a private fit never gets here
         return sp.issparse(train[0]) or isinstance(train[0], np.ndarray)
     # "auto": one target on sparse input that is not an encoded table (text),
     # as the rule was checked; the sparse solver costs a solve per target.

@@ -90,3 +90,25 @@ def test_epochs_visit_every_training_row_once_and_hold_out_the_rest(
     assert not all((a[0] != b[0]).nnz == 0 for a, b in zip(batches, again, strict=True))
     # Each bucket read once an epoch, or once in all when kept in memory.
     assert sorted(reads) == sorted(cache.paths * (1 if in_memory else 2))
+
+
+@pytest.mark.parametrize("in_memory", [True, False], ids=["small", "bucketed"])
+def test_rows_in_memory_are_every_row_or_the_reservoirs_rest(
+    tmp_path, monkeypatch, in_memory
+):
+    X, codes = _rows(400)
+    cache = _fill(tmp_path, X, codes, reservoir=50)
+    if not in_memory:
+        monkeypatch.setattr(_buckets, "SMALL_STORE", 0)
+    rows = BucketRows(cache.paths, cache.reservoir, 50, _identity, 400, np.arange(4),
+                      max_validation=20)  # fmt: skip
+    rows.labelled(np.array([10, 11, 12, 13]), None)
+    assert rows.max_validation == 20  # of a reservoir of 50
+    training, (X_val, _) = rows.hold_out(100, seed=0)
+    assert X_val.shape[0] == 20  # what the plan asks, at most what can be held out
+    X_mem, y_mem = training.in_memory()
+    assert X_mem.shape[0] == y_mem.shape[0] == (380 if in_memory else 30)
+    assert set(y_mem.tolist()) <= {10, 11, 12, 13}
+    memory = _as_rows(X_mem.indptr, X_mem.indices, X_mem.data, y_mem - 10)
+    held = _as_rows(X_val.indptr, X_val.indices, X_val.data, np.zeros(20))
+    assert memory and not {row[:2] for row in memory} & {row[:2] for row in held}

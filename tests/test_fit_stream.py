@@ -8,7 +8,13 @@ import pytest
 from conftest import make_corpus
 
 import skbig
-from skbig import _weights, fit_stream, make_text_classifier, make_text_regressor
+from skbig import (
+    _linear,
+    _weights,
+    fit_stream,
+    make_text_classifier,
+    make_text_regressor,
+)
 
 SMALL = dict(
     mlp__hidden_layer_sizes=(16,),
@@ -271,7 +277,13 @@ def test_a_regressor_streams_standardised_by_the_whole_stream(streamed_regressor
     assert mlp.target_encoder_.scale_ == pytest.approx([y.std()], rel=1e-9)
     assert mlp.X_shape_ == (300, len(reg[0].vocabulary_))
     assert mlp.training_plan_["n_validation"] == 30
-    assert mlp.linear_coef_ is None  # no ridge over a stream
+    # The ridge beside the network: this small stream is held in memory whole,
+    # and the ridge that predicts was solved on all its rows, as fit's is.
+    X = reg[0].transform(texts)
+    ridge = _linear._ridge(X, mlp.target_encoder_.transform(y.reshape(-1, 1)),
+                           None, alpha=mlp.linear_alpha_)  # fmt: skip
+    np.testing.assert_allclose(mlp.linear_coef_[:, 0], ridge.coef_.ravel(), atol=1e-4)
+    assert 0 <= mlp.linear_weight_ <= 1
     test, topics = make_corpus(90, seed=5)
     assert reg.score(test, _ratings(test, topics, seed=1)) > 0.8
     # The same seed, other chunk sizes: the same model.
@@ -295,6 +307,33 @@ def test_a_streamed_regressor_saves_and_stops_on_documents_given(
     assert plan["n_validation"] == 40 and not plan["refit"]
 
 
+def test_a_long_streams_ridge_is_solved_on_a_sample_the_reservoir_keeps(
+    streamed_regressor, monkeypatch
+):
+    from skbig._streaming import _buckets, _fit_stream
+
+    _, texts, y = streamed_regressor
+    monkeypatch.setattr(_buckets, "SMALL_STORE", 0)  # the rows stay in files
+    monkeypatch.setattr(_fit_stream, "MAX_RIDGE_ROWS", 50)
+    solved, ridge = [], _linear._ridge
+
+    def spy(X, *rest, **named):
+        solved.append(X.shape[0])
+        return ridge(X, *rest, **named)
+
+    monkeypatch.setattr(_linear, "_ridge", spy)
+    reg = fit_stream(make_text_regressor(**SMALL), _chunks(texts, y.tolist()),
+                     max_validation=20)  # fmt: skip
+    assert reg[-1].training_plan_["n_validation"] == 20
+    # 50 sampled training rows weigh the ridge against the network on the 20
+    # held out; the ridge that predicts is solved on both.
+    assert solved == [50, 70] and reg[-1].linear_coef_ is not None
+    solved.clear()
+    off = make_text_regressor(**SMALL, mlp__linear_part=False)
+    assert fit_stream(off, _chunks(texts, y.tolist()))[-1].linear_coef_ is None
+    assert solved == []
+
+
 def test_a_regressors_stream_refuses_what_is_no_number(data):
     texts = data[0][:4]
     for bad in ("4.5", float("nan"), True, None, np.inf):
@@ -304,8 +343,6 @@ def test_a_regressors_stream_refuses_what_is_no_number(data):
             )
     with pytest.raises(ValueError, match=r"finite numbers, not \[1, 2\]"):
         fit_stream(make_text_regressor(), [(texts[:2], [[1, 2], [3, 4]])])
-    with pytest.raises(ValueError, match=r"no linear part.*linear_part='auto'"):
-        fit_stream(make_text_regressor(mlp__linear_part=True), [(texts, [1, 2, 3, 4])])
 
 
 # --------------------------------------------------------------- multi-label

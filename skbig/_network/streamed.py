@@ -22,7 +22,8 @@ from .batches import _as_tensor
 class StreamedRows:
     """Rows of a sparse feature matrix stored in parts, with their class codes.
 
-    Subclasses implement :meth:`parts`, :meth:`load` and :meth:`hold_out`.
+    Subclasses implement :meth:`parts`, :meth:`load` and :meth:`hold_out` (and
+    :meth:`in_memory` where they hold rows in memory).
     ``class_order[code]`` is the position in ``classes_`` of a stored class code;
     ``targets`` and ``weights`` (set by :meth:`labelled`) map a stored code to the
     network's target and the sample weight. Rows of targets that are no single
@@ -52,6 +53,11 @@ class StreamedRows:
     def load(self, part):
         """``(X, codes)``: one part's rows (CSR) and their class codes."""
         raise NotImplementedError
+
+    def in_memory(self):
+        """``(X, y)``: the rows held in memory, with the network's targets; all of
+        these rows or a uniform sample of them (None: none are)."""
+        return None
 
     def hold_out(self, n_validation, seed):
         """``(rows, (X_validation, y_validation))``: the rows to train on and a

@@ -128,15 +128,23 @@ class BucketRows(StreamedRows):
         The position in ``classes_`` of each stored class code; None for rows
         whose codes ``decode`` reads (a regressor's float32 targets, a label set's
         number).
+    max_validation : int, default=None
+        The most rows to hold out (None: the reservoir's).
     """
 
-    def __init__(self, paths, reservoir, n_features, features, n_rows, class_order):
+    def __init__(
+        self, paths, reservoir, n_features, features, n_rows, class_order, *,
+        max_validation=None,
+    ):  # fmt: skip
         super().__init__(n_rows, n_features, class_order)
         self.paths = self._stored = paths
         self._features = features
         self._memory = None  # read on first use: hold_out may make another
         self._reservoir = reservoir
-        self.max_validation = len(reservoir)  # what can be held out
+        # what can be held out (the rest of the reservoir trains from memory)
+        self.max_validation = len(reservoir)
+        if max_validation is not None:
+            self.max_validation = min(self.max_validation, max_validation)
 
     def _read_memory(self):
         """The reservoir's rows, and the whole store when it is small."""
@@ -172,8 +180,16 @@ class BucketRows(StreamedRows):
         indptr, indices, data, codes = read_bucket(part)
         return self._features(indptr, indices, data), codes
 
+    def in_memory(self):
+        """Every row when the store is small, else the reservoir's rows not held
+        out (a uniform sample of these rows)."""
+        if self._memory is None:
+            self._read_memory()
+        X, codes = self._memory.get("all", self._memory.get("reservoir", (None,) * 2))
+        return None if X is None else (X, self.target_of(codes))
+
     def hold_out(self, n_validation, seed):
-        n = min(n_validation, len(self._reservoir))
+        n = min(n_validation, self.max_validation)
         order = np.random.default_rng(seed).permutation(len(self._reservoir))
         held = [self._reservoir[i] for i in np.sort(order[:n])]
         rest = [self._reservoir[i] for i in np.sort(order[n:])]

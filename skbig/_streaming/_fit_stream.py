@@ -24,6 +24,11 @@ from ._vocabulary import (
 #: 10,000 documents are precise to about half a point; more would only cost time
 #: and memory at every epoch).
 MAX_VALIDATION = 10_000
+#: A streamed regressor also keeps up to this many more documents of the stream in
+#: memory (a uniform sample, besides the held-out ones), to fit the ridge beside its
+#: network (``linear_part``) on: 10,000 sparse rows cost the ridge's cross-validated
+#: solve seconds and the reservoir a few MB.
+MAX_RIDGE_ROWS = 10_000
 #: Rows of a corpus are scattered over this many bucket files: an epoch holds one
 #: in memory at a time. With 64, a bucket of 1.1 million 20 Newsgroups documents
 #: (17,700 each) raised the peak by 200 MB over 10x fewer (benchmarks/scale.py);
@@ -60,9 +65,11 @@ def fit_stream(
 
     A regressor (:func:`make_text_regressor`) trains on one number a document,
     standardised by the whole stream's mean and spread (counted as the chunks
-    come; each target is stored as a float32). It trains no ridge beside the
-    network (``linear_part``): the ridge is solved over rows in memory, which a
-    stream never holds, so a streamed regressor is its network alone.
+    come; each target is stored as a float32). The ridge beside its network
+    (``linear_part``) is solved over rows in memory: every row of a stream of
+    up to ``max_validation`` + ``MAX_RIDGE_ROWS`` (10,000) documents, or whose
+    features take under 8 MB, else a uniform sample of at least ``MAX_RIDGE_ROWS``
+    training documents that the reservoir keeps besides the held-out ones.
 
     Parameters
     ----------
@@ -112,11 +119,13 @@ def fit_stream(
         tempfile.TemporaryDirectory(prefix="skbig-stream-", dir=cache_dir) as folder,
     ):
         seed = np.random.RandomState(mlp.random_state).randint(2**31 - 1)
+        regressor = isinstance(mlp, MLPRegressor)
+        ridge_rows = MAX_RIDGE_ROWS if regressor and mlp.linear_part else 0
         counter = VocabularyCounter(first) if learns_vocabulary(first) else None
         cache = FeatureCache(
-            folder, n_buckets=N_BUCKETS, reservoir_size=max_validation, seed=seed
-        )
-        regressor = isinstance(mlp, MLPRegressor)
+            folder, n_buckets=N_BUCKETS, reservoir_size=max_validation + ridge_rows,
+            seed=seed,
+        )  # fmt: skip
         try:
             targets = _read(chunks() if callable(chunks) else chunks, first,
                             counter, cache, regressor)  # fmt: skip
@@ -125,7 +134,7 @@ def fit_stream(
         features, n_features = _feature_map(first, middle, counter)
         rows = BucketRows(
             cache.paths, cache.reservoir, n_features, features, cache.n_rows,
-            targets.class_order(),
+            targets.class_order(), max_validation=max_validation,
         )  # fmt: skip
         held = None
         if X_val is not None:  # through the steps as fitted on the stream
@@ -159,10 +168,6 @@ def _check_pipeline(pipeline):
     if mlp.dp_epsilon is not None:
         raise ValueError("fit_stream does not train privately: DP-SGD's accounting "
                          "assumes Poisson sampling over data in memory")  # fmt: skip
-    if isinstance(mlp, MLPRegressor) and mlp.linear_part is True:
-        raise ValueError("fit_stream trains no linear part (its ridge is solved "
-                         "over rows in memory); use linear_part='auto' or "
-                         "False")  # fmt: skip
     return first, middle, mlp
 
 
