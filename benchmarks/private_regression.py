@@ -14,6 +14,12 @@ replacing the constant the target encoder reads (``TARGET_REACH``)::
     python benchmarks/private_regression.py --epsilons 1 8 --fits 2
     python benchmarks/private_regression.py --corpora tweets parl_de --reach 4 6 8
 
+``--batch-fraction`` probes the expected batch of ``batch_size="auto"`` as a
+share of the training rows (``AUTO_BATCH_FRACTION``), each value beside each step::
+
+    python benchmarks/private_regression.py --epsilons 1 8 --no-default \\
+        --batch-fraction 0.125 0.25 0.5
+
 ``--param NAME=VALUE`` sets a parameter of every private pipeline (a Python literal),
 e.g. ``--param mlp__epochs=60``. ``--noise-step`` probes the "auto" rate's constant
 (``PRIVATE_NOISE_STEP``, how far a step moves a weight through the noise), each
@@ -71,6 +77,7 @@ def main():
     parser.add_argument("--fits", type=int, default=2)
     parser.add_argument("--reach", nargs="+", type=float, default=[None])
     parser.add_argument("--noise-step", nargs="+", type=float, default=[None])
+    parser.add_argument("--batch-fraction", nargs="+", type=float, default=[None])
     parser.add_argument("--no-bounds", action="store_true")
     parser.add_argument("--no-default", action="store_true")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
@@ -81,6 +88,7 @@ def main():
         params[name] = ast.literal_eval(value)
     reach_default = skbig._scikeras.TARGET_REACH
     step_default = skbig._privacy.PRIVATE_NOISE_STEP
+    fraction_default = skbig._privacy.AUTO_BATCH_FRACTION
     rows = []
     for corpus in args.corpora:
         X, y, X_test, y_test = load(corpus, args.data_dir)
@@ -92,17 +100,21 @@ def main():
             print(f"  not private: R² {r2:.4f} in {seconds:.1f} s", flush=True)
         settings = [
             (f"bounds, reach {r or reach_default:g}"
-             + (f", step {step:g}" if step else ""), r, step)
+             + (f", step {step:g}" if step else "")
+             + (f", batch fraction {fraction:g}" if fraction else ""),
+             r, step, fraction)
             for r in args.reach for step in args.noise_step
+            for fraction in args.batch_fraction
         ]  # fmt: skip
         if args.no_bounds:
-            settings.append(("no bounds", "none", None))
+            settings.append(("no bounds", "none", None, None))
         for epsilon in args.epsilons:
-            for label, reach, step in settings:
+            for label, reach, step, fraction in settings:
                 skbig._scikeras.TARGET_REACH = (
                     reach if reach not in (None, "none") else reach_default
                 )
                 skbig._privacy.PRIVATE_NOISE_STEP = step or step_default
+                skbig._privacy.AUTO_BATCH_FRACTION = fraction or fraction_default
                 bounds = None if reach == "none" else BOUNDS[corpus]
                 models = [
                     make_text_regressor(
@@ -124,6 +136,7 @@ def main():
                 )
     skbig._scikeras.TARGET_REACH = reach_default
     skbig._privacy.PRIVATE_NOISE_STEP = step_default
+    skbig._privacy.AUTO_BATCH_FRACTION = fraction_default
     print("\n| corpus | training | epsilon | test R² (mean) | range | fit s |")
     print("|---|---|---:|---:|---|---:|")
     for corpus, label, epsilon, mean, low, high, seconds in rows:
