@@ -363,6 +363,10 @@ def test_multi_label_indicator_rows_stream_as_a_multi_label_fit(data, tmp_path):
         "multilabel-indicator"
     )
     assert mlp.training_plan_["n_validation"] == 30
+    # nb_weights counted from the stored label sets: the refit's are fit's.
+    assert "refit_loss" in mlp.history_
+    expected = _weights.nb_weights(clf[0].transform(texts), Y, "multilabel-indicator")
+    np.testing.assert_allclose(mlp.feature_weights_, expected, rtol=1e-6)
     test, topics = make_corpus(90, seed=5)
     predicted = clf.predict(test)
     assert predicted.shape == (90, 3) and clf.predict_proba(test).shape == (90, 3)
