@@ -3,8 +3,9 @@
 Per bench corpus (``corpora.py``) and seed: the default ``make_text_classifier()``
 fitted in memory, and ``fit_stream`` of the same pipeline over chunks of
 ``--chunk`` documents sorted by label (as 20 Newsgroups' files are, and an export
-of a database often is); test accuracy, macro-F1 and seconds, raw text in (the
-vectoriser included). ``--no-nb-weights`` fits both with ``nb_weights=False``.
+of a database often is); test accuracy, macro-F1, expected calibration error (15
+bins, as ``bench.py``) and seconds, raw text in (the vectoriser included).
+``--no-nb-weights`` fits both with ``nb_weights=False``.
 
     python benchmarks/streamed_classification.py --corpora 20ng,r8,mr,sms_spam
 """
@@ -19,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np
 from _worker import DATA_DIR
+from bench import expected_calibration_error
 from corpora import load_corpus
 
 
@@ -65,16 +67,22 @@ def main():
                 predicted = model.predict(Xte)
                 accuracy = 100 * accuracy_score(yte, predicted)
                 macro = 100 * f1_score(yte, predicted, average="macro")
-                table.setdefault((corpus, way), []).append((accuracy, macro, seconds))
+                ece = expected_calibration_error(
+                    np.asarray(yte), model.predict_proba(Xte), model.classes_
+                )
+                table.setdefault((corpus, way), []).append(
+                    (accuracy, macro, ece, seconds)
+                )
                 print(f"{corpus} {way:7s} seed={seed} acc={accuracy:.2f} "
-                      f"macro_f1={macro:.2f} fit={seconds:.1f}s "
+                      f"macro_f1={macro:.2f} ece={ece:.4f} fit={seconds:.1f}s "
                       f"weights={model[-1].feature_weights_ is not None}",
                       flush=True)  # fmt: skip
-    print("\n| corpus | fit | accuracy | macro-F1 | fit s |")
-    print("|---|---|---:|---:|---:|")
+    print("\n| corpus | fit | accuracy | macro-F1 | ECE | fit s |")
+    print("|---|---|---:|---:|---:|---:|")
     for (corpus, way), runs in table.items():
-        accuracy, macro, seconds = np.mean(runs, axis=0)
-        print(f"| {corpus} | {way} | {accuracy:.2f} | {macro:.2f} | {seconds:.1f} |")
+        accuracy, macro, ece, seconds = np.mean(runs, axis=0)
+        print(f"| {corpus} | {way} | {accuracy:.2f} | {macro:.2f} | {ece:.4f} "
+              f"| {seconds:.1f} |")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -232,15 +232,13 @@ class _MLPMixin:
             validation = _validation.encoded(self, given)
             if not learn:
                 validation = (kept_weights(self, validation[0]), *validation[1:])
-        elif plan.early_stopping and streamed is not None:
-            X, validation = X.hold_out(plan.n_validation, seed)
-        elif plan.early_stopping:
+        elif plan.early_stopping:  # (streamed rows hold out a sample of their own)
             X, y, sample_weight, validation = hold_out(
                 X, y, sample_weight, plan.n_validation, seed, self._stratify_labels(y)
             )
             judged = validation[0].shape[0]  # held-out copies are judged by neither
             self.training_plan_["n_validation_copies"] = plan.n_validation - judged
-            if sp.issparse(X):  # to tell near copies by, for the temperature
+            if sp.issparse(validation[0]):  # near copies, for the temperature
                 features = (X, validation[0])
         if learn:  # from the rows this run trains on, never the held-out ones
             X, validation = learned_weights(self, X, y, validation)

@@ -363,6 +363,8 @@ class MLPClassifier(_MLPMixin, MLPAttributes, CalibratedOutputs, KerasClassifier
         return self.model is None and self.loss is None and not self.label_smoothing
 
     def _stratify_labels(self, y):
+        if y is None:  # streamed rows (skbig.fit_stream) hold out their own
+            return None
         return y.ravel() if y.ndim == 1 or y.shape[1] == 1 else None
 
     _validation_score = staticmethod(_metrics.validation_score)

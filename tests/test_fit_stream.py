@@ -105,6 +105,31 @@ def test_the_network_reads_columns_weighted_as_in_memory(data):
     assert np.abs(difference).max() > 1e-2
 
 
+def test_held_out_copies_of_streamed_rows_are_judged_on_neither_side(monkeypatch):
+    from skbig import _calibration
+
+    texts, labels = make_corpus(1000, seed=7)
+    texts, labels = texts + texts[:300], list(labels) + list(labels[:300])
+    judged = []  # the held-out rows the temperature learns from
+    fit_temperature = _calibration.fit_temperature
+
+    def recording(raw, y):
+        judged.append(len(y))
+        return fit_temperature(raw, y)
+
+    monkeypatch.setattr(_calibration, "fit_temperature", recording)
+    mlp = fit_stream(make_text_classifier(**SMALL), _chunks(texts, labels))[-1]
+    plan = mlp.training_plan_
+    # 600 of 1,300 documents have a twin; of the 130 held out, those whose twin
+    # trains judge neither the stopping rule nor the temperature, as in memory
+    # (the temperature leaves out the near copies too).
+    assert plan["n_validation"] == 130
+    assert 0.25 * 130 < plan["n_validation_copies"] < 0.6 * 130
+    assert len(judged) == 1 and judged[0] <= 130 - plan["n_validation_copies"]
+    plain = fit_stream(make_text_classifier(**SMALL), _chunks(texts[:1000], labels))
+    assert plain[-1].training_plan_["n_validation_copies"] == 0
+
+
 def test_the_stopping_run_weighs_columns_without_its_held_out_rows(data, monkeypatch):
     counted = []
     weights = _weights.ColumnCounts.weights

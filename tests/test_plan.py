@@ -498,6 +498,34 @@ def test_novel_rows_looks_at_the_first_held_out_rows_only(monkeypatch):
     assert full[100:].any() and not cut[100:].any()
 
 
+class _Parts:
+    """Training rows in parts, as streamed rows (``skbig.fit_stream``) give them."""
+
+    def __init__(self, X, size):
+        self._parts = [X[start : start + size] for start in range(0, X.shape[0], size)]
+
+    def parts(self):
+        return list(range(len(self._parts)))
+
+    def load(self, part):
+        return self._parts[part], np.zeros(self._parts[part].shape[0], np.int32)
+
+
+def test_streamed_training_rows_are_compared_a_block_at_a_time(monkeypatch):
+    from skbig import _plan
+
+    monkeypatch.setattr(_plan, "BLOCK_ROWS", 25)  # parts of 10 rows, blocks of 30
+    train, val, similarity = _near_copies(1)
+    streamed = _Parts(train, 10)
+    assert len(list(_plan.row_blocks(streamed))) == -(-train.shape[0] // 30)
+    np.testing.assert_array_equal(novel_rows(streamed, val), similarity < NEAR_COPY)
+    X = _twins(300, 400)
+    np.testing.assert_array_equal(
+        new_rows(_Parts(X[:500], 7), X[500:]), new_rows(X[:500], X[500:])
+    )
+    assert not new_rows(_Parts(X[:500], 7), X[500:]).all()  # there are copies
+
+
 def test_the_temperature_leaves_out_held_out_near_copies(temperature_rows):
     # Each twin at twice its weights: a near copy (cosine 1), never an exact one.
     X = _twins(300, 400, scale=2)

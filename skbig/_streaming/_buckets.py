@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._network.streamed import StreamedRows
+from .._plan import without_copies
 
 _HEADER = np.int64
 #: Stores of at most this many bytes are read once and trained from memory:
@@ -199,7 +200,8 @@ class BucketRows(StreamedRows):
         ).labelled(*self.tables)  # fmt: skip
         training.encode, training.decode = self.encode, self.decode
         training._maps = self._maps
-        X, codes = self._matrix(held)
+        # Copies of rows trained on are judged on neither side, as in memory.
+        X, codes = without_copies(training, self._matrix(held))
         for function in self._maps:
             X = function(X)
         return training, (X, self.target_of(codes))
