@@ -26,6 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import Ridge, RidgeCV
 
+from ._plan import is_streamed
 from ._tables import is_table
 
 __all__ = ["ALPHAS", "SPARSE_ALPHAS", "blended", "check_linear_part", "fit_linear_part"]
@@ -78,7 +79,7 @@ def fit_linear_part(estimator, train, validation, network_outputs, refit=True):
     """
     if not estimator._numeric_target:
         return
-    if hasattr(train[0], "in_memory"):  # skbig.fit_stream: the rows in memory
+    if is_streamed(train[0]):  # skbig.fit_stream: the rows it holds in memory
         train = (*(train[0].in_memory() or (None, None)), None)
         validation = None if validation is None else (*validation[:2], None)
     if train[0] is None or not _applies(estimator, train, validation):

@@ -193,7 +193,7 @@ def hold_out(X, y, sample_weight, n_validation, seed, stratify=None):
     Streamed rows (``skbig.fit_stream``; ``y`` and ``sample_weight`` None) hold
     out a sample of their own, their copies left out the same way.
     """
-    if hasattr(X, "hold_out"):
+    if is_streamed(X):
         rows, validation = X.hold_out(n_validation, seed)
         return rows, None, None, validation
     n = X.shape[0]
@@ -240,10 +240,17 @@ def new_rows(X_train, X_val):
     return np.array([key not in seen for key in keys], bool)
 
 
+def is_streamed(X):
+    """Whether ``X`` is streamed rows (``skbig.fit_stream``'s
+    ``skbig._network.streamed.StreamedRows``, known by their methods: importing
+    the class would import TensorFlow into these plain numpy modules)."""
+    return all(hasattr(X, name) for name in ("parts", "load", "hold_out", "mapped"))
+
+
 def row_blocks(X):
     """Sparse ``X`` itself, or streamed rows' parts (as stored) stacked into
     matrices of about ``BLOCK_ROWS`` rows, one in memory at a time."""
-    if not hasattr(X, "parts"):
+    if not is_streamed(X):
         yield X
         return
     block = []

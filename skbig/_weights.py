@@ -14,6 +14,8 @@ import functools
 import numpy as np
 import scipy.sparse as sp
 
+from ._plan import is_streamed
+
 #: Added to every term's document count in each class, as naive Bayes smooths.
 SMOOTHING = 1.0
 #: The smallest weight, against the mean square of 1.
@@ -26,7 +28,7 @@ def learns_weights(estimator, X, new_network):
     network is trained (a warm start or ``partial_fit`` keeps the weights its
     network was trained with)."""
     wanted = bool(getattr(estimator, "nb_weights", False))
-    return wanted and new_network and (sp.issparse(X) or _streamed(X))
+    return wanted and new_network and (sp.issparse(X) or is_streamed(X))
 
 
 def kept_weights(estimator, X):
@@ -41,7 +43,7 @@ def learned_weights(estimator, X, y, validation=None):
     from the rows); returns ``X`` and the held-out ``validation`` tuple
     ``(X_val, y_val)`` (or None) weighted by them."""
     kind = estimator._target_kind
-    if _streamed(X):
+    if is_streamed(X):
         counts = ColumnCounts(kind)
         for part in X.parts():
             rows, codes = X.load(part)
@@ -150,7 +152,7 @@ def weighted(X, weights):
     itself when ``weights`` is None. Sparse ``X`` stays sparse."""
     if weights is None:
         return X
-    if _streamed(X):  # skbig.fit_stream's rows: each part as it is read
+    if is_streamed(X):  # skbig.fit_stream's rows: each part as it is read
         return X.mapped(functools.partial(weighted, weights=weights))
     if sp.issparse(X):
         X = sp.csr_matrix(X, dtype=np.float32, copy=True)
@@ -163,12 +165,6 @@ def weighted(X, weights):
     X = np.asarray(X, dtype=np.float32)
     scaled = X * weights
     return scaled * _factors((X**2).sum(axis=1), (scaled**2).sum(axis=1))[:, None]
-
-
-def _streamed(X):
-    """Whether ``X`` is streamed rows (``skbig._network.streamed.StreamedRows``,
-    known by their parts: importing it would import TensorFlow)."""
-    return hasattr(X, "parts") and hasattr(X, "mapped")
 
 
 def _factors(before, after):

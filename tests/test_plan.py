@@ -19,6 +19,7 @@ from sklearn.preprocessing import StandardScaler, normalize
 from sklearn.utils.fixes import parse_version
 
 from skbig import MLPClassifier, MLPRegressor
+from skbig._network.streamed import StreamedRows
 from skbig._plan import (
     ALPHA_SAMPLES,
     AUTO_BATCH,
@@ -498,10 +499,11 @@ def test_novel_rows_looks_at_the_first_held_out_rows_only(monkeypatch):
     assert full[100:].any() and not cut[100:].any()
 
 
-class _Parts:
+class _Parts(StreamedRows):
     """Training rows in parts, as streamed rows (``skbig.fit_stream``) give them."""
 
     def __init__(self, X, size):
+        super().__init__(*X.shape, class_order=None)
         self._parts = [X[start : start + size] for start in range(0, X.shape[0], size)]
 
     def parts(self):
