@@ -81,7 +81,6 @@ def fit_linear_part(estimator, train, validation, network_outputs, refit=True):
         return
     if is_streamed(train[0]):  # skbig.fit_stream: the rows it holds in memory
         train = (*(train[0].in_memory() or (None, None)), None)
-        validation = None if validation is None else (*validation[:2], None)
     if train[0] is None or not _applies(estimator, train, validation):
         return
     X_val, y_val, w_val = validation

@@ -204,4 +204,4 @@ class BucketRows(StreamedRows):
         X, codes = without_copies(training, self._matrix(held))
         for function in self._maps:
             X = function(X)
-        return training, (X, self.target_of(codes))
+        return training, (X, self.target_of(codes), None)  # as fit's: no weights
