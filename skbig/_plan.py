@@ -196,16 +196,7 @@ def hold_out(X, y, sample_weight, n_validation, seed, stratify=None):
     if is_streamed(X):
         rows, validation = X.hold_out(n_validation, seed)
         return rows, None, None, validation
-    n = X.shape[0]
-    splitter = ShuffleSplit(n_splits=1, test_size=n_validation, random_state=seed)
-    if stratify is not None:
-        _, counts = np.unique(stratify, return_counts=True)
-        classes = len(counts)
-        if counts.min() >= 2 and min(n_validation, n - n_validation) >= classes:
-            splitter = StratifiedShuffleSplit(
-                n_splits=1, test_size=n_validation, random_state=seed
-            )
-    train, val = next(splitter.split(np.zeros(n), stratify))
+    train, val = split_rows(X.shape[0], n_validation, seed, stratify)
     X_train = X[train]
     w_train, w_val = (
         (None, None)
@@ -216,6 +207,21 @@ def hold_out(X, y, sample_weight, n_validation, seed, stratify=None):
     if sp.issparse(X):
         validation = without_copies(X_train, validation)
     return X_train, y[train], w_train, validation
+
+
+def split_rows(n, n_validation, seed, stratify=None):
+    """``(train, validation)`` positions of ``n`` rows, ``n_validation`` of them held
+    out at random, stratified by ``stratify`` where every class can give one row to
+    each side."""
+    splitter = ShuffleSplit(n_splits=1, test_size=n_validation, random_state=seed)
+    if stratify is not None:
+        _, counts = np.unique(stratify, return_counts=True)
+        classes = len(counts)
+        if counts.min() >= 2 and min(n_validation, n - n_validation) >= classes:
+            splitter = StratifiedShuffleSplit(
+                n_splits=1, test_size=n_validation, random_state=seed
+            )
+    return next(splitter.split(np.zeros(n), stratify))
 
 
 def without_copies(X_train, validation):

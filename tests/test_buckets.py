@@ -114,3 +114,24 @@ def test_rows_in_memory_are_every_row_or_the_reservoirs_rest(
     memory = _as_rows(X_mem.indptr, X_mem.indices, X_mem.data, y_mem - 10)
     held = _as_rows(X_val.indptr, X_val.indices, X_val.data, np.zeros(20))
     assert memory and not {row[:2] for row in memory} & {row[:2] for row in held}
+
+
+@pytest.mark.parametrize("class_order", [np.arange(4), None], ids=["classes", "none"])
+def test_a_classifiers_held_out_rows_are_stratified_by_class(tmp_path, class_order):
+    X, _ = _rows(400)
+    codes = np.repeat(np.arange(4, dtype=np.int32), [250, 100, 30, 20])
+    cache = _fill(tmp_path, X, codes, reservoir=400)  # the reservoir: every row
+    rows = BucketRows(cache.paths, cache.reservoir, 50, _identity, 400, class_order)
+    rows.labelled(np.array([10, 11, 12, 13]), None)
+    if class_order is None:  # codes a regressor's or a label set's: as drawn
+        rows.encode = rows.decode = lambda codes: codes
+    counts = []
+    for seed in range(5):
+        training, (X_val, y_val, _) = rows.hold_out(40, seed=seed)
+        held = y_val - 10 if class_order is not None else y_val
+        counts.append(np.bincount(held.astype(int), minlength=4).tolist())
+        assert X_val.shape[0] == 40 and training.shape[0] == 360
+    if class_order is not None:  # a tenth of each class, as fit's hold-out
+        assert counts == [[25, 10, 3, 2]] * 5
+    else:  # a plain random sample, which seldom matches the classes' shares
+        assert any(c != [25, 10, 3, 2] for c in counts)

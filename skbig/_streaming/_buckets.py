@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._network.streamed import StreamedRows
-from .._plan import without_copies
+from .._plan import split_rows, without_copies
 
 _HEADER = np.int64
 #: Stores of at most this many bytes are read once and trained from memory:
@@ -191,9 +191,14 @@ class BucketRows(StreamedRows):
 
     def hold_out(self, n_validation, seed):
         n = min(n_validation, self.max_validation)
-        order = np.random.default_rng(seed).permutation(len(self._reservoir))
-        held = [self._reservoir[i] for i in np.sort(order[:n])]
-        rest = [self._reservoir[i] for i in np.sort(order[n:])]
+        size = len(self._reservoir)
+        order = np.random.default_rng(seed).permutation(size)
+        rest, held = order[n:], order[:n]
+        if self.class_order is not None and 0 < n < size:  # as fit's, by class
+            codes = [row[2] for row in self._reservoir]
+            rest, held = split_rows(size, n, seed, codes)
+        held = [self._reservoir[i] for i in np.sort(held)]
+        rest = [self._reservoir[i] for i in np.sort(rest)]
         training = BucketRows(
             self._stored, rest, self.shape[1], self._features, self.shape[0] - n,
             self.class_order,

@@ -49,11 +49,12 @@ def fit_stream(
     trains from those files one at a time, in a new random order every epoch. A
     reservoir sample of at most ``max_validation`` documents, drawn from the
     stream with the network's ``random_state``, is what the stopping rule holds
-    out (its copies of documents trained on judged on neither side, as ``fit``
-    leaves them out). A classifier's ``nb_weights`` are counted from the stored
-    rows, a file at a time, before each training run (without the held-out ones
-    for the stopping run; from all of them for the refit), so they are the
-    weights ``fit`` on the same documents learns. The result is the same fitted
+    out (a single-label classifier's stratified by class, and its copies of
+    documents trained on judged on neither side, as ``fit`` does). A
+    classifier's ``nb_weights`` are counted from the stored rows, a file at a
+    time, before each training run (without the held-out ones for the stopping
+    run; from all of them for the refit), so they are the weights ``fit`` on the
+    same documents learns. The result is the same fitted
     pipeline object, an ordinary one: ``predict``, :func:`skbig.save`,
     :func:`skbig.export` and :mod:`skbig.explain` work on it unchanged.
 
