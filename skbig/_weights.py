@@ -44,11 +44,8 @@ def learned_weights(estimator, X, y, validation=None):
     ``(X_val, y_val)`` (or None) weighted by them."""
     kind = estimator._target_kind
     if is_streamed(X):
-        counts = ColumnCounts(kind)
-        for part in X.parts():
-            rows, codes = X.load(part)
-            counts.add(rows, X.target_of(codes))
-        estimator.feature_weights_ = counts.weights()
+        X.counts = _streamed_counts(X, kind)
+        estimator.feature_weights_ = X.counts.weights()
     else:
         estimator.feature_weights_ = nb_weights(X, y, kind)
     if validation is not None:
@@ -57,6 +54,22 @@ def learned_weights(estimator, X, y, validation=None):
             *validation[1:],
         )
     return weighted(X, estimator.feature_weights_), validation
+
+
+def _streamed_counts(rows, kind):
+    """The counts of streamed rows, read a part at a time; of rows a hold-out split
+    (``rows.split``), the training rows' counts (kept from their run) plus the
+    held-out rows', which are all the rows' without another read."""
+    counts = ColumnCounts(kind)
+    training, *held = rows.split or (None,)
+    known = getattr(training, "counts", None)
+    if known is not None and known.kind == kind:
+        counts.merge(known)
+        return counts.add(held[0], rows.target_of(held[1]))
+    for part in rows.parts():
+        X, codes = rows.load(part)
+        counts.add(X, rows.target_of(codes))
+    return counts
 
 
 def nb_weights(X, y, kind):
@@ -103,20 +116,28 @@ class ColumnCounts:
                 (np.ones(len(codes)), (np.arange(len(codes)), codes)),
                 shape=(len(codes), width),
             )
-        total = np.asarray(present.sum(axis=0)).ravel()
-        inside = sp.csc_matrix(present.T @ members)
-        sizes = np.asarray(members.sum(axis=0)).ravel()
+        part = ColumnCounts(self.kind)
+        part.n_rows = X.shape[0]
+        part.total = np.asarray(present.sum(axis=0)).ravel()
+        part.inside = sp.csc_matrix(present.T @ members)
+        part.sizes = np.asarray(members.sum(axis=0)).ravel()
+        return self.merge(part)
+
+    def merge(self, other):
+        """Add the counts of ``other`` (of the same columns) to these."""
         if self.total is None:
-            self.total, self.inside, self.sizes = total, inside, sizes
+            self.total, self.sizes = other.total.copy(), other.sizes.copy()
+            self.inside = other.inside.copy()
         else:
-            width = max(inside.shape[1], self.inside.shape[1])  # classes seen so far
-            self.inside.resize((len(total), width))
-            inside.resize((len(total), width))
+            width = max(other.inside.shape[1], self.inside.shape[1])  # classes so far
+            inside = other.inside.copy()
+            self.inside.resize((len(self.total), width))
+            inside.resize((len(self.total), width))
             self.sizes = np.pad(self.sizes, (0, width - len(self.sizes)))
-            self.total = self.total + total
+            self.total = self.total + other.total
             self.inside = self.inside + inside
-            self.sizes = self.sizes + np.pad(sizes, (0, width - len(sizes)))
-        self.n_rows += X.shape[0]
+            self.sizes = self.sizes + np.pad(other.sizes, (0, width - len(other.sizes)))
+        self.n_rows += other.n_rows
         return self
 
     def weights(self):

@@ -131,19 +131,28 @@ def test_held_out_copies_of_streamed_rows_are_judged_on_neither_side(monkeypatch
 
 
 def test_the_stopping_run_weighs_columns_without_its_held_out_rows(data, monkeypatch):
-    counted = []
-    weights = _weights.ColumnCounts.weights
+    counted, added = [], []
+    weights, add = _weights.ColumnCounts.weights, _weights.ColumnCounts.add
 
     def spy(counts):
         counted.append(counts.n_rows)
         return weights(counts)
 
+    def adding(counts, X, y):
+        added.append(X.shape[0])
+        return add(counts, X, y)
+
     monkeypatch.setattr(_weights.ColumnCounts, "weights", spy)
+    monkeypatch.setattr(_weights.ColumnCounts, "add", adding)
     texts, labels = data
     streamed = fit_stream(make_text_classifier(**SMALL), _chunks(*data))
     mlp = streamed[-1]
     assert "refit_loss" in mlp.history_  # the stopping run, then the refit on all
-    assert counted == [300 - mlp.training_plan_["n_validation"], 300]
+    n_validation = mlp.training_plan_["n_validation"]
+    assert counted == [300 - n_validation, 300]
+    # The refit's counts are the stopping run's plus the held-out rows': no row
+    # is counted twice.
+    assert sum(added) == 300 and added[-1] == n_validation
     # The refit's weights are those of all the rows, as in memory.
     X = streamed[0].transform(texts)
     expected = _weights.nb_weights(X, mlp.target_encoder_.transform(np.array(labels)),

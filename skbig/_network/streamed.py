@@ -33,6 +33,11 @@ class StreamedRows:
     """
 
     targets = weights = tables = encode = decode = None
+    #: ``(training rows, X_held, codes_held)`` once :meth:`hold_out` split these
+    #: rows (every held-out row, its copies of training rows too), else None.
+    split = None
+    #: The ``nb_weights`` counts of these rows, once a training run counted them.
+    counts = None
     #: Applied to each part's features as an epoch reads them (:meth:`mapped`).
     _maps = ()
 

@@ -205,8 +205,10 @@ class BucketRows(StreamedRows):
         ).labelled(*self.tables)  # fmt: skip
         training.encode, training.decode = self.encode, self.decode
         training._maps = self._maps
+        held = self._matrix(held)
+        self.split = (training, *held)  # the training rows and every held-out one
         # Copies of rows trained on are judged on neither side, as in memory.
-        X, codes = without_copies(training, self._matrix(held))
+        X, codes = without_copies(training, held)
         for function in self._maps:
             X = function(X)
         return training, (X, self.target_of(codes), None)  # as fit's: no weights

@@ -52,8 +52,8 @@ def fit_stream(
     out (a single-label classifier's stratified by class, and its copies of
     documents trained on judged on neither side, as ``fit`` does). A
     classifier's ``nb_weights`` are counted from the stored rows, a file at a
-    time, before each training run (without the held-out ones for the stopping
-    run; from all of them for the refit), so they are the weights ``fit`` on the
+    time, before the stopping run (without the held-out ones); the refit's are
+    those counts plus the held-out rows', so they are the weights ``fit`` on the
     same documents learns. The result is the same fitted
     pipeline object, an ordinary one: ``predict``, :func:`skbig.save`,
     :func:`skbig.export` and :mod:`skbig.explain` work on it unchanged.
