@@ -83,7 +83,8 @@ class MLPClassifier(_MLPMixin, MLPAttributes, CalibratedOutputs, KerasClassifier
         On sparse input (TF-IDF), scale each term's column by naive Bayes' log-count
         ratio and each row back to its norm, learned from the rows each run trains
         on (user guide, "Which terms count"; a column non-zero in every row is a
-        number: weight 1). Not for dense input, ``partial_fit``, streams or DP.
+        number: weight 1; :func:`skbig.fit_stream` counts them from its stored
+        rows). Not for dense input, ``partial_fit`` or DP.
     densify_tables : bool, default=True
         Train sparse input whose rows (90 % of 200 or more) hold equally many
         non-zeros, as a one-hot table's do, as dense input (user guide, "Tables in a
