@@ -191,7 +191,8 @@ def hold_out(X, y, sample_weight, n_validation, seed, stratify=None):
     copies are judged on neither side (the refit trains on every row).
 
     Streamed rows (``skbig.fit_stream``; ``y`` and ``sample_weight`` None) hold
-    out a sample of their own, their copies left out the same way.
+    out a sample of their own, weighed by their class weights, their copies left
+    out the same way.
     """
     if is_streamed(X):
         rows, validation = X.hold_out(n_validation, seed)

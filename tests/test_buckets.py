@@ -72,8 +72,9 @@ def test_epochs_visit_every_training_row_once_and_hold_out_the_rest(
     monkeypatch.setattr(_buckets, "read_bucket", lambda p: reads.append(p) or read(p))
     rows = BucketRows(cache.paths, cache.reservoir, 50, _identity, 400, np.arange(4))
     rows.labelled(np.array([10, 11, 12, 13]), np.array([1.0, 2.0, 3.0, 4.0]))
-    training, (X_val, y_val, no_weights) = rows.hold_out(20, seed=0)
-    assert no_weights is None  # shaped as an in-memory hold-out's
+    training, (X_val, y_val, w_val) = rows.hold_out(20, seed=0)
+    # Judged with the class weights training gives them, as in memory.
+    np.testing.assert_array_equal(w_val, np.array([1.0, 2.0, 3.0, 4.0])[y_val - 10])
     # One part in memory, or every bucket and the reservoir's training rows.
     assert len(training.parts()) == (1 if in_memory else 8 + 1)
     assert training.shape == (380, 50) and X_val.shape == (20, 50)
@@ -106,8 +107,9 @@ def test_rows_in_memory_are_every_row_or_the_reservoirs_rest(
                       max_validation=20)  # fmt: skip
     rows.labelled(np.array([10, 11, 12, 13]), None)
     assert rows.max_validation == 20  # of a reservoir of 50
-    training, (X_val, _, _) = rows.hold_out(100, seed=0)
+    training, (X_val, _, no_weights) = rows.hold_out(100, seed=0)
     assert X_val.shape[0] == 20  # what the plan asks, at most what can be held out
+    assert no_weights is None  # no class weights, none for the held-out rows
     X_mem, y_mem = training.in_memory()
     assert X_mem.shape[0] == y_mem.shape[0] == (380 if in_memory else 30)
     assert set(y_mem.tolist()) <= {10, 11, 12, 13}

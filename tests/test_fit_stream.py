@@ -234,6 +234,27 @@ def test_default_class_weights_count_the_whole_stream(data):
     np.testing.assert_array_equal(mlp.__getstate__()["_class_counts"], counts)
 
 
+def test_the_streams_held_out_rows_are_judged_with_their_class_weights(
+    data, monkeypatch
+):
+    from skbig import _base
+
+    texts, labels = data
+    keep = [i for i, label in enumerate(labels) if label != "sport" or i % 5 == 0]
+    texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
+    split, held = _base.hold_out, []
+    monkeypatch.setattr(
+        _base, "hold_out", lambda *a: held.append(split(*a)) or held[-1]
+    )
+    mlp = fit_stream(make_text_classifier(**SMALL), _chunks(texts, labels))[-1]
+    _, _, _, (_, y_val, w_val) = held[0]
+    # As fit weighs its held-out rows: each by its class's "balanced_sqrt" weight,
+    # from the whole stream's counts.
+    counts = np.array([labels.count(c) for c in mlp.classes_])
+    expected = np.sqrt(len(labels) / (len(counts) * counts))
+    np.testing.assert_allclose(w_val, expected[np.ravel(y_val).astype(int)], rtol=1e-6)
+
+
 def test_held_out_documents_given_are_stopped_on_and_all_the_stream_trained(data):
     import keras
 

@@ -65,9 +65,10 @@ class StreamedRows:
         return None
 
     def hold_out(self, n_validation, seed):
-        """``(rows, (X_validation, y_validation, None))``: the rows to train on and
-        a held-out set of ``n_validation`` rows (at most) with encoded targets, a
-        tuple shaped as an in-memory hold-out's (no sample weights)."""
+        """``(rows, (X_validation, y_validation, w_validation))``: the rows to train
+        on and a held-out set of ``n_validation`` rows (at most) with encoded
+        targets and the class weights training gives them (None without class
+        weights), as an in-memory hold-out's."""
         raise NotImplementedError
 
     def labelled(self, targets, weights):

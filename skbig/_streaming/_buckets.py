@@ -211,4 +211,6 @@ class BucketRows(StreamedRows):
         X, codes = without_copies(training, held)
         for function in self._maps:
             X = function(X)
-        return training, (X, self.target_of(codes), None)  # as fit's: no weights
+        # judged with the class weights training gives them, as fit's held-out rows
+        weights = None if self.weights is None else self.weights[codes]
+        return training, (X, self.target_of(codes), weights)

@@ -49,8 +49,9 @@ def fit_stream(
     trains from those files one at a time, in a new random order every epoch. A
     reservoir sample of at most ``max_validation`` documents, drawn from the
     stream with the network's ``random_state``, is what the stopping rule holds
-    out (a single-label classifier's stratified by class, and its copies of
-    documents trained on judged on neither side, as ``fit`` does). A
+    out (a single-label classifier's stratified by class and weighed by the
+    class weights, and its copies of documents trained on judged on neither
+    side, as ``fit`` does). A
     classifier's ``nb_weights`` are counted from the stored rows, a file at a
     time, before the stopping run (without the held-out ones); the refit's are
     those counts plus the held-out rows', so they are the weights ``fit`` on the
