@@ -121,22 +121,24 @@ class ColumnCounts:
         part.total = np.asarray(present.sum(axis=0)).ravel()
         part.inside = sp.csc_matrix(present.T @ members)
         part.sizes = np.asarray(members.sum(axis=0)).ravel()
-        return self.merge(part)
+        return self.merge(part, copy=False)
 
-    def merge(self, other):
-        """Add the counts of ``other`` (of the same columns) to these."""
+    def merge(self, other, copy=True):
+        """Add the counts of ``other`` (of the same columns) to these; ``copy``
+        False lets them take ``other``'s arrays."""
+        total, sizes, inside = other.total, other.sizes, other.inside
+        if copy:
+            total, sizes, inside = total.copy(), sizes.copy(), inside.copy()
         if self.total is None:
-            self.total, self.sizes = other.total.copy(), other.sizes.copy()
-            self.inside = other.inside.copy()
+            self.total, self.sizes, self.inside = total, sizes, inside
         else:
-            width = max(other.inside.shape[1], self.inside.shape[1])  # classes so far
-            inside = other.inside.copy()
-            self.inside.resize((len(self.total), width))
-            inside.resize((len(self.total), width))
+            width = max(inside.shape[1], self.inside.shape[1])  # classes seen so far
+            self.inside.resize((len(total), width))
+            inside.resize((len(total), width))
             self.sizes = np.pad(self.sizes, (0, width - len(self.sizes)))
-            self.total = self.total + other.total
+            self.total = self.total + total
             self.inside = self.inside + inside
-            self.sizes = self.sizes + np.pad(other.sizes, (0, width - len(other.sizes)))
+            self.sizes = self.sizes + np.pad(sizes, (0, width - len(sizes)))
         self.n_rows += other.n_rows
         return self
 

@@ -70,6 +70,22 @@ def test_counted_part_by_part_the_weights_are_those_of_all_the_rows(sparse_data)
     np.testing.assert_allclose(counts.weights(), expected, rtol=1e-6)
 
 
+def test_merged_counts_are_the_counts_of_both_and_leave_the_merged_alone(
+    sparse_data,
+):
+    X, codes = sparse_data
+    y = codes.reshape(-1, 1).astype(float)
+    first, second = codes != 2, codes == 2  # the second part: the largest class
+    counted = _weights.ColumnCounts("multiclass").add(X[first], y[first])
+    before = counted.weights()
+    merged = (
+        _weights.ColumnCounts("multiclass").merge(counted).add(X[second], y[second])
+    )
+    assert merged.n_rows == X.shape[0] and counted.n_rows == first.sum()
+    np.testing.assert_array_equal(merged.weights(), nb_weights(X, y, "multiclass"))
+    np.testing.assert_array_equal(counted.weights(), before)  # merge copied them
+
+
 def test_a_term_the_classes_share_evenly_weighs_least():
     rows = [[1, 1, 0], [1, 0, 1]] * 10 + [[0, 1, 0], [0, 0, 1]]
     X = sp.csr_matrix(np.array(rows, dtype=np.float32))

@@ -51,11 +51,10 @@ def fit_stream(
     stream with the network's ``random_state``, is what the stopping rule holds
     out (a single-label classifier's stratified by class and weighed by the
     class weights, and its copies of documents trained on judged on neither
-    side, as ``fit`` does). A
-    classifier's ``nb_weights`` are counted from the stored rows, a file at a
-    time, before the stopping run (without the held-out ones); the refit's are
-    those counts plus the held-out rows', so they are the weights ``fit`` on the
-    same documents learns. The result is the same fitted
+    side, as ``fit`` does). A classifier's ``nb_weights`` are counted from the
+    stored rows, a file at a time, before the stopping run (without the held-out
+    ones); the refit's are those counts plus the held-out rows', so they are the
+    weights ``fit`` on the same documents learns. The result is the same fitted
     pipeline object, an ordinary one: ``predict``, :func:`skbig.save`,
     :func:`skbig.export` and :mod:`skbig.explain` work on it unchanged.
 
