@@ -61,11 +61,10 @@ def _streamed_counts(rows, kind):
     (``rows.split``), the training rows' counts (kept from their run) plus the
     held-out rows', which are all the rows' without another read."""
     counts = ColumnCounts(kind)
-    training, *held = rows.split or (None,)
-    known = getattr(training, "counts", None)
-    if known is not None and known.kind == kind:
-        counts.merge(known)
-        return counts.add(held[0], rows.target_of(held[1]))
+    if rows.split is not None:
+        training, X_held, codes_held = rows.split
+        if training.counts is not None and training.counts.kind == kind:
+            return counts.merge(training.counts).add(X_held, rows.target_of(codes_held))
     for part in rows.parts():
         X, codes = rows.load(part)
         counts.add(X, rows.target_of(codes))

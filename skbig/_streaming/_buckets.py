@@ -192,11 +192,11 @@ class BucketRows(StreamedRows):
     def hold_out(self, n_validation, seed):
         n = min(n_validation, self.max_validation)
         size = len(self._reservoir)
-        order = np.random.default_rng(seed).permutation(size)
-        rest, held = order[n:], order[:n]
         if self.class_order is not None and 0 < n < size:  # as fit's, by class
-            codes = [row[2] for row in self._reservoir]
-            rest, held = split_rows(size, n, seed, codes)
+            rest, held = split_rows(size, n, seed, [row[2] for row in self._reservoir])
+        else:
+            order = np.random.default_rng(seed).permutation(size)
+            rest, held = order[n:], order[:n]
         held = [self._reservoir[i] for i in np.sort(held)]
         rest = [self._reservoir[i] for i in np.sort(rest)]
         training = BucketRows(
